@@ -1,0 +1,83 @@
+/**
+ * Columnar tables. Every column is a typed array; no per-row objects.
+ * - numeric: Float64Array, missing = NaN (±Infinity kept as is and reported as a finding)
+ * - categorical: Int32Array of dictionary codes, missing = -1
+ */
+export interface NumericColumn {
+  readonly kind: 'numeric';
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
+export interface CategoricalColumn {
+  readonly kind: 'categorical';
+  readonly name: string;
+  readonly codes: Int32Array;
+  readonly dictionary: readonly string[];
+}
+
+export type Column = NumericColumn | CategoricalColumn;
+export type ColumnKind = Column['kind'];
+
+export interface Table {
+  readonly nRows: number;
+  readonly columns: readonly Column[];
+}
+
+/** How a column's kind is chosen: inferred from its values unless overridden. */
+export type KindOverrides = Readonly<Record<string, ColumnKind>>;
+
+/** Recognised dataset formats. */
+export type DatasetFormat = 'nsl-kdd' | 'cic-ids2017' | 'unsw-nb15' | 'generic';
+
+/** Which target a learner is trained on. */
+export type TargetKind = 'binary' | 'category' | 'label';
+
+/** A target: class indices per row, in the order of `classes`. -1 = no label. */
+export interface Target {
+  readonly kind: TargetKind;
+  readonly classes: readonly string[];
+  readonly y: Int32Array;
+}
+
+/** A data-quality finding (also sent through the logger as a warning). */
+export interface Finding {
+  code:
+    | 'missing-values'
+    | 'infinity'
+    | 'constant-column'
+    | 'duplicate-rows'
+    | 'mixed-types'
+    | 'ragged-rows'
+    | 'single-label'
+    | 'duplicate-header'
+    | 'padded-header'
+    | 'all-missing'
+    | 'missing-label';
+  message: string;
+  column?: string;
+  count?: number;
+  examples?: Array<number | string>;
+}
+
+/** A loaded, recognised dataset: features, raw labels and how to derive targets. */
+export interface Dataset {
+  readonly format: DatasetFormat;
+  readonly source: string;
+  /** Feature columns only (label and non-feature columns such as difficulty removed). */
+  readonly features: Table;
+  readonly labelColumn: string;
+  /** Raw label per row as dictionary codes; -1 = missing. */
+  readonly labels: CategoricalColumn;
+  /** Raw label values counted as normal traffic for the binary target. */
+  readonly normalLabels: readonly string[];
+  /** Attack category per raw label value (e.g. neptune → DoS); normal maps to 'normal'. */
+  readonly categoryOf: (label: string) => string;
+  readonly findings: readonly Finding[];
+  /** Rows skipped while loading (wrong number of fields). */
+  readonly skippedRows: number;
+}
+
+export function getColumn(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}
