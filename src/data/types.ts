@@ -71,8 +71,8 @@ export interface Dataset {
   readonly labels: CategoricalColumn;
   /** Raw label values counted as normal traffic for the binary target. */
   readonly normalLabels: readonly string[];
-  /** Attack category per raw label value (e.g. neptune → DoS); normal maps to 'normal'. */
-  readonly categoryOf: (label: string) => string;
+  /** Attack category per row (e.g. neptune → DoS; NSL-KDD map, UNSW attack_cat); normal rows are 'normal'. */
+  readonly categories: CategoricalColumn;
   readonly findings: readonly Finding[];
   /** Rows skipped while loading (wrong number of fields). */
   readonly skippedRows: number;

@@ -1,0 +1,87 @@
+import { nadirError } from '../errors.js';
+import { ColumnBuilder } from './column-builder.js';
+import type { RawColumns } from './csv.js';
+import { pushString } from './csv.js';
+
+/**
+ * JSON Lines: one object per line. Keys become columns (first-seen order); a key missing
+ * from a line is a missing value; numbers stay numbers. A line that is not a JSON object is
+ * an error naming the line (JSONL is usually machine-written, so we do not guess).
+ * Each line's object is parsed, pushed into typed builders and dropped.
+ */
+export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Promise<RawColumns> {
+  const builders: ColumnBuilder[] = [];
+  const index = new Map<string, number>();
+  let nRows = 0;
+  let lineNo = 0;
+  let carry = '';
+  const onLine = (text: string): void => {
+    lineNo++;
+    const t = text.trim();
+    if (t === '') return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(t);
+    } catch (e) {
+      throw nadirError('NADIR_ERR_BAD_FORMAT', path, `line ${lineNo} is not valid JSON (${(e as Error).message})`);
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw nadirError('NADIR_ERR_BAD_FORMAT', path, `line ${lineNo}: expected a JSON object, got ${Array.isArray(obj) ? 'an array' : typeof obj}`);
+    }
+    const rec = obj as Record<string, unknown>;
+    for (const key of Object.keys(rec)) {
+      if (!index.has(key)) {
+        const b = new ColumnBuilder(key, 1024);
+        for (let i = 0; i < nRows; i++) b.pushMissing();
+        index.set(key, builders.length);
+        builders.push(b);
+      }
+    }
+    for (const b of builders) {
+      const v = rec[b.name];
+      if (v === undefined || v === null) b.pushMissing();
+      else if (typeof v === 'number') b.pushNumber(v, () => String(v));
+      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0, () => String(v));
+      else if (typeof v === 'string') pushString(b, v, lineNo);
+      else throw nadirError('NADIR_ERR_BAD_VALUE', `${path} line ${lineNo}`, `field '${b.name}' must be a number or a string`);
+    }
+    nRows++;
+  };
+  for await (const chunk of chunks) {
+    const text = carry + chunk.toString('utf8');
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    for (const l of lines) onLine(l);
+  }
+  if (carry.trim() !== '') onLine(carry);
+  if (nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
+  return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+}
+
+/** Records already in memory (HTTP API, stdin): the same column building as a JSONL file. */
+export function recordsToColumns(records: readonly Record<string, unknown>[], where = 'input'): RawColumns {
+  const builders: ColumnBuilder[] = [];
+  const index = new Map<string, number>();
+  records.forEach((rec, r) => {
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+      throw nadirError('NADIR_ERR_BAD_VALUE', `${where} record ${r + 1}`, 'expected a JSON object');
+    }
+    for (const key of Object.keys(rec)) {
+      if (!index.has(key)) {
+        const b = new ColumnBuilder(key, Math.max(16, records.length));
+        for (let i = 0; i < r; i++) b.pushMissing();
+        index.set(key, builders.length);
+        builders.push(b);
+      }
+    }
+    for (const b of builders) {
+      const v = rec[b.name];
+      if (v === undefined || v === null) b.pushMissing();
+      else if (typeof v === 'number') b.pushNumber(v, () => String(v));
+      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0, () => String(v));
+      else if (typeof v === 'string') pushString(b, v, r + 1);
+      else throw nadirError('NADIR_ERR_BAD_VALUE', `${where} record ${r + 1}`, `field '${b.name}' must be a number or a string`);
+    }
+  });
+  return { header: builders.map((b) => b.name), builders, nRows: records.length, skippedRows: 0, skippedExamples: [], width: builders.length };
+}

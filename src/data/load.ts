@@ -1,0 +1,204 @@
+import { nadirError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { asCategorical, asNumeric } from './column-builder.js';
+import type { RawColumns } from './csv.js';
+import { readCsv } from './csv.js';
+import { recognise } from './formats/index.js';
+import { readJsonl, recordsToColumns } from './jsonl.js';
+import { readParquet } from './parquet.js';
+import { assessQuality } from './quality.js';
+import { probeSource, readChunks } from './source.js';
+import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, KindOverrides, Table } from './types.js';
+
+export interface LoadOptions {
+  /** The label column (default: the format's own, or a column named label/class/attack/…). */
+  label?: string;
+  /** Force a format instead of recognising it. */
+  format?: DatasetFormat;
+  /** CSV header: true, false or 'auto' (default). */
+  header?: boolean | 'auto';
+  /** CSV field separator (default ','). */
+  delimiter?: string;
+  /** Override inferred column kinds. */
+  kinds?: KindOverrides;
+  /** Label values that count as normal traffic (default: per format — normal, BENIGN, 0). */
+  normal?: readonly string[];
+  /** Where data-quality findings go as warnings (they are also returned in `findings`). */
+  logger?: Logger;
+}
+
+/** A loaded file whose label may be absent (scoring input). */
+export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'labelColumn'> {
+  readonly labelColumn: string | null;
+  readonly labels: CategoricalColumn | null;
+  readonly categories: CategoricalColumn | null;
+}
+
+/** Read a file (CSV, gzipped CSV, JSONL, Parquet) into columns, recognising its format. Label optional. */
+export async function loadData(path: string, opts: LoadOptions = {}): Promise<LoadedData> {
+  const info = await probeSource(path);
+  let raw: RawColumns;
+  if (info.kind === 'parquet') raw = await readParquet(path);
+  else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info), path);
+  else {
+    const csvOpts: { header?: boolean | 'auto'; delimiter?: string } = { header: opts.header ?? 'auto' };
+    if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
+    raw = await readCsv(readChunks(info), path, csvOpts);
+  }
+  return assemble(raw, path, opts);
+}
+
+/** Like loadData, but a label column is required: for training, evaluation and EDA. */
+export async function loadDataset(path: string, opts: LoadOptions = {}): Promise<Dataset> {
+  return requireLabel(await loadData(path, opts), opts);
+}
+
+/** Records from JSON (HTTP API, JSONL on stdin) through the same recognition and typing as files. */
+export function dataFromRecords(records: readonly Record<string, unknown>[], opts: LoadOptions & { source?: string } = {}): LoadedData {
+  return assemble(recordsToColumns(records, opts.source ?? 'input'), opts.source ?? 'input', opts);
+}
+
+export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
+  if (d.labels && d.categories && d.labelColumn) return d as Dataset;
+  const cols = d.features.columns.map((c) => c.name);
+  const shown = cols.slice(0, 12).join(', ') + (cols.length > 12 ? ', …' : '');
+  if (opts.label !== undefined) throw nadirError('NADIR_ERR_NO_LABEL', d.source, `label column '${opts.label}' not found; columns are: ${shown}`);
+  throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for label, class, attack); name it with --label <column>. Columns: ${shown}`);
+}
+
+/** Turn raw builders into a recognised, typed dataset with its findings. */
+export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}): LoadedData {
+  const logger = opts.logger ?? silentLogger;
+  const findings: Finding[] = [];
+  if (raw.nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', source);
+
+  // names: trim padding, make duplicates unique (pandas style: "name.1")
+  let names = raw.header ? raw.header.map((h) => h.trim()) : raw.builders.map((b) => b.name);
+  if (raw.header) {
+    const padded = raw.header.filter((h) => h !== h.trim());
+    if (padded.length > 0) {
+      findings.push({ code: 'padded-header', count: padded.length, examples: padded.slice(0, 5).map((p) => JSON.stringify(p)), message: `${padded.length} header name${padded.length === 1 ? ' was' : 's were'} padded with spaces (trimmed)` });
+    }
+    const seen = new Map<string, number>();
+    names = names.map((nm) => {
+      const k = seen.get(nm) ?? 0;
+      seen.set(nm, k + 1);
+      if (k === 0) return nm;
+      findings.push({ code: 'duplicate-header', column: nm, message: `column '${nm}' appears ${k + 1} times in the header; the repeat is named '${nm}.${k}'` });
+      return `${nm}.${k}`;
+    });
+  }
+  if (raw.skippedRows > 0) {
+    findings.push({ code: 'ragged-rows', count: raw.skippedRows, examples: raw.skippedExamples, message: `${raw.skippedRows} row${raw.skippedRows === 1 ? '' : 's'} skipped: wrong number of fields (expected ${raw.width}); first at line${raw.skippedExamples.length === 1 ? '' : 's'} ${raw.skippedExamples.join(', ')}` });
+  }
+  for (let i = 0; i < raw.builders.length; i++) {
+    const b = raw.builders[i]!;
+    if (b.numericTokens > 0 && b.textTokens > 0) {
+      const share = b.textTokens / (b.textTokens + b.numericTokens);
+      findings.push({ code: 'mixed-types', column: names[i]!, count: b.textTokens, examples: [b.firstTextLine], message: `column '${names[i]}' mixes numbers and text (${b.textTokens} text value${b.textTokens === 1 ? '' : 's'}, first at line ${b.firstTextLine}); read as ${share < 0.5 ? 'categorical — check the data' : 'categorical'}` });
+    }
+  }
+
+  let columns: Column[] = raw.builders.map((b) => b.build());
+  const first = (i: number): string | undefined => {
+    const c = columns[i];
+    if (!c) return undefined;
+    if (c.kind === 'numeric') return String(c.values[0]);
+    return c.codes[0]! >= 0 ? c.dictionary[c.codes[0]!] : undefined;
+  };
+  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, opts);
+  if (rec.names) names = rec.names.slice(0, columns.length);
+  columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
+
+  // kind overrides
+  if (opts.kinds) {
+    for (const [name, kind] of Object.entries(opts.kinds)) {
+      const i = columns.findIndex((c) => c.name === name);
+      if (i < 0) throw nadirError('NADIR_ERR_MISSING_COLUMN', name, `${source} (named in a type override)`);
+      if (kind === 'categorical') columns[i] = asCategorical(columns[i]!);
+      else {
+        const num = asNumeric(columns[i]!);
+        if (!num) throw nadirError('NADIR_ERR_BAD_VALUE', `${source} column '${name}'`, 'cannot be read as numeric: it holds text values');
+        columns[i] = num;
+      }
+    }
+  }
+
+  let nRows = raw.nRows;
+  let labels: CategoricalColumn | null = null;
+  const labelIdx = rec.labelColumn === null ? -1 : columns.findIndex((c) => c.name === rec.labelColumn);
+  if (labelIdx >= 0) {
+    labels = asCategorical(columns[labelIdx]!) as CategoricalColumn;
+    // rows without a label cannot be used to learn or evaluate: drop them, say so
+    let missing = 0;
+    for (let i = 0; i < nRows; i++) if (labels.codes[i]! < 0) missing++;
+    if (missing > 0) {
+      const keep = new Uint32Array(nRows - missing);
+      let k = 0;
+      for (let i = 0; i < nRows; i++) if (labels.codes[i]! >= 0) keep[k++] = i;
+      columns = columns.map((c) => takeColumn(c, keep));
+      labels = takeColumn(labels, keep) as CategoricalColumn;
+      findings.push({ code: 'missing-label', column: labels.name, count: missing, message: `${missing} row${missing === 1 ? ' has' : 's have'} no label and ${missing === 1 ? 'was' : 'were'} dropped` });
+      nRows = keep.length;
+    }
+  }
+  const dropped = new Set([...rec.drop, ...(labelIdx >= 0 ? [rec.labelColumn!] : [])]);
+  const byName = (n: string): Column | undefined => columns.find((c) => c.name === n);
+  let categories: CategoricalColumn | null = null;
+  if (labels) categories = fromStrings('category', rec.categories(labels, byName));
+  const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
+  findings.push(...assessQuality(features, labels ?? undefined));
+  for (const f of findings) logger.warn(f);
+  const normalLabels = opts.normal ?? rec.normalLabels;
+  return {
+    format: rec.format,
+    source,
+    features,
+    labelColumn: labels ? rec.labelColumn : null,
+    labels,
+    normalLabels,
+    categories,
+    findings,
+    skippedRows: raw.skippedRows,
+  };
+}
+
+/** Copy of a column restricted to the given rows. */
+export function takeColumn(c: Column, rows: Uint32Array): Column {
+  if (c.kind === 'numeric') {
+    const v = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) v[i] = c.values[rows[i]!]!;
+    return { ...c, values: v };
+  }
+  const codes = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) codes[i] = c.codes[rows[i]!]!;
+  return { ...c, codes };
+}
+
+/** A table restricted to the given rows (a copy). */
+export function takeRows(t: Table, rows: Uint32Array): Table {
+  return { nRows: rows.length, columns: t.columns.map((c) => takeColumn(c, rows)) };
+}
+
+function fromStrings(name: string, values: string[] | Int32Array): CategoricalColumn {
+  if (values instanceof Int32Array) throw new TypeError('categories must be strings');
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = values[i]!;
+    if (s === '') {
+      codes[i] = -1;
+      continue;
+    }
+    let c = index.get(s);
+    if (c === undefined) {
+      c = dict.length;
+      dict.push(s);
+      index.set(s, c);
+    }
+    codes[i] = c;
+  }
+  return { kind: 'categorical', name, codes, dictionary: dict };
+}

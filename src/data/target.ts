@@ -1,0 +1,55 @@
+import type { Dataset, Target, TargetKind } from './types.js';
+
+export interface TargetOptions {
+  /** Fix the class order (e.g. the training classes when building a test target); unknown values → -1. */
+  classes?: readonly string[];
+}
+
+/**
+ * The label a learner is trained on:
+ * - binary: classes ['normal', 'attack'] (attack = 1 = the positive class);
+ * - category: attack category (NSL-KDD DoS/Probe/R2L/U2R, UNSW attack_cat), 'normal' first;
+ * - label: the raw label value, normal values first, then alphabetical.
+ */
+export function buildTarget(ds: Dataset, kind: TargetKind, opts: TargetOptions = {}): Target {
+  const n = ds.labels.codes.length;
+  const y = new Int32Array(n);
+  if (kind === 'binary') {
+    const normal = new Set(ds.normalLabels.map((s) => s.toLowerCase()));
+    const isNormal = ds.labels.dictionary.map((l) => normal.has(l.toLowerCase()));
+    for (let i = 0; i < n; i++) {
+      const c = ds.labels.codes[i]!;
+      y[i] = c < 0 ? -1 : isNormal[c] ? 0 : 1;
+    }
+    return { kind, classes: ['normal', 'attack'], y };
+  }
+  const col = kind === 'category' ? ds.categories : ds.labels;
+  let classes: readonly string[];
+  if (opts.classes) classes = opts.classes;
+  else {
+    const present = new Set<number>();
+    for (let i = 0; i < n; i++) if (col.codes[i]! >= 0) present.add(col.codes[i]!);
+    const normal = new Set([...ds.normalLabels, 'normal'].map((s) => s.toLowerCase()));
+    classes = [...present]
+      .map((c) => col.dictionary[c]!)
+      .sort((a, b) => {
+        const na = normal.has(a.toLowerCase()) ? 0 : 1;
+        const nb = normal.has(b.toLowerCase()) ? 0 : 1;
+        return na - nb || (a < b ? -1 : a > b ? 1 : 0);
+      });
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const perCode = col.dictionary.map((d) => index.get(d) ?? -1);
+  for (let i = 0; i < n; i++) {
+    const c = col.codes[i]!;
+    y[i] = c < 0 ? -1 : perCode[c]!;
+  }
+  return { kind, classes, y };
+}
+
+/** Count of rows per class (rows with y = -1 are not counted). */
+export function classCounts(t: Target): number[] {
+  const counts = new Array<number>(t.classes.length).fill(0);
+  for (let i = 0; i < t.y.length; i++) if (t.y[i]! >= 0) counts[t.y[i]!]!++;
+  return counts;
+}
