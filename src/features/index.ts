@@ -1,0 +1,10 @@
+export { Pipeline } from './pipeline.js';
+export type { PipelineOptions, PipelineJSON, ColumnPlan } from './pipeline.js';
+export { matrix } from './types.js';
+export type { Matrix, SourceMap } from './types.js';
+export { fitMedian, fitMostFrequent, impute } from './imputer.js';
+export { fitCategories, codeMap, oneHotNames, UNSEEN } from './one-hot.js';
+export { fitStandard } from './scaler.js';
+export { signedLog1p, isHeavyTailed } from './log1p.js';
+export { isConstant } from './drop-constant.js';
+export { takeMatrixRows } from './take-rows.js';
