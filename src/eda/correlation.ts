@@ -1,0 +1,170 @@
+/**
+ * Pearson and Spearman correlation matrices of numeric columns in one blocked pass.
+ * Spearman's ρ is Pearson's r of the mid-ranks (ties averaged, as scipy/pandas do); a row's
+ * rank is looked up by binary search in the column's distinct values (from mergeRanks), so
+ * no argsort is needed. Rows are processed in blocks of BLOCK rows: each block is centred
+ * into a small column-major buffer that stays in cache while all pairs are accumulated —
+ * the usual blocked Gram-matrix scheme (cross products of centred values, cf. BLAS syrk).
+ * Rows where either value is NaN/±Infinity are left out pairwise (pandas' pairwise-complete
+ * rule); with such rows Spearman uses each column's full-column ranks, not re-ranked per pair.
+ */
+import { lowerBound } from './sorted.js';
+
+export interface CorrelationColumn {
+  readonly values: Float64Array;
+  /** Mean of the finite values. */
+  readonly mean: number;
+  /** Distinct finite values ascending and their 1-based mid-ranks (from mergeRanks). */
+  readonly uniques: Float64Array;
+  readonly avgRank: Float64Array;
+  /** Number of finite values. */
+  readonly n: number;
+}
+
+export interface CorrelationMatrices {
+  /** Row-major k × k; NaN where undefined (constant column, < 2 complete rows). */
+  readonly pearson: Float64Array;
+  readonly spearman: Float64Array;
+}
+
+const BLOCK = 2048;
+
+/**
+ * @param rows optional row indices to use (a sample); default all rows
+ */
+export function correlationMatrices(cols: readonly CorrelationColumn[], rows?: Uint32Array): CorrelationMatrices {
+  const k = cols.length;
+  const nRows = rows ? rows.length : k > 0 ? cols[0].values.length : 0;
+  const complete = cols.map((c) => c.n === c.values.length && !rows);
+  // Sums per pair (upper triangle incl. diagonal): for complete pairs only sxy is needed;
+  // for pairs touching a column with missing values the pairwise sums n, sx, sy, sxx, syy.
+  const kk = k * k;
+  const P = { xy: new Float64Array(kk), n: new Float64Array(kk), x: new Float64Array(kk), y: new Float64Array(kk), xx: new Float64Array(kk), yy: new Float64Array(kk) };
+  const S = { xy: new Float64Array(kk), n: new Float64Array(kk), x: new Float64Array(kk), y: new Float64Array(kk), xx: new Float64Array(kk), yy: new Float64Array(kk) };
+  const bufX = new Float64Array(k * BLOCK);
+  const bufR = new Float64Array(k * BLOCK);
+  for (let start = 0; start < nRows; start += BLOCK) {
+    const len = Math.min(BLOCK, nRows - start);
+    for (let c = 0; c < k; c++) {
+      const col = cols[c];
+      const v = col.values;
+      const meanRank = (col.n + 1) / 2;
+      const off = c * BLOCK;
+      for (let r = 0; r < len; r++) {
+        const x = v[rows ? rows[start + r] : start + r];
+        if (x - x !== 0) {
+          bufX[off + r] = NaN;
+          bufR[off + r] = NaN;
+        } else {
+          bufX[off + r] = x - col.mean;
+          bufR[off + r] = col.avgRank[lowerBound(col.uniques, x)] - meanRank;
+        }
+      }
+    }
+    for (let a = 0; a < k; a++) {
+      const oa = a * BLOCK;
+      for (let b = a; b < k; b++) {
+        const ob = b * BLOCK;
+        const idx = a * k + b;
+        if (complete[a] && complete[b]) {
+          // Hot loop: plain dot products over the block (written out, no closures).
+          let sx = 0;
+          let sr = 0;
+          for (let r = 0; r < len; r++) {
+            sx += bufX[oa + r] * bufX[ob + r];
+            sr += bufR[oa + r] * bufR[ob + r];
+          }
+          P.xy[idx] += sx;
+          S.xy[idx] += sr;
+        } else {
+          accumulatePairwise(bufX, oa, ob, len, P, idx);
+          accumulatePairwise(bufR, oa, ob, len, S, idx);
+        }
+      }
+    }
+  }
+  const pearson = new Float64Array(kk).fill(NaN);
+  const spearman = new Float64Array(kk).fill(NaN);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      const idx = a * k + b;
+      const full = complete[a] && complete[b];
+      const rp = full ? P.xy[idx] / Math.sqrt(P.xy[a * k + a] * P.xy[b * k + b]) : pairwiseR(P, idx);
+      const rs = full ? S.xy[idx] / Math.sqrt(S.xy[a * k + a] * S.xy[b * k + b]) : pairwiseR(S, idx);
+      const cp = clampR(rp, a === b);
+      const cs = clampR(rs, a === b);
+      pearson[idx] = pearson[b * k + a] = cp;
+      spearman[idx] = spearman[b * k + a] = cs;
+    }
+  }
+  return { pearson, spearman };
+}
+
+interface Sums {
+  xy: Float64Array;
+  n: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  xx: Float64Array;
+  yy: Float64Array;
+}
+
+function accumulatePairwise(buf: Float64Array, oa: number, ob: number, len: number, s: Sums, idx: number): void {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let r = 0; r < len; r++) {
+    const x = buf[oa + r];
+    const y = buf[ob + r];
+    if (x !== x || y !== y) continue;
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+  }
+  s.n[idx] += n;
+  s.x[idx] += sx;
+  s.y[idx] += sy;
+  s.xx[idx] += sxx;
+  s.yy[idx] += syy;
+  s.xy[idx] += sxy;
+}
+
+function pairwiseR(s: Sums, idx: number): number {
+  const n = s.n[idx];
+  if (n < 2) return NaN;
+  const cov = s.xy[idx] - (s.x[idx] * s.y[idx]) / n;
+  const vx = s.xx[idx] - (s.x[idx] * s.x[idx]) / n;
+  const vy = s.yy[idx] - (s.y[idx] * s.y[idx]) / n;
+  return cov / Math.sqrt(vx * vy);
+}
+
+function clampR(r: number, diagonal: boolean): number {
+  if (!Number.isFinite(r)) return NaN;
+  if (diagonal) return 1;
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
+export interface CorrelatedPair {
+  a: string;
+  b: string;
+  r: number;
+}
+
+/** Pairs with |r| above the threshold, strongest first. */
+export function highlyCorrelatedPairs(names: readonly string[], matrix: Float64Array, threshold = 0.95): CorrelatedPair[] {
+  const k = names.length;
+  const out: CorrelatedPair[] = [];
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const r = matrix[a * k + b];
+      if (Math.abs(r) > threshold) out.push({ a: names[a], b: names[b], r });
+    }
+  }
+  return out.sort((p, q) => Math.abs(q.r) - Math.abs(p.r));
+}
