@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { inspectDataset } from '../../app/inspect.js';
+import { loadDataset } from '../../data/load.js';
+import { fmtInt, printJson, table } from '../output.js';
+import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+
+export function registerInspect(program: Command): void {
+  withDataOptions(
+    program
+      .command('inspect')
+      .description('describe a dataset: format, rows, column types, class distribution, data-quality findings')
+      .requiredOption('-d, --data <file>', 'dataset file (CSV, .csv.gz, JSONL, Parquet)'),
+  )
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExample:\n  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz\n  nadir inspect --data flows.csv --label Label --json')
+    .action(async (o: Record<string, unknown>) => {
+      const ds = await loadDataset(String(o.data), loadOptionsFrom(o));
+      const r = inspectDataset(ds);
+      if (o.json) return printJson(r);
+      const out: string[] = [];
+      out.push(`${r.file}`);
+      out.push(`format: ${r.format}    rows: ${fmtInt(r.rows)}    features: ${r.features}    label: ${r.label}`);
+      const nNum = r.columns.filter((c) => c.kind === 'numeric').length;
+      out.push(`columns: ${nNum} numeric, ${r.columns.length - nNum} categorical`);
+      out.push('');
+      out.push(table(r.columns.map((c) => [c.name, c.kind, c.distinct, c.missing]), ['column', 'type', 'distinct', 'missing']));
+      for (const [kind, dist] of Object.entries(r.classes)) {
+        if (kind === 'label' && Object.keys(dist).length > 40) continue;
+        out.push('');
+        out.push(`classes (${kind}):`);
+        const total = Object.values(dist).reduce((a, b) => a + b, 0);
+        out.push(table(Object.entries(dist).map(([k, v]) => [`  ${k}`, v, `${((100 * v) / total).toFixed(1)}%`])));
+      }
+      out.push('');
+      out.push(r.findings.length ? `data-quality findings (${r.findings.length}):` : 'data-quality findings: none');
+      for (const f of r.findings) out.push(`  - ${f.message}`);
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}

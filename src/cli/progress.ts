@@ -1,0 +1,31 @@
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  start(label: string, total: number): void;
+  update(done: number, total?: number): void;
+  stop(): void;
+}
+
+/** Bars on a TTY (stderr), nothing otherwise (pipes, CI, --json). */
+export function createProgress(enabled = process.stderr.isTTY === true): Progress {
+  if (!enabled) return { start() {}, update() {}, stop() {} };
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    start(label, total) {
+      bar?.stop();
+      bar = new cliProgress.SingleBar(
+        { format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0);
+    },
+    update(done, total) {
+      if (total !== undefined) bar?.setTotal(total);
+      bar?.update(done);
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}

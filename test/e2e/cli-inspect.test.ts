@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
+
+async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+test('nadir inspect --json on KDDTest+ reports 22,544 rows, 41 features, 9,711 normal and 12,833 attack', async () => {
+  const r = await nadir('inspect', '--data', join(DATA, 'KDDTest+.txt.gz'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.format, 'nsl-kdd');
+  assert.equal(doc.rows, 22544);
+  assert.equal(doc.features, 41);
+  assert.deepEqual(doc.classes.binary, { normal: 9711, attack: 12833 });
+  assert.deepEqual(Object.keys(doc.classes.category), ['normal', 'DoS', 'Probe', 'R2L', 'U2R']);
+  assert.equal(doc.columns.find((c: { name: string }) => c.name === 'service').kind, 'categorical');
+  assert.ok(doc.findings.some((f: { code: string; column?: string }) => f.code === 'constant-column' && f.column === 'num_outbound_cmds'));
+});
+
+test('nadir inspect prints a readable summary', async () => {
+  const r = await nadir('inspect', '--data', join(DATA, 'KDDTrain+_20Percent.txt.gz'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /format: nsl-kdd\s+rows: 25,192\s+features: 41/);
+  assert.match(r.stdout, /classes \(binary\):\n\s+normal\s+13449/);
+});
+
+test('bad input gives one line on stderr and a non-zero exit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nadir-cli-'));
+  const empty = join(dir, 'empty.csv');
+  writeFileSync(empty, '');
+  const nolabel = join(dir, 'nolabel.csv');
+  writeFileSync(nolabel, 'a,b\n1,2\n3,4\n');
+  const cases: Array<[string[], RegExp]> = [
+    [['inspect', '--data', join(dir, 'missing.csv')], /^nadir: file not found: .*missing\.csv\n$/],
+    [['inspect', '--data', empty], /^nadir: .*empty\.csv is empty/],
+    [['inspect', '--data', nolabel], /^nadir: .*no label column found.*--label/],
+    [['inspect', '--data', nolabel, '--label', 'zzz'], /^nadir: .*label column 'zzz' not found; columns are: a, b/],
+    [['inspect', '--data', nolabel, '--format', 'pcap'], /^nadir: invalid option --format/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await nadir(...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('every command has --help', async () => {
+  const r = await nadir('inspect', '--help');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--label <column>/);
+  assert.match(r.stdout, /Example:/);
+});
