@@ -1,0 +1,28 @@
+import type { Cell } from './format.js';
+import type { PythonPeer } from './python.js';
+
+export interface SuiteOptions {
+  /** Short run: fewer repetitions and smaller data. */
+  quick: boolean;
+  /** Repetitions per timing (median taken): 3, or 1 with --quick. */
+  reps: number;
+  /** The Python peer, or null when it is unavailable (peer columns stay empty). */
+  peer: PythonPeer | null;
+  log: (s: string) => void;
+}
+
+export interface ResultTable {
+  title: string;
+  header: string[];
+  rows: Cell[][];
+  notes?: string[];
+}
+
+export interface SuiteReport {
+  suite: string;
+  tables: ResultTable[];
+  /** Raw measurements, written to bench/results/<suite>-<date>.json. */
+  data: unknown;
+}
+
+export type Suite = (opts: SuiteOptions) => Promise<SuiteReport>;

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- <suite>…] [--quick] [--reps N] [--md]`
+ *   suites: load, learners, scaling (default: all three); generate (only fill the data cache).
+ * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
+ * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureGenerated } from './generate.js';
+import { renderMarkdown, renderTable } from './lib/format.js';
+import { describeMachine, machineInfo } from './lib/machine.js';
+import { ROOT, RESULTS_DIR } from './lib/paths.js';
+import { findPython } from './lib/python.js';
+import type { Suite, SuiteOptions } from './lib/suite.js';
+import { runLoad } from './load.js';
+import { runLearners } from './learners.js';
+import { runScaling } from './scaling.js';
+
+const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling };
+
+function usage(msg?: string): never {
+  if (msg) console.error(`bench: ${msg}`);
+  console.error('usage: npm run bench [-- load|learners|scaling|generate …] [--quick] [--reps N] [--md]');
+  process.exit(msg ? 2 : 0);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let quick = false;
+  let md = false;
+  let reps: number | null = null;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '--md') md = true;
+    else if (a === '--reps') {
+      reps = Number(args[++i]);
+      if (!Number.isInteger(reps) || reps < 1) usage('--reps needs a positive integer');
+    } else if (a === '--help' || a === '-h') usage();
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else names.push(a);
+  }
+  if (names.includes('generate')) {
+    for (const rows of [25_000, 250_000, 1_000_000]) {
+      const g = await ensureGenerated({ rows });
+      console.log(`${relative(ROOT, g.path)}: ${rows} rows, ${(g.bytes / 1e6).toFixed(1)} MB${g.created ? `, written in ${g.seconds.toFixed(1)} s` : ' (cached)'}`);
+    }
+    return;
+  }
+  const chosen = names.length > 0 ? names : Object.keys(SUITES);
+  for (const n of chosen) if (!SUITES[n]) usage(`unknown suite '${n}' (choose from ${Object.keys(SUITES).join(', ')}, generate)`);
+
+  const machine = machineInfo();
+  const log = (s: string): void => console.error(s);
+  console.log(`nadir bench · ${describeMachine(machine)}${quick ? ' · --quick' : ''}`);
+  const peer = findPython(log);
+  if (peer) console.log(`peers: Python ${peer.versions.python} (${peer.python}), scikit-learn ${peer.versions.sklearn}, XGBoost ${peer.versions.xgboost}, pandas ${peer.versions.pandas}, numpy ${peer.versions.numpy}; OMP_WAIT_POLICY=PASSIVE`);
+  const opts: SuiteOptions = { quick, reps: reps ?? (quick ? 1 : 3), peer, log };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const day = machine.date.slice(0, 10);
+  let failed = false;
+  for (const name of chosen) {
+    log(`\n== ${name}`);
+    const t0 = performance.now();
+    try {
+      const report = await SUITES[name]!(opts);
+      for (const t of report.tables) {
+        console.log(renderTable(t.title, t.header, t.rows));
+        for (const n of t.notes ?? []) console.log(`  ${n}`);
+        if (md) console.log(`\n${renderMarkdown(t.header, t.rows)}`);
+      }
+      const file = join(RESULTS_DIR, `${name}-${day}${quick ? '-quick' : ''}.json`);
+      const doc = { suite: name, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, tables: report.tables, data: report.data };
+      writeFileSync(file, JSON.stringify(doc, null, 1) + '\n');
+      console.log(`\n(${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${relative(ROOT, file)})`);
+    } catch (e) {
+      failed = true;
+      console.error(`bench ${name} failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+await main();
