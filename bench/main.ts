@@ -5,6 +5,7 @@
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureGenerated } from './generate.js';
 import { renderMarkdown, renderTable } from './lib/format.js';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
         if (md) console.log(`\n${renderMarkdown(t.header, t.rows)}`);
       }
       const file = join(RESULTS_DIR, `${name}-${day}${quick ? '-quick' : ''}.json`);
-      const doc = { suite: name, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, tables: report.tables, data: report.data };
+      const doc = { suite: name, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, loadavg1End: Number(loadavg()[0]!.toFixed(2)), tables: report.tables, data: report.data };
       writeFileSync(file, JSON.stringify(doc, null, 1) + '\n');
       console.log(`\n(${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${relative(ROOT, file)})`);
     } catch (e) {

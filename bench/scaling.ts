@@ -57,7 +57,10 @@ export async function runScaling(opts: SuiteOptions): Promise<SuiteReport> {
     rows.push({ rows: n, features: m.nCols, nadir, xgboost });
   }
   const base = rows[0]!;
-  const growth = (s: Side | null, b: Side | null, r: number): string => (s && b ? `${(s.fitSeconds / b.fitSeconds).toFixed(1)}× for ${(r / base.rows).toFixed(0)}× rows` : '—');
+  const growth = (s: Side | null, b: Side | null, r: number): string => {
+    const g = s && b ? s.fitSeconds / b.fitSeconds : NaN;
+    return Number.isFinite(g) ? `${g.toFixed(1)}× for ${(r / base.rows).toFixed(0)}× rows` : '—';
+  };
   return {
     suite: 'scaling',
     tables: [
