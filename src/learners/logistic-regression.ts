@@ -1,0 +1,254 @@
+/**
+ * L2-regularised logistic regression, binary (logistic) and multinomial (softmax), fitted with
+ * L-BFGS (Nocedal & Wright, Algorithms 7.4/7.5; see lbfgs.ts).
+ *
+ * Objective, as in scikit-learn's `LogisticRegression(penalty='l2', C=…)` up to a constant
+ * factor 1/(C·S) that does not move the minimiser:
+ *
+ *   f(W, b) = (1/S) Σ_i s_i ℓ(y_i, W x_i + b) + ‖W‖² / (2·C·S),     S = Σ_i s_i
+ *
+ * with ℓ the negative log-likelihood, s_i the sample weights (1 by default) and the intercept
+ * b not penalised. `C` is the inverse regularisation strength (sklearn's C; smaller = stronger);
+ * the equivalent "alpha" of a mean-loss formulation is 1/(C·S). Because f is a *mean*, `tol`
+ * (a bound on max |∇f|) does not depend on the number of rows.
+ *
+ * Binary targets (2 classes) learn one coefficient row (log-odds of classes[1]); three or more
+ * classes learn one row per class (full softmax, as sklearn's multinomial solver).
+ */
+import { nadirError } from '../errors.js';
+import type { Matrix } from '../features/types.js';
+import { minimizeLbfgs } from './lbfgs.js';
+import { dot4, logisticObjective } from './logistic-loss.js';
+import type { Classifier, FitOptions, SerializedModel } from './types.js';
+import {
+  argmaxRows,
+  checkFitInput,
+  checkOptionNames,
+  checkPredictInput,
+  checkSerialized,
+  optBool,
+  optNumber,
+  readNumber,
+  readStrings,
+  readTyped,
+  requireFitted,
+  restoreOptions,
+} from './validate.js';
+
+export interface LogisticRegressionOptions {
+  /** Inverse L2 regularisation strength, > 0 (default 1, as sklearn). */
+  C?: number;
+  /** Learn an (unpenalised) intercept (default true). */
+  fitIntercept?: boolean;
+  /** Maximum L-BFGS iterations (default 200). */
+  maxIter?: number;
+  /** Stop when max |∇f| ≤ tol on the mean objective above (default 1e-4). */
+  tol?: number;
+}
+
+interface Resolved {
+  C: number;
+  fitIntercept: boolean;
+  maxIter: number;
+  tol: number;
+}
+
+interface Fitted {
+  classes: readonly string[];
+  nFeatures: number;
+  /** nOut × nFeatures, row-major; nOut = 1 for binary. */
+  coef: Float64Array;
+  /** nOut values. */
+  intercept: Float64Array;
+  nIter: number;
+  converged: boolean;
+}
+
+const TYPE = 'logreg';
+const VERSION = 1;
+const WHO = 'LogisticRegression';
+const OPTION_NAMES = ['C', 'fitIntercept', 'maxIter', 'tol'] as const;
+
+function resolve(o: LogisticRegressionOptions): Resolved {
+  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
+  return {
+    C: optNumber('C', o.C, 1, { gt: 0 }),
+    fitIntercept: optBool('fitIntercept', o.fitIntercept, true),
+    maxIter: optNumber('maxIter', o.maxIter, 200, { integer: true, min: 1 }),
+    tol: optNumber('tol', o.tol, 1e-4, { gt: 0 }),
+  };
+}
+
+export class LogisticRegression implements Classifier {
+  readonly type = TYPE;
+  readonly options: Readonly<LogisticRegressionOptions>;
+  private fitted: Fitted | undefined;
+
+  constructor(options: LogisticRegressionOptions = {}) {
+    this.options = { ...options };
+  }
+
+  get classes(): readonly string[] {
+    return this.fitted?.classes ?? [];
+  }
+
+  /** Coefficients, nOut × nFeatures row-major (nOut = 1 for binary, else one row per class). */
+  get coef(): Float64Array {
+    return this.state().coef;
+  }
+
+  /** Intercepts, one per coefficient row. */
+  get intercept(): Float64Array {
+    return this.state().intercept;
+  }
+
+  get nFeatures(): number {
+    return this.state().nFeatures;
+  }
+
+  /** L-BFGS iterations used by the last fit. */
+  get nIter(): number {
+    return this.state().nIter;
+  }
+
+  /** Whether the last fit met `tol` (or stalled at the optimum) before `maxIter`. */
+  get converged(): boolean {
+    return this.state().converged;
+  }
+
+  async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
+    const o = resolve(this.options);
+    const { nRows: n, nCols: d, classes } = checkFitInput(WHO, X, y, opts, { finite: true });
+    const k = classes.length;
+    const nOut = k === 2 ? 1 : k;
+    const w = opts.sampleWeight;
+    const params = new Float64Array(nOut * (d + 1)); // [W (nOut × d) | b (nOut)]
+    const obj = logisticObjective({ data: X.data, y, w, n, d, nOut, C: o.C, fitIntercept: o.fitIntercept });
+    const res = minimizeLbfgs(obj, params, {
+      maxIter: o.maxIter,
+      gtol: o.tol,
+      onIteration: opts.onProgress ? (it) => opts.onProgress!(it, o.maxIter) : undefined,
+    });
+    this.fitted = {
+      classes,
+      nFeatures: d,
+      coef: params.slice(0, nOut * d),
+      intercept: params.slice(nOut * d),
+      nIter: res.nIter,
+      converged: res.converged,
+    };
+    opts.onProgress?.(o.maxIter, o.maxIter);
+    return this;
+  }
+
+  /** Raw margins: nRows values for binary (log-odds of classes[1]), else nRows × nClasses row-major. */
+  decisionFunction(X: Matrix): Float64Array {
+    const f = this.state();
+    checkPredictInput(WHO, X, f.nFeatures, { finite: true });
+    const d = f.nFeatures;
+    const nOut = f.intercept.length;
+    const out = new Float64Array(X.nRows * nOut);
+    const n = X.nRows;
+    const z = new Float64Array(4);
+    // 4 rows at a time through the same kernel as fitting; the last block repeats row n−1
+    for (let i = 0; i < n; i += 4) {
+      const o0 = i * d;
+      const o1 = Math.min(i + 1, n - 1) * d;
+      const o2 = Math.min(i + 2, n - 1) * d;
+      const o3 = Math.min(i + 3, n - 1) * d;
+      for (let c = 0; c < nOut; c++) {
+        dot4(f.coef, c * d, X.data, o0, o1, o2, o3, d, z, 0);
+        for (let r = 0; r < 4 && i + r < n; r++) out[(i + r) * nOut + c] = z[r]! + f.intercept[c]!;
+      }
+    }
+    return out;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const z = this.decisionFunction(X);
+    const k = this.state().classes.length;
+    const n = X.nRows;
+    const out = new Float64Array(n * k);
+    if (k === 2) {
+      for (let i = 0; i < n; i++) {
+        const p = sigmoid(z[i]!);
+        out[2 * i] = 1 - p;
+        out[2 * i + 1] = p;
+      }
+      return out;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = i * k;
+      let mx = -Infinity;
+      for (let c = 0; c < k; c++) if (z[o + c]! > mx) mx = z[o + c]!;
+      let s = 0;
+      for (let c = 0; c < k; c++) {
+        const e = Math.exp(z[o + c]! - mx);
+        out[o + c] = e;
+        s += e;
+      }
+      for (let c = 0; c < k; c++) out[o + c]! /= s;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), this.state().classes.length);
+  }
+
+  toJSON(): SerializedModel {
+    const f = this.state();
+    return {
+      type: TYPE,
+      version: VERSION,
+      options: { ...this.options },
+      fitted: {
+        classes: [...f.classes],
+        nFeatures: f.nFeatures,
+        coef: f.coef.slice(),
+        intercept: f.intercept.slice(),
+        nIter: f.nIter,
+        converged: f.converged,
+      },
+    };
+  }
+
+  /** Restore a model saved with `toJSON` (after `decodeTyped` when it went through JSON text). */
+  static fromJSON(obj: unknown, source = 'model'): LogisticRegression {
+    const s = checkSerialized(obj, TYPE, VERSION, source);
+    const options = s.options as LogisticRegressionOptions;
+    restoreOptions(source, () => resolve(options));
+    const fd = s.fitted;
+    const classes = readStrings(fd, 'classes', 2, source);
+    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const nOut = classes.length === 2 ? 1 : classes.length;
+    const coef = readTyped(fd, 'coef', Float64Array, nOut * nFeatures, source).slice();
+    const intercept = readTyped(fd, 'intercept', Float64Array, nOut, source).slice();
+    for (const a of [coef, intercept]) {
+      if (!a.every(Number.isFinite)) throw restoreError(source, 'coefficients must be finite');
+    }
+    const m = new LogisticRegression(options);
+    m.fitted = {
+      classes,
+      nFeatures,
+      coef,
+      intercept,
+      nIter: readNumber(fd, 'nIter', { integer: true, min: 0 }, source),
+      converged: fd.converged === true,
+    };
+    return m;
+  }
+
+  private state(): Fitted {
+    return requireFitted(WHO, this.fitted);
+  }
+}
+
+function restoreError(source: string, why: string): Error {
+  return nadirError('NADIR_ERR_MODEL_CORRUPT', source, why);
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
