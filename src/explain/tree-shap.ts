@@ -88,6 +88,8 @@ class ShapWorker {
   private readonly zero: Float64Array;
   private readonly one: Float64Array;
   private readonly pw: Float64Array;
+  /** inv[k] = 1 / k: the path weights' (i + 1)/(d + 1) factors without divisions in the hot loops. */
+  private readonly inv: Float64Array;
   // per tree / row state
   private tree!: FlatTree;
   private x!: Float32Array;
@@ -107,6 +109,8 @@ class ShapWorker {
     this.zero = new Float64Array(size);
     this.one = new Float64Array(size);
     this.pw = new Float64Array(size);
+    this.inv = new Float64Array(maxDepth + 4);
+    for (let k = 1; k < this.inv.length; k++) this.inv[k] = 1 / k;
   }
 
   /** Add tree `tree`'s contributions for row data x[xOff..] into phi[phiOff..] (nOutputs × nFeatures). */
@@ -128,9 +132,11 @@ class ShapWorker {
     this.zero[off + depth] = zeroFraction;
     this.one[off + depth] = oneFraction;
     pw[off + depth] = depth === 0 ? 1 : 0;
+    const invD1 = this.inv[depth + 1]!;
     for (let i = depth - 1; i >= 0; i--) {
-      pw[off + i + 1]! += (oneFraction * pw[off + i]! * (i + 1)) / (depth + 1);
-      pw[off + i] = (zeroFraction * pw[off + i]! * (depth - i)) / (depth + 1);
+      const p = pw[off + i]! * invD1;
+      pw[off + i + 1]! += oneFraction * p * (i + 1);
+      pw[off + i] = zeroFraction * p * (depth - i);
     }
   }
 
@@ -155,23 +161,27 @@ class ShapWorker {
     }
   }
 
-  /** Total permutation weight of the path with element `pathIndex` removed (without modifying it). */
+  /**
+   * Total permutation weight of the path with element `pathIndex` removed (without modifying
+   * it). One fractions are always 0 or 1 in path-dependent TreeSHAP, which the two branches use.
+   */
   private unwoundSum(off: number, depth: number, pathIndex: number): number {
     const pw = this.pw;
-    const oneFraction = this.one[off + pathIndex]!;
+    const inv = this.inv;
     const zeroFraction = this.zero[off + pathIndex]!;
-    let nextOne = pw[off + depth]!;
     let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = (nextOne * (depth + 1)) / ((i + 1) * oneFraction);
+    if (this.one[off + pathIndex] !== 0) {
+      const invD1 = inv[depth + 1]!;
+      let nextOne = pw[off + depth]!;
+      for (let i = depth - 1; i >= 0; i--) {
+        const tmp = nextOne * (depth + 1) * inv[i + 1]!;
         total += tmp;
-        nextOne = pw[off + i]! - tmp * zeroFraction * ((depth - i) / (depth + 1));
-      } else {
-        total += pw[off + i]! / zeroFraction / ((depth - i) / (depth + 1));
+        nextOne = pw[off + i]! - tmp * zeroFraction * (depth - i) * invD1;
       }
+      return total;
     }
-    return total;
+    for (let i = depth - 1; i >= 0; i--) total += pw[off + i]! * inv[depth - i]!;
+    return (total * (depth + 1)) / zeroFraction;
   }
 
   /**
