@@ -1,24 +1,66 @@
 import type { Column } from './types.js';
 
-/** Tokens read as a missing value (case-insensitive after trimming). */
-const MISSING = new Set(['', 'na', 'nan', 'null', 'none', '?', '-']);
+/** Tokens read as a missing value (case-insensitive after trimming). `-` is not one: UNSW-NB15 uses it as a service value. */
+const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 
 export function isMissingToken(s: string): boolean {
   return MISSING.has(s.trim().toLowerCase());
 }
 
+/** A plain decimal number as written in CSV files (no hex, no `_`, no empty string). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** What a text cell holds: missing, a number (±Infinity included) or text. */
+export type CellValue = { kind: 'missing' } | { kind: 'number'; value: number } | { kind: 'text'; text: string };
+
+/**
+ * Classify one cell's text (the one definition every reader and converter shares):
+ * missing tokens (`''`, NA, N/A, NaN, null, None, `?`), `Infinity`/`inf` with a sign, plain
+ * decimals (no hex or binary literals: `0x10` stays text), else trimmed text.
+ */
+export function parseCell(raw: string): CellValue {
+  const s = raw.trim();
+  if (s.length <= 9) {
+    const lower = s.toLowerCase();
+    if (MISSING.has(lower)) return { kind: 'missing' };
+    if (lower === 'infinity' || lower === '+infinity' || lower === 'inf' || lower === '+inf') return { kind: 'number', value: Infinity };
+    if (lower === '-infinity' || lower === '-inf') return { kind: 'number', value: -Infinity };
+  }
+  if (DECIMAL.test(s)) return { kind: 'number', value: Number(s) };
+  return { kind: 'text', text: s };
+}
+
+/** The number a cell's text holds; NaN when it is missing or text. */
+export function parseNumberText(raw: string): number {
+  const c = parseCell(raw);
+  return c.kind === 'number' ? c.value : NaN;
+}
+
+/** Rows per storage block once a column has grown past its first block. */
+const BLOCK = 1 << 16;
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_I32 = new Int32Array(0);
+
 /**
  * Accumulates one column while rows stream in, without per-row objects.
  * Starts numeric (Float64Array, NaN = missing); on the first value that is not a number
- * it turns categorical (Int32Array codes + dictionary), re-encoding the numbers seen so far.
+ * it turns categorical (Int32Array codes + dictionary), re-encoding the numbers seen so far
+ * as text (`String(v)`, the same spelling every later number in the column gets).
+ * Storage is a list of fixed blocks (after a small first block that doubles up to the block
+ * size), so growing never copies the column; `build()` concatenates once and releases them.
  * Counts what the data-quality report needs: missing, ±Infinity, and how many values
  * were numbers vs text (a column with both is "mixed").
  */
 export class ColumnBuilder {
   readonly name: string;
-  private kind: 'numeric' | 'categorical' = 'numeric';
+  private categorical = false;
+  /** Full blocks (numeric or code blocks, by `categorical`). */
+  private numBlocks: Float64Array[] = [];
+  private codeBlocks: Int32Array[] = [];
+  /** The block being filled and the position in it. */
   private num: Float64Array;
-  private codes: Int32Array | null = null;
+  private codes: Int32Array = EMPTY_I32;
+  private pos = 0;
   private dict: string[] = [];
   private dictIndex = new Map<string, number>();
   length = 0;
@@ -26,60 +68,94 @@ export class ColumnBuilder {
   infinities = 0;
   numericTokens = 0;
   textTokens = 0;
-  /** First 1-based line numbers where a text value appeared in a mostly numeric column. */
+  /** 1-based line number (or record number) of the first text value. */
   firstTextLine = 0;
 
   constructor(name: string, capacity = 1024) {
     this.name = name;
-    this.num = new Float64Array(capacity);
+    this.num = new Float64Array(Math.max(16, Math.min(capacity, BLOCK)));
   }
 
   get isCategorical(): boolean {
-    return this.kind === 'categorical';
+    return this.categorical;
   }
 
-  private grow(): void {
-    if (this.kind === 'numeric') {
-      const n = new Float64Array(this.num.length * 2);
-      n.set(this.num);
-      this.num = n;
-    } else {
-      const c = new Int32Array(this.codes!.length * 2);
-      c.set(this.codes!);
+  /** The current block is full: double it while small, else start a new block. */
+  private next(): void {
+    if (!this.categorical) {
+      if (this.num.length < BLOCK) {
+        const n = new Float64Array(Math.min(this.num.length * 2, BLOCK));
+        n.set(this.num);
+        this.num = n;
+      } else {
+        this.numBlocks.push(this.num);
+        this.num = new Float64Array(BLOCK);
+        this.pos = 0;
+      }
+    } else if (this.codes.length < BLOCK) {
+      const c = new Int32Array(Math.min(Math.max(this.codes.length * 2, 16), BLOCK));
+      c.set(this.codes);
       this.codes = c;
+    } else {
+      this.codeBlocks.push(this.codes);
+      this.codes = new Int32Array(BLOCK);
+      this.pos = 0;
     }
   }
 
-  private cap(): number {
-    return this.kind === 'numeric' ? this.num.length : this.codes!.length;
-  }
-
   pushMissing(): void {
-    if (this.length === this.cap()) this.grow();
-    if (this.kind === 'numeric') this.num[this.length] = NaN;
-    else this.codes![this.length] = -1;
+    if (!this.categorical) {
+      if (this.pos === this.num.length) this.next();
+      this.num[this.pos++] = NaN;
+    } else {
+      if (this.pos === this.codes.length) this.next();
+      this.codes[this.pos++] = -1;
+    }
     this.length++;
     this.missing++;
   }
 
-  /** A value already parsed as a number (may be ±Infinity). */
-  pushNumber(v: number, raw: () => string): void {
-    if (this.length === this.cap()) this.grow();
+  /** A value already parsed as a number (may be ±Infinity; NaN counts as missing). */
+  pushNumber(v: number): void {
+    if (v !== v) {
+      this.pushMissing();
+      return;
+    }
     this.numericTokens++;
     if (v === Infinity || v === -Infinity) this.infinities++;
-    if (this.kind === 'numeric') this.num[this.length] = v;
-    else this.codes![this.length] = this.code(raw());
+    if (!this.categorical) {
+      if (this.pos === this.num.length) this.next();
+      this.num[this.pos++] = v;
+    } else {
+      if (this.pos === this.codes.length) this.next();
+      this.codes[this.pos++] = this.code(formatNumber(v));
+    }
     this.length++;
   }
 
-  /** A text value (not a number, not a missing token). */
-  pushText(s: string, line: number): void {
-    if (this.kind === 'numeric') this.toCategorical();
-    if (this.length === this.cap()) this.grow();
+  /** A text value (not a number, not a missing token); returns its dictionary code. */
+  pushText(s: string, line: number): number {
+    if (!this.categorical) this.toCategorical();
+    const c = this.code(s);
+    this.pushCode(c, line);
+    return c;
+  }
+
+  /** A text value already in the dictionary (code from an earlier pushText on this builder). */
+  pushCode(c: number, line: number): void {
+    if (this.pos === this.codes.length) this.next();
+    this.codes[this.pos++] = c;
     this.textTokens++;
     if (this.firstTextLine === 0) this.firstTextLine = line;
-    this.codes![this.length] = this.code(s);
     this.length++;
+  }
+
+  /** Push a cell given as text (JSON string values, quoted CSV cells): missing, number or text. */
+  pushCell(raw: string, line: number): void {
+    const c = parseCell(raw);
+    if (c.kind === 'missing') this.pushMissing();
+    else if (c.kind === 'number') this.pushNumber(c.value);
+    else this.pushText(c.text, line);
   }
 
   private code(s: string): number {
@@ -93,31 +169,57 @@ export class ColumnBuilder {
   }
 
   private toCategorical(): void {
-    const cap = Math.max(this.num.length, 16);
-    const codes = new Int32Array(cap);
-    for (let i = 0; i < this.length; i++) {
-      const v = this.num[i]!;
-      codes[i] = Number.isNaN(v) ? -1 : this.code(formatNumber(v));
-    }
-    this.kind = 'categorical';
-    this.codes = codes;
-    this.num = new Float64Array(0);
+    const convert = (b: Float64Array): Int32Array => {
+      const codes = new Int32Array(b.length);
+      for (let i = 0; i < b.length; i++) {
+        const v = b[i]!;
+        codes[i] = v !== v ? -1 : this.code(formatNumber(v));
+      }
+      return codes;
+    };
+    this.codeBlocks = this.numBlocks.map(convert);
+    // the current block: only its first `pos` entries are values
+    const cur = new Int32Array(Math.max(this.num.length, 16));
+    cur.set(convert(this.num.subarray(0, this.pos)));
+    this.codes = cur;
+    this.categorical = true;
+    this.numBlocks = [];
+    this.num = EMPTY_F64;
   }
 
   /** Force categorical (user override or label column). */
   forceCategorical(): void {
-    if (this.kind === 'numeric') this.toCategorical();
+    if (!this.categorical) this.toCategorical();
   }
 
+  /** The finished column (one copy of the data); the builder releases its blocks. */
   build(): Column {
-    if (this.kind === 'numeric') {
-      return { kind: 'numeric', name: this.name, values: this.num.slice(0, this.length) };
+    if (!this.categorical) {
+      const values = new Float64Array(this.length);
+      let o = 0;
+      for (const b of this.numBlocks) {
+        values.set(b, o);
+        o += b.length;
+      }
+      values.set(this.num.subarray(0, this.pos), o);
+      this.numBlocks = [];
+      this.num = EMPTY_F64;
+      return { kind: 'numeric', name: this.name, values };
     }
-    return { kind: 'categorical', name: this.name, codes: this.codes!.slice(0, this.length), dictionary: this.dict };
+    const codes = new Int32Array(this.length);
+    let o = 0;
+    for (const b of this.codeBlocks) {
+      codes.set(b, o);
+      o += b.length;
+    }
+    codes.set(this.codes.subarray(0, this.pos), o);
+    this.codeBlocks = [];
+    this.codes = EMPTY_I32;
+    return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
   }
 }
 
-/** How a number seen in a column that later turned categorical is written as a category. */
+/** How a number in a categorical column is written as a category (one spelling for every path). */
 export function formatNumber(v: number): string {
   return String(v);
 }
@@ -149,8 +251,12 @@ export function asCategorical(col: Column): Column {
 /** Convert a finished categorical column to numeric where every value parses as a number; else undefined. */
 export function asNumeric(col: Column): Column | undefined {
   if (col.kind === 'numeric') return col;
-  const parsed = col.dictionary.map((s) => (isMissingToken(s) ? NaN : Number(s)));
-  if (parsed.some((v, i) => Number.isNaN(v) && !isMissingToken(col.dictionary[i]!))) return undefined;
+  const parsed = new Float64Array(col.dictionary.length);
+  for (let k = 0; k < parsed.length; k++) {
+    const c = parseCell(col.dictionary[k]!);
+    if (c.kind === 'text') return undefined;
+    parsed[k] = c.kind === 'number' ? c.value : NaN;
+  }
   const values = new Float64Array(col.codes.length);
   for (let i = 0; i < values.length; i++) {
     const c = col.codes[i]!;

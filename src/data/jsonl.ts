@@ -1,7 +1,7 @@
+import { StringDecoder } from 'node:string_decoder';
 import { nadirError } from '../errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { RawColumns } from './csv.js';
-import { pushString } from './csv.js';
 
 /**
  * JSON Lines: one object per line. Keys become columns (first-seen order); a key missing
@@ -40,19 +40,27 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Pr
     for (const b of builders) {
       const v = rec[b.name];
       if (v === undefined || v === null) b.pushMissing();
-      else if (typeof v === 'number') b.pushNumber(v, () => String(v));
-      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0, () => String(v));
-      else if (typeof v === 'string') pushString(b, v, lineNo);
+      else if (typeof v === 'number') b.pushNumber(v);
+      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
+      else if (typeof v === 'string') b.pushCell(v, lineNo);
       else throw nadirError('NADIR_ERR_BAD_VALUE', `${path} line ${lineNo}`, `field '${b.name}' must be a number or a string`);
     }
     nRows++;
   };
+  // a multi-byte character may be cut by a chunk boundary: the decoder keeps its first bytes
+  const decoder = new StringDecoder('utf8');
+  let first = true;
   for await (const chunk of chunks) {
-    const text = carry + chunk.toString('utf8');
+    let text = carry + decoder.write(chunk);
+    if (first) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     const lines = text.split('\n');
     carry = lines.pop() ?? '';
     for (const l of lines) onLine(l);
   }
+  carry += decoder.end();
   if (carry.trim() !== '') onLine(carry);
   if (nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
   return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
@@ -77,9 +85,9 @@ export function recordsToColumns(records: readonly Record<string, unknown>[], wh
     for (const b of builders) {
       const v = rec[b.name];
       if (v === undefined || v === null) b.pushMissing();
-      else if (typeof v === 'number') b.pushNumber(v, () => String(v));
-      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0, () => String(v));
-      else if (typeof v === 'string') pushString(b, v, r + 1);
+      else if (typeof v === 'number') b.pushNumber(v);
+      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
+      else if (typeof v === 'string') b.pushCell(v, r + 1);
       else throw nadirError('NADIR_ERR_BAD_VALUE', `${where} record ${r + 1}`, `field '${b.name}' must be a number or a string`);
     }
   });

@@ -1,7 +1,6 @@
 import { nadirErrorWithCause } from '../errors.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { RawColumns } from './csv.js';
-import { pushString } from './csv.js';
 
 /**
  * Parquet through DuckDB (`@duckdb/node-api`, native binary shipped in the npm package).
@@ -32,13 +31,11 @@ export async function readParquet(path: string): Promise<RawColumns> {
         for (let r = 0; r < chunk.rowCount; r++) {
           const v = col[r];
           if (v === null || v === undefined) b.pushMissing();
-          else if (typeof v === 'number') b.pushNumber(v, () => String(v));
-          else if (typeof v === 'bigint') b.pushNumber(Number(v), () => String(v));
-          else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0, () => String(v));
-          else if (typeof (v as { toDouble?: unknown }).toDouble === 'function') {
-            const d = (v as { toDouble: () => number }).toDouble();
-            b.pushNumber(d, () => String(d));
-          } else pushString(b, String(v), nRows + r + 1);
+          else if (typeof v === 'number') b.pushNumber(v);
+          else if (typeof v === 'bigint') b.pushNumber(Number(v));
+          else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
+          else if (typeof (v as { toDouble?: unknown }).toDouble === 'function') b.pushNumber((v as { toDouble: () => number }).toDouble());
+          else b.pushCell(String(v), nRows + r + 1);
         }
       }
       nRows += chunk.rowCount;

@@ -1,4 +1,4 @@
-import type { CategoricalColumn, Finding, Table } from './types.js';
+import type { CategoricalColumn, Column, Finding, Table } from './types.js';
 
 /**
  * Data-quality findings over a loaded table: missing values, ±Infinity, constant and
@@ -70,33 +70,71 @@ function pct(k: number, n: number): string {
 }
 
 /**
- * Rows that repeat an earlier row (all features and the label equal). Rows are hashed
- * column by column into two independent 32-bit hashes (a 53-bit key), so no row strings
- * are built; a collision would need both hashes to collide (≈ n² / 2^54).
+ * Rows that repeat an earlier row (all features and the label equal; NaN equals NaN).
+ * Each row gets a 32-bit hash built column by column (no row strings or objects); rows are
+ * then inserted into an open-addressing table of row indices (linear probing), and a hash
+ * match is confirmed by comparing the two rows value by value, so the count is exact.
  */
 export function countDuplicateRows(table: Table, labels?: CategoricalColumn): number {
   const n = table.nRows;
-  const h1 = new Uint32Array(n).fill(0x811c9dc5);
-  const h2 = new Uint32Array(n).fill(0x01000193);
+  if (n < 2) return 0;
+  const cols: Column[] = labels ? [...table.columns, labels] : [...table.columns];
+  const h = new Int32Array(n).fill(0x811c9dc5 | 0);
   const f64 = new Float64Array(1);
   const u32 = new Uint32Array(f64.buffer);
-  const mix = (i: number, a: number, b: number): void => {
-    h1[i] = Math.imul(h1[i]! ^ a, 0x01000193) ^ Math.imul(b, 0x5bd1e995);
-    h2[i] = Math.imul((h2[i]! ^ b) + 0x7ed55d16, 0x85ebca6b) ^ Math.imul(a, 0xc2b2ae35);
-  };
-  const cols = labels ? [...table.columns, labels] : table.columns;
   for (const col of cols) {
     if (col.kind === 'numeric') {
+      const v = col.values;
       for (let i = 0; i < n; i++) {
-        const x = col.values[i]!;
-        f64[0] = x !== x ? NaN : x;
-        mix(i, u32[0]!, u32[1]!);
+        const x = v[i]!;
+        f64[0] = x !== x ? NaN : x === 0 ? 0 : x; // one bit pattern for every NaN and for ±0
+        let k = Math.imul(h[i]! ^ u32[0]!, 0x9e3779b1);
+        k = Math.imul(k ^ (k >>> 15) ^ u32[1]!, 0x85ebca6b);
+        h[i] = k ^ (k >>> 13);
       }
     } else {
-      for (let i = 0; i < n; i++) mix(i, col.codes[i]! + 1, 0x9e3779b9);
+      const c = col.codes;
+      for (let i = 0; i < n; i++) {
+        const k = Math.imul(h[i]! ^ (c[i]! + 0x3c6ef372), 0x9e3779b1);
+        h[i] = k ^ (k >>> 15);
+      }
     }
   }
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i++) seen.add(h1[i]! * 2097152 + (h2[i]! & 0x1fffff));
-  return n - seen.size;
+  const nums: Float64Array[] = [];
+  const codes: Int32Array[] = [];
+  for (const col of cols) {
+    if (col.kind === 'numeric') nums.push(col.values);
+    else codes.push(col.codes);
+  }
+  const equal = (a: number, b: number): boolean => {
+    for (let c = 0; c < codes.length; c++) if (codes[c]![a] !== codes[c]![b]) return false;
+    for (let c = 0; c < nums.length; c++) {
+      const x = nums[c]![a]!;
+      const y = nums[c]![b]!;
+      if (x !== y && !(x !== x && y !== y)) return false;
+    }
+    return true;
+  };
+  let size = 1;
+  while (size < 2 * n) size <<= 1;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(-1);
+  let dups = 0;
+  for (let i = 0; i < n; i++) {
+    const hi = h[i]!;
+    let slot = Math.imul(hi ^ (hi >>> 16), 0x7feb352d) & mask;
+    for (;;) {
+      const j = slots[slot]!;
+      if (j < 0) {
+        slots[slot] = i;
+        break;
+      }
+      if (h[j] === hi && equal(j, i)) {
+        dups++;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return dups;
 }
