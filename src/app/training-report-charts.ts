@@ -1,0 +1,228 @@
+/**
+ * Vega-Lite specs for the training report (rendered to inline SVG by src/report/vega.ts):
+ * confusion-matrix heat maps, ROC and precision–recall curves with the operating point,
+ * the out-of-fold score distribution, and feature importance bars. Pure functions of the
+ * numbers they are given, so they are testable without a browser.
+ */
+import type { Metrics } from '../eval/types.js';
+import type { ImportanceEntry } from '../model/types.js';
+import { COLORS, formatInt, formatPercent, type VegaLiteSpec } from '../report/index.js';
+
+/** One evaluated set drawn on the charts: cross-validation or a hold-out file. */
+export interface ChartSet {
+  /** Legend label, e.g. "CV (out-of-fold) · AUC 0.9998". */
+  label: string;
+  color: string;
+  metrics: Metrics;
+}
+
+const spec = (s: Record<string, unknown>): VegaLiteSpec => s as unknown as VegaLiteSpec;
+
+/**
+ * Confusion matrix as a heat map: rows = true class, columns = predicted class. Correct cells are
+ * blue and errors red, each shaded by its share of the true class (row %); errors use a square-root
+ * scale so a 1% miss rate is still visible. Counts and row % are written in the cells when they fit.
+ */
+export function confusionMatrixSpec(m: Metrics, title: string): VegaLiteSpec {
+  const k = m.classes.length;
+  const values: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < k; i++) {
+    const row = m.confusionMatrix[i] ?? [];
+    let total = 0;
+    for (const v of row) total += v;
+    for (let j = 0; j < k; j++) {
+      const count = row[j] ?? 0;
+      const share = total > 0 ? count / total : 0;
+      values.push({
+        actual: m.classes[i],
+        predicted: m.classes[j],
+        count,
+        share,
+        correct: i === j,
+        countText: formatInt(count),
+        shareText: total > 0 ? formatPercent(share, share > 0 && share < 0.01 ? 2 : 1) : '–',
+        dark: i === j ? share > 0.55 : Math.sqrt(share) > 0.62,
+      });
+    }
+  }
+  const cell = k <= 2 ? 92 : k <= 3 ? 80 : k <= 6 ? 62 : k <= 12 ? 40 : 22;
+  const textColor = { condition: { test: 'datum.dark', value: '#ffffff' }, value: '#1f2933' };
+  const layers: Array<Record<string, unknown>> = [
+    {
+      transform: [{ filter: 'datum.correct' }],
+      mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1.5 },
+      encoding: { color: { field: 'share', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, legend: null } },
+    },
+    {
+      transform: [{ filter: '!datum.correct' }],
+      mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1.5 },
+      encoding: { color: { field: 'share', type: 'quantitative', scale: { type: 'sqrt', domain: [0, 1], scheme: 'reds' }, legend: null } },
+    },
+  ];
+  if (k <= 12) {
+    layers.push({
+      mark: { type: 'text', dy: k <= 6 ? -7 : 0, fontSize: k <= 3 ? 14 : k <= 6 ? 12 : 9.5, fontWeight: 650 },
+      encoding: { text: { field: 'countText' }, color: textColor },
+    });
+  }
+  if (k <= 6) {
+    layers.push({
+      mark: { type: 'text', dy: 10, fontSize: k <= 3 ? 11 : 10 },
+      encoding: { text: { field: 'shareText' }, color: textColor },
+    });
+  }
+  return spec({
+    title: { text: title, subtitle: `${formatInt(m.n)} rows · blue = correct, red = errors, shade = share of the true class` },
+    width: cell * k,
+    height: cell * k,
+    data: { values },
+    encoding: {
+      x: { field: 'predicted', type: 'nominal', sort: m.classes, axis: { title: 'predicted', orient: 'top', labelAngle: k > 3 ? -40 : 0, domain: false, ticks: false } },
+      y: { field: 'actual', type: 'nominal', sort: m.classes, axis: { title: 'true class', domain: false, ticks: false } },
+    },
+    layer: layers,
+    resolve: { scale: { color: 'independent' } },
+  });
+}
+
+type Curve = 'roc' | 'pr';
+
+/**
+ * ROC (x = false-positive rate, y = true-positive rate) or precision–recall curves of several sets,
+ * overlaid, each with a diamond at the operating point (the rates at the model's threshold, taken
+ * from the metrics themselves, not from the thinned curve). `zoom` limits the ROC x axis to the
+ * low false-positive region that matters for alert volume.
+ */
+export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { zoom?: number; width?: number; height?: number } = {}): VegaLiteSpec {
+  const line: Array<Record<string, unknown>> = [];
+  const points: Array<Record<string, unknown>> = [];
+  for (const s of sets) {
+    const c = s.metrics.curves?.[kind];
+    if (!c) continue;
+    for (let i = 0; i < c.x.length; i++) line.push({ set: s.label, i, x: c.x[i], y: c.y[i] });
+    const op = operatingPoint(s.metrics);
+    if (op) points.push({ set: s.label, x: kind === 'roc' ? op.fpr : op.recall, y: kind === 'roc' ? op.tpr : op.precision });
+  }
+  const roc = kind === 'roc';
+  const xMax = roc && opts.zoom ? opts.zoom : 1;
+  let yMin = 0;
+  if (roc && opts.zoom) {
+    // lowest TPR drawn inside the zoomed window, rounded down to a tenth
+    let lo = 1;
+    for (const p of line) if ((p.x as number) <= xMax) lo = Math.min(lo, p.y as number);
+    yMin = Math.max(0, Math.floor((lo - 0.02) * 10) / 10);
+  }
+  const domain = sets.map((s) => s.label);
+  const range = sets.map((s) => s.color);
+  const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: { title: null, orient: roc ? 'bottom-right' : 'bottom-left', direction: 'vertical', fillColor: '#ffffffdd', padding: 6, labelLimit: 260, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, xMax], nice: false }, axis: { format: roc ? (xMax < 1 ? '.1%' : '.0%') : '.0%', tickCount: 5 }, title: roc ? 'false-positive rate (normal traffic flagged)' : 'recall (attacks detected)' };
+  const y = { field: 'y', type: 'quantitative', scale: { domain: [yMin, 1], nice: false, zero: false }, axis: { format: '.0%', tickCount: 5 }, title: roc ? 'true-positive rate (attacks detected)' : 'precision (alerts that are attacks)' };
+  const layers: Array<Record<string, unknown>> = [];
+  if (roc) {
+    layers.push({ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#c3cbd3', clip: true }, encoding: { x, y } });
+  }
+  layers.push({ data: { values: line }, mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color, order: { field: 'i', type: 'quantitative' } } });
+  layers.push({ data: { values: points }, mark: { type: 'point', shape: 'diamond', filled: true, size: 110, opacity: 1, stroke: '#1f2933', strokeWidth: 1, clip: true }, encoding: { x, y, color } });
+  const title = roc ? (opts.zoom ? `ROC, low false-positive region (FPR ≤ ${formatPercent(xMax, xMax < 0.01 ? 1 : 0)})` : 'ROC curve') : 'Precision–recall curve';
+  const subtitle = roc ? (opts.zoom ? 'where the alert volume is decided' : 'dashed: a coin flip') : '◆ = operating point at the decision threshold';
+  return spec({ title: { text: title, subtitle }, width: opts.width ?? 300, height: opts.height ?? 260, layer: layers });
+}
+
+/** Binary metrics at the threshold: the exact operating point for the curves. */
+export function operatingPoint(m: Metrics): { fpr: number; tpr: number; precision: number; recall: number } | null {
+  if (m.task !== 'binary' || m.positive === undefined || m.fpr === null || m.fpr === undefined || m.tpr === null || m.tpr === undefined) return null;
+  const pos = m.perClass[m.positive];
+  if (!pos) return null;
+  return { fpr: m.fpr, tpr: m.tpr, precision: pos.precision, recall: pos.recall };
+}
+
+/**
+ * Histogram of out-of-fold P(attack) per true class, on a symlog count axis so the few normal rows
+ * with high scores (the false positives) stay visible next to thousands of confident ones; the
+ * decision threshold is drawn as a rule.
+ */
+export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, bins = 40): VegaLiteSpec {
+  const k = classes.length;
+  const counts = [new Float64Array(bins), new Float64Array(bins)];
+  // one pass over the out-of-fold rows: typed counters, no per-row objects
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i]!;
+    if (c < 0 || c > 1) continue;
+    const p = proba[i * k + positive]!;
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+    counts[c]![b]!++;
+  }
+  const values: Array<Record<string, unknown>> = [];
+  for (let c = 0; c < 2; c++) {
+    for (let b = 0; b < bins; b++) {
+      const n = counts[c]![b]!;
+      if (n > 0) values.push({ cls: `true ${classes[c]}`, start: b / bins, end: (b + 1) / bins, count: n });
+    }
+  }
+  const clsDomain = [`true ${classes[0]}`, `true ${classes[1]}`];
+  const layers: Array<Record<string, unknown>> = [
+    {
+      data: { values },
+      mark: { type: 'bar', opacity: 0.7, binSpacing: 0 },
+      encoding: {
+        x: { field: 'start', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
+        x2: { field: 'end' },
+        y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog scale)', stack: null },
+        color: { field: 'cls', type: 'nominal', scale: { domain: clsDomain, range: [COLORS.normal, COLORS.attack] }, legend: { title: null } },
+      },
+    },
+  ];
+  if (threshold !== null) {
+    layers.push({ data: { values: [{ t: threshold, label: `threshold ${threshold.toPrecision(3)}` }] }, mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5, color: '#1f2933' }, encoding: { x: { field: 't', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ t: threshold, label: `threshold ${threshold.toPrecision(3)}` }] },
+      mark: { type: 'text', align: threshold > 0.8 ? 'right' : 'left', dx: threshold > 0.8 ? -4 : 4, dy: -2, baseline: 'top', fontSize: 10.5, fontWeight: 600, color: '#1f2933' },
+      encoding: { x: { field: 't', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } },
+    });
+  }
+  return spec({
+    title: { text: 'Out-of-fold scores by true class', subtitle: 'rows right of the threshold are flagged: red = caught attacks, blue = false alarms' },
+    width: 520,
+    height: 220,
+    layer: layers,
+  });
+}
+
+/** Gain importance as each column's share of the total gain, top `top` columns. */
+export function gainSpec(entries: readonly ImportanceEntry[], top = 20): VegaLiteSpec {
+  let total = 0;
+  for (const e of entries) total += Math.max(0, e.importance);
+  const rows = entries.slice(0, top).map((e) => ({ feature: e.feature, share: total > 0 ? e.importance / total : 0 }));
+  return spec({
+    title: { text: 'Gain importance', subtitle: `share of the total split gain, top ${rows.length} of ${entries.length} columns` },
+    width: 300,
+    height: { step: 15 },
+    data: { values: rows },
+    mark: { type: 'bar', color: COLORS.accent, cornerRadiusEnd: 2 },
+    encoding: {
+      y: { field: 'feature', type: 'nominal', sort: { field: 'share', order: 'descending' }, title: null, axis: { labelLimit: 180 } },
+      x: { field: 'share', type: 'quantitative', axis: { format: '.0%' }, title: 'share of gain' },
+    },
+  });
+}
+
+/** Permutation importance: mean drop of the score when a column is shuffled, ± one standard deviation over repeats. */
+export function permutationSpec(entries: readonly ImportanceEntry[], scoreName: string, top = 20): VegaLiteSpec {
+  const rows = [...entries]
+    .sort((a, b) => b.importance - a.importance)
+    .slice(0, top)
+    .map((e) => ({ feature: e.feature, mean: e.importance, lo: e.importance - (e.std ?? 0), hi: e.importance + (e.std ?? 0) }));
+  const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 180 } };
+  return spec({
+    title: { text: 'Permutation importance', subtitle: `drop in ${scoreName} when the column is shuffled, ± 1 std over repeats` },
+    width: 300,
+    height: { step: 15 },
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'bar', color: COLORS.palette[2], cornerRadiusEnd: 2 }, encoding: { y, x: { field: 'mean', type: 'quantitative', title: `drop in ${scoreName}` } } },
+      { mark: { type: 'rule', color: '#1f2933', strokeWidth: 1.2 }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      { mark: { type: 'tick', color: '#1f2933', orient: 'vertical', size: 8, thickness: 1.2 }, encoding: { y, x: { field: 'lo', type: 'quantitative' } } },
+      { mark: { type: 'tick', color: '#1f2933', orient: 'vertical', size: 8, thickness: 1.2 }, encoding: { y, x: { field: 'hi', type: 'quantitative' } } },
+    ],
+  });
+}

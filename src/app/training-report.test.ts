@@ -1,0 +1,229 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeMetrics } from '../eval/metrics.js';
+import type { ModelBody } from '../model/types.js';
+import { Random } from '../util/random.js';
+import { displayName, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
+
+/**
+ * A small TrainResult-shaped run built from real metric computations on seeded synthetic scores:
+ * CV scores separate the classes well; in the hold-out set a third of the attacks are "novel"
+ * (scored like normal traffic), as with NSL-KDD's KDDTest+.
+ */
+function binaryScores(r: Random, nNormal: number, nAttack: number, novelShare: number): { y: Int32Array; proba: Float64Array } {
+  const n = nNormal + nAttack;
+  const y = new Int32Array(n);
+  const proba = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const attack = i >= nNormal;
+    y[i] = attack ? 1 : 0;
+    let p: number;
+    if (!attack) p = Math.pow(r.next(), 6) * 0.9;
+    else if (r.next() < novelShare) p = Math.pow(r.next(), 3) * 0.6;
+    else p = 1 - Math.pow(r.next(), 6) * 0.9;
+    proba[2 * i] = 1 - p;
+    proba[2 * i + 1] = p;
+  }
+  return { y, proba };
+}
+
+function body(task: ModelBody['task'], classes: string[], over: Partial<ModelBody> = {}): ModelBody {
+  return {
+    kind: 'nadir-model',
+    nadirVersion: '0.1.0',
+    createdAt: '2024-05-01T12:34:56.000Z',
+    task,
+    classes,
+    schema: {
+      format: 'nsl-kdd',
+      labelColumn: 'label',
+      normalLabels: ['normal'],
+      inputs: [
+        { name: 'duration', kind: 'numeric' },
+        { name: 'protocol_type', kind: 'categorical', categories: ['icmp', 'tcp', 'udp'] },
+        { name: 'src_bytes', kind: 'numeric' },
+      ],
+    },
+    pipeline: { type: 'pipeline', version: 1, options: { encoding: 'onehot' }, plans: [], dropped: [] },
+    learner: { type: 'gbdt', version: 1, options: { nEstimators: 30 }, fitted: {} },
+    threshold: task === 'binary' ? 0.5 : null,
+    metrics: {},
+    importance: {
+      gain: [
+        { feature: 'src_bytes', importance: 60 },
+        { feature: 'protocol_type', importance: 30 },
+        { feature: '<img src=x onerror=alert(1)>', importance: 10 },
+      ],
+      permutation: [
+        { feature: 'src_bytes', importance: 0.21, std: 0.02 },
+        { feature: 'protocol_type', importance: 0.05, std: 0.01 },
+        { feature: '<img src=x onerror=alert(1)>', importance: -0.001, std: 0.002 },
+      ],
+    },
+    provenance: {
+      data: { file: 'KDDTrain+_20Percent.txt.gz', sha256: 'a'.repeat(64), rows: 3000 },
+      tests: [{ file: 'KDDTest+.txt.gz', sha256: 'b'.repeat(64), rows: 2000 }],
+      options: { model: 'gbdt', target: task, cv: 3, seed: 7, threshold: null, maxFpr: null, learner: { seed: 7, nEstimators: 30 } },
+      command: '',
+      node: 'v20.0.0',
+    },
+    timings: { loadSeconds: 0.4, cvSeconds: 2.5, fitSeconds: 1.1, testSeconds: 0.3, permutationSeconds: 0.9 },
+    ...over,
+  };
+}
+
+function binaryRun(): TrainingReportInput {
+  const r = new Random(42);
+  const cvScores = binaryScores(r, 1600, 1400, 0.01);
+  const testScores = binaryScores(r, 900, 1100, 0.35);
+  const classes = ['normal', 'attack'];
+  const cv = computeMetrics(cvScores.y, cvScores.proba, classes, { threshold: 0.5, curves: true });
+  const holdout = computeMetrics(testScores.y, testScores.proba, classes, { threshold: 0.5, curves: true });
+  const b = body('binary', classes);
+  return {
+    body: b,
+    cv,
+    tests: [{ file: 'data/nsl-kdd/KDDTest+.txt.gz', metrics: holdout, skipped: 0 }],
+    oof: cvScores,
+    train: { file: 'data/nsl-kdd/KDDTrain+_20Percent.txt.gz', rows: 3000, classes: { normal: 1600, attack: 1400 } },
+    timings: b.timings,
+  };
+}
+
+function multiclassRun(): TrainingReportInput {
+  const classes = ['normal', 'DoS', 'Probe', 'R2L', 'U2R'];
+  const r = new Random(3);
+  const n = 1500;
+  const y = new Int32Array(n);
+  const proba = new Float64Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    const c = i % 5 === 4 && i % 15 !== 4 ? 0 : i % 5; // U2R rare
+    y[i] = c;
+    let s = 0;
+    for (let k = 0; k < 5; k++) {
+      const v = r.next() + (k === c ? 2.5 : 0);
+      proba[i * 5 + k] = v;
+      s += v;
+    }
+    for (let k = 0; k < 5; k++) proba[i * 5 + k]! /= s;
+  }
+  const cv = computeMetrics(y, proba, classes, {});
+  const counts: Record<string, number> = {};
+  classes.forEach((c, k) => (counts[c] = y.filter((v) => v === k).length));
+  const b = body('category', classes, { importance: {}, provenance: { ...body('category', classes).provenance, tests: [] } });
+  return { body: b, cv, tests: [], oof: { proba, y }, train: { file: 'train.csv', rows: n, classes: counts }, timings: { loadSeconds: 0.1 } };
+}
+
+test('binary report: every section, charts as inline SVG, no scripts, hostile names escaped', async () => {
+  const run = binaryRun();
+  const page = await renderTrainingReport(run);
+  assert.match(page, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(page, /<script|<link |src="http|<img /);
+  assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  for (const id of ['summary', 'data', 'metrics', 'confusion', 'curves', 'threshold', 'classes', 'importance', 'timings', 'reproduce']) {
+    assert.match(page, new RegExp(`<section class="report" id="${id}">`), id);
+  }
+  const labels = [...page.matchAll(/<svg role="img" aria-label="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(labels, [
+    'Confusion matrix, 3-fold CV (out-of-fold)',
+    'Confusion matrix, KDDTest+',
+    'ROC curve',
+    'ROC curve, low false-positive region',
+    'Precision-recall curve',
+    'Out-of-fold score distribution',
+    'Gain importance',
+    'Permutation importance',
+  ]);
+  // CV and hold-out side by side, with the numbers computed from the scores
+  assert.ok(page.includes(`${(100 * run.cv!.accuracy).toFixed(2)}%`));
+  assert.ok(page.includes(`${(100 * run.tests[0]!.metrics.accuracy).toFixed(2)}%`));
+  assert.ok(page.includes(run.tests[0]!.metrics.rocAuc!.toFixed(4)));
+  // the confusion-matrix counts appear as text inside the heat map
+  const cm = run.tests[0]!.metrics.confusionMatrix;
+  assert.ok(page.includes(`>${cm[1]![0]!.toLocaleString('en-US')}<`), 'missed attacks count in the heat map');
+  // reproduce: a library run has no command line, so one is reconstructed from the options
+  assert.ok(page.includes('nadir train --data data/nsl-kdd/KDDTrain+_20Percent.txt.gz --test data/nsl-kdd/KDDTest+.txt.gz --model gbdt --target binary --cv 3 --seed 7 --trees 30'));
+  assert.ok(page.includes('a'.repeat(64)));
+});
+
+test('a hold-out set much worse than CV is called out in words, with counts from the confusion matrix', () => {
+  const run = binaryRun();
+  const [f] = holdoutFindings(run);
+  assert.ok(f);
+  const cv = run.cv!;
+  const t = run.tests[0]!.metrics;
+  assert.equal(f.level, 'warn');
+  assert.equal(f.test, 'KDDTest+');
+  assert.equal(f.accuracyDrop, cv.accuracy - t.accuracy);
+  assert.ok(f.accuracyDrop > 0.1, `drop ${f.accuracyDrop}`);
+  assert.equal(f.aucDrop, cv.rocAuc! - t.rocAuc!);
+  const missed = t.confusionMatrix[1]![0]!;
+  const attacks = t.confusionMatrix[1]![0]! + t.confusionMatrix[1]![1]!;
+  assert.match(f.html.value, /much worse than cross-validation/);
+  assert.match(f.html.value, /Most of the gap is missed attacks/);
+  assert.ok(f.html.value.includes(`${missed.toLocaleString('en-US')} of ${attacks.toLocaleString('en-US')} attacks in KDDTest+ were scored as normal`));
+  assert.match(f.html.value, /17 of them in KDDTest\+/);
+  // the same set as CV agrees with itself
+  const same = holdoutFindings({ ...run, tests: [{ file: 'x/same.csv', metrics: cv, skipped: 0 }] });
+  assert.equal(same[0]!.level, 'ok');
+  assert.match(same[0]!.html.value, /agrees with cross-validation/);
+  assert.deepEqual(holdoutFindings({ ...run, cv: null }), []);
+});
+
+test('threshold chosen for a target FPR: method, out-of-fold rates and the cost per set', async () => {
+  const run = binaryRun();
+  run.body.threshold = 0.62;
+  run.body.thresholdInfo = { method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.0081, oofTpr: 0.973 };
+  const page = await renderTrainingReport(run);
+  const thr = page.slice(page.indexOf('id="threshold"'), page.indexOf('id="classes"'));
+  assert.match(thr, /out-of-fold scores of the training data only/);
+  assert.match(thr, /within the target of <strong>1\.00%<\/strong>/);
+  assert.match(thr, /FPR 0\.81% and detection rate 97\.30%/);
+  assert.match(thr, /within FPR target|FPR above 1\.00%/);
+  assert.match(thr, /per 10,000 normal/);
+});
+
+test('multi-class report without a hold-out set: per-class tables, no curves, a note asking for --test', async () => {
+  const run = multiclassRun();
+  const page = await renderTrainingReport(run);
+  assert.doesNotMatch(page, /id="curves"|id="threshold"/);
+  assert.match(page, /No hold-out set was given/);
+  const classes = page.slice(page.indexOf('id="classes"'), page.indexOf('id="importance"'));
+  for (const c of run.body.classes) assert.ok(classes.includes(`<td class="">${c}</td>`), c);
+  assert.match(page, /F1 \(macro\)/);
+  assert.match(page, /aria-label="Confusion matrix, 3-fold CV \(out-of-fold\)"/);
+  assert.match(page, /No gain importance/);
+  assert.match(page, /No permutation importance/);
+});
+
+test('writeTrainingReport writes atomically and fails cleanly', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nadir-report-'));
+  try {
+    const path = join(dir, 'report.html');
+    await writeTrainingReport(path, binaryRun());
+    assert.match(await readFile(path, 'utf8'), /<\/html>\n$/);
+    assert.deepEqual(await readdir(dir), ['report.html']);
+    await assert.rejects(writeTrainingReport(join(dir, 'missing', 'r.html'), binaryRun()), (e: Error & { code?: string }) => e.code === 'NADIR_ERR_FILE_UNREADABLE');
+    assert.deepEqual(await readdir(dir), ['report.html']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('display names and reconstructed commands', () => {
+  assert.equal(displayName('data/nsl-kdd/KDDTest-21.txt.gz'), 'KDDTest-21');
+  assert.equal(displayName('/x/flows.parquet'), 'flows');
+  assert.equal(displayName('.gz'), '.gz');
+  const run = binaryRun();
+  run.body.schema.format = 'generic';
+  run.body.schema.labelColumn = 'Attack Label';
+  run.body.provenance.options = { model: 'rf', target: 'binary', cv: 5, seed: 0, threshold: 'auto', maxFpr: 0.005, learner: { nEstimators: 100, maxFeatures: 'sqrt' } };
+  run.train.file = "my data/it's.csv";
+  assert.equal(
+    reconstructCommand(run),
+    "nadir train --data 'my data/it'\\''s.csv' --test data/nsl-kdd/KDDTest+.txt.gz --model rf --target binary --cv 5 --seed 0 --threshold auto --max-fpr 0.005 --trees 100 --max-features sqrt --label 'Attack Label'",
+  );
+});

@@ -1,0 +1,615 @@
+/**
+ * The HTML training report of `nadir train --report`: one self-contained page (inline CSS, charts
+ * as inline SVG rendered from Vega-Lite specs, no scripts, no network) with the data summary,
+ * cross-validation and hold-out metrics side by side, confusion matrices, ROC / PR curves with
+ * the operating point, the decision threshold and what it costs in false alerts, feature
+ * importance, per-class metrics, timings, provenance and the command that reproduces the model.
+ * When a hold-out set scores much worse than cross-validation the report says so, and why.
+ */
+import { basename } from 'node:path';
+import type { Metrics } from '../eval/types.js';
+import type { ImportanceEntry } from '../model/types.js';
+import { writeFileAtomic } from '../model/artifact.js';
+import {
+  badge,
+  callout,
+  cards,
+  formatInt,
+  formatNumber,
+  formatPercent,
+  html,
+  joinHtml,
+  renderChart,
+  renderKeyValue,
+  renderPage,
+  renderTable,
+  section,
+  type Card,
+  type HtmlValue,
+  type NavItem,
+  type SafeHtml,
+} from '../report/index.js';
+import { confusionMatrixSpec, curveSpec, gainSpec, operatingPoint, permutationSpec, scoreHistogramSpec, type ChartSet } from './training-report-charts.js';
+import type { TrainResult } from './train.js';
+
+/** What the report reads from a training run (a whole TrainResult fits). */
+export type TrainingReportInput = Pick<TrainResult, 'body' | 'cv' | 'tests' | 'oof' | 'train' | 'timings'>;
+
+/** One evaluated set: the out-of-fold cross-validation predictions or a hold-out file. */
+interface Evaluation {
+  name: string;
+  file?: string;
+  metrics: Metrics;
+  skipped: number;
+  color: string;
+  isCv: boolean;
+}
+
+const SET_COLORS = ['#2F6690', '#F58518', '#54A24B', '#B279A2', '#72B7B2', '#9D755D', '#EECA3B'];
+const MODEL_NAMES: Record<string, string> = {
+  gbdt: 'gradient-boosted trees',
+  rf: 'random forest',
+  logreg: 'logistic regression',
+  iforest: 'isolation forest',
+};
+const TARGET_NAMES: Record<string, string> = {
+  binary: 'binary: normal vs attack',
+  category: 'attack category',
+  label: 'attack name',
+};
+
+/** Render the report as one HTML document. */
+export async function renderTrainingReport(result: TrainingReportInput): Promise<string> {
+  const { body } = result;
+  const evals = evaluations(result);
+  const binary = body.task === 'binary';
+  const model = String(body.provenance.options.model ?? body.learner.type);
+  const nav: NavItem[] = [{ id: 'summary', label: 'Summary' }, { id: 'data', label: 'Data' }];
+  const parts: HtmlValue[] = [];
+
+  parts.push(section('summary', 'Summary', [cards(headlineCards(result, evals)), ...holdoutFindings(result).map((f) => callout(f.level, f.html))]));
+  parts.push(section('data', 'Data', dataSection(result, evals)));
+
+  if (evals.length) {
+    nav.push({ id: 'metrics', label: 'Metrics' });
+    parts.push(section('metrics', 'Cross-validation and hold-out metrics', metricsTable(evals, binary), metricsIntro(result, evals)));
+    nav.push({ id: 'confusion', label: 'Confusion' });
+    const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
+    parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:0 1 auto">${c}${errorLine(evals[i]!)}</div>`)}</div>`, 'Rows are the true class, columns the prediction. Counts, and in brackets the share of the true class.'));
+  }
+  if (binary && evals.some((e) => e.metrics.curves)) {
+    nav.push({ id: 'curves', label: 'ROC / PR' });
+    parts.push(section('curves', 'ROC and precision–recall curves', await curvesSection(result, evals), 'Cross-validation (out-of-fold scores) and every hold-out set on the same axes; ◆ marks the operating point at the decision threshold.'));
+  }
+  if (binary) {
+    nav.push({ id: 'threshold', label: 'Threshold' });
+    parts.push(section('threshold', 'Decision threshold', thresholdSection(result, evals)));
+  }
+  if (evals.length) {
+    nav.push({ id: 'classes', label: 'Per class' });
+    parts.push(section('classes', 'Per-class metrics', perClassSection(evals), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class.'));
+  }
+  nav.push({ id: 'importance', label: 'Importance' });
+  parts.push(section('importance', 'Feature importance', await importanceSection(result), 'Per original input column (one-hot columns summed back to their source).'));
+  nav.push({ id: 'timings', label: 'Timings' });
+  parts.push(section('timings', 'Timings', timingsSection(result)));
+  nav.push({ id: 'reproduce', label: 'Reproduce' });
+  parts.push(section('reproduce', 'Reproduce and provenance', reproduceSection(result)));
+
+  const trainName = basename(result.train.file);
+  return renderPage({
+    title: `Training report: ${MODEL_NAMES[model] ?? model} on ${trainName}`,
+    subtitle: html`${TARGET_NAMES[body.task] ?? body.task} · ${formatInt(result.train.rows)} training rows${evals.filter((e) => !e.isCv).length ? html` · tested on ${joinHtml(evals.filter((e) => !e.isCv).map((e) => html`<code>${e.name}</code>`), ', ')}` : ''} · ${formatDate(body.createdAt)}`,
+    nav,
+    body: parts,
+    footer: html`Generated by nadir ${body.nadirVersion} (Node ${body.provenance.node}) on ${formatDate(body.createdAt)}. Self-contained: no scripts, no network; charts are inline SVG.`,
+  });
+}
+
+/** Write the report atomically (temp file, then rename): a reader never sees half a page. */
+export async function writeTrainingReport(path: string, result: TrainingReportInput): Promise<void> {
+  await writeFileAtomic(path, await renderTrainingReport(result));
+}
+
+// ---------------------------------------------------------------------------------------------
+// evaluations and the honest-evaluation finding
+
+function evaluations(result: TrainingReportInput): Evaluation[] {
+  const out: Evaluation[] = [];
+  if (result.cv) out.push({ name: `${cvFolds(result)}-fold CV (out-of-fold)`, metrics: result.cv, skipped: 0, color: SET_COLORS[0]!, isCv: true });
+  result.tests.forEach((t, i) => out.push({ name: displayName(t.file), file: t.file, metrics: t.metrics, skipped: t.skipped, color: SET_COLORS[(i + 1) % SET_COLORS.length]!, isCv: false }));
+  return out;
+}
+
+function cvFolds(result: TrainingReportInput): string {
+  const k = result.body.provenance.options.cv;
+  return typeof k === 'number' || typeof k === 'string' ? String(k) : 'K';
+}
+
+/** "data/nsl-kdd/KDDTest+.txt.gz" → "KDDTest+". */
+export function displayName(file: string): string {
+  const b = basename(file);
+  const s = b.replace(/(\.(gz|txt|csv|tsv|jsonl|json|parquet|arff))+$/i, '');
+  return s || b;
+}
+
+export interface HoldoutFinding {
+  level: 'ok' | 'note' | 'warn';
+  test: string;
+  /** CV accuracy − hold-out accuracy (positive = hold-out is worse). */
+  accuracyDrop: number;
+  /** CV ROC-AUC − hold-out ROC-AUC, when both are defined. */
+  aucDrop: number | null;
+  html: SafeHtml;
+}
+
+/**
+ * Compare every hold-out set with cross-validation and say in words what a large gap means:
+ * CV re-uses rows of one capture, so it can only test attacks the model has already seen; a
+ * separate capture (e.g. NSL-KDD's KDDTest+, with 17 attack types absent from training) is the
+ * estimate to trust for new traffic. For the binary task the gap is split into missed attacks
+ * and false alarms, with counts from the confusion matrices.
+ */
+export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
+  const cv = result.cv;
+  if (!cv) return [];
+  const out: HoldoutFinding[] = [];
+  const nsl = result.body.schema.format === 'nsl-kdd';
+  for (const t of result.tests) {
+    const m = t.metrics;
+    const name = displayName(t.file);
+    const accuracyDrop = cv.accuracy - m.accuracy;
+    const aucDrop = cv.rocAuc !== null && m.rocAuc !== null ? cv.rocAuc - m.rocAuc : null;
+    const level: HoldoutFinding['level'] = accuracyDrop > 0.05 || (aucDrop ?? 0) > 0.03 ? 'warn' : accuracyDrop > 0.02 || (aucDrop ?? 0) > 0.01 ? 'note' : 'ok';
+    const head = html`<strong>${name}:</strong> accuracy ${pct(m.accuracy)} against ${pct(cv.accuracy)} in cross-validation (${signedPts(-accuracyDrop)})${aucDrop !== null ? html`, ROC-AUC ${f4(m.rocAuc)} against ${f4(cv.rocAuc)}` : ''}.`;
+    if (level === 'ok') {
+      out.push({ level, test: name, accuracyDrop, aucDrop, html: html`<p>${head} The hold-out set agrees with cross-validation: the model generalises to this file.</p>` });
+      continue;
+    }
+    const parts: HtmlValue[] = [html`<p>${level === 'warn' ? html`<strong>The hold-out result is much worse than cross-validation.</strong> ` : ''}${head}</p>`];
+    const errs = binaryErrors(m);
+    const cvErrs = binaryErrors(cv);
+    if (errs && cvErrs) {
+      const where = errs.fn > 2 * errs.fp ? 'Most of the gap is missed attacks' : errs.fp > 2 * errs.fn ? 'Most of the gap is false alarms' : 'The gap is both missed attacks and false alarms';
+      parts.push(
+        html`<p>${where}: recall (detection rate) fell from ${pct(cvErrs.tpr)} to ${pct(errs.tpr)}, so ${formatInt(errs.fn)} of ${formatInt(errs.attacks)} attacks in ${name} were scored as normal; the false-positive rate went from ${pct(cvErrs.fpr)} to ${pct(errs.fpr)} (${formatInt(errs.fp)} of ${formatInt(errs.normals)} normal connections flagged).</p>`,
+      );
+    } else {
+      parts.push(html`<p>Macro F1 fell from ${f4(cv.f1)} to ${f4(m.f1)}; see the per-class table for the classes that do not transfer.</p>`);
+    }
+    parts.push(
+      html`<p>Why: cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${name} was recorded separately${nsl ? html` and holds attack types that never occur in the NSL-KDD training set (17 of them in KDDTest+, e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound; novel attacks need a detector that models normal traffic (an anomaly score), not only known attack signatures.</p>`,
+    );
+    if (t.skipped > 0) parts.push(html`<p>${formatInt(t.skipped)} rows of ${name} have a class the model was never trained on and are left out of its metrics.</p>`);
+    out.push({ level, test: name, accuracyDrop, aucDrop, html: joinHtml(parts) });
+  }
+  return out;
+}
+
+interface BinaryErrors {
+  tp: number;
+  fn: number;
+  fp: number;
+  tn: number;
+  attacks: number;
+  normals: number;
+  tpr: number;
+  fpr: number;
+}
+
+/** Counts of the binary confusion matrix with the positive (attack) class from the metrics. */
+function binaryErrors(m: Metrics): BinaryErrors | null {
+  if (m.task !== 'binary' || m.classes.length !== 2) return null;
+  const pos = m.positive !== undefined ? m.classes.indexOf(m.positive) : 1;
+  if (pos < 0) return null;
+  const neg = 1 - pos;
+  const cm = m.confusionMatrix;
+  const tp = cm[pos]?.[pos] ?? 0;
+  const fn = cm[pos]?.[neg] ?? 0;
+  const fp = cm[neg]?.[pos] ?? 0;
+  const tn = cm[neg]?.[neg] ?? 0;
+  return { tp, fn, fp, tn, attacks: tp + fn, normals: fp + tn, tpr: tp + fn > 0 ? tp / (tp + fn) : NaN, fpr: fp + tn > 0 ? fp / (fp + tn) : NaN };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sections
+
+function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[] {
+  const { body, train } = result;
+  const out: Card[] = [];
+  const classSummary = Object.entries(train.classes)
+    .slice(0, 3)
+    .map(([c, n]) => `${formatInt(n)} ${c}`)
+    .join(' · ');
+  out.push({ label: 'training rows', value: formatInt(train.rows), hint: Object.keys(train.classes).length > 3 ? `${Object.keys(train.classes).length} classes` : classSummary });
+  const cv = evals.find((e) => e.isCv);
+  if (cv) out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}` });
+  for (const t of evals.filter((e) => !e.isCv).slice(0, 2)) {
+    const delta = cv ? ` (${signedPts(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
+    out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
+  }
+  if (body.task === 'binary' && body.threshold !== null) {
+    out.push({ label: 'decision threshold on P(attack)', value: formatNumber(body.threshold, 4), hint: thresholdMethodName(result) });
+    const ref = evals.find((e) => !e.isCv) ?? cv;
+    const errs = ref ? binaryErrors(ref.metrics) : null;
+    if (ref && errs) {
+      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed` });
+      out.push({ label: `false-positive rate, ${ref.name}`, value: pct(errs.fpr), hint: `≈ ${formatPerTenThousand(errs.fpr)} false alerts per 10,000 normal` });
+    }
+  } else if (cv || evals.length) {
+    const ref = evals.find((e) => !e.isCv) ?? cv;
+    if (ref) out.push({ label: `macro F1, ${ref.name}`, value: f4(ref.metrics.f1), hint: `weighted F1 ${f4(ref.metrics.weighted.f1)}` });
+  }
+  return out;
+}
+
+function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
+  const { body, train } = result;
+  const inputs = body.schema.inputs;
+  const nCat = inputs.filter((i) => i.kind === 'categorical').length;
+  const kv = renderKeyValue([
+    ['training file', html`<code>${train.file}</code>`],
+    ['rows', formatInt(train.rows)],
+    ['sha256', html`<code title="${body.provenance.data.sha256}">${body.provenance.data.sha256.slice(0, 16)}…</code>`],
+    ['dataset format', body.schema.format],
+    ['label column', html`<code>${body.schema.labelColumn}</code>`],
+    ['target', TARGET_NAMES[body.task] ?? body.task],
+    ['normal labels', body.schema.normalLabels.join(', ') || '–'],
+    ['input columns', `${inputs.length} (${inputs.length - nCat} numeric, ${nCat} categorical)`],
+  ]);
+  const total = Object.values(train.classes).reduce((a, b) => a + b, 0);
+  const classRows = Object.entries(train.classes);
+  const maxN = Math.max(1, ...classRows.map(([, n]) => n));
+  const classes = renderTable(
+    [
+      { label: 'class', cell: (r: [string, number]) => html`<span class="swatch" style="background:${classColor(r[0], body.task)}"></span>${r[0]}` },
+      { label: 'rows', cell: (r) => formatInt(r[1]), align: 'right' },
+      { label: 'share', cell: (r) => html`<span class="bar-inline" style="width:${Math.round((90 * r[1]) / maxN)}px;background:${classColor(r[0], body.task)}"></span>${pct(total ? r[1] / total : NaN, 1)}` },
+    ],
+    classRows,
+    { caption: 'Training classes' },
+  );
+  const tests = evals.filter((e) => !e.isCv);
+  const testTable = tests.length
+    ? renderTable(
+        [
+          { label: 'hold-out file', cell: (e: Evaluation) => html`<code>${e.file ?? e.name}</code>` },
+          { label: 'rows scored', cell: (e) => formatInt(e.metrics.n), align: 'right' },
+          { label: 'class counts', cell: (e) => e.metrics.classes.map((c, i) => `${formatInt(e.metrics.support[i] ?? 0)} ${c}`).join(' · ') },
+          { label: 'left out', cell: (e) => (e.skipped ? html`${formatInt(e.skipped)} ${badge('unknown class', 'warn')}` : '0'), align: 'right', title: 'rows whose class the model was not trained on' },
+          { label: 'sha256', cell: (e) => sha(result, e) },
+        ],
+        tests,
+        { caption: 'Hold-out sets (never used for training or for the threshold)' },
+      )
+    : callout('note', html`<p>No hold-out set was given: every number below is cross-validation on the training file. Add <code>--test &lt;file&gt;</code> for an honest estimate on separately captured traffic.</p>`);
+  return html`<div class="row"><div>${kv}</div><div>${classes}</div></div>${testTable}`;
+}
+
+function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
+  const p = result.body.provenance.tests.find((t) => e.file !== undefined && t.file === basename(e.file));
+  return p ? html`<code title="${p.sha256}">${p.sha256.slice(0, 12)}…</code>` : '–';
+}
+
+interface MetricRow {
+  label: string;
+  hint: string;
+  get: (m: Metrics) => number | null | undefined;
+  kind: 'pct' | 'score' | 'loss' | 'count';
+}
+
+function metricRows(binary: boolean): MetricRow[] {
+  if (binary) {
+    return [
+      { label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' },
+      { label: 'Precision', hint: 'alerts that are real attacks', get: (m) => m.precision, kind: 'pct' },
+      { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
+      { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
+      { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
+      { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
+      { label: 'False-positive rate', hint: 'normal traffic flagged', get: (m) => m.fpr, kind: 'pct' },
+      { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss' },
+      { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
+    ];
+  }
+  return [
+    { label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' },
+    { label: 'Precision (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.precision, kind: 'pct' },
+    { label: 'Recall (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.recall, kind: 'pct' },
+    { label: 'F1 (macro)', hint: 'every class counts the same', get: (m) => m.macro.f1, kind: 'score' },
+    { label: 'F1 (weighted)', hint: 'weighted by class support', get: (m) => m.weighted.f1, kind: 'score' },
+    { label: 'ROC-AUC', hint: 'one-vs-rest, macro', get: (m) => m.rocAuc, kind: 'score' },
+    { label: 'PR-AUC', hint: 'average precision, one-vs-rest macro', get: (m) => m.prAuc, kind: 'score' },
+    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss' },
+    { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
+  ];
+}
+
+function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
+  const thr = result.body.task === 'binary' && result.body.threshold !== null ? html` Thresholded metrics use P(attack) ≥ ${formatNumber(result.body.threshold, 4)}; attack is the positive class.` : ' Multi-class: the predicted class is the most probable one.';
+  const cv = evals.some((e) => e.isCv) ? 'Cross-validation: stratified folds, preprocessing fitted inside each fold, metrics on the pooled out-of-fold predictions.' : 'No cross-validation was run (--cv 0).';
+  return html`${cv} Hold-out columns show the change against CV.${thr}`;
+}
+
+function metricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
+  const cv = evals.find((e) => e.isCv);
+  const rows = metricRows(binary);
+  return renderTable(
+    [
+      { label: 'metric', cell: (r: MetricRow) => html`<strong>${r.label}</strong><br><span style="color:var(--muted);font-size:11.5px">${r.hint}</span>` },
+      ...evals.map((e) => ({
+        label: html`<span class="swatch" style="background:${e.color}"></span>${e.name}`,
+        align: 'right' as const,
+        cell: (r: MetricRow) => {
+          const v = r.get(e.metrics);
+          const base = cv && !e.isCv ? r.get(cv.metrics) : undefined;
+          return html`<span style="font-size:13.5px;font-weight:600">${formatMetric(v, r.kind)}</span>${base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r.kind)}` : ''}`;
+        },
+      })),
+    ],
+    rows,
+    { className: 'metrics' },
+  );
+}
+
+function errorLine(e: Evaluation): HtmlValue {
+  const b = binaryErrors(e.metrics);
+  if (!b) return '';
+  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span> · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span> · ${formatInt(b.tn)} normal passed</p>`;
+}
+
+async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): Promise<HtmlValue> {
+  const sets: ChartSet[] = evals
+    .filter((e) => e.metrics.curves)
+    .map((e) => ({ label: `${e.name} · AUC ${f4(e.metrics.rocAuc)}`, color: e.color, metrics: e.metrics }));
+  const prSets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: `${e.name} · AP ${f4(e.metrics.prAuc)}`, color: e.color, metrics: e.metrics }));
+  // zoom on the false-positive rates that the operating points actually reach
+  let maxFpr = 0;
+  for (const e of evals) maxFpr = Math.max(maxFpr, operatingPoint(e.metrics)?.fpr ?? 0);
+  const zoom = [0.01, 0.02, 0.05, 0.1, 0.2].find((z) => z >= 2 * maxFpr) ?? 0.5;
+  const charts = await Promise.all([
+    renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
+    renderChart(curveSpec('roc', sets, { zoom }), { label: 'ROC curve, low false-positive region' }),
+    renderChart(curveSpec('pr', prSets), { label: 'Precision-recall curve' }),
+  ]);
+  const parts: HtmlValue[] = [html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];
+  const { oof, body } = result;
+  if (oof && body.threshold !== null && body.classes.length === 2) {
+    const pos = result.cv?.positive !== undefined ? Math.max(0, body.classes.indexOf(result.cv.positive)) : 1;
+    const hist = await renderChart(scoreHistogramSpec(oof.proba, oof.y, body.classes, pos, body.threshold), {
+      label: 'Out-of-fold score distribution',
+      caption: 'A well-separated model puts normal traffic near 0 and attacks near 1; blue bars right of the threshold are the false alarms an analyst would triage.',
+    });
+    parts.push(html`<h3>Score distribution</h3><div class="row"><div style="flex:0 1 640px">${hist}</div></div>`);
+  }
+  return parts;
+}
+
+function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
+  const { body } = result;
+  if (body.threshold === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
+  const info = body.thresholdInfo;
+  const t = formatNumber(body.threshold, 4);
+  let how: SafeHtml;
+  if (info?.method === 'max-fpr') {
+    how = html`<p>Chosen automatically from the <strong>out-of-fold scores of the training data only</strong> (no hold-out row was looked at): the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. On the out-of-fold scores it gives FPR ${pct(info.oofFpr ?? NaN)} and detection rate ${pct(info.oofTpr ?? NaN)}.</p>`;
+  } else if (info?.method === 'f1') {
+    how = html`<p>Chosen from the <strong>out-of-fold scores of the training data only</strong> as the threshold with the best F1 of the attack class (out-of-fold FPR ${pct(info.oofFpr ?? NaN)}, detection rate ${pct(info.oofTpr ?? NaN)}).</p>`;
+  } else {
+    how = html`<p>A fixed threshold (not tuned). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>: the threshold is then picked from out-of-fold scores on the training data so that at most 1% of normal traffic is flagged.</p>`;
+  }
+  const rows = evals.map((e) => ({ e, b: binaryErrors(e.metrics) })).filter((r): r is { e: Evaluation; b: BinaryErrors } => r.b !== null);
+  const table = renderTable(
+    [
+      { label: 'set', cell: (r: { e: Evaluation; b: BinaryErrors }) => html`<span class="swatch" style="background:${r.e.color}"></span>${r.e.name}` },
+      { label: 'false-positive rate', cell: (r) => pct(r.b.fpr), align: 'right' },
+      { label: 'false alarms', cell: (r) => `${formatInt(r.b.fp)} of ${formatInt(r.b.normals)}`, align: 'right' },
+      { label: 'per 10,000 normal', cell: (r) => formatPerTenThousand(r.b.fpr), align: 'right', title: 'expected false alerts per 10,000 normal connections' },
+      { label: 'detection rate', cell: (r) => pct(r.b.tpr), align: 'right' },
+      { label: 'attacks missed', cell: (r) => `${formatInt(r.b.fn)} of ${formatInt(r.b.attacks)}`, align: 'right' },
+      {
+        label: 'vs target',
+        cell: (r) => (info?.maxFpr === undefined ? '–' : r.b.fpr <= info.maxFpr ? badge('within FPR target', 'ok') : badge(`FPR above ${pct(info.maxFpr)}`, 'bad')),
+        align: 'center',
+      },
+    ],
+    rows,
+    { caption: 'What the threshold costs on each set' },
+  );
+  return html`${cards([{ label: 'threshold on P(attack)', value: t, hint: thresholdMethodName(result) }])}${how}${table}`;
+}
+
+function perClassSection(evals: Evaluation[]): HtmlValue {
+  const tables = evals.map((e) =>
+    renderTable(
+      [
+        { label: 'class', cell: (c: string) => c },
+        { label: 'support', cell: (c) => formatInt(e.metrics.perClass[c]?.support ?? 0), align: 'right' },
+        { label: 'precision', cell: (c) => f4(e.metrics.perClass[c]?.precision), align: 'right' },
+        { label: 'recall', cell: (c) => recallCell(e.metrics.perClass[c]?.recall, e.metrics.perClass[c]?.support ?? 0), align: 'right' },
+        { label: 'F1', cell: (c) => f4(e.metrics.perClass[c]?.f1), align: 'right' },
+        { label: 'ROC-AUC', cell: (c) => f4(e.metrics.perClass[c]?.rocAuc), align: 'right' },
+      ],
+      e.metrics.classes,
+      { caption: html`<span class="swatch" style="background:${e.color}"></span>${e.name}`, rowClass: (c) => ((e.metrics.perClass[c]?.support ?? 0) === 0 ? 'dim' : undefined) },
+    ),
+  );
+  return html`<div class="row">${tables.map((t) => html`<div>${t}</div>`)}</div>`;
+}
+
+function recallCell(r: number | undefined, support: number): HtmlValue {
+  if (r === undefined || support === 0) return '–';
+  const b = r < 0.5 ? badge('low', 'bad') : r < 0.8 ? badge('weak', 'warn') : '';
+  return html`${b} ${f4(r)}`;
+}
+
+async function importanceSection(result: TrainingReportInput): Promise<HtmlValue> {
+  const { gain, permutation } = result.body.importance;
+  const scoreName = result.body.task === 'binary' ? 'ROC-AUC' : 'accuracy';
+  const model = String(result.body.provenance.options.model ?? result.body.learner.type);
+  const where = result.tests.length ? `the hold-out set ${displayName(result.tests[0]!.file)}` : 'the training data';
+  const parts: HtmlValue[] = [];
+  const charts: SafeHtml[] = [];
+  if (gain && gain.length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
+  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `a ${MODEL_NAMES[model] ?? model} has no split gains` : 'the learner did not report it'}.</p>`);
+  if (permutation && permutation.length) {
+    charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Near zero = the column can be shuffled without harm.` }));
+  } else parts.push(html`<p class="empty">No permutation importance (run with <code>--permutation-repeats 3</code> or more).</p>`);
+  if (charts.length) parts.unshift(html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 460px">${c}</div>`)}</div>`);
+  const table = importanceTable(gain ?? [], permutation ?? []);
+  if (table) parts.push(html`<details><summary>All columns</summary>${table}</details>`);
+  return parts;
+}
+
+function importanceTable(gain: readonly ImportanceEntry[], permutation: readonly ImportanceEntry[]): SafeHtml | null {
+  const names = new Set<string>();
+  for (const e of permutation) names.add(e.feature);
+  for (const e of gain) names.add(e.feature);
+  if (names.size === 0) return null;
+  let total = 0;
+  for (const e of gain) total += Math.max(0, e.importance);
+  const g = new Map(gain.map((e) => [e.feature, e] as const));
+  const p = new Map(permutation.map((e) => [e.feature, e] as const));
+  const rows = [...names].sort((a, b) => (p.get(b)?.importance ?? -Infinity) - (p.get(a)?.importance ?? -Infinity) || (g.get(b)?.importance ?? 0) - (g.get(a)?.importance ?? 0));
+  return renderTable(
+    [
+      { label: '#', cell: (_f: string, i) => i + 1, align: 'right' },
+      { label: 'column', cell: (f) => html`<code>${f}</code>` },
+      { label: 'share of gain', cell: (f) => (g.has(f) && total > 0 ? pct(g.get(f)!.importance / total, 2) : '–'), align: 'right' },
+      { label: 'permutation drop', cell: (f) => (p.has(f) ? formatNumber(p.get(f)!.importance, 3) : '–'), align: 'right' },
+      { label: '± std', cell: (f) => (p.get(f)?.std !== undefined ? formatNumber(p.get(f)!.std!, 2) : '–'), align: 'right' },
+    ],
+    rows,
+    { rowClass: (f) => ((p.get(f)?.importance ?? 1) <= 0 && (g.get(f)?.importance ?? 0) <= 0 ? 'dim' : undefined) },
+  );
+}
+
+const TIMING_NAMES: Record<string, string> = {
+  loadSeconds: 'load and parse training data',
+  cvSeconds: 'cross-validation (all folds)',
+  fitSeconds: 'final fit on all rows',
+  testSeconds: 'score hold-out sets',
+  permutationSeconds: 'permutation importance',
+};
+
+function timingsSection(result: TrainingReportInput): HtmlValue {
+  const entries = Object.entries(result.timings).filter(([, v]) => Number.isFinite(v));
+  if (!entries.length) return html`<p class="empty">No timings recorded.</p>`;
+  const total = entries.reduce((a, [, v]) => a + v, 0);
+  const max = Math.max(...entries.map(([, v]) => v), 1e-9);
+  const table = renderTable(
+    [
+      { label: 'stage', cell: (r: [string, number]) => TIMING_NAMES[r[0]] ?? r[0] },
+      { label: 'seconds', cell: (r) => seconds(r[1]), align: 'right' },
+      { label: 'share', cell: (r) => html`<span class="bar-inline" style="width:${Math.round((120 * r[1]) / max)}px;background:var(--accent)"></span>${pct(total > 0 ? r[1] / total : NaN, 0)}` },
+    ],
+    entries,
+    { caption: html`Total ${seconds(total)} on this machine (wall clock; busy machines vary)` },
+  );
+  return html`<div class="row"><div style="flex:0 1 620px">${table}</div></div>`;
+}
+
+function reproduceSection(result: TrainingReportInput): HtmlValue {
+  const { body } = result;
+  const given = body.provenance.command.trim();
+  const cmd = given || reconstructCommand(result);
+  const learner = body.provenance.options.learner;
+  const kv = renderKeyValue([
+    ['model', `${MODEL_NAMES[String(body.provenance.options.model)] ?? body.learner.type} (${body.learner.type} v${body.learner.version})`],
+    ['learner options', html`<code>${JSON.stringify(learner ?? body.learner.options)}</code>`],
+    ['seed', String(body.provenance.options.seed ?? '–')],
+    ['cross-validation folds', String(body.provenance.options.cv ?? '–')],
+    ['training data', html`<code>${body.provenance.data.file}</code> · ${formatInt(body.provenance.data.rows)} rows`],
+    ['training sha256', html`<code>${body.provenance.data.sha256}</code>`],
+    ...body.provenance.tests.map((t) => [html`hold-out <code>${t.file}</code>`, html`<code>${t.sha256}</code>`] as const),
+    ['nadir', body.nadirVersion],
+    ['Node.js', body.provenance.node],
+    ['created', formatDate(body.createdAt)],
+  ]);
+  return html`<p>${given ? 'The exact command that produced this model:' : 'The model was trained through the library API; this command reproduces it:'}</p>
+<pre style="background:#13293d;color:#e8eef4;padding:12px 16px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all"><code style="font-size:12.5px">${cmd}</code></pre>
+<p style="color:var(--muted)">Same data (check the sha256 sums), same seed and options give the same model. Timing numbers are not reproducible on a shared machine.</p>${kv}`;
+}
+
+/** The `nadir train` command line equivalent to the recorded options (library runs have none). */
+export function reconstructCommand(result: TrainingReportInput): string {
+  const o = result.body.provenance.options;
+  const args = ['nadir', 'train', '--data', shellQuote(result.train.file)];
+  for (const t of result.tests) args.push('--test', shellQuote(t.file));
+  if (o.model !== undefined) args.push('--model', String(o.model));
+  if (o.target !== undefined) args.push('--target', String(o.target));
+  if (o.cv !== undefined) args.push('--cv', String(o.cv));
+  if (o.seed !== undefined) args.push('--seed', String(o.seed));
+  if (o.threshold !== undefined && o.threshold !== null) args.push('--threshold', String(o.threshold));
+  if (o.maxFpr !== undefined && o.maxFpr !== null) args.push('--max-fpr', String(o.maxFpr));
+  const learner = (o.learner ?? {}) as Record<string, unknown>;
+  const flags: Record<string, string> = { nEstimators: '--trees', maxDepth: '--depth', learningRate: '--lr', maxFeatures: '--max-features', C: '--c', nThreads: '--threads' };
+  for (const [k, flag] of Object.entries(flags)) if (learner[k] !== undefined) args.push(flag, String(learner[k]));
+  if (result.body.schema.format === 'generic') args.push('--label', shellQuote(result.body.schema.labelColumn));
+  return args.join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// formatting
+
+function pct(x: number, digits = 2): string {
+  return Number.isFinite(x) ? formatPercent(x, digits) : '–';
+}
+
+function f4(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(4);
+}
+
+function signedPts(d: number): string {
+  const v = (100 * d).toFixed(1);
+  return `${d >= 0 ? '+' : '−'}${v.replace('-', '')} pts`;
+}
+
+function formatMetric(v: number | null | undefined, kind: MetricRow['kind']): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (kind === 'pct') return pct(v);
+  if (kind === 'count') return formatInt(v);
+  if (kind === 'loss') return formatNumber(v, 4);
+  return v.toFixed(4);
+}
+
+function deltaBadge(d: number, kind: MetricRow['kind']): SafeHtml {
+  // lower is better for the false-positive rate and the log loss: a rise there is a loss
+  const worse = kind === 'loss' ? d : -d;
+  const text = kind === 'pct' ? signedPts(d) : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
+  const scale = kind === 'loss' ? 0.1 : 0.01;
+  const level = worse > 5 * scale ? 'bad' : worse > scale ? 'warn' : worse < -scale ? 'ok' : 'muted';
+  return badge(text, level);
+}
+
+function formatPerTenThousand(rate: number): string {
+  if (!Number.isFinite(rate)) return '–';
+  const v = rate * 10000;
+  return v < 10 ? formatNumber(Number(v.toFixed(1)), 3) : formatInt(Math.round(v));
+}
+
+function seconds(s: number): string {
+  return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
+}
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function thresholdMethodName(result: TrainingReportInput): string {
+  const info = result.body.thresholdInfo;
+  if (info?.method === 'max-fpr') return `auto: FPR ≤ ${pct(info.maxFpr ?? NaN)} on out-of-fold scores`;
+  if (info?.method === 'f1') return 'best F1 on out-of-fold scores';
+  return 'fixed';
+}
+
+function classColor(name: string, task: string): string {
+  if (task === 'binary') return name === 'normal' ? '#4C78A8' : '#E45756';
+  return name === 'normal' ? '#4C78A8' : '#9AA5B1';
+}
+
