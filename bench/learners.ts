@@ -21,6 +21,7 @@ import { rocAuc } from '../src/eval/roc.js';
 import { Pipeline } from '../src/features/index.js';
 import type { Matrix } from '../src/features/index.js';
 import { takeMatrixRows } from '../src/features/index.js';
+import { createLearner } from '../src/learners/registry.js';
 import type { Classifier } from '../src/learners/types.js';
 import { runJson } from './lib/child.js';
 import { fmtNum, fmtRate, fmtRatio, fmtSeconds } from './lib/format.js';
@@ -65,37 +66,14 @@ export interface ModelResult {
   error?: string;
 }
 
-type CreateLearner = (type: string, options?: Record<string, unknown>) => Classifier;
-
 /** A learner with an anomaly score (isolation forest): higher = more anomalous. */
 interface Scorer {
   score(X: Matrix): Float64Array;
 }
 
-const DIRECT: Record<ModelName, [string, string]> = {
-  gbdt: ['gbdt.js', 'GradientBoostingClassifier'],
-  rf: ['random-forest.js', 'RandomForestClassifier'],
-  logreg: ['logistic-regression.js', 'LogisticRegression'],
-  iforest: ['isolation-forest.js', 'IsolationForest'],
-};
-
-/**
- * The learner factory: src/learners/registry.ts `createLearner` when it exists, else the learner's
- * own module. Imported by computed path so the harness builds while learners are still landing.
- */
-export async function createNadirLearner(model: ModelName): Promise<(options: Record<string, unknown>) => Classifier> {
-  const base = '../src/learners/';
-  try {
-    const reg = (await import(`${base}registry.js`)) as { createLearner?: CreateLearner };
-    if (reg.createLearner) return (o) => reg.createLearner!(model, o);
-  } catch {
-    // no registry yet: fall through
-  }
-  const [file, name] = DIRECT[model];
-  const mod = (await import(`${base}${file}`)) as Record<string, new (o: Record<string, unknown>) => Classifier>;
-  const Ctor = mod[name];
-  if (!Ctor) throw new Error(`src/learners/${file.replace('.js', '.ts')} does not export ${name}`);
-  return (o) => new Ctor(o);
+/** A new nadir learner for one of the benchmarked models, through the registry (src/learners/registry.ts). */
+export function createNadirLearner(model: ModelName, options: Record<string, unknown> = NADIR_OPTIONS[model]): Classifier {
+  return createLearner(model, options);
 }
 
 interface Prepared {
@@ -133,7 +111,6 @@ function accuracyOf(y: Int32Array, pred: (i: number) => number): number {
 }
 
 async function runNadir(model: ModelName, d: Prepared, reps: number): Promise<ModelResult> {
-  const make = await createNadirLearner(model);
   const { Xtr, Xte } = model === 'logreg' ? d.scaled : d.plain;
   let X = Xtr;
   let y = d.yTrain;
@@ -144,7 +121,7 @@ async function runNadir(model: ModelName, d: Prepared, reps: number): Promise<Mo
     y = new Int32Array(normal.length);
   }
   const classes = ['normal', 'attack'];
-  const fit = await timeRepeated(reps, () => make(NADIR_OPTIONS[model]).fit(X, y, { classes }));
+  const fit = await timeRepeated(reps, () => createNadirLearner(model).fit(X, y, { classes }));
   const m = fit.result;
   const n = d.yTest.length;
   let scores: Float64Array;

@@ -22,10 +22,9 @@ export interface ScalingCaseResult {
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as CachedMatrix & { options: Record<string, unknown> };
 const { X, y } = readMatrix(spec);
-const make = await createNadirLearner('gbdt');
 const dataRss = rssMB();
 const t0 = performance.now();
-const model = await make(spec.options).fit(X, y, { classes: ['normal', 'attack'] });
+const model = await createNadirLearner('gbdt', spec.options).fit(X, y, { classes: ['normal', 'attack'] });
 const fitSeconds = (performance.now() - t0) / 1000;
 const peak = peakRssMB();
 const head = { ...X, data: X.data.subarray(0, 1000 * X.nCols), nRows: Math.min(1000, X.nRows) };
