@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correlationMatrices, highlyCorrelatedPairs, type CorrelationColumn } from './correlation.js';
+import { correlationMatrices, highlyCorrelatedPairs, rowRanks, type CorrelationColumn } from './correlation.js';
 import { mergeRanks } from './merge-ranks.js';
 import { moments } from './moments.js';
 
@@ -43,4 +43,15 @@ test('blocks, missing values (pairwise complete) and constant columns', () => {
   const rows = new Uint32Array(1000).map((_, i) => i * 3);
   const s = correlationMatrices([col(x), col(y)], rows);
   assert.ok(Math.abs(s.pearson[1] + 1) < 1e-12);
+});
+
+test('row ranks give the same correlations as distinct-value ranks', () => {
+  const x = Float64Array.of(3, 1, 2, 2, 5, NaN, 4);
+  const y = Float64Array.of(1, 2, 3, 4, 5, 6, 7);
+  const cx = col(x);
+  const viaRows: CorrelationColumn = { values: x, mean: cx.mean, n: cx.n, rowRanks: rowRanks(x, cx.uniques!, cx.avgRank!) };
+  assert.deepEqual(Array.from(viaRows.rowRanks!).map((v) => (Number.isNaN(v) ? null : v)), [4, 1, 2.5, 2.5, 6, null, 5]);
+  const a = correlationMatrices([cx, col(y)]);
+  const b = correlationMatrices([viaRows, col(y)]);
+  assert.equal(a.spearman[1], b.spearman[1]);
 });

@@ -14,9 +14,14 @@ export interface CorrelationColumn {
   readonly values: Float64Array;
   /** Mean of the finite values. */
   readonly mean: number;
-  /** Distinct finite values ascending and their 1-based mid-ranks (from mergeRanks). */
-  readonly uniques: Float64Array;
-  readonly avgRank: Float64Array;
+  /**
+   * Ranks, one of two ways: distinct finite values ascending with their 1-based mid-ranks
+   * (from mergeRanks; looked up by binary search) — compact for columns with few distinct
+   * values — or the mid-rank of every row (NaN where the value is not finite).
+   */
+  readonly uniques?: Float64Array;
+  readonly avgRank?: Float64Array;
+  readonly rowRanks?: Float32Array;
   /** Number of finite values. */
   readonly n: number;
 }
@@ -50,14 +55,19 @@ export function correlationMatrices(cols: readonly CorrelationColumn[], rows?: U
       const v = col.values;
       const meanRank = (col.n + 1) / 2;
       const off = c * BLOCK;
+      const rr = col.rowRanks;
+      const uniques = col.uniques ?? new Float64Array(0);
+      const avgRank = col.avgRank ?? new Float64Array(0);
+      if (!rr && (!col.uniques || !col.avgRank)) throw new TypeError(`correlation: column ${c} has no ranks`);
       for (let r = 0; r < len; r++) {
-        const x = v[rows ? rows[start + r] : start + r];
+        const row = rows ? rows[start + r] : start + r;
+        const x = v[row];
         if (x - x !== 0) {
           bufX[off + r] = NaN;
           bufR[off + r] = NaN;
         } else {
           bufX[off + r] = x - col.mean;
-          bufR[off + r] = col.avgRank[lowerBound(col.uniques, x)] - meanRank;
+          bufR[off + r] = (rr ? rr[row] : avgRank[lowerBound(uniques, x)]) - meanRank;
         }
       }
     }
@@ -167,4 +177,15 @@ export function highlyCorrelatedPairs(names: readonly string[], matrix: Float64A
     }
   }
   return out.sort((p, q) => Math.abs(q.r) - Math.abs(p.r));
+}
+
+/** Mid-rank of every row from a column's distinct values and mid-ranks (NaN for non-finite cells). */
+export function rowRanks(values: Float64Array, uniques: Float64Array, avgRank: Float64Array): Float32Array {
+  // Float32 holds every mid-rank exactly while 2·n < 2^24 (n < 8.3M rows); callers use it below that.
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    out[i] = x - x !== 0 ? NaN : avgRank[lowerBound(uniques, x)];
+  }
+  return out;
 }

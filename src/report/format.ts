@@ -31,6 +31,12 @@ export function formatP(p: number): string {
   return formatNumber(p, 3);
 }
 
+/** A p-value with its relation for running text: 'p = 0.0123' or 'p < 1e−300'. */
+export function pText(p: number): string {
+  const f = formatP(p);
+  return f.startsWith('<') ? `p ${f}` : `p = ${f}`;
+}
+
 /** A share in [0, 1] as a percentage. */
 export function formatPercent(x: number, digits = 1): string {
   if (!Number.isFinite(x)) return '–';

@@ -53,6 +53,7 @@ table.data{border-collapse:collapse;width:100%;font-size:12.5px;font-variant-num
 table.data caption{text-align:left;color:var(--muted);font-size:12px;padding:0 0 6px}
 table.data th{position:sticky;top:0;background:#eef2f5;text-align:left;font-weight:600;padding:6px 8px;border-bottom:1px solid #d5dce2;white-space:nowrap}
 table.data td{padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+table.data td:first-child{white-space:nowrap}
 table.data tbody tr:nth-child(even){background:#fafbfc}
 table.data tbody tr:hover{background:#f0f5fa}
 table.data .num{text-align:right;white-space:nowrap}
@@ -72,6 +73,8 @@ table.kv{width:auto;min-width:320px}
 .empty{color:var(--muted);font-style:italic}
 details{margin:8px 0}
 details>summary{cursor:pointer;color:var(--accent);font-weight:600;padding:4px 0}
+.effect{white-space:nowrap}
+.unit{color:var(--muted);font-size:11px}
 .bar-inline{display:inline-block;height:8px;border-radius:2px;background:var(--attack);vertical-align:middle;margin-right:6px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;vertical-align:baseline;margin-right:4px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}

@@ -1,0 +1,15 @@
+export { analyzeDataset, CORRELATION_THRESHOLD } from './analyze.js';
+export { buildEdaReport, SECTIONS } from './report.js';
+export type { EdaReportOptions } from './report.js';
+export { edaToJson } from './json.js';
+export { welchTTest } from './welch.js';
+export type { GroupStats, WelchResult } from './welch.js';
+export { mannWhitney, mannWhitneyFromRanks } from './mann-whitney.js';
+export type { MannWhitneyResult } from './mann-whitney.js';
+export { chiSquareIndependence, contingency } from './chi-square.js';
+export type { ChiSquareResult } from './chi-square.js';
+export { benjaminiHochberg } from './benjamini-hochberg.js';
+export { correlationMatrices, highlyCorrelatedPairs } from './correlation.js';
+export { quantileSorted } from './quantiles.js';
+export { moments } from './moments.js';
+export type * from './types.js';
