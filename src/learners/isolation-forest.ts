@@ -45,8 +45,8 @@ import {
 } from './validate.js';
 
 export interface IsolationForestOptions {
-  /** Number of trees (default 100). */
-  nEstimators?: number;
+  /** Number of trees (default 100; sklearn's n_estimators, named as in the other forests). */
+  nTrees?: number;
   /** Subsample size ψ per tree, an integer ≥ 2, capped at the number of rows (default 256). */
   maxSamples?: number;
   /** Fraction of the features each tree may split on, in (0, 1] (default 1). */
@@ -55,14 +55,20 @@ export interface IsolationForestOptions {
   seed?: number;
   /** When `fit` receives labels: train only on rows with this class index (default: all rows). */
   trainLabel?: number;
+  /**
+   * Accepted for the learners' common interface and validated, but growing is single-threaded:
+   * 100 trees of 256 rows take milliseconds, less than starting a worker.
+   */
+  nThreads?: number;
 }
 
 interface Resolved {
-  nEstimators: number;
+  nTrees: number;
   maxSamples: number;
   maxFeatures: number;
   seed: number;
   trainLabel: number | undefined;
+  nThreads: number;
 }
 
 interface Fitted {
@@ -82,18 +88,19 @@ interface Fitted {
 const TYPE = 'iforest';
 const VERSION = 1;
 const WHO = 'IsolationForest';
-const OPTION_NAMES = ['nEstimators', 'maxSamples', 'maxFeatures', 'seed', 'trainLabel'] as const;
+const OPTION_NAMES = ['nTrees', 'maxSamples', 'maxFeatures', 'seed', 'trainLabel', 'nThreads'] as const;
 const DEFAULT_CLASSES = ['normal', 'anomaly'] as const;
 const EULER_GAMMA = 0.5772156649015329;
 
 function resolve(o: IsolationForestOptions): Resolved {
   checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
   return {
-    nEstimators: optNumber('nEstimators', o.nEstimators, 100, { integer: true, min: 1 }),
+    nTrees: optNumber('nTrees', o.nTrees, 100, { integer: true, min: 1 }),
     maxSamples: optNumber('maxSamples', o.maxSamples, 256, { integer: true, min: 2 }),
     maxFeatures: optNumber('maxFeatures', o.maxFeatures, 1, { gt: 0, max: 1 }),
     seed: optSeed(o.seed),
     trainLabel: o.trainLabel === undefined ? undefined : optNumber('trainLabel', o.trainLabel, 0, { integer: true, min: 0 }),
+    nThreads: optNumber('nThreads', o.nThreads, 1, { integer: true, min: 1 }),
   };
 }
 
@@ -254,7 +261,7 @@ function grow(X: Matrix, rows: Uint32Array, o: Resolved, onProgress?: (done: num
   const data = X.data;
   const psi = Math.min(o.maxSamples, rows.length);
   const heightLimit = Math.ceil(Math.log2(psi));
-  const nTrees = o.nEstimators;
+  const nTrees = o.nTrees;
   const nFeat = Math.max(1, Math.floor(o.maxFeatures * d));
   const maxNodes = 2 * psi - 1;
 

@@ -141,9 +141,16 @@ function sparseObjective(pb: LossProblem, X: ModeCentred): Objective {
   const z = new Float64Array(nOut);
   const q = new Float64Array(nOut);
   const qSum = new Float64Array(nOut);
+  // softmax: W and its gradient transposed to d × nOut, so one pass over a row serves all classes
+  const Wt = new Float64Array(nOut > 1 ? kd : 0);
+  const Gt = new Float64Array(nOut > 1 ? kd : 0);
   return (p, g) => {
     g.fill(0);
     qSum.fill(0);
+    if (nOut > 1) {
+      Gt.fill(0);
+      for (let c = 0; c < nOut; c++) for (let j = 0; j < d; j++) Wt[j * nOut + c] = p[c * d + j]!;
+    }
     for (let c = 0; c < nOut; c++) {
       let s = fitIntercept ? p[kd + c]! : 0;
       for (let j = 0; j < d; j++) s += p[c * d + j]! * mode[j]!;
@@ -167,14 +174,15 @@ function sparseObjective(pb: LossProblem, X: ModeCentred): Objective {
         qSum[0] += r;
         continue;
       }
-      let mx = -Infinity;
-      for (let c = 0; c < nOut; c++) {
-        let zc = base[c]!;
-        const co = c * d;
-        for (let k = a; k < b; k++) zc += p[co + col[k]!]! * val[k]!;
-        z[c] = zc;
-        if (zc > mx) mx = zc;
+      // softmax: walk the row's deviations once, updating all classes (coefficients transposed)
+      z.set(base);
+      for (let k = a; k < b; k++) {
+        const v = val[k]!;
+        const o = col[k]! * nOut;
+        for (let c = 0; c < nOut; c++) z[c] += Wt[o + c]! * v;
       }
+      let mx = -Infinity;
+      for (let c = 0; c < nOut; c++) if (z[c]! > mx) mx = z[c]!;
       let se = 0;
       for (let c = 0; c < nOut; c++) {
         const e = Math.exp(z[c]! - mx);
@@ -184,10 +192,17 @@ function sparseObjective(pb: LossProblem, X: ModeCentred): Objective {
       loss += si * (Math.log(se) + mx - z[yi]!);
       for (let c = 0; c < nOut; c++) {
         const r = si * (q[c]! / se - (c === yi ? 1 : 0));
-        const co = c * d;
-        for (let k = a; k < b; k++) g[co + col[k]!] += r * val[k]!;
+        q[c] = r;
         qSum[c] += r;
       }
+      for (let k = a; k < b; k++) {
+        const v = val[k]!;
+        const o = col[k]! * nOut;
+        for (let c = 0; c < nOut; c++) Gt[o + c] += q[c]! * v;
+      }
+    }
+    if (nOut > 1) {
+      for (let c = 0; c < nOut; c++) for (let j = 0; j < d; j++) g[c * d + j] = Gt[j * nOut + c]!;
     }
     for (let c = 0; c < nOut; c++) {
       const qc = qSum[c]!;

@@ -123,6 +123,7 @@ export class LogisticRegression implements Classifier {
     const nOut = k === 2 ? 1 : k;
     const w = opts.sampleWeight;
     const params = new Float64Array(nOut * (d + 1)); // [W (nOut × d) | b (nOut)]
+    if (o.fitIntercept) startAtPriors(params.subarray(nOut * d), y, w, k);
     const obj = logisticObjective({ data: X.data, y, w, n, d, nOut, C: o.C, fitIntercept: o.fitIntercept });
     const res = minimizeLbfgs(obj, params, {
       maxIter: o.maxIter,
@@ -246,6 +247,22 @@ export class LogisticRegression implements Classifier {
 
 function restoreError(source: string, why: string): Error {
   return nadirError('NADIR_ERR_MODEL_CORRUPT', source, why);
+}
+
+/**
+ * Start the intercepts at the (smoothed) log class priors — the optimum when W = 0 — which saves
+ * L-BFGS the first iterations of finding the base rate.
+ */
+function startAtPriors(b: Float64Array, y: Int32Array, w: Float32Array | undefined, k: number): void {
+  const cnt = new Float64Array(k).fill(0.5);
+  for (let i = 0; i < y.length; i++) cnt[y[i]!] += w ? w[i]! : 1;
+  if (k === 2) {
+    b[0] = Math.log(cnt[1]! / cnt[0]!);
+    return;
+  }
+  let mean = 0;
+  for (let c = 0; c < k; c++) mean += Math.log(cnt[c]!) / k;
+  for (let c = 0; c < k; c++) b[c] = Math.log(cnt[c]!) - mean;
 }
 
 function sigmoid(z: number): number {

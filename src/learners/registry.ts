@@ -1,0 +1,73 @@
+/**
+ * The learner registry: one place that knows every learner type, so the CLI, the model artifact
+ * and the server can create a learner by name and restore a saved one without knowing classes.
+ */
+import { nadirError } from '../errors.js';
+import { IsolationForest } from './isolation-forest.js';
+import { LogisticRegression } from './logistic-regression.js';
+import type { Classifier } from './types.js';
+
+interface Entry {
+  /** One line for `--help` and docs. */
+  readonly description: string;
+  create(options: Record<string, unknown>): Classifier;
+  fromJSON(obj: unknown, source: string): Classifier;
+}
+
+const REGISTRY = {
+  logreg: {
+    description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
+    create: (o) => new LogisticRegression(o),
+    fromJSON: (obj, source) => LogisticRegression.fromJSON(obj, source),
+  },
+  iforest: {
+    description: 'isolation forest (Liu, Ting & Zhou 2008): unsupervised anomaly score, classes normal/anomaly',
+    create: (o) => new IsolationForest(o),
+    fromJSON: (obj, source) => IsolationForest.fromJSON(obj, source),
+  },
+} as const satisfies Record<string, Entry>;
+
+export type LearnerType = keyof typeof REGISTRY;
+
+/** Every registered learner type. */
+export const LEARNER_TYPES = Object.keys(REGISTRY) as readonly LearnerType[];
+
+export function isLearnerType(t: unknown): t is LearnerType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY, t);
+}
+
+/** One-line description of a learner type. */
+export function describeLearner(type: LearnerType): string {
+  return REGISTRY[type].description;
+}
+
+/**
+ * A new, unfitted learner. Options are stored as given and validated by `fit`, like every
+ * learner's constructor; an unknown type is refused here.
+ */
+export function createLearner(type: string, options: Record<string, unknown> = {}): Classifier {
+  if (!isLearnerType(type)) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'type', `unknown learner '${type}' (known: ${LEARNER_TYPES.join(', ')})`);
+  }
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', `${type} options`, 'expected an object');
+  }
+  return REGISTRY[type].create(options);
+}
+
+/**
+ * Restore a learner from its `toJSON()` form (typed arrays already decoded, see util/typed-json).
+ * A non-object, a missing or unknown `type` → NADIR_ERR_MODEL_CORRUPT; a layout version this build
+ * does not read → NADIR_ERR_MODEL_VERSION (raised by the learner's own `fromJSON`).
+ */
+export function learnerFromJSON(obj: unknown, source = 'model'): Classifier {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'expected a serialised learner object');
+  }
+  const type = (obj as { type?: unknown }).type;
+  if (typeof type !== 'string') throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, "missing learner 'type'");
+  if (!isLearnerType(type)) {
+    throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `unknown learner type '${type}' (known: ${LEARNER_TYPES.join(', ')})`);
+  }
+  return REGISTRY[type].fromJSON(obj, source);
+}
