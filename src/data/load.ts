@@ -1,7 +1,7 @@
 import { nadirError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { asCategorical, asNumeric } from './column-builder.js';
+import { asCategorical, asNumeric, parseCell } from './column-builder.js';
 import type { RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
 import { recognise } from './formats/index.js';
@@ -73,8 +73,8 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   const findings: Finding[] = [];
   if (raw.nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', source);
 
-  // names: trim padding, make duplicates unique (pandas style: "name.1")
-  let names = raw.header ? raw.header.map((h) => h.trim()) : raw.builders.map((b) => b.name);
+  // names: trim padding, name blank ones, make duplicates unique (pandas style: "name.1")
+  let names = raw.header ? raw.header.map((h, i) => h.trim() || `c${i}`) : raw.builders.map((b) => b.name);
   if (raw.header) {
     const padded = raw.header.filter((h) => h !== h.trim());
     if (padded.length > 0) {
@@ -92,13 +92,6 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   if (raw.skippedRows > 0) {
     findings.push({ code: 'ragged-rows', count: raw.skippedRows, examples: raw.skippedExamples, message: `${raw.skippedRows} row${raw.skippedRows === 1 ? '' : 's'} skipped: wrong number of fields (expected ${raw.width}); first at line${raw.skippedExamples.length === 1 ? '' : 's'} ${raw.skippedExamples.join(', ')}` });
   }
-  for (let i = 0; i < raw.builders.length; i++) {
-    const b = raw.builders[i]!;
-    if (b.numericTokens > 0 && b.textTokens > 0) {
-      const share = b.textTokens / (b.textTokens + b.numericTokens);
-      findings.push({ code: 'mixed-types', column: names[i]!, count: b.textTokens, examples: [b.firstTextLine], message: `column '${names[i]}' mixes numbers and text (${b.textTokens} text value${b.textTokens === 1 ? '' : 's'}, first at line ${b.firstTextLine}); read as ${share < 0.5 ? 'categorical — check the data' : 'categorical'}` });
-    }
-  }
 
   let columns: Column[] = raw.builders.map((b) => b.build());
   const first = (i: number): string | undefined => {
@@ -107,9 +100,15 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     if (c.kind === 'numeric') return String(c.values[0]);
     return c.codes[0]! >= 0 ? c.dictionary[c.codes[0]!] : undefined;
   };
-  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, opts);
+  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, { ...opts, source });
   if (rec.names) names = rec.names.slice(0, columns.length);
   columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
+  for (let i = 0; i < raw.builders.length; i++) {
+    const b = raw.builders[i]!;
+    if (b.numericTokens > 0 && b.textTokens > 0) {
+      findings.push({ code: 'mixed-types', column: names[i]!, count: b.textTokens, examples: [b.firstTextLine], message: `column '${names[i]}' mixes numbers and text (${b.numericTokens} number${b.numericTokens === 1 ? '' : 's'}, ${b.textTokens} text value${b.textTokens === 1 ? '' : 's'}, first text at line ${b.firstTextLine}); read as categorical` });
+    }
+  }
 
   // kind overrides
   if (opts.kinds) {
@@ -119,7 +118,11 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
       if (kind === 'categorical') columns[i] = asCategorical(columns[i]!);
       else {
         const num = asNumeric(columns[i]!);
-        if (!num) throw nadirError('NADIR_ERR_BAD_VALUE', `${source} column '${name}'`, 'cannot be read as numeric: it holds text values');
+        if (!num) {
+          const c = columns[i] as CategoricalColumn;
+          const text = c.dictionary.find((d) => parseCell(d).kind === 'text');
+          throw nadirError('NADIR_ERR_BAD_VALUE', `${source} column '${name}'`, `cannot be read as numeric: it holds text such as ${JSON.stringify(text)}`);
+        }
         columns[i] = num;
       }
     }
@@ -146,7 +149,22 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   const dropped = new Set([...rec.drop, ...(labelIdx >= 0 ? [rec.labelColumn!] : [])]);
   const byName = (n: string): Column | undefined => columns.find((c) => c.name === n);
   let categories: CategoricalColumn | null = null;
-  if (labels) categories = fromStrings('category', rec.categories(labels, byName));
+  if (labels) {
+    let perRow = rec.categories(labels, byName);
+    if (opts.normal && Array.isArray(perRow)) {
+      // the user's normal values decide what is 'normal' in the category target too
+      const normal = new Set(opts.normal.map((s) => s.toLowerCase()));
+      const isNormal = labels.dictionary.map((l) => normal.has(l.toLowerCase()));
+      const lab = labels;
+      perRow = perRow.map((cat, i) => {
+        const c = lab.codes[i]!;
+        if (c < 0) return cat;
+        if (isNormal[c]) return 'normal';
+        return cat === 'normal' ? lab.dictionary[c]! : cat;
+      });
+    }
+    categories = fromStrings('category', perRow);
+  }
   const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
   findings.push(...assessQuality(features, labels ?? undefined));
   for (const f of findings) logger.warn(f);

@@ -1,3 +1,4 @@
+import { nadirError } from '../errors.js';
 import { Random } from '../util/random.js';
 
 export interface Fold {
@@ -25,7 +26,10 @@ function byClass(y: Int32Array): Uint32Array[] {
  * proportions (±1 row per class). Rows with y = -1 are left out. Deterministic under `seed`.
  */
 export function stratifiedKFold(y: Int32Array, k: number, seed = 0): Fold[] {
-  if (!Number.isInteger(k) || k < 2) throw new RangeError(`stratifiedKFold: k must be an integer ≥ 2, got ${k}`);
+  if (!Number.isInteger(k) || k < 2) throw nadirError('NADIR_ERR_BAD_OPTION', 'folds', `must be an integer ≥ 2, got ${k}`);
+  let labelledRows = 0;
+  for (let i = 0; i < y.length; i++) if (y[i]! >= 0) labelledRows++;
+  if (k > labelledRows) throw nadirError('NADIR_ERR_BAD_OPTION', 'folds', `${k} folds need at least ${k} labelled rows, got ${labelledRows}`);
   const rng = new Random(seed);
   const foldOf = new Int32Array(y.length).fill(-1);
   let offset = 0;
@@ -57,16 +61,21 @@ export function stratifiedKFold(y: Int32Array, k: number, seed = 0): Fold[] {
   return folds;
 }
 
-/** Stratified train/test split: `testSize` is a fraction in (0, 1). Deterministic under `seed`. */
+/**
+ * Stratified train/test split: `testSize` is a fraction in (0, 1); each class contributes
+ * round(size × testSize) shuffled rows to the test side, but always keeps one for training.
+ * Rows with y = -1 are left out. Deterministic under `seed`.
+ */
 export function stratifiedSplit(y: Int32Array, testSize: number, seed = 0): Fold {
-  if (!(testSize > 0 && testSize < 1)) throw new RangeError(`stratifiedSplit: testSize must be in (0, 1), got ${testSize}`);
+  if (!(testSize > 0 && testSize < 1)) throw nadirError('NADIR_ERR_BAD_OPTION', 'test size', `must be a fraction in (0, 1), got ${testSize}`);
   const rng = new Random(seed);
   const isTest = new Uint8Array(y.length);
   let nTest = 0;
   let nTrain = 0;
   for (const g of byClass(y)) {
     rng.shuffle(g);
-    const t = Math.round(g.length * testSize);
+    // never the whole class: the training side must see every class
+    const t = Math.min(Math.round(g.length * testSize), g.length - 1);
     for (let j = 0; j < g.length; j++) {
       if (j < t) {
         isTest[g[j]!] = 1;

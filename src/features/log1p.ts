@@ -6,7 +6,7 @@ export function signedLog1p(x: number): number {
   return x >= 0 ? Math.log1p(x) : -Math.log1p(-x);
 }
 
-/** Whether a column is worth log-transforming: non-negative and heavy-tailed (max > 100 × (p99 or 1)). */
+/** Whether a column is worth log-transforming: its finite values are non-negative and reach past 1000 (byte/packet counts, durations). */
 export function isHeavyTailed(values: Float64Array): boolean {
   let min = Infinity;
   let max = -Infinity;

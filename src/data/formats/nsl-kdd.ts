@@ -22,9 +22,14 @@ export const NSL_KDD_CATEGORIES: Readonly<Record<string, string>> = Object.fromE
   }).flatMap(([cat, names]) => names.split(' ').map((n) => [n, cat])),
 );
 
-/** Headerless, 43 (or 42, without difficulty) columns, a protocol in column 2. */
+/**
+ * NSL-KDD as distributed: headerless, 43 (or 42, without difficulty) columns, a protocol in
+ * column 2. Also the copies with a header row (the KDD column names, the label named
+ * label/class/attack and the difficulty named difficulty/difficulty_level/level).
+ */
 export function recogniseNslKdd(p: Peek): Recognition | null {
-  if (p.header !== null || (p.width !== 43 && p.width !== 42)) return null;
+  if (p.header !== null) return recogniseWithHeader(p.header);
+  if (p.width !== 43 && p.width !== 42) return null;
   if (!['tcp', 'udp', 'icmp'].includes(p.firstRow(1) ?? '')) return null;
   return {
     format: 'nsl-kdd',
@@ -32,6 +37,25 @@ export function recogniseNslKdd(p: Peek): Recognition | null {
     labelColumn: 'label',
     drop: p.width === 43 ? ['difficulty'] : [],
     normalLabels: ['normal'],
-    categories: (labels) => mapLabels(labels, (l) => (l === 'normal' ? 'normal' : (NSL_KDD_CATEGORIES[l] ?? 'unknown'))),
+    categories: (labels) => mapLabels(labels, nslKddCategory),
   };
+}
+
+function recogniseWithHeader(header: readonly string[]): Recognition | null {
+  const names = new Set(header);
+  if (!['protocol_type', 'service', 'flag', 'src_bytes'].every((n) => names.has(n))) return null;
+  const label = header.find((h) => ['label', 'class', 'attack', 'labels'].includes(h.toLowerCase()));
+  if (label === undefined) return null;
+  return {
+    format: 'nsl-kdd',
+    labelColumn: label,
+    drop: header.filter((h) => ['difficulty', 'difficulty_level', 'level'].includes(h.toLowerCase())),
+    normalLabels: ['normal'],
+    categories: (labels) => mapLabels(labels, nslKddCategory),
+  };
+}
+
+/** normal → normal, a known attack → DoS/Probe/R2L/U2R, anything else → unknown. */
+export function nslKddCategory(label: string): string {
+  return label === 'normal' ? 'normal' : (NSL_KDD_CATEGORIES[label] ?? 'unknown');
 }
