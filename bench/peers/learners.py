@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The scikit-learn / XGBoost side of `npm run bench -- learners`.
 
-learners.py --train FILE --test FILE [--reps 3] [--threads 2] [--models gbdt,rf,logreg,iforest]
+learners.py --train FILE --test FILE [--test21 FILE] [--reps 3] [--threads 2] [--models gbdt,rf,logreg,iforest]
 
 Same task and settings as the nadir side (bench/learners.ts): NSL-KDD binary, one-hot fitted on
 the training file; each fit and each batch prediction timed --reps times (median reported).
@@ -60,19 +60,21 @@ def make(name, threads, seed):
 def run_model(name, data, reps, threads, seed):
     label, factory = make(name, threads, seed)
     scaled = name == 'logreg'
-    Xtr, ytr, Xte, yte = data['scaled' if scaled else 'plain']
+    Xtr, ytr, Xte, yte, X21, y21 = data['scaled' if scaled else 'plain']
     if name == 'iforest':
         normal = Xtr[ytr == 0]
         fit_s, model = timed(reps, lambda: factory().fit(normal))
         # score higher = more anomalous; the paper's normalised score s = -score_samples
         pred_s, scores = timed(reps, lambda: -model.score_samples(Xte))
         acc = accuracy_score(yte, (scores > 0.5).astype(np.int32))
+        acc21 = None if X21 is None else accuracy_score(y21, (-model.score_samples(X21) > 0.5).astype(np.int32))
         fit_rows = int(normal.shape[0])
     else:
         fit_s, model = timed(reps, lambda: factory().fit(Xtr, ytr))
         pred_s, proba = timed(reps, lambda: model.predict_proba(Xte))
         scores = proba[:, 1]
         acc = accuracy_score(yte, proba.argmax(axis=1))
+        acc21 = None if X21 is None else accuracy_score(y21, model.predict_proba(X21).argmax(axis=1))
         fit_rows = int(Xtr.shape[0])
     pred_med = statistics.median(pred_s)
     return {
@@ -87,6 +89,7 @@ def run_model(name, data, reps, threads, seed):
         'predictRowsPerSecond': Xte.shape[0] / pred_med,
         'accuracy': float(acc),
         'rocAuc': float(roc_auc_score(yte, scores)),
+        'accuracy21': None if acc21 is None else float(acc21),
     }
 
 
@@ -94,6 +97,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--train', required=True)
     ap.add_argument('--test', required=True)
+    ap.add_argument('--test21')
     ap.add_argument('--reps', type=int, default=3)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
@@ -102,13 +106,13 @@ def main():
 
     t0 = time.perf_counter()
     train, test = nslkdd.read(a.train), nslkdd.read(a.test)
+    t21 = nslkdd.read(a.test21) if a.test21 else None
     ytr, yte = nslkdd.target(train), nslkdd.target(test)
-    enc = nslkdd.Encoder().fit(train)
-    enc_s = nslkdd.Encoder(scale=True).fit(train)
-    data = {
-        'plain': (enc.transform(train), ytr, enc.transform(test), yte),
-        'scaled': (enc_s.transform(train, np.float64), ytr, enc_s.transform(test, np.float64), yte),
-    }
+    y21 = None if t21 is None else nslkdd.target(t21)
+    data = {}
+    for key, enc, dtype in (('plain', nslkdd.Encoder().fit(train), np.float32), ('scaled', nslkdd.Encoder(scale=True).fit(train), np.float64)):
+        x21 = None if t21 is None else enc.transform(t21, dtype)
+        data[key] = (enc.transform(train, dtype), ytr, enc.transform(test, dtype), yte, x21, y21)
     prep = time.perf_counter() - t0
     results = []
     for name in a.models.split(','):
