@@ -5,6 +5,6 @@
  */
 import type { EdaResult } from './types.js';
 
-export function edaToJson(r: EdaResult, space?: number): string {
+export function edaToJson(r: EdaResult | (EdaResult & Record<string, unknown>), space?: number): string {
   return JSON.stringify(r, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), space);
 }

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dataFromRecords, requireLabel } from '../data/index.js';
+import { analyzeDataset } from './analyze.js';
+import { buildEdaReport, SECTIONS } from './report.js';
+
+function dataset(n: number, label: (i: number) => string, opts: { numeric?: boolean; weirdName?: boolean } = {}) {
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < n; i++) {
+    const attack = label(i) !== 'normal';
+    const r: Record<string, unknown> = { proto: attack && i % 3 ? 'icmp' : ['tcp', 'udp'][i % 2], label: label(i) };
+    if (opts.numeric !== false) {
+      r.bytes = attack ? 1000 + ((i * 7919) % 50000) : (i * 37) % 300;
+      r.rate = attack ? 0.9 - (i % 10) / 100 : (i % 10) / 100;
+      r.rate2 = attack ? 0.91 - (i % 10) / 100 : (i % 10) / 100 + 0.005;
+      r.empty = null;
+    }
+    if (opts.weirdName) r['<b>odd</b> & "name"'] = i % 4;
+    out.push(r);
+  }
+  return requireLabel(dataFromRecords(out, { label: 'label', source: 'synthetic <test>.csv' }));
+}
+
+/** The HTML of each section by id. */
+function sections(page: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of page.split('<section class="report" id="').slice(1)) out.set(part.slice(0, part.indexOf('"')), part);
+  return out;
+}
+
+test('report: every section present with at least one chart; self-contained; user strings escaped', async () => {
+  const r = analyzeDataset(dataset(300, (i) => (i % 3 === 0 ? 'smurf' : 'normal'), { weirdName: true }));
+  let charts = 0;
+  const page = await buildEdaReport(r, { generatedAt: new Date(Date.UTC(2024, 0, 2, 3, 4)), onChart: (done) => (charts = done) });
+  assert.match(page, /^<!DOCTYPE html>/);
+  assert.match(page, /2024-01-02 03:04 UTC/);
+  assert.doesNotMatch(page, /<script|<link |<img |@import|url\(http/);
+  assert.doesNotMatch(page, /<b>odd<\/b>/);
+  assert.match(page, /&lt;b&gt;odd&lt;\/b&gt; &amp; &quot;name&quot;/);
+  assert.match(page, /synthetic &lt;test&gt;\.csv/);
+  const s = sections(page);
+  assert.deepEqual([...s.keys()], SECTIONS.map((x) => x.id));
+  for (const [id, htmlText] of s) assert.ok((htmlText.match(/<svg /g) ?? []).length >= 1, `section ${id} has a chart`);
+  assert.equal((page.match(/<figure class="chart">/g) ?? []).length, charts);
+  // tests table and the redundancy pair
+  assert.match(s.get('tests') ?? '', /class="data tests-numeric"/);
+  assert.match(s.get('tests') ?? '', /class="data tests-categorical"/);
+  assert.match(s.get('correlation') ?? '', /rate<\/td><td class="">rate2/);
+  assert.ok((s.get('overview') ?? '').includes('Column &#39;empty&#39; has no values'));
+});
+
+test('report: single-class label and categorical-only files say so instead of failing', async () => {
+  const single = await buildEdaReport(analyzeDataset(dataset(50, () => 'normal')));
+  const s1 = sections(single);
+  assert.match(s1.get('overview') ?? '', /single class/);
+  assert.match(s1.get('tests') ?? '', /Not computed: the label has a single class/);
+  assert.match(s1.get('ranking') ?? '', /Not computed/);
+
+  const cats = await buildEdaReport(analyzeDataset(dataset(50, (i) => (i % 2 ? 'attack' : 'normal'), { numeric: false })));
+  const s2 = sections(cats);
+  assert.match(s2.get('overview') ?? '', /no numeric feature columns/);
+  assert.match(s2.get('correlation') ?? '', /No correlation matrix/);
+  assert.match(s2.get('univariate') ?? '', /No numeric columns/);
+  assert.match(s2.get('tests') ?? '', /class="data tests-categorical"/);
+});
