@@ -140,8 +140,6 @@ export class IsolationForest implements Classifier {
   async fit(X: Matrix, y?: Int32Array, opts: FitOptions = {}): Promise<this> {
     const o = resolve(this.options);
     checkMatrix(WHO, X);
-    if (y !== undefined) checkLabels(WHO, y, X.nRows);
-    if (opts.sampleWeight !== undefined) throw badInput('sample weights are not supported');
     let classes: readonly string[] = DEFAULT_CLASSES;
     if (opts.classes !== undefined) {
       if (!Array.isArray(opts.classes) || opts.classes.length !== 2 || opts.classes[0] === opts.classes[1]) {
@@ -149,6 +147,8 @@ export class IsolationForest implements Classifier {
       }
       classes = [...opts.classes];
     }
+    if (y !== undefined) checkLabels(WHO, y, X.nRows, opts.classes === undefined ? undefined : 2);
+    if (opts.sampleWeight !== undefined) throw badInput('sample weights are not supported');
     checkMatrix(WHO, X, { finite: true });
 
     let rows: Uint32Array;
