@@ -120,6 +120,12 @@ function accuracyOf(y: Int32Array, pred: (i: number) => number): number {
   return ok / y.length;
 }
 
+function countNormal(y: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === 0) n++;
+  return n;
+}
+
 function argmaxRow(proba: Float64Array, i: number, k: number): number {
   let best = 0;
   for (let c = 1; c < k; c++) if (proba[i * k + c]! > proba[i * k + best]!) best = c;
@@ -199,7 +205,9 @@ export async function runLearners(opts: SuiteOptions): Promise<SuiteReport> {
   const d = await prepare();
   opts.log(`  data: ${d.train.features.nRows} train / ${d.test.features.nRows} test rows, ${d.plain.Xtr.nCols} features (prepared in ${d.prepareSeconds.toFixed(2)} s)`);
   const pairs: Array<{ model: ModelName; nadir: ModelResult; peer: (ModelResult & { peer: string }) | null }> = [];
-  for (const model of MODELS) {
+  const models = MODELS.filter((m) => !opts.only || opts.only.includes(m));
+  if (models.length === 0) throw new Error(`--only ${opts.only?.join(',')}: no such model (choose from ${MODELS.join(', ')})`);
+  for (const model of models) {
     opts.log(`  nadir ${model} (${opts.reps}×)`);
     let nadir: ModelResult;
     try {
@@ -231,7 +239,7 @@ export async function runLearners(opts: SuiteOptions): Promise<SuiteReport> {
       fmtRatio(ratio(nadir.predictRowsPerSecond, peer?.predictRowsPerSecond)),
     ]),
     notes: [
-      `fit rows: ${d.train.features.nRows} (isolation forest: the ${pairs.find((p) => p.model === 'iforest')?.nadir.fitRows || '—'} normal ones); predict = predictProba (isolation forest: its anomaly score) over the ${d.test.features.nRows} KDDTest+ rows, in rows/s.`,
+      `fit rows: ${d.train.features.nRows}${models.includes('iforest') ? ` (isolation forest: the ${countNormal(d.yTrain)} normal ones)` : ''}; predict = predictProba (isolation forest: its anomaly score) over the ${d.test.features.nRows} KDDTest+ rows, in rows/s.`,
       `features: nadir ${d.plain.Xtr.nCols} (Pipeline: constant num_outbound_cmds dropped, one unseen-category column per categorical), peer ${pairs.find((p) => p.peer)?.peer?.features ?? '—'} (sklearn OneHotEncoder, handle_unknown='ignore').`,
       ...pairs.filter((p) => p.nadir.error).map((p) => `nadir ${p.model}: ${p.nadir.error}`),
     ],
@@ -248,7 +256,7 @@ export async function runLearners(opts: SuiteOptions): Promise<SuiteReport> {
       fmtNum(nadir.accuracy21),
       fmtNum(peer?.accuracy21),
     ]),
-    notes: ["isolation forest: AUC of the anomaly score; accuracy with the paper's s > 0.5 rule (sklearn contamination='auto')."],
+    notes: models.includes('iforest') ? ["isolation forest: AUC of the anomaly score; accuracy with the paper's s > 0.5 rule (sklearn contamination='auto')."] : [],
   };
   return { suite: 'learners', tables: [speed, quality], data: { threads: THREADS, seed: SEED, nadirOptions: NADIR_OPTIONS, prepareSeconds: d.prepareSeconds, features: { nadir: d.plain.Xtr.nCols }, pairs } };
 }

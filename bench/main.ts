@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <suite>…] [--quick] [--reps N] [--md]`
+ * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
  *   suites: load, learners, scaling (default: all three); generate (only fill the data cache).
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
@@ -21,7 +21,7 @@ const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, sc
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|generate …] [--quick] [--reps N] [--md]');
+  console.error('usage: npm run bench [-- load|learners|scaling|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md]');
   process.exit(msg ? 2 : 0);
 }
 
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   let quick = false;
   let md = false;
   let reps: number | null = null;
+  let only: string[] | null = null;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     else if (a === '--reps') {
       reps = Number(args[++i]);
       if (!Number.isInteger(reps) || reps < 1) usage('--reps needs a positive integer');
+    } else if (a === '--only') {
+      only = (args[++i] ?? '').split(',').filter((x) => x !== '');
+      if (only.length === 0) usage('--only needs a comma-separated list, e.g. --only gbdt,rf');
     } else if (a === '--help' || a === '-h') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else names.push(a);
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
   console.log(`nadir bench · ${describeMachine(machine)}${quick ? ' · --quick' : ''}`);
   const peer = findPython(log);
   if (peer) console.log(`peers: Python ${peer.versions.python} (${peer.python}), scikit-learn ${peer.versions.sklearn}, XGBoost ${peer.versions.xgboost}, pandas ${peer.versions.pandas}, numpy ${peer.versions.numpy}; OMP_WAIT_POLICY=PASSIVE`);
-  const opts: SuiteOptions = { quick, reps: reps ?? (quick ? 1 : 3), peer, log };
+  const opts: SuiteOptions = { quick, reps: reps ?? (quick ? 1 : 3), peer, log, only };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const day = machine.date.slice(0, 10);
   let failed = false;

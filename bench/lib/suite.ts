@@ -9,6 +9,8 @@ export interface SuiteOptions {
   /** The Python peer, or null when it is unavailable (peer columns stay empty). */
   peer: PythonPeer | null;
   log: (s: string) => void;
+  /** `--only a,b`: restrict a suite to these cases (learners: gbdt, rf, logreg, iforest). */
+  only: string[] | null;
 }
 
 export interface ResultTable {
