@@ -1,0 +1,62 @@
+/**
+ * The EDA report of NSL-KDD (binary target) in headless Debian chromium: no console errors,
+ * no network, the class distribution, the test tables and at least one drawn chart per section.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '../../src/data/index.js';
+import { analyzeDataset } from '../../src/eda/analyze.js';
+import { buildEdaReport, SECTIONS } from '../../src/eda/report.js';
+import { openFile } from './chromium.js';
+
+const TRAIN = fileURLToPath(new URL('../../../data/nsl-kdd/KDDTrain+_20Percent.txt.gz', import.meta.url));
+
+test('EDA report renders in chromium with every section, chart and table', { timeout: 180_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nadir-eda-browser-'));
+  try {
+    const file = join(dir, 'eda.html');
+    await writeFile(file, await buildEdaReport(analyzeDataset(await loadDataset(TRAIN))));
+    const opened = await openFile(file);
+    try {
+      const { page } = opened;
+      assert.match(await page.title(), /Exploratory analysis — KDDTrain\+_20Percent/);
+
+      // class distribution: the counts and a drawn bar chart
+      const classes = page.locator('#classes');
+      assert.ok(await classes.isVisible());
+      const classText = await classes.innerText();
+      assert.match(classText, /13,449/);
+      assert.match(classText, /11,743/);
+      assert.ok((await classes.locator('svg [aria-roledescription="bar"]').count()) >= 2);
+
+      // the tests tables
+      const tests = page.locator('table.tests-numeric');
+      assert.ok(await tests.isVisible());
+      assert.equal(await tests.locator('tbody tr').count(), 36);
+      assert.match(await tests.innerText(), /src_bytes\s+[\d,.]+\s+[\d,.]+\s+0\.851936/);
+      assert.equal(await page.locator('table.tests-categorical tbody tr').count(), 3);
+      assert.match(await page.locator('#ranking').innerText(), /The tests disagree/);
+
+      // every section holds at least one chart that the browser actually lays out
+      for (const s of SECTIONS) {
+        const svgs = page.locator(`#${s.id} figure.chart svg`);
+        assert.ok((await svgs.count()) >= 1, `section ${s.id} has a chart`);
+        const box = await svgs.first().boundingBox();
+        assert.ok(box && box.width > 100 && box.height > 50, `chart in ${s.id} is laid out (${JSON.stringify(box)})`);
+      }
+
+      const shot = join(dir, 'eda.png');
+      await page.screenshot({ path: shot, fullPage: false });
+      assert.ok((await stat(shot)).size > 20_000);
+      assert.deepEqual(opened.errors, []);
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
