@@ -6,7 +6,7 @@
  */
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
-import { COLORS, formatInt, formatPercent, type VegaLiteSpec } from '../report/index.js';
+import { COLORS, formatInt, formatNumber, formatPercent, type VegaLiteSpec } from '../report/index.js';
 
 /** One evaluated set drawn on the charts: cross-validation or a hold-out file. */
 export interface ChartSet {
@@ -45,7 +45,7 @@ export function confusionMatrixSpec(m: Metrics, title: string): VegaLiteSpec {
       });
     }
   }
-  const cell = k <= 2 ? 92 : k <= 3 ? 80 : k <= 6 ? 62 : k <= 12 ? 40 : 22;
+  const cell = k <= 2 ? 100 : k <= 3 ? 80 : k <= 6 ? 62 : k <= 12 ? 40 : 22;
   const textColor = { condition: { test: 'datum.dark', value: '#ffffff' }, value: '#1f2933' };
   const layers: Array<Record<string, unknown>> = [
     {
@@ -72,7 +72,7 @@ export function confusionMatrixSpec(m: Metrics, title: string): VegaLiteSpec {
     });
   }
   return spec({
-    title: { text: title, subtitle: `${formatInt(m.n)} rows · blue = correct, red = errors, shade = share of the true class` },
+    title: { text: title, subtitle: `${formatInt(m.n)} rows` },
     width: cell * k,
     height: cell * k,
     data: { values },
@@ -114,8 +114,8 @@ export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { zoom?:
   }
   const domain = sets.map((s) => s.label);
   const range = sets.map((s) => s.color);
-  const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: { title: null, orient: roc ? 'bottom-right' : 'bottom-left', direction: 'vertical', fillColor: '#ffffffdd', padding: 6, labelLimit: 260, symbolType: 'stroke', symbolStrokeWidth: 3 } };
-  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, xMax], nice: false }, axis: { format: roc ? (xMax < 1 ? '.1%' : '.0%') : '.0%', tickCount: 5 }, title: roc ? 'false-positive rate (normal traffic flagged)' : 'recall (attacks detected)' };
+  const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: { title: null, orient: roc ? 'bottom-right' : 'bottom-left', direction: 'vertical', fillColor: '#ffffffdd', padding: 6, labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, xMax], nice: false }, axis: { format: xMax < 0.05 ? '.1%' : '.0%', tickCount: 5 }, title: roc ? 'false-positive rate (normal traffic flagged)' : 'recall (attacks detected)' };
   const y = { field: 'y', type: 'quantitative', scale: { domain: [yMin, 1], nice: false, zero: false }, axis: { format: '.0%', tickCount: 5 }, title: roc ? 'true-positive rate (attacks detected)' : 'precision (alerts that are attacks)' };
   const layers: Array<Record<string, unknown>> = [];
   if (roc) {
@@ -137,11 +137,12 @@ export function operatingPoint(m: Metrics): { fpr: number; tpr: number; precisio
 }
 
 /**
- * Histogram of out-of-fold P(attack) per true class, on a symlog count axis so the few normal rows
- * with high scores (the false positives) stay visible next to thousands of confident ones; the
- * decision threshold is drawn as a rule.
+ * Histogram of out-of-fold P(attack), one panel per true class on a shared x axis and a symlog
+ * count axis, so the few normal rows with high scores (the false alarms) and the few attacks with
+ * low scores (the misses) stay visible next to thousands of confident rows; the decision threshold
+ * is drawn as a rule in both panels.
  */
-export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, bins = 40): VegaLiteSpec {
+export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, bins = 50): VegaLiteSpec {
   const k = classes.length;
   const counts = [new Float64Array(bins), new Float64Array(bins)];
   // one pass over the out-of-fold rows: typed counters, no per-row objects
@@ -152,39 +153,42 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
     const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
     counts[c]![b]!++;
   }
+  const clsDomain = [`true ${classes[0]}`, `true ${classes[1]}`];
   const values: Array<Record<string, unknown>> = [];
   for (let c = 0; c < 2; c++) {
     for (let b = 0; b < bins; b++) {
       const n = counts[c]![b]!;
-      if (n > 0) values.push({ cls: `true ${classes[c]}`, start: b / bins, end: (b + 1) / bins, count: n });
+      if (n > 0) values.push({ cls: clsDomain[c], start: b / bins, end: (b + 1) / bins, count: n });
     }
   }
-  const clsDomain = [`true ${classes[0]}`, `true ${classes[1]}`];
   const layers: Array<Record<string, unknown>> = [
     {
-      data: { values },
-      mark: { type: 'bar', opacity: 0.7, binSpacing: 0 },
+      mark: { type: 'bar', binSpacing: 0.5 },
       encoding: {
         x: { field: 'start', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
         x2: { field: 'end' },
-        y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog scale)', stack: null },
-        color: { field: 'cls', type: 'nominal', scale: { domain: clsDomain, range: [COLORS.normal, COLORS.attack] }, legend: { title: null } },
+        y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog)', axis: { tickCount: 4 } },
+        y2: { datum: 0 },
+        color: { field: 'cls', type: 'nominal', scale: { domain: clsDomain, range: [COLORS.normal, COLORS.attack] }, legend: null },
       },
     },
   ];
   if (threshold !== null) {
-    layers.push({ data: { values: [{ t: threshold, label: `threshold ${threshold.toPrecision(3)}` }] }, mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5, color: '#1f2933' }, encoding: { x: { field: 't', type: 'quantitative' } } });
+    // one row per panel, so the rule and its label are drawn once (not once per bin)
+    const once = [{ aggregate: [{ op: 'count', as: 'n' }], groupby: ['cls'] }];
+    layers.push({ transform: once, mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5, color: '#1f2933' }, encoding: { x: { datum: threshold, type: 'quantitative' } } });
     layers.push({
-      data: { values: [{ t: threshold, label: `threshold ${threshold.toPrecision(3)}` }] },
-      mark: { type: 'text', align: threshold > 0.8 ? 'right' : 'left', dx: threshold > 0.8 ? -4 : 4, dy: -2, baseline: 'top', fontSize: 10.5, fontWeight: 600, color: '#1f2933' },
-      encoding: { x: { field: 't', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } },
+      transform: once,
+      mark: { type: 'text', align: threshold > 0.75 ? 'right' : 'left', dx: threshold > 0.75 ? -5 : 5, baseline: 'top', fontSize: 10.5, fontWeight: 600, color: '#1f2933' },
+      encoding: { x: { datum: threshold, type: 'quantitative' }, y: { value: 2 }, text: { value: `threshold ${formatNumber(threshold, 4)}` } },
     });
   }
   return spec({
-    title: { text: 'Out-of-fold scores by true class', subtitle: 'rows right of the threshold are flagged: red = caught attacks, blue = false alarms' },
-    width: 520,
-    height: 220,
-    layer: layers,
+    title: { text: 'Out-of-fold scores by true class', subtitle: 'right of the threshold is flagged: attacks there are caught, normal rows there are false alarms' },
+    data: { values },
+    facet: { row: { field: 'cls', type: 'nominal', sort: clsDomain, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 600, labelFontSize: 11 } } },
+    spacing: 6,
+    spec: { width: 520, height: 110, layer: layers },
   });
 }
 

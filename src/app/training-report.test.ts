@@ -128,7 +128,7 @@ test('binary report: every section, charts as inline SVG, no scripts, hostile na
   }
   const labels = [...page.matchAll(/<svg role="img" aria-label="([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(labels, [
-    'Confusion matrix, 3-fold CV (out-of-fold)',
+    'Confusion matrix, 3-fold CV',
     'Confusion matrix, KDDTest+',
     'ROC curve',
     'ROC curve, low false-positive region',
@@ -194,7 +194,7 @@ test('multi-class report without a hold-out set: per-class tables, no curves, a 
   const classes = page.slice(page.indexOf('id="classes"'), page.indexOf('id="importance"'));
   for (const c of run.body.classes) assert.ok(classes.includes(`<td class="">${c}</td>`), c);
   assert.match(page, /F1 \(macro\)/);
-  assert.match(page, /aria-label="Confusion matrix, 3-fold CV \(out-of-fold\)"/);
+  assert.match(page, /aria-label="Confusion matrix, 3-fold CV"/);
   assert.match(page, /No gain importance/);
   assert.match(page, /No permutation importance/);
 });

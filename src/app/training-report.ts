@@ -67,7 +67,7 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
   const nav: NavItem[] = [{ id: 'summary', label: 'Summary' }, { id: 'data', label: 'Data' }];
   const parts: HtmlValue[] = [];
 
-  parts.push(section('summary', 'Summary', [cards(headlineCards(result, evals)), ...holdoutFindings(result).map((f) => callout(f.level, f.html))]));
+  parts.push(section('summary', 'Summary', [cards(headlineCards(result, evals)), holdoutCallouts(result)]));
   parts.push(section('data', 'Data', dataSection(result, evals)));
 
   if (evals.length) {
@@ -75,7 +75,7 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
     parts.push(section('metrics', 'Cross-validation and hold-out metrics', metricsTable(evals, binary), metricsIntro(result, evals)));
     nav.push({ id: 'confusion', label: 'Confusion' });
     const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
-    parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:0 1 auto">${c}${errorLine(evals[i]!)}</div>`)}</div>`, 'Rows are the true class, columns the prediction. Counts, and in brackets the share of the true class.'));
+    parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
   }
   if (binary && evals.some((e) => e.metrics.curves)) {
     nav.push({ id: 'curves', label: 'ROC / PR' });
@@ -116,7 +116,7 @@ export async function writeTrainingReport(path: string, result: TrainingReportIn
 
 function evaluations(result: TrainingReportInput): Evaluation[] {
   const out: Evaluation[] = [];
-  if (result.cv) out.push({ name: `${cvFolds(result)}-fold CV (out-of-fold)`, metrics: result.cv, skipped: 0, color: SET_COLORS[0]!, isCv: true });
+  if (result.cv) out.push({ name: `${cvFolds(result)}-fold CV`, metrics: result.cv, skipped: 0, color: SET_COLORS[0]!, isCv: true });
   result.tests.forEach((t, i) => out.push({ name: displayName(t.file), file: t.file, metrics: t.metrics, skipped: t.skipped, color: SET_COLORS[(i + 1) % SET_COLORS.length]!, isCv: false }));
   return out;
 }
@@ -154,7 +154,6 @@ export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
   const cv = result.cv;
   if (!cv) return [];
   const out: HoldoutFinding[] = [];
-  const nsl = result.body.schema.format === 'nsl-kdd';
   for (const t of result.tests) {
     const m = t.metrics;
     const name = displayName(t.file);
@@ -163,10 +162,10 @@ export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
     const level: HoldoutFinding['level'] = accuracyDrop > 0.05 || (aucDrop ?? 0) > 0.03 ? 'warn' : accuracyDrop > 0.02 || (aucDrop ?? 0) > 0.01 ? 'note' : 'ok';
     const head = html`<strong>${name}:</strong> accuracy ${pct(m.accuracy)} against ${pct(cv.accuracy)} in cross-validation (${signedPts(-accuracyDrop)})${aucDrop !== null ? html`, ROC-AUC ${f4(m.rocAuc)} against ${f4(cv.rocAuc)}` : ''}.`;
     if (level === 'ok') {
-      out.push({ level, test: name, accuracyDrop, aucDrop, html: html`<p>${head} The hold-out set agrees with cross-validation: the model generalises to this file.</p>` });
+      out.push({ level, test: name, accuracyDrop, aucDrop, html: html`<p>${head} The hold-out set agrees with cross-validation: the model transfers to this file.</p>` });
       continue;
     }
-    const parts: HtmlValue[] = [html`<p>${level === 'warn' ? html`<strong>The hold-out result is much worse than cross-validation.</strong> ` : ''}${head}</p>`];
+    const parts: HtmlValue[] = [html`<p>${head}</p>`];
     const errs = binaryErrors(m);
     const cvErrs = binaryErrors(cv);
     if (errs && cvErrs) {
@@ -175,15 +174,35 @@ export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
         html`<p>${where}: recall (detection rate) fell from ${pct(cvErrs.tpr)} to ${pct(errs.tpr)}, so ${formatInt(errs.fn)} of ${formatInt(errs.attacks)} attacks in ${name} were scored as normal; the false-positive rate went from ${pct(cvErrs.fpr)} to ${pct(errs.fpr)} (${formatInt(errs.fp)} of ${formatInt(errs.normals)} normal connections flagged).</p>`,
       );
     } else {
-      parts.push(html`<p>Macro F1 fell from ${f4(cv.f1)} to ${f4(m.f1)}; see the per-class table for the classes that do not transfer.</p>`);
+      parts.push(html`<p>Macro F1 fell from ${f4(cv.f1)} to ${f4(m.f1)}; the per-class table shows which classes do not transfer.</p>`);
     }
-    parts.push(
-      html`<p>Why: cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${name} was recorded separately${nsl ? html` and holds attack types that never occur in the NSL-KDD training set (17 of them in KDDTest+, e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound; novel attacks need a detector that models normal traffic (an anomaly score), not only known attack signatures.</p>`,
-    );
     if (t.skipped > 0) parts.push(html`<p>${formatInt(t.skipped)} rows of ${name} have a class the model was never trained on and are left out of its metrics.</p>`);
     out.push({ level, test: name, accuracyDrop, aucDrop, html: joinHtml(parts) });
   }
   return out;
+}
+
+/**
+ * The summary's verdict: one warning that lists every hold-out set much worse than CV and explains
+ * the gap once, a note for a moderate gap, and a short confirmation for sets that agree.
+ */
+export function holdoutCallouts(result: TrainingReportInput): SafeHtml {
+  const findings = holdoutFindings(result);
+  const out: SafeHtml[] = [];
+  const bad = findings.filter((f) => f.level !== 'ok');
+  if (bad.length) {
+    const warn = bad.some((f) => f.level === 'warn');
+    const nsl = result.body.schema.format === 'nsl-kdd';
+    const names = bad.map((f) => f.test);
+    out.push(
+      callout(
+        warn ? 'warn' : 'note',
+        html`<p><strong>${warn ? 'The hold-out result is much worse than cross-validation.' : 'The hold-out result is somewhat worse than cross-validation.'}</strong></p>${bad.map((f) => f.html)}<p><strong>Why:</strong> cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${joinHtml(names, ' and ')} ${names.length > 1 ? 'were' : 'was'} recorded separately${nsl ? html`, and the NSL-KDD test set holds 17 attack types that never occur in training (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound; novel attacks need a detector that also models normal traffic (an anomaly score), not only known attacks.</p>`,
+      ),
+    );
+  }
+  for (const f of findings.filter((x) => x.level === 'ok')) out.push(callout('ok', f.html));
+  return joinHtml(out);
 }
 
 interface BinaryErrors {
@@ -229,11 +248,10 @@ function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[]
     out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
   }
   if (body.task === 'binary' && body.threshold !== null) {
-    out.push({ label: 'decision threshold on P(attack)', value: formatNumber(body.threshold, 4), hint: thresholdMethodName(result) });
     const ref = evals.find((e) => !e.isCv) ?? cv;
     const errs = ref ? binaryErrors(ref.metrics) : null;
     if (ref && errs) {
-      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed` });
+      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed at threshold ${formatNumber(body.threshold, 4)} (${thresholdMethodName(result, true)})` });
       out.push({ label: `false-positive rate, ${ref.name}`, value: pct(errs.fpr), hint: `≈ ${formatPerTenThousand(errs.fpr)} false alerts per 10,000 normal` });
     }
   } else if (cv || evals.length) {
@@ -296,6 +314,8 @@ interface MetricRow {
   hint: string;
   get: (m: Metrics) => number | null | undefined;
   kind: 'pct' | 'score' | 'loss' | 'count';
+  /** A rise is a loss (false-positive rate, log loss). */
+  lowerIsBetter?: boolean;
 }
 
 function metricRows(binary: boolean): MetricRow[] {
@@ -307,8 +327,8 @@ function metricRows(binary: boolean): MetricRow[] {
       { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
       { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
       { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
-      { label: 'False-positive rate', hint: 'normal traffic flagged', get: (m) => m.fpr, kind: 'pct' },
-      { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss' },
+      { label: 'False-positive rate', hint: 'normal traffic flagged', get: (m) => m.fpr, kind: 'pct', lowerIsBetter: true },
+      { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
       { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
     ];
   }
@@ -320,7 +340,7 @@ function metricRows(binary: boolean): MetricRow[] {
     { label: 'F1 (weighted)', hint: 'weighted by class support', get: (m) => m.weighted.f1, kind: 'score' },
     { label: 'ROC-AUC', hint: 'one-vs-rest, macro', get: (m) => m.rocAuc, kind: 'score' },
     { label: 'PR-AUC', hint: 'average precision, one-vs-rest macro', get: (m) => m.prAuc, kind: 'score' },
-    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss' },
+    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
     { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
   ];
 }
@@ -343,7 +363,7 @@ function metricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
         cell: (r: MetricRow) => {
           const v = r.get(e.metrics);
           const base = cv && !e.isCv ? r.get(cv.metrics) : undefined;
-          return html`<span style="font-size:13.5px;font-weight:600">${formatMetric(v, r.kind)}</span>${base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r.kind)}` : ''}`;
+          return html`<span style="font-size:13.5px;font-weight:600">${formatMetric(v, r.kind)}</span>${base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r)}` : ''}`;
         },
       })),
     ],
@@ -355,14 +375,14 @@ function metricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
 function errorLine(e: Evaluation): HtmlValue {
   const b = binaryErrors(e.metrics);
   if (!b) return '';
-  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span> · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span> · ${formatInt(b.tn)} normal passed</p>`;
+  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span><br>${formatInt(b.tn)} normal passed · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span></p>`;
 }
 
 async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): Promise<HtmlValue> {
   const sets: ChartSet[] = evals
     .filter((e) => e.metrics.curves)
-    .map((e) => ({ label: `${e.name} · AUC ${f4(e.metrics.rocAuc)}`, color: e.color, metrics: e.metrics }));
-  const prSets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: `${e.name} · AP ${f4(e.metrics.prAuc)}`, color: e.color, metrics: e.metrics }));
+    .map((e) => ({ label: `${e.name}  AUC ${f4(e.metrics.rocAuc)}`, color: e.color, metrics: e.metrics }));
+  const prSets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: `${e.name}  AP ${f4(e.metrics.prAuc)}`, color: e.color, metrics: e.metrics }));
   // zoom on the false-positive rates that the operating points actually reach
   let maxFpr = 0;
   for (const e of evals) maxFpr = Math.max(maxFpr, operatingPoint(e.metrics)?.fpr ?? 0);
@@ -416,31 +436,32 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     rows,
     { caption: 'What the threshold costs on each set' },
   );
-  return html`${cards([{ label: 'threshold on P(attack)', value: t, hint: thresholdMethodName(result) }])}${how}${table}`;
+  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: 'threshold on P(attack)', value: t, hint: thresholdMethodName(result) }])}</div><div style="flex:1 1 500px">${how}</div></div>${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {
-  const tables = evals.map((e) =>
-    renderTable(
-      [
-        { label: 'class', cell: (c: string) => c },
-        { label: 'support', cell: (c) => formatInt(e.metrics.perClass[c]?.support ?? 0), align: 'right' },
-        { label: 'precision', cell: (c) => f4(e.metrics.perClass[c]?.precision), align: 'right' },
-        { label: 'recall', cell: (c) => recallCell(e.metrics.perClass[c]?.recall, e.metrics.perClass[c]?.support ?? 0), align: 'right' },
-        { label: 'F1', cell: (c) => f4(e.metrics.perClass[c]?.f1), align: 'right' },
-        { label: 'ROC-AUC', cell: (c) => f4(e.metrics.perClass[c]?.rocAuc), align: 'right' },
-      ],
-      e.metrics.classes,
-      { caption: html`<span class="swatch" style="background:${e.color}"></span>${e.name}`, rowClass: (c) => ((e.metrics.perClass[c]?.support ?? 0) === 0 ? 'dim' : undefined) },
-    ),
+  // one long table (set, class) so that many sets and classes stay readable without scrolling
+  const rows = evals.flatMap((e) => e.metrics.classes.map((c, i) => ({ e, c, first: i === 0, m: e.metrics.perClass[c] })));
+  const table = renderTable(
+    [
+      { label: 'evaluated on', cell: (r: (typeof rows)[number]) => (r.first ? html`<span class="swatch" style="background:${r.e.color}"></span><strong>${r.e.name}</strong>` : '') },
+      { label: 'class', cell: (r) => r.c },
+      { label: 'support', cell: (r) => formatInt(r.m?.support ?? 0), align: 'right' },
+      { label: 'precision', cell: (r) => f4(r.m?.precision), align: 'right' },
+      { label: 'recall', cell: (r) => f4(r.m?.recall), align: 'right' },
+      { label: '', cell: (r) => recallBadge(r.m?.recall, r.m?.support ?? 0) },
+      { label: 'F1', cell: (r) => f4(r.m?.f1), align: 'right' },
+      { label: 'ROC-AUC', cell: (r) => f4(r.m?.rocAuc), align: 'right' },
+    ],
+    rows,
+    { className: 'per-class', rowClass: (r) => ((r.m?.support ?? 0) === 0 ? 'dim' : undefined) },
   );
-  return html`<div class="row">${tables.map((t) => html`<div>${t}</div>`)}</div>`;
+  return html`<div style="max-width:980px">${table}</div>`;
 }
 
-function recallCell(r: number | undefined, support: number): HtmlValue {
-  if (r === undefined || support === 0) return '–';
-  const b = r < 0.5 ? badge('low', 'bad') : r < 0.8 ? badge('weak', 'warn') : '';
-  return html`${b} ${f4(r)}`;
+function recallBadge(r: number | undefined, support: number): HtmlValue {
+  if (r === undefined || support === 0) return '';
+  return r < 0.5 ? badge('most missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
 }
 
 async function importanceSection(result: TrainingReportInput): Promise<HtmlValue> {
@@ -577,9 +598,9 @@ function formatMetric(v: number | null | undefined, kind: MetricRow['kind']): st
   return v.toFixed(4);
 }
 
-function deltaBadge(d: number, kind: MetricRow['kind']): SafeHtml {
-  // lower is better for the false-positive rate and the log loss: a rise there is a loss
-  const worse = kind === 'loss' ? d : -d;
+function deltaBadge(d: number, row: MetricRow): SafeHtml {
+  const kind = row.kind;
+  const worse = row.lowerIsBetter ? d : -d;
   const text = kind === 'pct' ? signedPts(d) : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
   const scale = kind === 'loss' ? 0.1 : 0.01;
   const level = worse > 5 * scale ? 'bad' : worse > scale ? 'warn' : worse < -scale ? 'ok' : 'muted';
@@ -601,10 +622,10 @@ function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function thresholdMethodName(result: TrainingReportInput): string {
+function thresholdMethodName(result: TrainingReportInput, short = false): string {
   const info = result.body.thresholdInfo;
-  if (info?.method === 'max-fpr') return `auto: FPR ≤ ${pct(info.maxFpr ?? NaN)} on out-of-fold scores`;
-  if (info?.method === 'f1') return 'best F1 on out-of-fold scores';
+  if (info?.method === 'max-fpr') return short ? `auto, FPR ≤ ${pct(info.maxFpr ?? NaN, 1)}` : `auto: FPR ≤ ${pct(info.maxFpr ?? NaN)} on out-of-fold scores`;
+  if (info?.method === 'f1') return short ? 'best F1' : 'best F1 on out-of-fold scores';
   return 'fixed';
 }
 
