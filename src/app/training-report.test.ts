@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { computeMetrics } from '../eval/metrics.js';
 import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
-import { displayName, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
+import { displayName, holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
 
 /**
  * A small TrainResult-shaped run built from real metric computations on seeded synthetic scores:
@@ -162,14 +162,18 @@ test('a hold-out set much worse than CV is called out in words, with counts from
   assert.equal(f.aucDrop, cv.rocAuc! - t.rocAuc!);
   const missed = t.confusionMatrix[1]![0]!;
   const attacks = t.confusionMatrix[1]![0]! + t.confusionMatrix[1]![1]!;
-  assert.match(f.html.value, /much worse than cross-validation/);
   assert.match(f.html.value, /Most of the gap is missed attacks/);
   assert.ok(f.html.value.includes(`${missed.toLocaleString('en-US')} of ${attacks.toLocaleString('en-US')} attacks in KDDTest+ were scored as normal`));
-  assert.match(f.html.value, /17 of them in KDDTest\+/);
+  // the summary's callout: the verdict and the reason, said once for all sets
+  const box = holdoutCallouts(run).value;
+  assert.match(box, /^<div class="callout warn"><p><strong>The hold-out result is much worse than cross-validation\.<\/strong>/);
+  assert.ok(box.includes(f.html.value));
+  assert.match(box, /KDDTest\+ was recorded separately, and the NSL-KDD test set holds 17 attack types that never occur in training/);
   // the same set as CV agrees with itself
   const same = holdoutFindings({ ...run, tests: [{ file: 'x/same.csv', metrics: cv, skipped: 0 }] });
   assert.equal(same[0]!.level, 'ok');
   assert.match(same[0]!.html.value, /agrees with cross-validation/);
+  assert.match(holdoutCallouts({ ...run, tests: [{ file: 'x/same.csv', metrics: cv, skipped: 0 }] }).value, /^<div class="callout ok">/);
   assert.deepEqual(holdoutFindings({ ...run, cv: null }), []);
 });
 
