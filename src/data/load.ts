@@ -4,7 +4,7 @@ import { silentLogger } from '../logger.js';
 import { asCategorical, asNumeric, parseCell } from './column-builder.js';
 import type { RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
-import { recognise } from './formats/index.js';
+import { LABEL_CANDIDATES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
@@ -64,7 +64,7 @@ export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
   const cols = d.features.columns.map((c) => c.name);
   const shown = cols.slice(0, 12).join(', ') + (cols.length > 12 ? ', …' : '');
   if (opts.label !== undefined) throw nadirError('NADIR_ERR_NO_LABEL', d.source, `label column '${opts.label}' not found; columns are: ${shown}`);
-  throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for label, class, attack); name it with --label <column>. Columns: ${shown}`);
+  throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for ${LABEL_CANDIDATES.join(', ')}); name it with --label <column>. Columns: ${shown}`);
 }
 
 /** Turn raw builders into a recognised, typed dataset with its findings. */

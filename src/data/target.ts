@@ -9,7 +9,8 @@ export interface TargetOptions {
  * The label a learner is trained on:
  * - binary: classes ['normal', 'attack'] (attack = 1 = the positive class);
  * - category: attack category (NSL-KDD DoS/Probe/R2L/U2R, UNSW attack_cat), 'normal' first;
- * - label: the raw label value, normal values first, then alphabetical.
+ * - label: the raw label value, normal values first, then alphabetical (UTF-16 code order).
+ * Category classes: 'normal' first, then alphabetical.
  */
 export function buildTarget(ds: Dataset, kind: TargetKind, opts: TargetOptions = {}): Target {
   const n = ds.labels.codes.length;
@@ -29,14 +30,12 @@ export function buildTarget(ds: Dataset, kind: TargetKind, opts: TargetOptions =
   else {
     const present = new Set<number>();
     for (let i = 0; i < n; i++) if (col.codes[i]! >= 0) present.add(col.codes[i]!);
-    const normal = new Set([...ds.normalLabels, 'normal'].map((s) => s.toLowerCase()));
+    // the category target names normal traffic exactly 'normal'; raw labels use the normal values
+    const normal = new Set(ds.normalLabels.map((s) => s.toLowerCase()));
+    const rank = (v: string): number => (kind === 'category' ? (v === 'normal' ? 0 : 1) : normal.has(v.toLowerCase()) ? 0 : 1);
     classes = [...present]
       .map((c) => col.dictionary[c]!)
-      .sort((a, b) => {
-        const na = normal.has(a.toLowerCase()) ? 0 : 1;
-        const nb = normal.has(b.toLowerCase()) ? 0 : 1;
-        return na - nb || (a < b ? -1 : a > b ? 1 : 0);
-      });
+      .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   }
   const index = new Map(classes.map((c, i) => [c, i]));
   const perCode = col.dictionary.map((d) => index.get(d) ?? -1);
