@@ -114,7 +114,7 @@ export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { zoom?:
   }
   const domain = sets.map((s) => s.label);
   const range = sets.map((s) => s.color);
-  const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: { title: null, orient: roc ? 'bottom-right' : 'bottom-left', direction: 'vertical', fillColor: '#ffffffdd', padding: 6, labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: null };
   const x = { field: 'x', type: 'quantitative', scale: { domain: [0, xMax], nice: false }, axis: { format: xMax < 0.05 ? '.1%' : '.0%', tickCount: 5 }, title: roc ? 'false-positive rate (normal traffic flagged)' : 'recall (attacks detected)' };
   const y = { field: 'y', type: 'quantitative', scale: { domain: [yMin, 1], nice: false, zero: false }, axis: { format: '.0%', tickCount: 5 }, title: roc ? 'true-positive rate (attacks detected)' : 'precision (alerts that are attacks)' };
   const layers: Array<Record<string, unknown>> = [];
@@ -144,13 +144,28 @@ export function operatingPoint(m: Metrics): { fpr: number; tpr: number; precisio
  */
 export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, bins = 50): VegaLiteSpec {
   const k = classes.length;
+  // bin over the observed range (rounded out to 0.05): an anomaly score may live in [0.3, 0.7]
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < y.length; i++) {
+    const p = proba[i * k + positive]!;
+    if (p < min) min = p;
+    if (p > max) max = p;
+  }
+  if (threshold !== null) {
+    min = Math.min(min, threshold);
+    max = Math.max(max, threshold);
+  }
+  const lo = Number.isFinite(min) ? Math.max(0, Math.floor(min * 20) / 20) : 0;
+  const hi = Number.isFinite(max) ? Math.min(1, Math.max(lo + 0.05, Math.ceil(max * 20) / 20)) : 1;
+  const width = (hi - lo) / bins;
   const counts = [new Float64Array(bins), new Float64Array(bins)];
   // one pass over the out-of-fold rows: typed counters, no per-row objects
   for (let i = 0; i < y.length; i++) {
     const c = y[i]!;
     if (c < 0 || c > 1) continue;
     const p = proba[i * k + positive]!;
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+    const b = Math.min(bins - 1, Math.max(0, Math.floor((p - lo) / width)));
     counts[c]![b]!++;
   }
   const clsDomain = [`true ${classes[0]}`, `true ${classes[1]}`];
@@ -158,14 +173,14 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
   for (let c = 0; c < 2; c++) {
     for (let b = 0; b < bins; b++) {
       const n = counts[c]![b]!;
-      if (n > 0) values.push({ cls: clsDomain[c], start: b / bins, end: (b + 1) / bins, count: n });
+      if (n > 0) values.push({ cls: clsDomain[c], start: lo + b * width, end: lo + (b + 1) * width, count: n });
     }
   }
   const layers: Array<Record<string, unknown>> = [
     {
       mark: { type: 'bar', binSpacing: 0.5 },
       encoding: {
-        x: { field: 'start', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
+        x: { field: 'start', type: 'quantitative', scale: { domain: [lo, hi], nice: false }, axis: { format: hi - lo < 0.5 ? '.2f' : '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
         x2: { field: 'end' },
         y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog)', axis: { tickCount: 4 } },
         y2: { datum: 0 },

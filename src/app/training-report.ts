@@ -194,10 +194,11 @@ export function holdoutCallouts(result: TrainingReportInput): SafeHtml {
     const warn = bad.some((f) => f.level === 'warn');
     const nsl = result.body.schema.format === 'nsl-kdd';
     const names = bad.map((f) => f.test);
+    const supervised = result.body.provenance.options.model !== 'iforest';
     out.push(
       callout(
         warn ? 'warn' : 'note',
-        html`<p><strong>${warn ? 'The hold-out result is much worse than cross-validation.' : 'The hold-out result is somewhat worse than cross-validation.'}</strong></p>${bad.map((f) => f.html)}<p><strong>Why:</strong> cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${joinHtml(names, ' and ')} ${names.length > 1 ? 'were' : 'was'} recorded separately${nsl ? html`, and the NSL-KDD test set holds 17 attack types that never occur in training (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound; novel attacks need a detector that also models normal traffic (an anomaly score), not only known attacks.</p>`,
+        html`<p><strong>${warn ? 'The hold-out result is much worse than cross-validation.' : 'The hold-out result is somewhat worse than cross-validation.'}</strong></p>${bad.map((f) => f.html)}<p><strong>Why:</strong> cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${joinHtml(names, ' and ')} ${names.length > 1 ? 'were' : 'was'} recorded separately${nsl ? html`, and the NSL-KDD test set holds 17 attack types that never occur in training (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound${supervised ? '; novel attacks need a detector that also models normal traffic (an anomaly score), not only known attacks' : ''}.</p>`,
       ),
     );
   }
@@ -379,10 +380,12 @@ function errorLine(e: Evaluation): HtmlValue {
 }
 
 async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): Promise<HtmlValue> {
-  const sets: ChartSet[] = evals
-    .filter((e) => e.metrics.curves)
-    .map((e) => ({ label: `${e.name}  AUC ${f4(e.metrics.rocAuc)}`, color: e.color, metrics: e.metrics }));
-  const prSets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: `${e.name}  AP ${f4(e.metrics.prAuc)}`, color: e.color, metrics: e.metrics }));
+  const withCurves = evals.filter((e) => e.metrics.curves);
+  const sets: ChartSet[] = withCurves.map((e) => ({ label: e.name, color: e.color, metrics: e.metrics }));
+  // one HTML legend for the three charts, with the areas under each curve
+  const legend = html`<div style="display:flex;flex-wrap:wrap;gap:6px 22px;margin:2px 0 10px;font-size:13px">${withCurves.map(
+    (e) => html`<span><span style="display:inline-block;width:18px;height:3px;border-radius:2px;vertical-align:middle;margin-right:6px;background:${e.color}"></span><strong>${e.name}</strong> <span style="color:var(--muted)">ROC-AUC ${f4(e.metrics.rocAuc)} · AP ${f4(e.metrics.prAuc)}</span></span>`,
+  )}</div>`;
   // zoom on the false-positive rates that the operating points actually reach
   let maxFpr = 0;
   for (const e of evals) maxFpr = Math.max(maxFpr, operatingPoint(e.metrics)?.fpr ?? 0);
@@ -390,15 +393,15 @@ async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): 
   const charts = await Promise.all([
     renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
     renderChart(curveSpec('roc', sets, { zoom }), { label: 'ROC curve, low false-positive region' }),
-    renderChart(curveSpec('pr', prSets), { label: 'Precision-recall curve' }),
+    renderChart(curveSpec('pr', sets), { label: 'Precision-recall curve' }),
   ]);
-  const parts: HtmlValue[] = [html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];
+  const parts: HtmlValue[] = [legend, html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];
   const { oof, body } = result;
   if (oof && body.threshold !== null && body.classes.length === 2) {
     const pos = result.cv?.positive !== undefined ? Math.max(0, body.classes.indexOf(result.cv.positive)) : 1;
     const hist = await renderChart(scoreHistogramSpec(oof.proba, oof.y, body.classes, pos, body.threshold), {
       label: 'Out-of-fold score distribution',
-      caption: 'A well-separated model puts normal traffic near 0 and attacks near 1; blue bars right of the threshold are the false alarms an analyst would triage.',
+      caption: 'A well-separated model puts normal traffic to the left and attacks to the right; normal rows right of the threshold are the false alarms an analyst would triage, attacks left of it are the misses.',
     });
     parts.push(html`<h3>Score distribution</h3><div class="row"><div style="flex:0 1 640px">${hist}</div></div>`);
   }
