@@ -28,6 +28,7 @@ import {
   checkSerialized,
   optBool,
   optNumber,
+  readBool,
   readNumber,
   readStrings,
   readTyped,
@@ -235,7 +236,7 @@ export class LogisticRegression implements Classifier {
       coef,
       intercept,
       nIter: readNumber(fd, 'nIter', { integer: true, min: 0 }, source),
-      converged: fd.converged === true,
+      converged: readBool(fd, 'converged', source),
     };
     return m;
   }

@@ -288,6 +288,13 @@ export function readNumber(fitted: Record<string, unknown>, key: string, rule: N
   return v as number;
 }
 
+/** A boolean field of a saved model. */
+export function readBool(fitted: Record<string, unknown>, key: string, source = 'model'): boolean {
+  const v = fitted[key];
+  if (typeof v !== 'boolean') throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `fitted.${key} = ${show(v)} is not true or false`);
+  return v;
+}
+
 /** A list of class names (distinct strings, at least `min`). */
 export function readStrings(fitted: Record<string, unknown>, key: string, min = 1, source = 'model'): string[] {
   const v = fitted[key];
