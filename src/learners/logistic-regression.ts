@@ -146,7 +146,7 @@ export class LogisticRegression implements Classifier {
   /** Raw margins: nRows values for binary (log-odds of classes[1]), else nRows × nClasses row-major. */
   decisionFunction(X: Matrix): Float64Array {
     const f = this.state();
-    checkPredictInput(WHO, X, f.nFeatures, { finite: true });
+    checkPredictInput(WHO, X, f.nFeatures);
     const d = f.nFeatures;
     const nOut = f.intercept.length;
     const out = new Float64Array(X.nRows * nOut);
@@ -161,6 +161,14 @@ export class LogisticRegression implements Classifier {
       for (let c = 0; c < nOut; c++) {
         dot4(f.coef, c * d, X.data, o0, o1, o2, o3, d, z, 0);
         for (let r = 0; r < 4 && i + r < n; r++) out[(i + r) * nOut + c] = z[r]! + f.intercept[c]!;
+      }
+    }
+    // a non-finite input makes its margin non-finite: check the outputs instead of every input
+    // value (one pass fewer), then let the full check name the row and column
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i]!)) {
+        checkPredictInput(WHO, X, d, { finite: true });
+        throw nadirError('NADIR_ERR_BAD_INPUT', `${WHO}: margin of row ${Math.floor(i / nOut)} overflows`);
       }
     }
     return out;
