@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dataFromRecords, requireLabel } from './load.js';
+import { buildTarget, classCounts } from './target.js';
+import type { Dataset } from './types.js';
+
+function dataset(labels: Array<string | null>, normal?: string[]): Dataset {
+  const recs = labels.map((label, i) => ({ x: i, label }));
+  // rows without a label are dropped by the loader; build one by hand to keep them
+  const d = requireLabel(dataFromRecords(recs.filter((r) => r.label !== null), normal ? { normal } : {}));
+  return d;
+}
+
+describe('buildTarget', () => {
+  it('binary: normal = 0, attack = 1, normal values compared case-insensitively', () => {
+    const d = dataset(['normal', 'neptune', 'Normal', 'smurf', 'NORMAL']);
+    const t = buildTarget(d, 'binary');
+    assert.deepEqual(t.classes, ['normal', 'attack']);
+    assert.deepEqual(Array.from(t.y), [0, 1, 0, 1, 0]);
+    assert.deepEqual(classCounts(t), [3, 2]);
+  });
+
+  it('binary honours the normal values of the dataset (BENIGN, 0, or given)', () => {
+    assert.deepEqual(Array.from(buildTarget(dataset(['BENIGN', 'DDoS']), 'binary').y), [0, 1]);
+    assert.deepEqual(Array.from(buildTarget(dataset(['0', '1', '0']), 'binary').y), [0, 1, 0]);
+    assert.deepEqual(Array.from(buildTarget(dataset(['ok', 'bad'], ['ok']), 'binary').y), [0, 1]);
+  });
+
+  it('label: normal values first, then the others alphabetically; y follows that order', () => {
+    const t = buildTarget(dataset(['smurf', 'normal', 'back', 'smurf']), 'label');
+    assert.deepEqual(t.classes, ['normal', 'back', 'smurf']);
+    assert.deepEqual(Array.from(t.y), [2, 0, 1, 2]);
+  });
+
+  it('category: normal first, then the categories alphabetically', () => {
+    const d = dataset(['generic-b', 'normal', 'generic-a']);
+    const t = buildTarget(d, 'category');
+    assert.deepEqual(t.classes, ['normal', 'generic-a', 'generic-b']);
+    assert.deepEqual(Array.from(t.y), [2, 0, 1]);
+  });
+
+  it('fixed classes: the given order, values outside it become -1 and are not counted', () => {
+    const d = dataset(['b', 'a', 'zz', 'b']);
+    const t = buildTarget(d, 'label', { classes: ['b', 'a'] });
+    assert.deepEqual(t.classes, ['b', 'a']);
+    assert.deepEqual(Array.from(t.y), [0, 1, -1, 0]);
+    assert.deepEqual(classCounts(t), [2, 1]);
+  });
+
+  it('a row without a label gets -1', () => {
+    const base = dataset(['normal', 'x']);
+    const labels = { ...base.labels, codes: Int32Array.from([0, -1]) };
+    const d: Dataset = { ...base, labels, categories: { ...base.categories, codes: Int32Array.from([0, -1]) } };
+    assert.deepEqual(Array.from(buildTarget(d, 'binary').y), [0, -1]);
+    assert.deepEqual(Array.from(buildTarget(d, 'label').y), [0, -1]);
+    assert.deepEqual(classCounts(buildTarget(d, 'label')), [1]);
+  });
+});
