@@ -564,10 +564,14 @@ export function reconstructCommand(result: TrainingReportInput): string {
   if (o.target !== undefined) args.push('--target', String(o.target));
   if (o.cv !== undefined) args.push('--cv', String(o.cv));
   if (o.seed !== undefined) args.push('--seed', String(o.seed));
-  if (o.threshold !== undefined && o.threshold !== null) args.push('--threshold', String(o.threshold));
-  if (o.maxFpr !== undefined && o.maxFpr !== null) args.push('--max-fpr', String(o.maxFpr));
+  // a default threshold rule (e.g. the isolation forest's) is spelled out from what was applied
+  const info = result.body.thresholdInfo;
+  const threshold = o.threshold ?? (info?.method === 'max-fpr' ? 'auto' : info?.method === 'f1' ? 'f1' : null);
+  const maxFpr = o.maxFpr ?? (info?.method === 'max-fpr' ? info.maxFpr : null);
+  if (threshold !== undefined && threshold !== null) args.push('--threshold', String(threshold));
+  if (maxFpr !== undefined && maxFpr !== null && threshold === 'auto') args.push('--max-fpr', String(maxFpr));
   const learner = (o.learner ?? {}) as Record<string, unknown>;
-  const flags: Record<string, string> = { nEstimators: '--trees', maxDepth: '--depth', learningRate: '--lr', maxFeatures: '--max-features', C: '--c', nThreads: '--threads' };
+  const flags: Record<string, string> = { nEstimators: '--trees', nTrees: '--trees', maxDepth: '--depth', learningRate: '--lr', maxFeatures: '--max-features', C: '--c', nThreads: '--threads' };
   for (const [k, flag] of Object.entries(flags)) if (learner[k] !== undefined) args.push(flag, String(learner[k]));
   if (result.body.schema.format === 'generic') args.push('--label', shellQuote(result.body.schema.labelColumn));
   return args.join(' ');
