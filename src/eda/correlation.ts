@@ -22,6 +22,9 @@ export interface CorrelationColumn {
   readonly uniques?: Float64Array;
   readonly avgRank?: Float64Array;
   readonly rowRanks?: Float32Array;
+  /** Or: the row's code into ascending distinct values (distinct-index.ts) and each code's mid-rank. */
+  readonly codes?: Uint16Array;
+  readonly rankOfCode?: Float64Array;
   /** Number of finite values. */
   readonly n: number;
 }
@@ -32,7 +35,8 @@ export interface CorrelationMatrices {
   readonly spearman: Float64Array;
 }
 
-const BLOCK = 2048;
+/** Rows per block: k columns × BLOCK × 8 bytes × 2 buffers stays within a typical L2 cache. */
+const BLOCK = 512;
 
 /**
  * @param rows optional row indices to use (a sample); default all rows
@@ -56,9 +60,14 @@ export function correlationMatrices(cols: readonly CorrelationColumn[], rows?: U
       const meanRank = (col.n + 1) / 2;
       const off = c * BLOCK;
       const rr = col.rowRanks;
+      const codes = col.codes;
+      const rankOfCode = col.rankOfCode ?? new Float64Array(0);
       const uniques = col.uniques ?? new Float64Array(0);
       const avgRank = col.avgRank ?? new Float64Array(0);
-      if (!rr && (!col.uniques || !col.avgRank)) throw new TypeError(`correlation: column ${c} has no ranks`);
+      if (!rr && !(codes && col.rankOfCode) && !(col.uniques && col.avgRank)) throw new TypeError(`correlation: column ${c} has no ranks`);
+      // Runs of equal values (zeros, mostly) reuse the previous rank instead of searching again.
+      let lastX = NaN;
+      let lastRank = NaN;
       for (let r = 0; r < len; r++) {
         const row = rows ? rows[start + r] : start + r;
         const x = v[row];
@@ -67,17 +76,58 @@ export function correlationMatrices(cols: readonly CorrelationColumn[], rows?: U
           bufR[off + r] = NaN;
         } else {
           bufX[off + r] = x - col.mean;
-          bufR[off + r] = (rr ? rr[row] : avgRank[lowerBound(uniques, x)]) - meanRank;
+          if (codes) bufR[off + r] = rankOfCode[codes[row]] - meanRank;
+          else if (rr) bufR[off + r] = rr[row] - meanRank;
+          else {
+            if (x !== lastX) {
+              lastX = x;
+              lastRank = avgRank[lowerBound(uniques, x)] - meanRank;
+            }
+            bufR[off + r] = lastRank;
+          }
         }
       }
     }
     for (let a = 0; a < k; a++) {
       const oa = a * BLOCK;
-      for (let b = a; b < k; b++) {
+      let b = a;
+      if (complete[a]) {
+        // Hot loop, register-blocked: four partner columns per pass over column a, so each
+        // value of a is loaded once for four products (written out by hand, no closures).
+        for (; b + 3 < k; b += 4) {
+          if (!(complete[b] && complete[b + 1] && complete[b + 2] && complete[b + 3])) break;
+          const o0 = b * BLOCK;
+          const o1 = o0 + BLOCK;
+          const o2 = o1 + BLOCK;
+          const o3 = o2 + BLOCK;
+          let x0 = 0, x1 = 0, x2 = 0, x3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+          for (let r = 0; r < len; r++) {
+            const xa = bufX[oa + r];
+            const ra = bufR[oa + r];
+            x0 += xa * bufX[o0 + r];
+            x1 += xa * bufX[o1 + r];
+            x2 += xa * bufX[o2 + r];
+            x3 += xa * bufX[o3 + r];
+            r0 += ra * bufR[o0 + r];
+            r1 += ra * bufR[o1 + r];
+            r2 += ra * bufR[o2 + r];
+            r3 += ra * bufR[o3 + r];
+          }
+          const idx = a * k + b;
+          P.xy[idx] += x0;
+          P.xy[idx + 1] += x1;
+          P.xy[idx + 2] += x2;
+          P.xy[idx + 3] += x3;
+          S.xy[idx] += r0;
+          S.xy[idx + 1] += r1;
+          S.xy[idx + 2] += r2;
+          S.xy[idx + 3] += r3;
+        }
+      }
+      for (; b < k; b++) {
         const ob = b * BLOCK;
         const idx = a * k + b;
         if (complete[a] && complete[b]) {
-          // Hot loop: plain dot products over the block (written out, no closures).
           let sx = 0;
           let sr = 0;
           for (let r = 0; r < len; r++) {

@@ -95,8 +95,9 @@ export function profileNumeric(name: string, values: Float64Array, y: Int32Array
 
   let correlation: CorrelationColumn | null = null;
   if (!allMissing && !constant) {
-    correlation =
-      distinct > ROW_RANKS_ABOVE * values.length && values.length < 8_000_000
+    correlation = split.index
+      ? { values, mean: m.mean, n: count, codes: split.index.codes, rankOfCode: all.avgRank }
+      : distinct > ROW_RANKS_ABOVE * values.length && values.length < 8_000_000
         ? { values, mean: m.mean, n: count, rowRanks: rowRanks(values, all.uniques, all.avgRank) }
         : { values, mean: m.mean, n: count, uniques: all.uniques, avgRank: all.avgRank };
   }
