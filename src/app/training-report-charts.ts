@@ -219,7 +219,7 @@ export function gainSpec(entries: readonly ImportanceEntry[], top = 20): VegaLit
     data: { values: rows },
     mark: { type: 'bar', color: COLORS.accent, cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: 'feature', type: 'nominal', sort: { field: 'share', order: 'descending' }, title: null, axis: { labelLimit: 180 } },
+      y: { field: 'feature', type: 'nominal', sort: { field: 'share', order: 'descending' }, title: null, axis: { labelLimit: 280 } },
       x: { field: 'share', type: 'quantitative', axis: { format: '.0%' }, title: 'share of gain' },
     },
   });
@@ -231,7 +231,7 @@ export function permutationSpec(entries: readonly ImportanceEntry[], scoreName: 
     .sort((a, b) => b.importance - a.importance)
     .slice(0, top)
     .map((e) => ({ feature: e.feature, mean: e.importance, lo: e.importance - (e.std ?? 0), hi: e.importance + (e.std ?? 0) }));
-  const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 180 } };
+  const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 280 } };
   return spec({
     title: { text: 'Permutation importance', subtitle: `drop in ${scoreName} when the column is shuffled, ± 1 std over repeats` },
     width: 300,

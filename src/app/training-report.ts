@@ -451,8 +451,7 @@ function perClassSection(evals: Evaluation[]): HtmlValue {
       { label: 'class', cell: (r) => r.c },
       { label: 'support', cell: (r) => formatInt(r.m?.support ?? 0), align: 'right' },
       { label: 'precision', cell: (r) => f4(r.m?.precision), align: 'right' },
-      { label: 'recall', cell: (r) => f4(r.m?.recall), align: 'right' },
-      { label: '', cell: (r) => recallBadge(r.m?.recall, r.m?.support ?? 0) },
+      { label: 'recall', cell: (r) => html`${recallBadge(r.m?.recall, r.m?.support ?? 0)} ${f4(r.m?.recall)}`, align: 'right' },
       { label: 'F1', cell: (r) => f4(r.m?.f1), align: 'right' },
       { label: 'ROC-AUC', cell: (r) => f4(r.m?.rocAuc), align: 'right' },
     ],
@@ -475,7 +474,7 @@ async function importanceSection(result: TrainingReportInput): Promise<HtmlValue
   const parts: HtmlValue[] = [];
   const charts: SafeHtml[] = [];
   if (gain && gain.length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
-  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `a ${MODEL_NAMES[model] ?? model} has no split gains` : 'the learner did not report it'}.</p>`);
+  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${MODEL_NAMES[model] ?? model}) has no split gains` : 'the learner did not report it'}.</p>`);
   if (permutation && permutation.length) {
     charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Near zero = the column can be shuffled without harm.` }));
   } else parts.push(html`<p class="empty">No permutation importance (run with <code>--permutation-repeats 3</code> or more).</p>`);
