@@ -1,0 +1,447 @@
+/**
+ * Gradient-boosted trees, second order (XGBoost: Chen & Guestrin 2016), on the histogram tree
+ * engine in src/tree (LightGBM-style binning and histograms, Ke et al. 2017).
+ *
+ * - Binary: logistic loss, one tree per round, raw output = log-odds of classes[1].
+ * - Multi-class: softmax loss, one tree per class per round (Friedman 2001), hessian p(1−p).
+ * - Each round: gradients g, h at the current margins; a tree grown on (g, h) with gain
+ *   G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ) > gamma, leaves −G/(H+λ) × learningRate.
+ * - The initial margin (baseScore) is the weighted class prior: log-odds (binary), log p (softmax).
+ * - Optional row subsampling per round (Bernoulli) and column subsampling per tree, early
+ *   stopping on `evalSet` log loss, total-gain feature importance.
+ * Trees are identical for any nThreads (see tree/hist-builder.ts).
+ */
+import { nadirError } from '../errors.js';
+import type { Matrix } from '../features/types.js';
+import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
+import { defaultThreads } from '../parallel/pool.js';
+import { binMatrix, fitBinMapper } from '../tree/binner.js';
+import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
+import { GradTreeGrower } from '../tree/grower.js';
+import { chunkRows, type GradHistBuilder, LocalGradHistBuilder } from '../tree/hist-builder.js';
+import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor.js';
+import { Random } from '../util/random.js';
+import type { BinnedData } from '../tree/types.js';
+import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import {
+  argmaxRows,
+  checkFitInput,
+  checkOptionNames,
+  checkPredictInput,
+  checkSerialized,
+  optNumber,
+  optSeed,
+  readNumber,
+  readStrings,
+  readTyped,
+  requireFitted,
+  restoreOptions,
+} from './validate.js';
+
+export interface GradientBoostingOptions {
+  /** Boosting rounds (default 100). `nRounds` is accepted as an alias. */
+  nEstimators?: number;
+  nRounds?: number;
+  /** Shrinkage of each tree (default 0.1). */
+  learningRate?: number;
+  /** Maximum tree depth (default 6; unlimited when only maxLeaves is given). */
+  maxDepth?: number;
+  /** Grow leaf-wise (best first) up to this many leaves per tree (LightGBM's num_leaves). */
+  maxLeaves?: number;
+  /** L2 regularisation of leaf weights (default 1). */
+  lambda?: number;
+  /** Minimum loss reduction to split (default 0). */
+  gamma?: number;
+  /** Minimum hessian sum per child (default 1). */
+  minChildWeight?: number;
+  /** Fraction of rows drawn per round (default 1). */
+  subsample?: number;
+  /** Fraction of features drawn per tree (default 1). */
+  colsampleByTree?: number;
+  /** Bins per feature including the missing bin, 2..256 (default 256). */
+  maxBins?: number;
+  /** Stop when the evalSet log loss has not improved for this many rounds (needs FitOptions.evalSet). */
+  earlyStoppingRounds?: number;
+  seed?: number;
+  /** Threads for histogram building (default: available cores). */
+  nThreads?: number;
+}
+
+interface Resolved {
+  nEstimators: number;
+  learningRate: number;
+  maxDepth: number;
+  maxLeaves: number;
+  lambda: number;
+  gamma: number;
+  minChildWeight: number;
+  subsample: number;
+  colsampleByTree: number;
+  maxBins: number;
+  earlyStoppingRounds: number | undefined;
+  seed: number;
+  nThreads: number;
+}
+
+interface Fitted {
+  classes: readonly string[];
+  nFeatures: number;
+  baseScore: Float64Array;
+  trees: FlatTree[];
+  treeOutput: Int32Array;
+  importance: Float64Array;
+  /** Rounds kept (best round + 1 with early stopping). */
+  nRounds: number;
+  predictor: EnsemblePredictor;
+}
+
+const TYPE = 'gbdt';
+const VERSION = 1;
+const WHO = 'GradientBoostingClassifier';
+const OPTION_NAMES = [
+  'nEstimators',
+  'nRounds',
+  'learningRate',
+  'maxDepth',
+  'maxLeaves',
+  'lambda',
+  'gamma',
+  'minChildWeight',
+  'subsample',
+  'colsampleByTree',
+  'maxBins',
+  'earlyStoppingRounds',
+  'seed',
+  'nThreads',
+] as const;
+
+function resolve(o: GradientBoostingOptions): Resolved {
+  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
+  if (o.nEstimators !== undefined && o.nRounds !== undefined && o.nEstimators !== o.nRounds) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'nRounds', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nRounds})`);
+  }
+  const maxLeaves = o.maxLeaves === undefined ? Infinity : optNumber('maxLeaves', o.maxLeaves, 31, { integer: true, min: 2 });
+  return {
+    nEstimators: optNumber('nEstimators', o.nEstimators ?? o.nRounds, 100, { integer: true, min: 1 }),
+    learningRate: optNumber('learningRate', o.learningRate, 0.1, { gt: 0 }),
+    maxDepth: optNumber('maxDepth', o.maxDepth, maxLeaves === Infinity ? 6 : 64, { integer: true, min: 1, max: 64 }),
+    maxLeaves,
+    lambda: optNumber('lambda', o.lambda, 1, { min: 0 }),
+    gamma: optNumber('gamma', o.gamma, 0, { min: 0 }),
+    minChildWeight: optNumber('minChildWeight', o.minChildWeight, 1, { min: 0 }),
+    subsample: optNumber('subsample', o.subsample, 1, { gt: 0, max: 1 }),
+    colsampleByTree: optNumber('colsampleByTree', o.colsampleByTree, 1, { gt: 0, max: 1 }),
+    maxBins: optNumber('maxBins', o.maxBins, 256, { integer: true, min: 2, max: 256 }),
+    earlyStoppingRounds:
+      o.earlyStoppingRounds === undefined ? undefined : optNumber('earlyStoppingRounds', o.earlyStoppingRounds, 0, { integer: true, min: 1 }),
+    seed: optSeed(o.seed),
+    nThreads: optNumber('nThreads', o.nThreads, defaultThreads(), { integer: true, min: 1, max: 256 }),
+  };
+}
+
+export class GradientBoostingClassifier implements Classifier, TreeModel {
+  readonly type = TYPE;
+  readonly options: GradientBoostingOptions;
+  private fitted: Fitted | undefined;
+
+  constructor(options: GradientBoostingOptions = {}) {
+    this.options = options;
+  }
+
+  get classes(): readonly string[] {
+    return this.fitted?.classes ?? [];
+  }
+
+  /** Rounds kept after fitting (the best round + 1 under early stopping). */
+  get nRounds(): number {
+    return requireFitted(WHO, this.fitted).nRounds;
+  }
+
+  async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
+    const o = resolve(this.options);
+    const { classes } = checkFitInput(WHO, X, y, opts);
+    const evalSet = opts.evalSet;
+    if (o.earlyStoppingRounds !== undefined && evalSet === undefined) {
+      throw nadirError('NADIR_ERR_BAD_OPTION', 'earlyStoppingRounds', 'needs a validation set (fit option evalSet)');
+    }
+    const K = classes.length;
+    const nOut = K === 2 ? 1 : K;
+    const n = X.nRows;
+    const sw = opts.sampleWeight;
+    const rng = new Random(o.seed);
+
+    // Initial margins: the weighted class prior.
+    const prior = new Float64Array(K);
+    let wsum = 0;
+    for (let i = 0; i < n; i++) {
+      const w = sw ? sw[i]! : 1;
+      prior[y[i]!] += w;
+      wsum += w;
+    }
+    const baseScore = new Float64Array(nOut);
+    const clip = (p: number): number => Math.min(1 - 1e-7, Math.max(1e-7, p));
+    if (nOut === 1) {
+      const p = clip(prior[1]! / wsum);
+      baseScore[0] = Math.log(p / (1 - p));
+    } else for (let k = 0; k < K; k++) baseScore[k] = Math.log(clip(prior[k]! / wsum));
+
+    const threads = n >= 2 * chunkRows(n) ? o.nThreads : 1;
+    const mapper = fitBinMapper(X, { maxBins: o.maxBins, seed: o.seed });
+    const data = binMatrix(mapper, X, { shared: threads > 1 });
+    const hb: GradHistBuilder = threads > 1 ? new ParallelGradHistBuilder(data, threads) : new LocalGradHistBuilder(data);
+    const trees: FlatTree[] = [];
+    const treeOutput: number[] = [];
+    let keptRounds = o.nEstimators;
+    try {
+      const grower = new GradTreeGrower(data, hb, {
+        maxDepth: o.maxDepth,
+        maxLeaves: o.maxLeaves,
+        lambda: o.lambda,
+        gamma: o.gamma,
+        minChildWeight: o.minChildWeight,
+        learningRate: o.learningRate,
+      });
+      const margin = new Float64Array(n * nOut);
+      for (let i = 0; i < n; i++) for (let k = 0; k < nOut; k++) margin[i * nOut + k] = baseScore[k]!;
+      const nEval = evalSet ? evalSet.X.nRows : 0;
+      const evalMargin = new Float64Array(nEval * nOut);
+      for (let i = 0; i < nEval; i++) for (let k = 0; k < nOut; k++) evalMargin[i * nOut + k] = baseScore[k]!;
+      const prob = nOut > 1 ? new Float64Array(n * K) : null;
+      const gh = hb.gh;
+      const idx = hb.idx;
+      const skip = new Uint8Array(n);
+      const allFeatures = new Int32Array(X.nCols);
+      for (let f = 0; f < X.nCols; f++) allFeatures[f] = f;
+      const nColSample = Math.max(1, Math.round(o.colsampleByTree * X.nCols));
+      let bestLoss = Infinity;
+      let bestRound = -1;
+
+      for (let round = 0; round < o.nEstimators; round++) {
+        // Row subsample (Bernoulli per row) for this round.
+        let nIdx = n;
+        let identity = true;
+        if (o.subsample < 1) {
+          nIdx = 0;
+          for (let i = 0; i < n; i++) {
+            const take = rng.next() < o.subsample;
+            skip[i] = take ? 0 : 1;
+            if (take) nIdx++;
+          }
+          if (nIdx === 0) {
+            skip.fill(0);
+            nIdx = n;
+          } else identity = nIdx === n;
+        }
+        if (prob) softmaxRows(margin, n, K, prob);
+        for (let k = 0; k < nOut; k++) {
+          // Gradients of the loss at the current margins (logistic or softmax, Friedman 2001).
+          if (prob) {
+            for (let i = 0; i < n; i++) {
+              const p = prob[i * K + k]!;
+              const w = sw ? sw[i]! : 1;
+              gh[2 * i] = (p - (y[i] === k ? 1 : 0)) * w;
+              gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+            }
+          } else {
+            for (let i = 0; i < n; i++) {
+              const p = 1 / (1 + Math.exp(-margin[i]!));
+              const w = sw ? sw[i]! : 1;
+              gh[2 * i] = (p - (y[i] === 1 ? 1 : 0)) * w;
+              gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
+            }
+          }
+          if (identity) for (let i = 0; i < n; i++) idx[i] = i;
+          else for (let i = 0, j = 0; i < n; i++) if (!skip[i]) idx[j++] = i;
+          const features = sampleFeatures(data, allFeatures, nColSample, rng);
+          hb.setDenseFeatures(features.dense);
+          const tree = grower.grow(nIdx, features.all, identity);
+          grower.addLeafValues(margin, nOut, k);
+          if (!identity) addTreeOutputs(tree, X.data, n, X.nCols, margin, nOut, k, skip); // rows outside the subsample
+          if (evalSet) addTreeOutputs(tree, evalSet.X.data, nEval, evalSet.X.nCols, evalMargin, nOut, k);
+          trees.push(tree);
+          treeOutput.push(k);
+        }
+        opts.onProgress?.(round + 1, o.nEstimators);
+        if (evalSet && o.earlyStoppingRounds !== undefined) {
+          const loss = logLoss(evalMargin, evalSet.y, nEval, K);
+          if (loss < bestLoss) {
+            bestLoss = loss;
+            bestRound = round;
+          } else if (round - bestRound >= o.earlyStoppingRounds) break;
+        }
+      }
+      if (o.earlyStoppingRounds !== undefined && bestRound >= 0) {
+        keptRounds = bestRound + 1;
+        trees.length = keptRounds * nOut;
+        treeOutput.length = keptRounds * nOut;
+      }
+    } finally {
+      await hb.close();
+    }
+    const fitted: Omit<Fitted, 'predictor'> = {
+      classes,
+      nFeatures: X.nCols,
+      baseScore,
+      trees,
+      treeOutput: Int32Array.from(treeOutput),
+      importance: gainImportance(trees, X.nCols),
+      nRounds: keptRounds,
+    };
+    this.fitted = withPredictor(fitted);
+    return this;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const f = requireFitted(WHO, this.fitted);
+    checkPredictInput(WHO, X, f.nFeatures);
+    const raw = f.predictor.raw(X.data, X.nRows, X.nCols);
+    return rawToProba(raw, X.nRows, f.classes.length === 2 ? 'logit' : 'softmax', f.classes.length);
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
+  }
+
+  /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax. */
+  predictRaw(X: Matrix): Float64Array {
+    const f = requireFitted(WHO, this.fitted);
+    checkPredictInput(WHO, X, f.nFeatures);
+    return f.predictor.raw(X.data, X.nRows, X.nCols);
+  }
+
+  /** Total split gain per feature, normalised to sum 1. */
+  featureImportance(): Float64Array {
+    return requireFitted(WHO, this.fitted).importance.slice();
+  }
+
+  ensemble(): TreeEnsemble {
+    const f = requireFitted(WHO, this.fitted);
+    return {
+      trees: f.trees,
+      treeOutput: f.treeOutput,
+      nOutputs: f.baseScore.length,
+      baseScore: f.baseScore,
+      scale: 1,
+      link: f.classes.length === 2 ? 'logit' : 'softmax',
+      nFeatures: f.nFeatures,
+    };
+  }
+
+  toJSON(): SerializedModel {
+    const f = requireFitted(WHO, this.fitted);
+    return {
+      type: TYPE,
+      version: VERSION,
+      options: { ...this.options } as Record<string, unknown>,
+      fitted: {
+        classes: [...f.classes],
+        nFeatures: f.nFeatures,
+        nRounds: f.nRounds,
+        baseScore: f.baseScore,
+        treeOutput: f.treeOutput,
+        importance: f.importance,
+        trees: packTrees(f.trees, 1),
+      },
+    };
+  }
+
+  static fromJSON(obj: unknown, source = 'model'): GradientBoostingClassifier {
+    const s = checkSerialized(obj, TYPE, VERSION, source);
+    const m = new GradientBoostingClassifier(s.options as GradientBoostingOptions);
+    restoreOptions(source, () => resolve(m.options));
+    const fd = s.fitted;
+    const classes = readStrings(fd, 'classes', 2, source);
+    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const nRounds = readNumber(fd, 'nRounds', { integer: true, min: 1 }, source);
+    const nOut = classes.length === 2 ? 1 : classes.length;
+    const baseScore = readTyped(fd, 'baseScore', Float64Array, nOut, source);
+    const treeOutput = readTyped(fd, 'treeOutput', Int32Array, nRounds * nOut, source);
+    for (let t = 0; t < treeOutput.length; t++) {
+      if (treeOutput[t] !== t % nOut) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `fitted.treeOutput[${t}] must be ${t % nOut}`);
+    }
+    const importance = readTyped(fd, 'importance', Float64Array, nFeatures, source);
+    const trees = unpackTrees(fd.trees, treeOutput.length, nFeatures, 1, source);
+    for (let i = 0; i < nOut; i++) {
+      if (!Number.isFinite(baseScore[i]!)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'fitted.baseScore must be finite');
+    }
+    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds });
+    return m;
+  }
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
+  const nOut = f.baseScore.length;
+  const predictor = new EnsemblePredictor({
+    trees: f.trees,
+    treeOutput: f.treeOutput,
+    nOutputs: nOut,
+    baseScore: f.baseScore,
+    scale: 1,
+    link: nOut === 1 ? 'logit' : 'softmax',
+    nFeatures: f.nFeatures,
+  });
+  return { ...f, predictor };
+}
+
+/** Features of one tree: all usable ones, or a seeded sample of colsampleByTree × nFeatures (ascending). */
+function sampleFeatures(data: BinnedData, all: Int32Array, m: number, rng: Random): { all: Int32Array; dense: Int32Array } {
+  let chosen: Int32Array;
+  if (m >= all.length) chosen = all;
+  else {
+    const perm = all.slice();
+    for (let i = 0; i < m; i++) {
+      const j = i + rng.int(perm.length - i);
+      const t = perm[i]!;
+      perm[i] = perm[j]!;
+      perm[j] = t;
+    }
+    chosen = perm.subarray(0, m).sort();
+  }
+  const use: number[] = [];
+  const dense: number[] = [];
+  for (const f of chosen) {
+    if (!data.usable[f]) continue;
+    use.push(f);
+    if (!data.sparse[f]) dense.push(f);
+  }
+  return { all: Int32Array.from(use), dense: Int32Array.from(dense) };
+}
+
+/** Row-wise softmax of margins (n × K) into p. */
+function softmaxRows(margin: Float64Array, n: number, K: number, p: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) if (margin[o + k]! > m) m = margin[o + k]!;
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(margin[o + k]! - m);
+      p[o + k] = e;
+      s += e;
+    }
+    for (let k = 0; k < K; k++) p[o + k] = p[o + k]! / s;
+  }
+}
+
+/** Mean log loss of margins (binary: one log-odds column; else softmax over K). */
+function logLoss(margin: Float64Array, y: Int32Array, n: number, K: number): number {
+  let s = 0;
+  if (K === 2) {
+    for (let i = 0; i < n; i++) {
+      const m = margin[i]!;
+      // log(1 + e^{-m}) for y = 1, log(1 + e^{m}) for y = 0, computed stably.
+      const z = y[i] === 1 ? -m : m;
+      s += z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const o = i * K;
+      let mx = -Infinity;
+      for (let k = 0; k < K; k++) if (margin[o + k]! > mx) mx = margin[o + k]!;
+      let se = 0;
+      for (let k = 0; k < K; k++) se += Math.exp(margin[o + k]! - mx);
+      s += mx + Math.log(se) - margin[o + y[i]!]!;
+    }
+  }
+  return n > 0 ? s / n : 0;
+}

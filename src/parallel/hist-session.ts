@@ -1,0 +1,180 @@
+/**
+ * Boosting histograms on several threads. The main thread and nThreads-1 pool workers share
+ * the binned data, gradients, row partition and histogram buffers (SharedArrayBuffers).
+ *
+ * Every `build` is one command: the main thread writes the chunk list (see tree/hist-builder:
+ * fixed row chunks, so the result never depends on the thread count), publishes it, wakes the
+ * workers (Atomics.notify), and then every thread — the main one included — takes chunks with
+ * Atomics.add until none is left. The main thread waits (Atomics.wait, allowed on Node's main
+ * thread) until all chunks are complete, then merges multi-chunk nodes. Between builds the
+ * workers sleep in Atomics.wait; the session ends with an EXIT command.
+ *
+ * Ordering: a command is set up with NEXT locked, so a worker that wakes late can never take a
+ * half-written chunk; all plain writes happen before the sequentially consistent store that
+ * unlocks NEXT.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { nadirError } from '../errors.js';
+import {
+  buildGradChunk,
+  chunkRows,
+  type GradHistBuilder,
+  HistPool,
+  mergeChunks,
+  planChunks,
+  TASK_WIDTH,
+} from '../tree/hist-builder.js';
+import { packEntries } from '../tree/histogram.js';
+import type { BinnedData } from '../tree/types.js';
+import { getWorkers } from './pool.js';
+import { CMD_BUILD, CMD_EXIT, CTRL, LOCKED } from './protocol.js';
+import { allocFloat32, allocInt32, allocUint32, isShared } from './shared.js';
+
+/** How long the main thread waits for workers before declaring them lost. */
+const STALL_MS = 120_000;
+
+export class ParallelGradHistBuilder implements GradHistBuilder {
+  readonly data: BinnedData;
+  readonly gh: Float32Array;
+  readonly idx: Uint32Array;
+  readonly histSize: number;
+  private readonly ent: Int32Array;
+  private readonly pool: HistPool;
+  private readonly ctrl: Int32Array;
+  private readonly dense: Int32Array;
+  private nDense: number;
+  private sharedChunks: Int32Array;
+  private readonly rowsPerChunk: number;
+  private readonly ports: MessageChannel['port1'][] = [];
+  private readonly sessions: Promise<void>[] = [];
+  private gen = 0;
+  private failure: Error | null = null;
+  private closed = false;
+  private readonly chunks = { a: new Int32Array(64) };
+  private readonly merges = { a: new Int32Array(48), n: 0 };
+  private readonly partials = { a: new Int32Array(16) };
+
+  /** `data` must live on shared memory (binMatrix with shared: true); uses nThreads-1 workers. */
+  constructor(data: BinnedData, nThreads: number) {
+    if (!isShared(data.bins) || !isShared(data.rowSlots)) {
+      throw nadirError('NADIR_ERR_INTERNAL', 'parallel histograms need binned data on shared memory');
+    }
+    this.data = data;
+    this.gh = allocFloat32(2 * data.nRows, true);
+    this.idx = allocUint32(data.nRows, true);
+    this.histSize = data.totalSlots * 2;
+    this.ent = packEntries(data, true);
+    this.rowsPerChunk = chunkRows(data.nRows);
+    this.ctrl = allocInt32(CTRL.SIZE, true);
+    this.ctrl[CTRL.CMD] = CMD_BUILD;
+    this.ctrl[CTRL.NEXT] = LOCKED;
+    this.dense = allocInt32(Math.max(1, data.nFeatures), true);
+    this.dense.set(data.denseFeatures);
+    this.nDense = data.denseFeatures.length;
+    this.ctrl[CTRL.NDENSE] = this.nDense;
+    this.sharedChunks = allocInt32(TASK_WIDTH * 256, true);
+    this.pool = new HistPool(this.histSize, true, (chunk) => this.publish({ poolChunk: chunk }));
+    for (const w of getWorkers(nThreads - 1)) {
+      const { port1, port2 } = new MessageChannel();
+      this.ports.push(port1);
+      const session = w
+        .run(
+          'grad-session',
+          {
+            data,
+            ent: this.ent,
+            gh: this.gh,
+            idx: this.idx,
+            ctrl: this.ctrl,
+            dense: this.dense,
+            chunks: this.sharedChunks,
+            histSize: this.histSize,
+            port: port2,
+          },
+          () => {},
+          [port2 as unknown as ArrayBuffer],
+        )
+        .catch((e: Error) => {
+          this.failure = e;
+        });
+      this.sessions.push(session);
+    }
+  }
+
+  /** Hand new shared buffers to the workers (they pick them up before their next chunk). */
+  private publish(msg: Record<string, unknown>): void {
+    this.gen++;
+    for (const p of this.ports) p.postMessage({ gen: this.gen, ...msg });
+    Atomics.store(this.ctrl, CTRL.GEN, this.gen);
+  }
+
+  acquire(): number {
+    return this.pool.acquire();
+  }
+  release(id: number): void {
+    this.pool.release(id);
+  }
+  hist(id: number): Float64Array {
+    return this.pool.hist(id);
+  }
+  setDenseFeatures(features: Int32Array): void {
+    this.dense.set(features);
+    this.nDense = features.length;
+    Atomics.store(this.ctrl, CTRL.NDENSE, features.length);
+  }
+
+  build(tasks: Int32Array, nTasks: number): void {
+    if (this.closed) throw nadirError('NADIR_ERR_INTERNAL', 'histogram session is closed');
+    const pool = this.pool;
+    const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
+    const local = this.chunks.a;
+    const dense = this.dense.subarray(0, this.nDense);
+    if (nc <= 1 || this.ports.length === 0) {
+      for (let k = 0; k < nc; k++) {
+        const w = TASK_WIDTH * k;
+        buildGradChunk(this.data, this.ent, dense, this.idx, local[w]!, local[w + 1]!, local[w + 3]!, this.gh, pool.hist(local[w + 2]!));
+      }
+    } else {
+      const ctrl = this.ctrl;
+      Atomics.store(ctrl, CTRL.NEXT, LOCKED);
+      if (this.sharedChunks.length < TASK_WIDTH * nc) {
+        this.sharedChunks = allocInt32(TASK_WIDTH * nc * 2, true);
+        this.publish({ chunkList: this.sharedChunks });
+      }
+      this.sharedChunks.set(local.subarray(0, TASK_WIDTH * nc));
+      Atomics.store(ctrl, CTRL.NCHUNKS, nc);
+      Atomics.store(ctrl, CTRL.COMPLETED, 0);
+      Atomics.store(ctrl, CTRL.NEXT, 0);
+      Atomics.add(ctrl, CTRL.SEQ, 1);
+      Atomics.notify(ctrl, CTRL.SEQ);
+      const c = this.sharedChunks;
+      for (;;) {
+        const k = Atomics.add(ctrl, CTRL.NEXT, 1);
+        if (k >= nc) break;
+        const w = TASK_WIDTH * k;
+        buildGradChunk(this.data, this.ent, dense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
+        Atomics.add(ctrl, CTRL.COMPLETED, 1);
+      }
+      const start = Date.now();
+      for (;;) {
+        const done = Atomics.load(ctrl, CTRL.COMPLETED);
+        if (done >= nc) break;
+        if (Atomics.load(ctrl, CTRL.ERROR) !== 0) throw nadirError('NADIR_ERR_INTERNAL', 'a histogram worker failed');
+        if (Date.now() - start > STALL_MS) throw nadirError('NADIR_ERR_INTERNAL', 'histogram workers stopped responding');
+        Atomics.wait(ctrl, CTRL.COMPLETED, done, 100);
+      }
+    }
+    mergeChunks(this.merges, this.partials.a, (id) => pool.hist(id), (id) => pool.release(id));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, CTRL.CMD, CMD_EXIT);
+    Atomics.add(this.ctrl, CTRL.SEQ, 1);
+    Atomics.notify(this.ctrl, CTRL.SEQ);
+    await Promise.all(this.sessions);
+    for (const p of this.ports) p.close();
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * Quantile binner: maps each feature to at most 255 value bins plus one missing bin, as in
+ * LightGBM (Ke et al. 2017, "bin mappers") and scikit-learn's HistGradientBoosting `_BinMapper`.
+ *
+ * - A feature with ≤ maxBins-1 distinct values gets one bin per value, edges at the midpoints.
+ * - Otherwise bins hold about equal numbers of rows (greedy quantiles over the sorted distinct
+ *   values; a value heavier than a bin's share gets a bin of its own).
+ * - Edges are float32, so the binned rule "bin <= b" and the raw rule "x <= edges[b]" agree
+ *   exactly, in training and at prediction.
+ * Bin boundaries are learned on at most `sampleSize` rows (a seeded sample) on large data.
+ */
+import { nadirError } from '../errors.js';
+import type { Matrix } from '../features/types.js';
+import { Random } from '../util/random.js';
+import { allocUint32, allocUint8 } from '../parallel/shared.js';
+import type { BinMapper, BinnedData } from './types.js';
+
+export interface BinnerOptions {
+  /** Bins per feature including the missing bin: 2..256 (default 256). */
+  maxBins?: number;
+  /** Rows used to find bin edges on large data (default 200,000). */
+  sampleSize?: number;
+  seed?: number;
+}
+
+export interface BinDataOptions {
+  /** Allocate on SharedArrayBuffers (for worker threads). */
+  shared?: boolean;
+  /** A feature whose non-default share of rows is at most this is stored sparse (default 0.8). */
+  sparseMaxDensity?: number;
+}
+
+/** Rows per block when reading the row-major matrix column by column (keeps the block in L2). */
+const ROW_BLOCK = 256;
+/** Distinct values tracked by linear scan before switching to a radix sort. */
+const FEW_DISTINCT = 16;
+
+export function fitBinMapper(X: Matrix, opts: BinnerOptions = {}): BinMapper {
+  const maxBins = opts.maxBins ?? 256;
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'maxBins', `must be an integer in 2..256, got ${maxBins}`);
+  }
+  const { nRows, nCols, data } = X;
+  const rows = sampleRows(nRows, opts.sampleSize ?? 200_000, opts.seed ?? 0);
+  const m = rows ? rows.length : nRows;
+  // Column values of the (sampled) rows, feature-major, read in row blocks.
+  const cols = new Float32Array(m * nCols);
+  for (let b0 = 0; b0 < m; b0 += ROW_BLOCK) {
+    const b1 = Math.min(m, b0 + ROW_BLOCK);
+    for (let f = 0; f < nCols; f++) {
+      const base = f * m;
+      for (let i = b0; i < b1; i++) {
+        const r = rows ? rows[i]! : i;
+        cols[base + i] = data[r * nCols + f]!;
+      }
+    }
+  }
+  const nBins = new Int32Array(nCols);
+  const hasMissing = new Uint8Array(nCols);
+  const edges: Float32Array[] = [];
+  const vals = new Float32Array(m);
+  const tmp = new Uint32Array(m);
+  const keys = new Uint32Array(m);
+  for (let f = 0; f < nCols; f++) {
+    const col = cols.subarray(f * m, (f + 1) * m);
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      const v = col[i]!;
+      if (v === v) vals[k++] = v === 0 ? 0 : v; // -0 → 0
+    }
+    if (k < m) hasMissing[f] = 1;
+    const { values, counts } = distinctSorted(vals, k, keys, tmp);
+    const e = cutPoints(values, counts, maxBins - 1);
+    edges.push(e);
+    nBins[f] = e.length + 1;
+  }
+  return { nFeatures: nCols, nBins, edges, hasMissing };
+}
+
+/** Bin of one raw value (NaN → missing bin): the number of edges below x. */
+export function binOf(mapper: BinMapper, f: number, x: number): number {
+  if (x !== x) return mapper.nBins[f]!;
+  return searchBin(mapper.edges[f]!, x);
+}
+
+function searchBin(e: Float32Array, x: number): number {
+  let lo = 0;
+  let hi = e.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (e[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bin a matrix with a fitted mapper; builds the feature-major bins and the sparse row index. */
+export function binMatrix(mapper: BinMapper, X: Matrix, opts: BinDataOptions = {}): BinnedData {
+  const { nRows, nCols, data } = X;
+  if (nCols !== mapper.nFeatures) {
+    throw nadirError('NADIR_ERR_BAD_INPUT', `binner: X has ${nCols} columns, the bins were fitted on ${mapper.nFeatures}`);
+  }
+  const shared = opts.shared ?? false;
+  const bins = allocUint8(nRows * nCols, shared);
+  const counts = new Float64Array(nCols * 256);
+  for (let b0 = 0; b0 < nRows; b0 += ROW_BLOCK) {
+    const b1 = Math.min(nRows, b0 + ROW_BLOCK);
+    for (let f = 0; f < nCols; f++) {
+      const e = mapper.edges[f]!;
+      const ne = e.length;
+      const miss = mapper.nBins[f]!;
+      const base = f * nRows;
+      const cbase = f * 256;
+      if (ne === 0) {
+        for (let r = b0; r < b1; r++) {
+          const x = data[r * nCols + f]!;
+          const b = x === x ? 0 : miss;
+          bins[base + r] = b;
+          counts[cbase + b]++;
+        }
+      } else if (ne === 1) {
+        const e0 = e[0]!;
+        for (let r = b0; r < b1; r++) {
+          const x = data[r * nCols + f]!;
+          const b = x <= e0 ? 0 : x === x ? 1 : miss;
+          bins[base + r] = b;
+          counts[cbase + b]++;
+        }
+      } else {
+        for (let r = b0; r < b1; r++) {
+          const x = data[r * nCols + f]!;
+          let b: number;
+          if (x !== x) b = miss;
+          else {
+            let lo = 0;
+            let hi = ne;
+            while (lo < hi) {
+              const mid = (lo + hi) >>> 1;
+              if (e[mid]! < x) lo = mid + 1;
+              else hi = mid;
+            }
+            b = lo;
+          }
+          bins[base + r] = b;
+          counts[cbase + b]++;
+        }
+      }
+    }
+  }
+
+  const slotOffset = new Int32Array(nCols + 1);
+  for (let f = 0; f < nCols; f++) slotOffset[f + 1] = slotOffset[f]! + mapper.nBins[f]! + 1;
+  const totalSlots = slotOffset[nCols]!;
+  const defaultBin = new Int32Array(nCols);
+  const sparse = new Uint8Array(nCols);
+  const usable = new Uint8Array(nCols);
+  const maxDensity = opts.sparseMaxDensity ?? 0.8;
+  const dense: number[] = [];
+  const sparseList: number[] = [];
+  for (let f = 0; f < nCols; f++) {
+    let best = 0;
+    let nonEmpty = 0;
+    for (let b = 0; b <= mapper.nBins[f]!; b++) {
+      const c = counts[f * 256 + b]!;
+      if (c > 0) nonEmpty++;
+      if (c > counts[f * 256 + best]!) best = b;
+    }
+    defaultBin[f] = best;
+    if (nonEmpty < 2) continue;
+    usable[f] = 1;
+    const density = nRows > 0 ? 1 - counts[f * 256 + best]! / nRows : 0;
+    if (density <= maxDensity) {
+      sparse[f] = 1;
+      sparseList.push(f);
+    } else dense.push(f);
+  }
+
+  // Row-wise index of sparse features' non-default bins (counting pass, then fill).
+  const rowPtr = allocUint32(nRows + 1, shared);
+  for (const f of sparseList) {
+    const col = bins.subarray(f * nRows, (f + 1) * nRows);
+    const d = defaultBin[f]!;
+    for (let r = 0; r < nRows; r++) if (col[r] !== d) rowPtr[r + 1]++;
+  }
+  for (let r = 0; r < nRows; r++) rowPtr[r + 1] += rowPtr[r]!;
+  const rowSlots = allocUint32(rowPtr[nRows]!, shared);
+  const entryRow = allocUint32(rowPtr[nRows]!, shared);
+  for (let r = 0; r < nRows; r++) entryRow.fill(r, rowPtr[r]!, rowPtr[r + 1]!);
+  const fill = new Uint32Array(nRows);
+  fill.set(rowPtr.subarray(0, nRows));
+  for (const f of sparseList) {
+    const col = bins.subarray(f * nRows, (f + 1) * nRows);
+    const d = defaultBin[f]!;
+    const off = slotOffset[f]!;
+    for (let r = 0; r < nRows; r++) {
+      const b = col[r]!;
+      if (b !== d) rowSlots[fill[r]!++] = off + b;
+    }
+  }
+  return {
+    nRows,
+    nFeatures: nCols,
+    mapper,
+    bins,
+    slotOffset,
+    totalSlots,
+    defaultBin,
+    sparse,
+    usable,
+    denseFeatures: Int32Array.from(dense),
+    sparseFeatures: Int32Array.from(sparseList),
+    rowPtr,
+    rowSlots,
+    entryRow,
+  };
+}
+
+/** A seeded sample of row indices (ascending), or null when all rows are used. */
+function sampleRows(nRows: number, sampleSize: number, seed: number): Uint32Array | null {
+  if (nRows <= sampleSize) return null;
+  const rng = new Random(seed ^ 0x5bd1e995);
+  const all = new Uint32Array(nRows);
+  for (let i = 0; i < nRows; i++) all[i] = i;
+  // Partial Fisher–Yates: the first sampleSize entries are a uniform sample.
+  for (let i = 0; i < sampleSize; i++) {
+    const j = i + rng.int(nRows - i);
+    const t = all[i]!;
+    all[i] = all[j]!;
+    all[j] = t;
+  }
+  return all.subarray(0, sampleSize).sort();
+}
+
+/**
+ * Sorted distinct values of vals[0..k) with their counts. Few distinct values (binary and
+ * small-integer features, the common case) are counted by a linear scan; otherwise the values
+ * are LSD-radix-sorted on their order-preserving uint32 keys (4 passes of 8 bits).
+ */
+export function distinctSorted(
+  vals: Float32Array,
+  k: number,
+  keys: Uint32Array,
+  tmp: Uint32Array,
+): { values: Float64Array; counts: Float64Array } {
+  const fv = new Float64Array(FEW_DISTINCT);
+  const fc = new Float64Array(FEW_DISTINCT);
+  let nd = 0;
+  let i = 0;
+  scan: for (; i < k; i++) {
+    const v = vals[i]!;
+    for (let j = 0; j < nd; j++) {
+      if (fv[j] === v) {
+        fc[j]++;
+        continue scan;
+      }
+    }
+    if (nd === FEW_DISTINCT) break;
+    fv[nd] = v;
+    fc[nd++] = 1;
+  }
+  if (i === k) {
+    const order = Array.from({ length: nd }, (_, j) => j).sort((a, b) => fv[a]! - fv[b]!);
+    return { values: Float64Array.from(order, (j) => fv[j]!), counts: Float64Array.from(order, (j) => fc[j]!) };
+  }
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let j = 0; j < k; j++) {
+    f32[0] = vals[j]!;
+    const bits = u32[0]!;
+    keys[j] = (bits & 0x80000000 ? ~bits : bits | 0x80000000) >>> 0;
+  }
+  radixSort(keys, tmp, k);
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let j = 0; j < k; ) {
+    const key = keys[j]!;
+    let e = j + 1;
+    while (e < k && keys[e] === key) e++;
+    u32[0] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+    values.push(f32[0]!);
+    counts.push(e - j);
+    j = e;
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) };
+}
+
+function radixSort(a: Uint32Array, tmp: Uint32Array, k: number): void {
+  const cnt = new Uint32Array(256);
+  let src = a;
+  let dst = tmp;
+  for (let shift = 0; shift < 32; shift += 8) {
+    cnt.fill(0);
+    for (let i = 0; i < k; i++) cnt[(src[i]! >>> shift) & 255]++;
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = cnt[b]!;
+      cnt[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < k; i++) {
+      const v = src[i]!;
+      dst[cnt[(v >>> shift) & 255]!++] = v;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // 4 passes: the result is back in `a`.
+}
+
+/** Upper edges (float32) for sorted distinct values with counts, at most maxValueBins bins. */
+export function cutPoints(values: Float64Array, counts: Float64Array, maxValueBins: number): Float32Array {
+  const nd = values.length;
+  const out: number[] = [];
+  if (nd <= maxValueBins) {
+    for (let j = 0; j + 1 < nd; j++) out.push(midpoint(values[j]!, values[j + 1]!));
+    return Float32Array.from(out);
+  }
+  let remaining = 0;
+  for (let j = 0; j < nd; j++) remaining += counts[j]!;
+  let binsLeft = maxValueBins;
+  let acc = 0;
+  for (let j = 0; j + 1 < nd && binsLeft > 1; j++) {
+    acc += counts[j]!;
+    const target = remaining / binsLeft;
+    // Close the bin when it holds its share, or before a value that deserves a bin of its own.
+    if (acc >= target || counts[j + 1]! >= target) {
+      out.push(midpoint(values[j]!, values[j + 1]!));
+      remaining -= acc;
+      acc = 0;
+      binsLeft--;
+    }
+  }
+  return Float32Array.from(out);
+}
+
+/** A float32 edge t with a <= t < b, halfway when representable. */
+function midpoint(a: number, b: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a;
+  const t = Math.fround(a + (b - a) / 2);
+  return t >= b || t < a ? a : t;
+}

@@ -1,0 +1,505 @@
+/**
+ * Tree growers over binned data.
+ *
+ * `GradTreeGrower` (boosting): second-order trees as in XGBoost (Chen & Guestrin 2016) with
+ * LightGBM's histogram engine (Ke et al. 2017): depth-wise (level by level, XGBoost's default)
+ * or leaf-wise (best-first up to `maxLeaves`, LightGBM's). At each expansion the smaller child's
+ * histogram is built and the larger one's is the parent's minus it, in the parent's buffer.
+ * Leaf weight −G/(H+λ) × learning rate.
+ *
+ * `ClassTreeGrower` (forests): CART classification trees (Breiman 2001) on class-count
+ * histograms, depth-first, `maxFeatures` features drawn per node without replacement as in
+ * scikit-learn (features constant in the node do not count, so drawing continues).
+ *
+ * Per-node state lives in typed arrays indexed by node id; nothing is allocated per node.
+ */
+import type { FlatTree } from '../learners/types.js';
+import type { Random } from '../util/random.js';
+import { TreeBuilder } from './flat-tree.js';
+import { type GradHistBuilder, ROWS_IDENTITY, TASK_WIDTH } from './hist-builder.js';
+import { classHistDense, classHistSparse, subtractHist } from './histogram.js';
+import { goLeftTable, partitionRows } from './partition.js';
+import {
+  classFeatureSplit,
+  classScratch,
+  type Criterion,
+  gradFeatureSplit,
+  gradScratch,
+  newBestSplit,
+  resetBestSplit,
+  weightedImpurity,
+} from './split-finder.js';
+import type { BinnedData } from './types.js';
+
+export interface GradTreeParams {
+  /** Maximum depth (root = 0); Infinity for none. */
+  maxDepth: number;
+  /** Finite: leaf-wise growth up to this many leaves; Infinity: depth-wise. */
+  maxLeaves: number;
+  lambda: number;
+  /** Minimum loss reduction to split (XGBoost's gamma / min_split_loss). */
+  gamma: number;
+  minChildWeight: number;
+  learningRate: number;
+}
+
+/** XGBoost's kRtEps: a split must reduce the loss by more than this. */
+const MIN_GAIN = 1e-6;
+
+function growI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+export class GradTreeGrower {
+  private readonly data: BinnedData;
+  private readonly hb: GradHistBuilder;
+  private readonly p: GradTreeParams;
+  private readonly tb = new TreeBuilder(1);
+  private readonly best = newBestSplit(2);
+  private readonly scratch = gradScratch();
+  private readonly lut = new Uint8Array(256);
+  private readonly partScratch: Uint32Array;
+  private tasks = new Int32Array(TASK_WIDTH * 64);
+  private features: Int32Array = new Int32Array(0);
+  // Per-node state, indexed by node id.
+  private cap = 0;
+  private nBegin: Int32Array = new Int32Array(0);
+  private nEnd: Int32Array = new Int32Array(0);
+  private nDepth: Int32Array = new Int32Array(0);
+  private nHist: Int32Array = new Int32Array(0);
+  private nG: Float64Array = new Float64Array(0);
+  private nH: Float64Array = new Float64Array(0);
+  private sFeat: Int32Array = new Int32Array(0);
+  private sBin: Int32Array = new Int32Array(0);
+  private sDL: Int32Array = new Int32Array(0);
+  private sGain: Float64Array = new Float64Array(0);
+  private sGL: Float64Array = new Float64Array(0);
+  private sHL: Float64Array = new Float64Array(0);
+  // Expansion bookkeeping (per batch).
+  private pend: Int32Array = new Int32Array(0);
+  private heap: Int32Array = new Int32Array(0);
+  private heapLen = 0;
+
+  constructor(data: BinnedData, hb: GradHistBuilder, params: GradTreeParams) {
+    this.data = data;
+    this.hb = hb;
+    this.p = params;
+    this.partScratch = new Uint32Array(data.nRows);
+    this.ensure(64);
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.cap) return;
+    const c = Math.max(n, this.cap * 2);
+    this.nBegin = growI32(this.nBegin, c);
+    this.nEnd = growI32(this.nEnd, c);
+    this.nDepth = growI32(this.nDepth, c);
+    this.nHist = growI32(this.nHist, c);
+    this.nG = growF64(this.nG, c);
+    this.nH = growF64(this.nH, c);
+    this.sFeat = growI32(this.sFeat, c);
+    this.sBin = growI32(this.sBin, c);
+    this.sDL = growI32(this.sDL, c);
+    this.sGain = growF64(this.sGain, c);
+    this.sGL = growF64(this.sGL, c);
+    this.sHL = growF64(this.sHL, c);
+    this.pend = growI32(this.pend, 3 * c);
+    this.heap = growI32(this.heap, c);
+    this.cap = c;
+  }
+
+  /**
+   * Grow one tree on rows hb.idx[0..nRows) with gradients hb.gh, splitting only on
+   * `features` (usable features of this tree, ascending). `identity`: hb.idx[i] = i for all
+   * i < nRows (no row subsampling), which enables the flat root pass. The partition stays in
+   * hb.idx until the next call (see `addLeafValues`).
+   */
+  grow(nRows: number, features: Int32Array, identity = false): FlatTree {
+    const { hb, p } = this;
+    this.features = features;
+    this.tb.reset();
+    const idx = hb.idx;
+    let G = 0;
+    let H = 0;
+    const gh = hb.gh;
+    for (let i = 0; i < nRows; i++) {
+      const r = idx[i]!;
+      G += gh[2 * r]!;
+      H += gh[2 * r + 1]!;
+    }
+    const root = this.newNode(H, 0, nRows, 0, G, H);
+    if (this.canSplit(root)) {
+      const id = hb.acquire();
+      this.nHist[root] = id;
+      this.tasks[0] = 0;
+      this.tasks[1] = nRows;
+      this.tasks[2] = id;
+      this.tasks[3] = identity ? ROWS_IDENTITY : 0;
+      hb.build(this.tasks, 1);
+      if (this.evaluate(root)) {
+        if (p.maxLeaves === Infinity) this.growDepthWise(root);
+        else this.growLeafWise(root);
+      } else hb.release(id);
+    }
+    // Leaf weights (Chen & Guestrin 2016, eq. 5), shrunk by the learning rate.
+    const tb = this.tb;
+    for (let i = 0; i < tb.nNodes; i++) {
+      if (tb.feature[i] === -1) tb.value[i] = (-this.nG[i]! / (this.nH[i]! + p.lambda)) * p.learningRate;
+    }
+    return tb.finish();
+  }
+
+  /** margin[row*stride + offset] += leaf value, for every row of the last grown tree. */
+  addLeafValues(margin: Float64Array, stride: number, offset: number): void {
+    const tb = this.tb;
+    const idx = this.hb.idx;
+    for (let i = 0; i < tb.nNodes; i++) {
+      if (tb.feature[i] !== -1) continue;
+      const v = tb.value[i]!;
+      for (let j = this.nBegin[i]!, e = this.nEnd[i]!; j < e; j++) margin[idx[j]! * stride + offset] += v;
+    }
+  }
+
+  private newNode(cover: number, begin: number, end: number, depth: number, G: number, H: number): number {
+    const i = this.tb.addNode(cover);
+    this.ensure(i + 1);
+    this.nBegin[i] = begin;
+    this.nEnd[i] = end;
+    this.nDepth[i] = depth;
+    this.nG[i] = G;
+    this.nH[i] = H;
+    this.nHist[i] = -1;
+    return i;
+  }
+
+  private canSplit(i: number): boolean {
+    return this.nDepth[i]! < this.p.maxDepth && this.nEnd[i]! - this.nBegin[i]! >= 2 && this.nH[i]! >= 2 * this.p.minChildWeight;
+  }
+
+  /** Find node i's best split from its histogram; true when one exists. */
+  private evaluate(i: number): boolean {
+    const best = this.best;
+    resetBestSplit(best, Math.max(this.p.gamma, MIN_GAIN));
+    const hist = this.hb.hist(this.nHist[i]!);
+    const G = this.nG[i]!;
+    const H = this.nH[i]!;
+    const feats = this.features;
+    for (let k = 0; k < feats.length; k++) gradFeatureSplit(this.data, feats[k]!, hist, G, H, this.p, this.scratch, best);
+    if (best.feature < 0) return false;
+    this.sFeat[i] = best.feature;
+    this.sBin[i] = best.bin;
+    this.sDL[i] = best.defaultLeft;
+    this.sGain[i] = best.gain;
+    this.sGL[i] = best.left[0]!;
+    this.sHL[i] = best.left[1]!;
+    return true;
+  }
+
+  /**
+   * Split the nodes batch[0..n) (each has an evaluated split), build the smaller children's
+   * histograms in one pass, derive their siblings by subtraction and evaluate the children.
+   * Children with a split are written to `out`; returns how many.
+   */
+  private expand(batch: Int32Array, n: number, out: Int32Array): number {
+    const { data, hb, tb } = this;
+    const idx = hb.idx;
+    let nTasks = 0;
+    let nPend = 0;
+    for (let k = 0; k < n; k++) {
+      const node = batch[k]!;
+      const f = this.sFeat[node]!;
+      const bin = this.sBin[node]!;
+      const dl = this.sDL[node]!;
+      const begin = this.nBegin[node]!;
+      const end = this.nEnd[node]!;
+      const mid = partitionRows(data, f, goLeftTable(data, f, bin, dl, this.lut), idx, begin, end, this.partScratch);
+      const G = this.nG[node]!;
+      const H = this.nH[node]!;
+      const GL = this.sGL[node]!;
+      const HL = this.sHL[node]!;
+      const depth = this.nDepth[node]! + 1;
+      const L = this.newNode(HL, begin, mid, depth, GL, HL);
+      const R = this.newNode(H - HL, mid, end, depth, G - GL, H - HL);
+      const nb = data.mapper.nBins[f]!;
+      const threshold = bin < nb - 1 ? data.mapper.edges[f]![bin]! : Infinity;
+      tb.setSplit(node, f, threshold, dl, L, R, this.sGain[node]!);
+      const needL = this.canSplit(L);
+      const needR = this.canSplit(R);
+      const parentHist = this.nHist[node]!;
+      if (!needL && !needR) {
+        hb.release(parentHist);
+        continue;
+      }
+      const small = mid - begin <= end - mid ? L : R;
+      const large = small === L ? R : L;
+      const sh = hb.acquire();
+      this.nHist[small] = sh;
+      this.nHist[large] = parentHist;
+      if (TASK_WIDTH * (nTasks + 1) > this.tasks.length) {
+        const t = new Int32Array(this.tasks.length * 2);
+        t.set(this.tasks);
+        this.tasks = t;
+      }
+      const w = TASK_WIDTH * nTasks;
+      this.tasks[w] = this.nBegin[small]!;
+      this.tasks[w + 1] = this.nEnd[small]!;
+      this.tasks[w + 2] = sh;
+      this.tasks[w + 3] = 0;
+      nTasks++;
+      this.pend[3 * nPend] = L;
+      this.pend[3 * nPend + 1] = small;
+      this.pend[3 * nPend + 2] = large;
+      nPend++;
+    }
+    if (nTasks > 0) hb.build(this.tasks, nTasks);
+    let nOut = 0;
+    for (let k = 0; k < nPend; k++) {
+      const L = this.pend[3 * k]!;
+      const small = this.pend[3 * k + 1]!;
+      const large = this.pend[3 * k + 2]!;
+      subtractHist(hb.hist(this.nHist[large]!), hb.hist(this.nHist[small]!), 0, hb.histSize);
+      for (let c = L; c <= L + 1; c++) {
+        if (this.canSplit(c) && this.evaluate(c)) out[nOut++] = c;
+        else hb.release(this.nHist[c]!);
+      }
+    }
+    return nOut;
+  }
+
+  private growDepthWise(root: number): void {
+    let frontier = new Int32Array(1);
+    frontier[0] = root;
+    let n = 1;
+    while (n > 0) {
+      const next = new Int32Array(2 * n);
+      n = this.expand(frontier, n, next);
+      frontier = next;
+    }
+  }
+
+  private growLeafWise(root: number): void {
+    const one = new Int32Array(1);
+    const out = new Int32Array(2);
+    this.heapLen = 0;
+    this.heapPush(root);
+    let leaves = 1;
+    while (this.heapLen > 0 && leaves < this.p.maxLeaves) {
+      one[0] = this.heapPop();
+      const k = this.expand(one, 1, out);
+      leaves++;
+      for (let j = 0; j < k; j++) this.heapPush(out[j]!);
+    }
+    // Candidates never split stay leaves.
+    while (this.heapLen > 0) this.hb.release(this.nHist[this.heapPop()]!);
+  }
+
+  /** Max-heap on split gain, ties to the smaller node id (deterministic). */
+  private before(a: number, b: number): boolean {
+    const ga = this.sGain[a]!;
+    const gb = this.sGain[b]!;
+    return ga > gb || (ga === gb && a < b);
+  }
+  private heapPush(node: number): void {
+    const h = this.heap;
+    let i = this.heapLen++;
+    h[i] = node;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(h[i]!, h[parent]!)) break;
+      const t = h[i]!;
+      h[i] = h[parent]!;
+      h[parent] = t;
+      i = parent;
+    }
+  }
+  private heapPop(): number {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h[--this.heapLen]!;
+    let i = 0;
+    h[0] = last;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.heapLen) break;
+      const r = l + 1;
+      const c = r < this.heapLen && this.before(h[r]!, h[l]!) ? r : l;
+      if (!this.before(h[c]!, h[i]!)) break;
+      const t = h[i]!;
+      h[i] = h[c]!;
+      h[c] = t;
+      i = c;
+    }
+    return top;
+  }
+}
+
+export interface ClassTreeParams {
+  nClasses: number;
+  criterion: Criterion;
+  /** Infinity for none. */
+  maxDepth: number;
+  minSamplesLeaf: number;
+  /** Features drawn per node. */
+  maxFeatures: number;
+}
+
+export class ClassTreeGrower {
+  private readonly data: BinnedData;
+  private readonly y: Int32Array;
+  private readonly p: ClassTreeParams;
+  private readonly K: number;
+  private readonly S: number;
+  private readonly tb: TreeBuilder;
+  private readonly hist: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly best;
+  private readonly lut = new Uint8Array(256);
+  private readonly partScratch: Uint32Array;
+  private readonly perm: Int32Array;
+  private readonly drawn: Int32Array;
+  private readonly denseBatch: Int32Array;
+  private readonly sparseFrom: number;
+  private readonly sparseTo: Int32Array;
+  private cap = 0;
+  private nBegin: Int32Array = new Int32Array(0);
+  private nEnd: Int32Array = new Int32Array(0);
+  private nDepth: Int32Array = new Int32Array(0);
+  private nTot: Float64Array = new Float64Array(0);
+  private stack: Int32Array = new Int32Array(0);
+
+  constructor(data: BinnedData, y: Int32Array, params: ClassTreeParams) {
+    this.data = data;
+    this.y = y;
+    this.p = params;
+    this.K = params.nClasses;
+    this.S = this.K + 1;
+    this.tb = new TreeBuilder(this.K, 256);
+    this.hist = new Float64Array(data.totalSlots * this.S);
+    this.scratch = classScratch(this.K);
+    this.best = newBestSplit(this.S);
+    this.partScratch = new Uint32Array(data.nRows);
+    const usable: number[] = [];
+    for (let f = 0; f < data.nFeatures; f++) if (data.usable[f]) usable.push(f);
+    this.perm = Int32Array.from(usable);
+    this.drawn = new Int32Array(usable.length);
+    this.denseBatch = new Int32Array(usable.length);
+    // Sparse features' slot ranges, zeroed per node (their union, as [from, to) pairs).
+    this.sparseFrom = 0;
+    const ranges: number[] = [];
+    for (const f of data.sparseFeatures) ranges.push(data.slotOffset[f]! * this.S, data.slotOffset[f + 1]! * this.S);
+    this.sparseTo = Int32Array.from(ranges);
+    this.ensure(256);
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.cap) return;
+    const c = Math.max(n, this.cap * 2);
+    this.nBegin = growI32(this.nBegin, c);
+    this.nEnd = growI32(this.nEnd, c);
+    this.nDepth = growI32(this.nDepth, c);
+    this.nTot = growF64(this.nTot, c * this.S);
+    this.stack = growI32(this.stack, c);
+    this.cap = c;
+  }
+
+  private newNode(begin: number, end: number, depth: number, tot: Float64Array, at: number, sign: number, base: Float64Array | null, baseAt: number): number {
+    const S = this.S;
+    const K = this.K;
+    let w = 0;
+    const i = this.tb.nNodes;
+    this.ensure(i + 1);
+    for (let s = 0; s < S; s++) {
+      const v = base ? base[baseAt + s]! + sign * tot[at + s]! : tot[at + s]!;
+      this.nTot[i * S + s] = v;
+      if (s < K) w += v;
+    }
+    this.tb.addNode(w);
+    this.nBegin[i] = begin;
+    this.nEnd[i] = end;
+    this.nDepth[i] = depth;
+    return i;
+  }
+
+  /**
+   * Grow one tree on rows idx[0..n) (ascending, rows with weight > 0) with row weights `w`
+   * (bootstrap multiplicity × sample weight); `rng` draws the features per node.
+   */
+  grow(w: Float32Array, idx: Uint32Array, n: number, rng: Random): FlatTree {
+    const { data, y, p, K, S, tb, hist, best } = this;
+    tb.reset();
+    const tot0 = new Float64Array(S);
+    for (let i = 0; i < n; i++) {
+      const r = idx[i]!;
+      tot0[y[r]!] += w[r]!;
+      tot0[K]++;
+    }
+    const root = this.newNode(0, n, 0, tot0, 0, 1, null, 0);
+    let sp = 0;
+    this.stack[sp++] = root;
+    const perm = this.perm;
+    const nU = perm.length;
+    const mtry = Math.min(p.maxFeatures, nU);
+    const so = data.slotOffset;
+    while (sp > 0) {
+      const node = this.stack[--sp]!;
+      const begin = this.nBegin[node]!;
+      const end = this.nEnd[node]!;
+      const tot = this.nTot;
+      const to = node * S;
+      const W = tb.cover[node]!;
+      let nonZero = 0;
+      for (let k = 0; k < K; k++) if (tot[to + k]! > 0) nonZero++;
+      for (let k = 0; k < K; k++) tb.value[node * K + k] = W > 0 ? tot[to + k]! / W : 1 / K;
+      const count = tot[to + K]!;
+      if (nonZero <= 1 || count < 2 || count < 2 * p.minSamplesLeaf || this.nDepth[node]! >= p.maxDepth) continue;
+
+      // Class histograms: all sparse features in one row-wise pass, dense ones as drawn.
+      const ranges = this.sparseTo;
+      for (let k = this.sparseFrom; k < ranges.length; k += 2) hist.fill(0, ranges[k]!, ranges[k + 1]!);
+      classHistSparse(data, idx, begin, end, y, w, K, hist);
+      const totView = tot.subarray(to, to + S);
+      const parentImp = weightedImpurity(tot, to, K, p.criterion);
+      resetBestSplit(best, -Infinity);
+      let visited = 0;
+      let pos = 0;
+      while (visited < mtry && pos < nU) {
+        let nd = 0;
+        let nDrawn = 0;
+        for (let q = visited; q < mtry && pos < nU; q++) {
+          const j = pos + rng.int(nU - pos);
+          const f = perm[j]!;
+          perm[j] = perm[pos]!;
+          perm[pos++] = f;
+          this.drawn[nDrawn++] = f;
+          if (!data.sparse[f]) {
+            this.denseBatch[nd++] = f;
+            hist.fill(0, so[f]! * S, so[f + 1]! * S);
+          }
+        }
+        if (nd > 0) classHistDense(data, this.denseBatch, 0, nd, idx, begin, end, y, w, K, hist);
+        for (let q = 0; q < nDrawn; q++) {
+          if (classFeatureSplit(data, this.drawn[q]!, hist, totView, parentImp, p, this.scratch, best)) visited++;
+        }
+      }
+      if (best.feature < 0) continue;
+      const f = best.feature;
+      const mid = partitionRows(data, f, goLeftTable(data, f, best.bin, best.defaultLeft, this.lut), idx, begin, end, this.partScratch);
+      const depth = this.nDepth[node]! + 1;
+      const L = this.newNode(begin, mid, depth, best.left, 0, 1, null, 0);
+      const R = this.newNode(mid, end, depth, best.left, 0, -1, this.nTot, to);
+      const nb = data.mapper.nBins[f]!;
+      const threshold = best.bin < nb - 1 ? data.mapper.edges[f]![best.bin]! : Infinity;
+      tb.setSplit(node, f, threshold, best.defaultLeft, L, R, Math.max(0, best.gain));
+      this.stack[sp++] = R;
+      this.stack[sp++] = L;
+    }
+    return tb.finish();
+  }
+}

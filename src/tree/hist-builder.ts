@@ -1,0 +1,224 @@
+/**
+ * Where boosting histograms are built: on this thread (`LocalGradHistBuilder`) or on worker
+ * threads (`parallel/hist-session.ts`).
+ *
+ * A node's rows are cut into fixed chunks (`chunkRows`, which depends only on the data size);
+ * each chunk is summed into its own buffer and the node's histogram is chunk 0 + chunk 1 + …
+ * in chunk order. Whichever thread sums a chunk, every number is added in the same order, so
+ * the histograms — and the trees — are bit-identical for any number of threads.
+ */
+import { allocFloat32, allocFloat64, allocUint32 } from '../parallel/shared.js';
+import { gradHistDense, gradHistEntries, gradHistSparse, packEntries } from './histogram.js';
+import type { BinnedData } from './types.js';
+
+/** Task flag: the node's rows idx[begin..end) are exactly begin..end-1 in order. */
+export const ROWS_IDENTITY = 1;
+/** Numbers per task: begin, end, histId, flags. */
+export const TASK_WIDTH = 4;
+
+export interface GradHistBuilder {
+  readonly data: BinnedData;
+  /** Gradients and hessians of the tree being grown, interleaved (gh[2r] = g, gh[2r+1] = h; written by the booster). */
+  readonly gh: Float32Array;
+  /** Row partition used by the grower. */
+  readonly idx: Uint32Array;
+  /** Numbers per histogram (totalSlots × 2). */
+  readonly histSize: number;
+  acquire(): number;
+  release(id: number): void;
+  hist(id: number): Float64Array;
+  /** Dense features to build for the following trees (column subsampling); sparse ones are always built. */
+  setDenseFeatures(features: Int32Array): void;
+  /** Zero and fill the histograms of `nTasks` tasks laid out as [begin, end, histId, flags] in `tasks`. */
+  build(tasks: Int32Array, nTasks: number): void;
+  /** End the builder (stops a parallel session's workers). */
+  close(): void | Promise<void>;
+}
+
+/** Rows per chunk: a function of the data size only (never of the thread count). */
+export function chunkRows(nRows: number): number {
+  return Math.max(4096, Math.ceil(nRows / 32));
+}
+
+/** Histograms per pool chunk. */
+export const HIST_CHUNK = 32;
+
+/** A pool of histogram buffers in chunks (optionally on shared memory); ids are stable. */
+export class HistPool {
+  readonly histSize: number;
+  readonly chunks: Float64Array[] = [];
+  private readonly views: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private readonly shared: boolean;
+  private readonly onChunk: ((chunk: Float64Array) => void) | undefined;
+
+  constructor(histSize: number, shared: boolean, onChunk?: (chunk: Float64Array) => void) {
+    this.histSize = histSize;
+    this.shared = shared;
+    this.onChunk = onChunk;
+  }
+
+  acquire(): number {
+    if (this.free.length === 0) {
+      const chunk = allocFloat64(this.histSize * HIST_CHUNK, this.shared);
+      const c = this.chunks.length;
+      this.chunks.push(chunk);
+      for (let k = HIST_CHUNK - 1; k >= 0; k--) this.free.push(c * HIST_CHUNK + k);
+      for (let k = 0; k < HIST_CHUNK; k++) this.views.push(chunk.subarray(k * this.histSize, (k + 1) * this.histSize));
+      this.onChunk?.(chunk);
+    }
+    return this.free.pop()!;
+  }
+
+  release(id: number): void {
+    this.free.push(id);
+  }
+
+  hist(id: number): Float64Array {
+    return this.views[id]!;
+  }
+}
+
+/** Zero `hist` and sum one chunk of rows idx[begin..end) into it. */
+export function buildGradChunk(
+  data: BinnedData,
+  ent: Int32Array,
+  dense: Int32Array,
+  idx: Uint32Array,
+  begin: number,
+  end: number,
+  flags: number,
+  gh: Float32Array,
+  hist: Float64Array,
+): void {
+  hist.fill(0);
+  if (flags & ROWS_IDENTITY) gradHistEntries(data, ent, begin, end, gh, hist);
+  else gradHistSparse(data, idx, begin, end, gh, hist);
+  gradHistDense(data, dense, 0, dense.length, idx, begin, end, gh, hist);
+}
+
+/**
+ * Expand node tasks into chunk tasks [begin, end, bufferId, flags]: a node's first chunk goes to
+ * the node's own buffer, the others to fresh buffers from `acquire`. `merges` receives
+ * [nodeHistId, firstPartial, count] triples for `mergeChunks`. Returns the chunk count.
+ */
+export function planChunks(
+  tasks: Int32Array,
+  nTasks: number,
+  rowsPerChunk: number,
+  acquire: () => number,
+  chunks: { a: Int32Array },
+  merges: { a: Int32Array; n: number },
+  partials: { a: Int32Array },
+): number {
+  let nc = 0;
+  let np = 0;
+  merges.n = 0;
+  for (let t = 0; t < nTasks; t++) {
+    const begin = tasks[TASK_WIDTH * t]!;
+    const end = tasks[TASK_WIDTH * t + 1]!;
+    const id = tasks[TASK_WIDTH * t + 2]!;
+    const flags = tasks[TASK_WIDTH * t + 3]!;
+    const m = Math.max(1, Math.ceil((end - begin) / rowsPerChunk));
+    if (m > 1) {
+      merges.a = ensureI32(merges.a, 3 * (merges.n + 1));
+      merges.a[3 * merges.n] = id;
+      merges.a[3 * merges.n + 1] = np;
+      merges.a[3 * merges.n + 2] = m - 1;
+      merges.n++;
+    }
+    for (let k = 0; k < m; k++) {
+      const a = begin + k * rowsPerChunk;
+      const b = Math.min(end, a + rowsPerChunk);
+      let buf = id;
+      if (k > 0) {
+        buf = acquire();
+        partials.a = ensureI32(partials.a, np + 1);
+        partials.a[np++] = buf;
+      }
+      chunks.a = ensureI32(chunks.a, TASK_WIDTH * (nc + 1));
+      chunks.a[TASK_WIDTH * nc] = a;
+      chunks.a[TASK_WIDTH * nc + 1] = b;
+      chunks.a[TASK_WIDTH * nc + 2] = buf;
+      chunks.a[TASK_WIDTH * nc + 3] = flags;
+      nc++;
+    }
+  }
+  return nc;
+}
+
+/** node += partials, in chunk order, then release the partials. */
+export function mergeChunks(
+  merges: { a: Int32Array; n: number },
+  partials: Int32Array,
+  hist: (id: number) => Float64Array,
+  release: (id: number) => void,
+): void {
+  for (let m = 0; m < merges.n; m++) {
+    const out = hist(merges.a[3 * m]!);
+    const first = merges.a[3 * m + 1]!;
+    const count = merges.a[3 * m + 2]!;
+    for (let k = 0; k < count; k++) {
+      const p = hist(partials[first + k]!);
+      for (let i = 0; i < out.length; i++) out[i] += p[i]!;
+      release(partials[first + k]!);
+    }
+  }
+}
+
+export function ensureI32(a: Int32Array, n: number): Int32Array {
+  if (a.length >= n) return a;
+  const b = new Int32Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
+/** Single-thread builder. */
+export class LocalGradHistBuilder implements GradHistBuilder {
+  readonly data: BinnedData;
+  readonly gh: Float32Array;
+  readonly idx: Uint32Array;
+  readonly histSize: number;
+  private readonly ent: Int32Array;
+  private readonly pool: HistPool;
+  private readonly rowsPerChunk: number;
+  private dense: Int32Array;
+  private readonly chunks = { a: new Int32Array(64) };
+  private readonly merges = { a: new Int32Array(48), n: 0 };
+  private readonly partials = { a: new Int32Array(16) };
+
+  constructor(data: BinnedData) {
+    this.data = data;
+    this.gh = allocFloat32(2 * data.nRows);
+    this.ent = packEntries(data);
+    this.idx = allocUint32(data.nRows);
+    this.histSize = data.totalSlots * 2;
+    this.pool = new HistPool(this.histSize, false);
+    this.dense = data.denseFeatures;
+    this.rowsPerChunk = chunkRows(data.nRows);
+  }
+
+  acquire(): number {
+    return this.pool.acquire();
+  }
+  release(id: number): void {
+    this.pool.release(id);
+  }
+  hist(id: number): Float64Array {
+    return this.pool.hist(id);
+  }
+  setDenseFeatures(features: Int32Array): void {
+    this.dense = features;
+  }
+  build(tasks: Int32Array, nTasks: number): void {
+    const pool = this.pool;
+    const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
+    const c = this.chunks.a;
+    for (let k = 0; k < nc; k++) {
+      const w = TASK_WIDTH * k;
+      buildGradChunk(this.data, this.ent, this.dense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
+    }
+    mergeChunks(this.merges, this.partials.a, (id) => pool.hist(id), (id) => pool.release(id));
+  }
+  close(): void {}
+}
