@@ -40,23 +40,25 @@ export function confusionMatrixSpec(m: Metrics, title: string): VegaLiteSpec {
         share,
         correct: i === j,
         countText: formatInt(count),
-        shareText: total > 0 ? formatPercent(share, share > 0 && share < 0.01 ? 2 : 1) : '–',
-        dark: i === j ? share > 0.55 : Math.sqrt(share) > 0.62,
+        shareText: count === 0 ? '' : formatPercent(share, share < 0.01 ? 2 : 1),
+        dark: i === j ? share > 0.5 : Math.sqrt(share) > 0.5,
       });
     }
   }
+  let longest = 0;
+  for (const c of m.classes) longest = Math.max(longest, c.length);
   const cell = k <= 2 ? 100 : k <= 3 ? 80 : k <= 6 ? 62 : k <= 12 ? 40 : 22;
   const textColor = { condition: { test: 'datum.dark', value: '#ffffff' }, value: '#1f2933' };
   const layers: Array<Record<string, unknown>> = [
     {
       transform: [{ filter: 'datum.correct' }],
       mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1.5 },
-      encoding: { color: { field: 'share', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, legend: null } },
+      encoding: { color: { field: 'share', type: 'quantitative', scale: { domain: [0, 1], range: ['#f3f7fb', '#08519c'] }, legend: null } },
     },
     {
       transform: [{ filter: '!datum.correct' }],
       mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1.5 },
-      encoding: { color: { field: 'share', type: 'quantitative', scale: { type: 'sqrt', domain: [0, 1], scheme: 'reds' }, legend: null } },
+      encoding: { color: { field: 'share', type: 'quantitative', scale: { type: 'sqrt', domain: [0, 1], range: ['#fdf6f5', '#a50f15'] }, legend: null } },
     },
   ];
   if (k <= 12) {
@@ -77,7 +79,7 @@ export function confusionMatrixSpec(m: Metrics, title: string): VegaLiteSpec {
     height: cell * k,
     data: { values },
     encoding: {
-      x: { field: 'predicted', type: 'nominal', sort: m.classes, axis: { title: 'predicted', orient: 'top', labelAngle: k > 3 ? -40 : 0, domain: false, ticks: false } },
+      x: { field: 'predicted', type: 'nominal', sort: m.classes, axis: { title: 'predicted', orient: 'top', labelAngle: longest * 6.5 > cell - 6 ? -40 : 0, domain: false, ticks: false } },
       y: { field: 'actual', type: 'nominal', sort: m.classes, axis: { title: 'true class', domain: false, ticks: false } },
     },
     layer: layers,

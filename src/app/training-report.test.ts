@@ -93,10 +93,11 @@ function binaryRun(): TrainingReportInput {
   };
 }
 
-function multiclassRun(): TrainingReportInput {
-  const classes = ['normal', 'DoS', 'Probe', 'R2L', 'U2R'];
-  const r = new Random(3);
-  const n = 1500;
+const CATEGORIES = ['normal', 'DoS', 'Probe', 'R2L', 'U2R'];
+
+/** Seeded multi-class probabilities; rows of class `blind` get no boost for their true class (a class that does not transfer). */
+function multiclassScores(seed: number, n: number, blind = -1): { y: Int32Array; proba: Float64Array } {
+  const r = new Random(seed);
   const y = new Int32Array(n);
   const proba = new Float64Array(n * 5);
   for (let i = 0; i < n; i++) {
@@ -104,12 +105,19 @@ function multiclassRun(): TrainingReportInput {
     y[i] = c;
     let s = 0;
     for (let k = 0; k < 5; k++) {
-      const v = r.next() + (k === c ? 2.5 : 0);
+      const v = r.next() + (k === c && c !== blind ? 2.5 : 0);
       proba[i * 5 + k] = v;
       s += v;
     }
     for (let k = 0; k < 5; k++) proba[i * 5 + k]! /= s;
   }
+  return { y, proba };
+}
+
+function multiclassRun(): TrainingReportInput {
+  const classes = CATEGORIES;
+  const n = 1500;
+  const { y, proba } = multiclassScores(3, n);
   const cv = computeMetrics(y, proba, classes, {});
   const counts: Record<string, number> = {};
   classes.forEach((c, k) => (counts[c] = y.filter((v) => v === k).length));
@@ -201,6 +209,17 @@ test('multi-class report without a hold-out set: per-class tables, no curves, a 
   assert.match(page, /aria-label="Confusion matrix, 3-fold CV"/);
   assert.match(page, /No gain importance/);
   assert.match(page, /No permutation importance/);
+});
+
+test('multi-class hold-out: the classes that do not transfer are named with their recall', () => {
+  const run = multiclassRun();
+  const t = multiclassScores(9, 900, 3);
+  const holdout = computeMetrics(t.y, t.proba, CATEGORIES, {});
+  const [f] = holdoutFindings({ ...run, tests: [{ file: 'KDDTest+.txt.gz', metrics: holdout, skipped: 0 }] });
+  assert.equal(f!.level, 'warn');
+  const r2l = holdout.perClass.R2L!;
+  assert.ok(r2l.recall < 0.5);
+  assert.ok(f!.html.value.includes(`The classes that do not transfer: <strong>R2L</strong> (recall ${(100 * r2l.recall).toFixed(1)}% against ${(100 * run.cv!.perClass.R2L!.recall).toFixed(1)}% in CV, ${r2l.support} rows).`));
 });
 
 test('writeTrainingReport writes atomically and fails cleanly', async () => {

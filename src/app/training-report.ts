@@ -174,7 +174,14 @@ export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
         html`<p>${where}: recall (detection rate) fell from ${pct(cvErrs.tpr)} to ${pct(errs.tpr)}, so ${formatInt(errs.fn)} of ${formatInt(errs.attacks)} attacks in ${name} were scored as normal; the false-positive rate went from ${pct(cvErrs.fpr)} to ${pct(errs.fpr)} (${formatInt(errs.fp)} of ${formatInt(errs.normals)} normal connections flagged).</p>`,
       );
     } else {
-      parts.push(html`<p>Macro F1 fell from ${f4(cv.f1)} to ${f4(m.f1)}; the per-class table shows which classes do not transfer.</p>`);
+      // the classes whose recall drops most from CV to this set
+      const worst = m.classes
+        .map((c) => ({ c, cv: cv.perClass[c]?.recall, t: m.perClass[c]?.recall, n: m.perClass[c]?.support ?? 0 }))
+        .filter((r): r is { c: string; cv: number; t: number; n: number } => r.cv !== undefined && r.t !== undefined && r.n > 0 && r.cv - r.t > 0.1)
+        .sort((a, b) => b.cv - b.t - (a.cv - a.t));
+      parts.push(
+        html`<p>Macro F1 fell from ${f4(cv.f1)} to ${f4(m.f1)}.${worst.length ? html` The classes that do not transfer: ${joinHtml(worst.map((w) => html`<strong>${w.c}</strong> (recall ${pct(w.t, 1)} against ${pct(w.cv, 1)} in CV, ${formatInt(w.n)} rows)`), '; ')}.` : ''}</p>`,
+      );
     }
     if (t.skipped > 0) parts.push(html`<p>${formatInt(t.skipped)} rows of ${name} have a class the model was never trained on and are left out of its metrics.</p>`);
     out.push({ level, test: name, accuracyDrop, aucDrop, html: joinHtml(parts) });
