@@ -62,7 +62,7 @@ export class ColumnBuilder {
   private codes: Int32Array = EMPTY_I32;
   private pos = 0;
   private dict: string[] = [];
-  private dictIndex = new Map<string, number>();
+  private dictIndex: Map<string, number> | null = null;
   length = 0;
   missing = 0;
   infinities = 0;
@@ -71,9 +71,10 @@ export class ColumnBuilder {
   /** 1-based line number (or record number) of the first text value. */
   firstTextLine = 0;
 
+  /** `capacity`: rows expected (the first block's size; a single API record gets a one-slot, on-heap array). */
   constructor(name: string, capacity = 1024) {
     this.name = name;
-    this.num = new Float64Array(Math.max(16, Math.min(capacity, BLOCK)));
+    this.num = new Float64Array(Math.max(1, Math.min(capacity, BLOCK)));
   }
 
   get isCategorical(): boolean {
@@ -84,7 +85,7 @@ export class ColumnBuilder {
   private next(): void {
     if (!this.categorical) {
       if (this.num.length < BLOCK) {
-        const n = new Float64Array(Math.min(this.num.length * 2, BLOCK));
+        const n = new Float64Array(Math.min(Math.max(this.num.length * 2, 16), BLOCK));
         n.set(this.num);
         this.num = n;
       } else {
@@ -159,11 +160,12 @@ export class ColumnBuilder {
   }
 
   private code(s: string): number {
-    let c = this.dictIndex.get(s);
+    const index = (this.dictIndex ??= new Map<string, number>());
+    let c = index.get(s);
     if (c === undefined) {
       c = this.dict.length;
       this.dict.push(s);
-      this.dictIndex.set(s, c);
+      index.set(s, c);
     }
     return c;
   }
@@ -179,7 +181,7 @@ export class ColumnBuilder {
     };
     this.codeBlocks = this.numBlocks.map(convert);
     // the current block: only its first `pos` entries are values
-    const cur = new Int32Array(Math.max(this.num.length, 16));
+    const cur = new Int32Array(Math.max(this.num.length, 1));
     cur.set(convert(this.num.subarray(0, this.pos)));
     this.codes = cur;
     this.categorical = true;
@@ -194,6 +196,12 @@ export class ColumnBuilder {
 
   /** The finished column (one copy of the data); the builder releases its blocks. */
   build(): Column {
+    // a column that never left its first block needs no concatenation (a one-record API input: no copy at all)
+    if (!this.categorical && this.numBlocks.length === 0) {
+      const values = this.pos === this.num.length ? this.num : this.num.slice(0, this.pos);
+      this.num = EMPTY_F64;
+      return { kind: 'numeric', name: this.name, values };
+    }
     if (!this.categorical) {
       const values = new Float64Array(this.length);
       let o = 0;
@@ -205,6 +213,11 @@ export class ColumnBuilder {
       this.numBlocks = [];
       this.num = EMPTY_F64;
       return { kind: 'numeric', name: this.name, values };
+    }
+    if (this.codeBlocks.length === 0) {
+      const codes = this.pos === this.codes.length ? this.codes : this.codes.slice(0, this.pos);
+      this.codes = EMPTY_I32;
+      return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
     }
     const codes = new Int32Array(this.length);
     let o = 0;

@@ -76,7 +76,7 @@ export function recordsToColumns(records: readonly Record<string, unknown>[], wh
     }
     for (const key of Object.keys(rec)) {
       if (!index.has(key)) {
-        const b = new ColumnBuilder(key, Math.max(16, records.length));
+        const b = new ColumnBuilder(key, records.length);
         for (let i = 0; i < r; i++) b.pushMissing();
         index.set(key, builders.length);
         builders.push(b);

@@ -134,6 +134,10 @@ describe('Pipeline: errors at transform time', () => {
     });
   });
 
+  it('a hex literal is text too', () => {
+    assert.throws(() => p.transform(table([{ bytes: '0x10', proto: 'tcp', rate: 2, flag: 'SF' }])), { message: "column 'bytes' row 1: expected a number, got \"0x10\"" });
+  });
+
   it('use before fit is an error', () => {
     assert.throws(() => new Pipeline().transform(TRAIN), { code: 'NADIR_ERR_NOT_FITTED' });
     assert.throws(() => new Pipeline().columns, { code: 'NADIR_ERR_NOT_FITTED' });

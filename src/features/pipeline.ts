@@ -1,4 +1,4 @@
-import { asCategorical, asNumeric } from '../data/column-builder.js';
+import { asCategorical, asNumeric, parseCell } from '../data/column-builder.js';
 import type { CategoricalColumn, Column, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -211,7 +211,7 @@ function firstTextValue(col: Column): { row: number; value: string } | null {
   if (col.kind !== 'categorical') return null;
   for (let i = 0; i < col.codes.length; i++) {
     const c = col.codes[i]!;
-    if (c >= 0 && Number.isNaN(Number(col.dictionary[c]))) return { row: i, value: col.dictionary[c]! };
+    if (c >= 0 && parseCell(col.dictionary[c]!).kind === 'text') return { row: i, value: col.dictionary[c]! };
   }
   return null;
 }
