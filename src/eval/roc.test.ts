@@ -61,6 +61,12 @@ for (const [name, c] of Object.entries({ multi4: sk.multi4, multiAbsent: sk.mult
   });
 }
 
+test('infinite scores (e.g. margins) sort correctly', () => {
+  const y = Int32Array.of(0, 1, 0, 1, 1);
+  assert.equal(rocAuc(y, Float64Array.of(-Infinity, Infinity, 0, Infinity, 1)), 1);
+  assert.equal(rocAuc(y, Float64Array.of(Infinity, Infinity, 0, 2, 1)), (0.5 + 1 + 0 + 1 + 0 + 1) / 6); // (pos, neg) pairs, tie = ½
+});
+
 test('rejects NaN scores and mismatched lengths', () => {
   assert.throws(() => rocAuc(Int32Array.of(0, 1), Float64Array.of(0.1, NaN)), /NaN/);
   assert.throws(() => rocAuc(Int32Array.of(0, 1), Float64Array.of(0.1)), /2 labels but 1 scores/);

@@ -20,7 +20,12 @@ export interface ClfCurve {
 export function descendingOrder(scores: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(scores.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => scores[b]! - scores[a]!);
+  // compare rather than subtract: Infinity − Infinity would be NaN
+  order.sort((a, b) => {
+    const x = scores[a]!;
+    const y = scores[b]!;
+    return x > y ? -1 : x < y ? 1 : 0;
+  });
   return order;
 }
 
