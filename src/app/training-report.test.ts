@@ -222,6 +222,16 @@ test('multi-class hold-out: the classes that do not transfer are named with thei
   assert.ok(f!.html.value.includes(`The classes that do not transfer: <strong>R2L</strong> (recall ${(100 * r2l.recall).toFixed(1)}% against ${(100 * run.cv!.perClass.R2L!.recall).toFixed(1)}% in CV, ${r2l.support} rows).`));
 });
 
+test('without cross-validation: hold-out columns only, no verdict, no score histogram', async () => {
+  const run = { ...binaryRun(), cv: null, oof: null };
+  run.body.provenance.options.cv = 0;
+  const page = await renderTrainingReport(run);
+  assert.doesNotMatch(page, /fold CV|much worse|Out-of-fold score distribution/);
+  assert.match(page, /No cross-validation was run/);
+  const labels = [...page.matchAll(/<svg role="img" aria-label="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(labels, ['Confusion matrix, KDDTest+', 'ROC curve', 'ROC curve, low false-positive region', 'Precision-recall curve', 'Gain importance', 'Permutation importance']);
+});
+
 test('writeTrainingReport writes atomically and fails cleanly', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'nadir-report-'));
   try {
