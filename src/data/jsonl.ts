@@ -7,7 +7,8 @@ import type { RawColumns } from './csv.js';
  * JSON Lines: one object per line. Keys become columns (first-seen order); a key missing
  * from a line is a missing value; numbers stay numbers. A line that is not a JSON object is
  * an error naming the line (JSONL is usually machine-written, so we do not guess).
- * Each line's object is parsed, pushed into typed builders and dropped.
+ * Each line's object is parsed, pushed into typed builders and dropped. A file that starts
+ * with `[` is one JSON array of objects (a .json export) and is parsed as a whole.
  */
 export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Promise<RawColumns> {
   const builders: ColumnBuilder[] = [];
@@ -50,20 +51,47 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Pr
   // a multi-byte character may be cut by a chunk boundary: the decoder keeps its first bytes
   const decoder = new StringDecoder('utf8');
   let first = true;
+  // a .json file holding one array of objects is read whole (it is one JSON document, not lines)
+  let whole: string[] | null = null;
   for await (const chunk of chunks) {
     let text = carry + decoder.write(chunk);
     if (first) {
-      first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const start = text.trimStart();
+      if (start === '') {
+        carry = text;
+        continue;
+      }
+      first = false;
+      if (start[0] === '[') whole = [];
+    }
+    if (whole) {
+      whole.push(text);
+      carry = '';
+      continue;
     }
     const lines = text.split('\n');
     carry = lines.pop() ?? '';
     for (const l of lines) onLine(l);
   }
   carry += decoder.end();
+  if (whole) return readJsonArray(whole.join('') + carry, path);
   if (carry.trim() !== '') onLine(carry);
   if (nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
   return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+}
+
+/** A JSON document that is an array of objects (a .json export): parsed whole, then typed like records. */
+function readJsonArray(text: string, path: string): RawColumns {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw nadirError('NADIR_ERR_BAD_FORMAT', path, `not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(doc)) throw nadirError('NADIR_ERR_BAD_FORMAT', path, 'expected an array of objects');
+  if (doc.length === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
+  return recordsToColumns(doc as Record<string, unknown>[], path);
 }
 
 /** Records already in memory (HTTP API, stdin): the same column building as a JSONL file. */

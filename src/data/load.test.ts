@@ -92,6 +92,16 @@ describe('loadData: JSONL', () => {
     await rejectsWith(loadData(writeFixture(dir, 'nested.jsonl', '{"a":1}\n{"a":{"b":2}}\n')), 'NADIR_ERR_BAD_VALUE', /nested\.jsonl line 2: field 'a' must be a number or a string/);
   });
 
+  it('reads a .json file holding one array of objects', async () => {
+    const d = await loadData(writeFixture(dir, 'recs.json', '\n[{"a": 1, "label": "normal"},\n {"a": 2, "b": "x", "label": "attack"}]\n'));
+    assert.deepEqual(values(col(d.features, 'a')), [1, 2]);
+    assert.deepEqual(values(col(d.features, 'b')), [null, 'x']);
+    assert.deepEqual(values(d.labels!), ['normal', 'attack']);
+    await rejectsWith(loadData(writeFixture(dir, 'bad.json', '[{"a": 1},')), 'NADIR_ERR_BAD_FORMAT', /bad\.json: not valid JSON/);
+    await rejectsWith(loadData(writeFixture(dir, 'nums.json', '[1, 2]')), 'NADIR_ERR_BAD_VALUE', /nums\.json record 1: expected a JSON object/);
+    await rejectsWith(loadData(writeFixture(dir, 'none.json', '[]')), 'NADIR_ERR_EMPTY_FILE', /none\.json is empty/);
+  });
+
   it('decodes multi-byte UTF-8 cut by chunk boundaries', async () => {
     const text = '{"name":"café ☕ 東京","label":"normal"}\n{"name":"naïve","label":"attack"}\n';
     const buf = Buffer.from(text, 'utf8');
@@ -220,6 +230,11 @@ describe('bad input: one clear line naming the file', () => {
     await rejectsWith(loadData(writeFixture(dir, 'garbage.csv', bytes)), 'NADIR_ERR_BINARY', /garbage\.csv looks like binary data, not CSV\/JSONL text/);
     // the same bytes gzipped: detected after decompression
     await rejectsWith(loadData(writeFixture(dir, 'garbage.csv.gz', bytes)), 'NADIR_ERR_BINARY', /garbage\.csv\.gz looks like binary data/);
+  });
+
+  it('UTF-16 text (as spreadsheet programs save "Unicode text")', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]);
+    await rejectsWith(loadData(writeFixture(dir, 'utf16.csv', utf16)), 'NADIR_ERR_BAD_FORMAT', /utf16\.csv: the text is UTF-16 encoded; save it as UTF-8/);
   });
 
   it('ragged rows are skipped and counted, with their line numbers, as a finding', async () => {

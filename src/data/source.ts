@@ -51,6 +51,9 @@ export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20): As
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (first) {
         first = false;
+        if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+          throw nadirError('NADIR_ERR_BAD_FORMAT', info.path, 'the text is UTF-16 encoded; save it as UTF-8');
+        }
         if (looksBinary(chunk)) throw nadirError('NADIR_ERR_BINARY', info.path);
       }
       yield chunk;
