@@ -1,4 +1,6 @@
 export type * from './types.js';
+export { GradientBoostingClassifier } from './gbdt.js';
+export type { GradientBoostingOptions } from './gbdt.js';
 export { LogisticRegression } from './logistic-regression.js';
 export type { LogisticRegressionOptions } from './logistic-regression.js';
 export { IsolationForest, averagePathLength } from './isolation-forest.js';

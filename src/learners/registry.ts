@@ -3,6 +3,7 @@
  * and the server can create a learner by name and restore a saved one without knowing classes.
  */
 import { nadirError } from '../errors.js';
+import { GradientBoostingClassifier } from './gbdt.js';
 import { IsolationForest } from './isolation-forest.js';
 import { LogisticRegression } from './logistic-regression.js';
 import type { Classifier } from './types.js';
@@ -15,6 +16,11 @@ interface Entry {
 }
 
 const REGISTRY = {
+  gbdt: {
+    description: 'gradient-boosted trees (second-order, histogram-based, XGBoost-style), binary or softmax',
+    create: (o) => new GradientBoostingClassifier(o),
+    fromJSON: (obj, source) => GradientBoostingClassifier.fromJSON(obj, source),
+  },
   logreg: {
     description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
     create: (o) => new LogisticRegression(o),
