@@ -30,7 +30,7 @@ interface Spec {
 const SPECS: Record<string, Spec> = {
   logreg: { options: { maxIter: 60 }, otherSeed: null, supervised: true, supportsWeights: true },
   iforest: { options: { nTrees: 15, maxSamples: 32, seed: 7 }, otherSeed: { nTrees: 15, maxSamples: 32, seed: 8 }, supervised: false, supportsWeights: false },
-  gbdt: { options: { nRounds: 8, maxDepth: 3, seed: 7, nThreads: 1 }, otherSeed: null, supervised: true, supportsWeights: true }, // no row/column subsampling: the seed does not matter
+  gbdt: { options: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 7, nThreads: 1 }, otherSeed: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 8, nThreads: 1 }, supervised: true, supportsWeights: true },
   rf: { options: { nTrees: 8, seed: 7, nThreads: 1 }, otherSeed: { nTrees: 8, seed: 8, nThreads: 1 }, supervised: true, supportsWeights: true },
 };
 
