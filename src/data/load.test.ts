@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -141,6 +141,21 @@ describe('loadData: Parquet (written by DuckDB)', () => {
     assert.deepEqual(values(d.labels!).slice(0, 5), ['attack', 'normal', 'normal', 'normal', 'attack']);
     // id is 0..4999 in order: chunks were appended in order
     assert.deepEqual(values(col(d.features, 'id')), Array.from({ length: 5000 }, (_, i) => i));
+  });
+
+  it('refuses a truncated Parquet file', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const whole = join(dir, 'whole.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      await conn.run(`COPY (SELECT i AS a, i % 7 AS label FROM range(0, 3000) t(i)) TO '${whole}' (FORMAT PARQUET)`);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+    const bytes = readFileSync(whole);
+    await rejectsWith(loadData(writeFixture(dir, 'cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)))), 'NADIR_ERR_BAD_FORMAT', /cut\.parquet: (not a readable Parquet file|Parquet data unreadable)/);
   });
 
   it('refuses a file named .parquet that is not Parquet', async () => {

@@ -22,7 +22,12 @@ export async function readParquet(path: string): Promise<RawColumns> {
     const builders = names.map((n) => new ColumnBuilder(n, 4096));
     let nRows = 0;
     for (;;) {
-      const chunk = await result.fetchChunk();
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw nadirErrorWithCause('NADIR_ERR_BAD_FORMAT', e, path, `Parquet data unreadable after row ${nRows} (${(e as Error).message.split('\n')[0]})`);
+      }
       if (!chunk || chunk.rowCount === 0) break;
       const cols = chunk.getColumns();
       for (let c = 0; c < builders.length; c++) {
