@@ -55,15 +55,16 @@ export function cardinalitySpec(numeric: readonly NumericColumnResult[], categor
     ...numeric.map((c) => ({ column: c.name, distinct: Math.max(1, c.distinct), kind: 'numeric', raw: c.distinct })),
     ...categorical.map((c) => ({ column: c.name, distinct: Math.max(1, c.distinct), kind: 'categorical', raw: c.distinct })),
   ];
+  const maxDistinct = Math.max(1, ...values.map((v) => v.distinct));
   return vl({
     title: { text: 'Distinct values per column', subtitle: 'log scale; a bar of height 1 is a constant column' },
-    width: Math.max(300, 16 * values.length),
+    width: Math.max(300, Math.min(1000, 24 * values.length)),
     height: 160,
     data: { values },
     mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 },
     encoding: {
       x: { field: 'column', type: 'nominal', sort: order, title: null, axis: { labelAngle: -60, labelFontSize: 9 } },
-      y: { field: 'distinct', type: 'quantitative', stack: null, scale: { type: 'log', domainMin: 0.7 }, title: 'distinct values', axis: { format: '~s' } },
+      y: { field: 'distinct', type: 'quantitative', stack: null, scale: { type: 'log', domainMin: 0.7 }, title: 'distinct values', axis: { values: decadeTicks(1, maxDistinct), labelExpr: SI_LABEL } },
       color: { field: 'kind', type: 'nominal', scale: { domain: ['numeric', 'categorical'], range: [COLORS.accent, '#F58518'] }, title: null },
     },
   });
