@@ -17,11 +17,12 @@ import type { FlatTree } from '../learners/types.js';
 import type { Random } from '../util/random.js';
 import { TreeBuilder } from './flat-tree.js';
 import { type GradHistBuilder, ROWS_IDENTITY, TASK_WIDTH } from './hist-builder.js';
-import { classHistDense, classHistSparse, subtractHist } from './histogram.js';
+import { classHistDense, subtractHist } from './histogram.js';
 import { goLeftTable, partitionRows } from './partition.js';
 import {
   classFeatureSplit,
   classScratch,
+  classSortedSplit,
   type Criterion,
   gradFeatureSplit,
   gradScratch,
@@ -362,17 +363,22 @@ export class ClassTreeGrower {
   private readonly best;
   private readonly lut = new Uint8Array(256);
   private readonly partScratch: Uint32Array;
+  private readonly keys = new Uint32Array(2 * 257);
   private readonly perm: Int32Array;
   private readonly drawn: Int32Array;
-  private readonly denseBatch: Int32Array;
-  private readonly sparseFrom: number;
-  private readonly sparseTo: Int32Array;
+  private readonly histBatch: Int32Array;
   private cap = 0;
   private nBegin: Int32Array = new Int32Array(0);
   private nEnd: Int32Array = new Int32Array(0);
   private nDepth: Int32Array = new Int32Array(0);
   private nTot: Float64Array = new Float64Array(0);
   private stack: Int32Array = new Int32Array(0);
+  /** Features known to be constant in a node (found in it or an ancestor): pool segments per node. */
+  private nConstAt: Int32Array = new Int32Array(0);
+  private nConstLen: Int32Array = new Int32Array(0);
+  private constPool: Int32Array = new Int32Array(1024);
+  private constTop = 0;
+  private readonly isConst: Uint8Array;
 
   constructor(data: BinnedData, y: Int32Array, params: ClassTreeParams) {
     this.data = data;
@@ -389,12 +395,8 @@ export class ClassTreeGrower {
     for (let f = 0; f < data.nFeatures; f++) if (data.usable[f]) usable.push(f);
     this.perm = Int32Array.from(usable);
     this.drawn = new Int32Array(usable.length);
-    this.denseBatch = new Int32Array(usable.length);
-    // Sparse features' slot ranges, zeroed per node (their union, as [from, to) pairs).
-    this.sparseFrom = 0;
-    const ranges: number[] = [];
-    for (const f of data.sparseFeatures) ranges.push(data.slotOffset[f]! * this.S, data.slotOffset[f + 1]! * this.S);
-    this.sparseTo = Int32Array.from(ranges);
+    this.histBatch = new Int32Array(usable.length);
+    this.isConst = new Uint8Array(data.nFeatures);
     this.ensure(256);
   }
 
@@ -406,9 +408,12 @@ export class ClassTreeGrower {
     this.nDepth = growI32(this.nDepth, c);
     this.nTot = growF64(this.nTot, c * this.S);
     this.stack = growI32(this.stack, c);
+    this.nConstAt = growI32(this.nConstAt, c);
+    this.nConstLen = growI32(this.nConstLen, c);
     this.cap = c;
   }
 
+  /** A new node whose totals are `sign`·tot[at..at+S) (+ base[baseAt..] when given). */
   private newNode(begin: number, end: number, depth: number, tot: Float64Array, at: number, sign: number, base: Float64Array | null, baseAt: number): number {
     const S = this.S;
     const K = this.K;
@@ -424,12 +429,21 @@ export class ClassTreeGrower {
     this.nBegin[i] = begin;
     this.nEnd[i] = end;
     this.nDepth[i] = depth;
+    this.nConstAt[i] = 0;
+    this.nConstLen[i] = 0;
     return i;
   }
 
   /**
    * Grow one tree on rows idx[0..n) (ascending, rows with weight > 0) with row weights `w`
    * (bootstrap multiplicity × sample weight); `rng` draws the features per node.
+   *
+   * Per node, features are drawn without replacement until `maxFeatures` non-constant ones have
+   * been searched (scikit-learn's rule). A drawn feature is searched with a class histogram
+   * (built feature-major from the Uint8 bins; only drawn features are built) when the node has
+   * many rows for its bins, or by sorting the node's rows by bin when it has few. Features
+   * found constant in a node are remembered for its subtree and skipped there without cost
+   * (scikit-learn's "known constant features").
    */
   grow(w: Float32Array, idx: Uint32Array, n: number, rng: Random): FlatTree {
     const { data, y, p, K, S, tb, hist, best } = this;
@@ -441,16 +455,20 @@ export class ClassTreeGrower {
       tot0[K]++;
     }
     const root = this.newNode(0, n, 0, tot0, 0, 1, null, 0);
+    this.constTop = 0;
+    const isConst = this.isConst;
     let sp = 0;
     this.stack[sp++] = root;
     const perm = this.perm;
     const nU = perm.length;
     const mtry = Math.min(p.maxFeatures, nU);
     const so = data.slotOffset;
+    const nBins = data.mapper.nBins;
     while (sp > 0) {
       const node = this.stack[--sp]!;
       const begin = this.nBegin[node]!;
       const end = this.nEnd[node]!;
+      const m = end - begin;
       const tot = this.nTot;
       const to = node * S;
       const W = tb.cover[node]!;
@@ -460,46 +478,75 @@ export class ClassTreeGrower {
       const count = tot[to + K]!;
       if (nonZero <= 1 || count < 2 || count < 2 * p.minSamplesLeaf || this.nDepth[node]! >= p.maxDepth) continue;
 
-      // Class histograms: all sparse features in one row-wise pass, dense ones as drawn.
-      const ranges = this.sparseTo;
-      for (let k = this.sparseFrom; k < ranges.length; k += 2) hist.fill(0, ranges[k]!, ranges[k + 1]!);
-      classHistSparse(data, idx, begin, end, y, w, K, hist);
       const totView = tot.subarray(to, to + S);
       const parentImp = weightedImpurity(tot, to, K, p.criterion);
       resetBestSplit(best, -Infinity);
+      // This node's constant list: the inherited one, extended below by features found constant.
+      const inheritedAt = this.nConstAt[node]!;
+      const inheritedLen = this.nConstLen[node]!;
+      this.reserveConst(inheritedLen + nU);
+      const constAt = this.constTop;
+      let constLen = inheritedLen;
+      const pool = this.constPool;
+      pool.copyWithin(constAt, inheritedAt, inheritedAt + inheritedLen);
+      for (let k = 0; k < inheritedLen; k++) isConst[pool[constAt + k]!] = 1;
       let visited = 0;
       let pos = 0;
       while (visited < mtry && pos < nU) {
-        let nd = 0;
+        let nh = 0;
         let nDrawn = 0;
-        for (let q = visited; q < mtry && pos < nU; q++) {
+        for (let q = visited; q < mtry && pos < nU; ) {
           const j = pos + rng.int(nU - pos);
           const f = perm[j]!;
           perm[j] = perm[pos]!;
           perm[pos++] = f;
+          if (isConst[f]) continue;
+          q++;
           this.drawn[nDrawn++] = f;
-          if (!data.sparse[f]) {
-            this.denseBatch[nd++] = f;
+          if (m >= 2 * (nBins[f]! + 1)) {
+            this.histBatch[nh++] = f;
             hist.fill(0, so[f]! * S, so[f + 1]! * S);
           }
         }
-        if (nd > 0) classHistDense(data, this.denseBatch, 0, nd, idx, begin, end, y, w, K, hist);
+        if (nh > 0) classHistDense(data, this.histBatch, 0, nh, idx, begin, end, y, w, K, hist);
         for (let q = 0; q < nDrawn; q++) {
-          if (classFeatureSplit(data, this.drawn[q]!, hist, totView, parentImp, p, this.scratch, best)) visited++;
+          const f = this.drawn[q]!;
+          const searched =
+            m >= 2 * (nBins[f]! + 1)
+              ? classFeatureSplit(data, f, hist, totView, parentImp, p, this.scratch, best, false)
+              : classSortedSplit(data, f, idx, begin, end, y, w, totView, parentImp, p, this.keys, this.scratch, best);
+          if (searched) visited++;
+          else {
+            isConst[f] = 1;
+            pool[constAt + constLen++] = f;
+          }
         }
       }
+      for (let k = 0; k < constLen; k++) isConst[pool[constAt + k]!] = 0;
       if (best.feature < 0) continue;
+      this.constTop = constAt + constLen;
       const f = best.feature;
       const mid = partitionRows(data, f, goLeftTable(data, f, best.bin, best.defaultLeft, this.lut), idx, begin, end, this.partScratch);
       const depth = this.nDepth[node]! + 1;
       const L = this.newNode(begin, mid, depth, best.left, 0, 1, null, 0);
       const R = this.newNode(mid, end, depth, best.left, 0, -1, this.nTot, to);
-      const nb = data.mapper.nBins[f]!;
+      const nb = nBins[f]!;
       const threshold = best.bin < nb - 1 ? data.mapper.edges[f]![best.bin]! : Infinity;
       tb.setSplit(node, f, threshold, best.defaultLeft, L, R, Math.max(0, best.gain));
+      this.nConstAt[L] = constAt;
+      this.nConstLen[L] = constLen;
+      this.nConstAt[R] = constAt;
+      this.nConstLen[R] = constLen;
       this.stack[sp++] = R;
       this.stack[sp++] = L;
     }
     return tb.finish();
+  }
+
+  private reserveConst(extra: number): void {
+    if (this.constTop + extra <= this.constPool.length) return;
+    const b = new Int32Array(Math.max(this.constPool.length * 2, this.constTop + extra));
+    b.set(this.constPool.subarray(0, this.constTop));
+    this.constPool = b;
   }
 }

@@ -13,8 +13,6 @@ import type { FlatTree, TreeEnsemble } from '../learners/types.js';
 const DL_BIT = 1 << 30;
 const LEAF_BIT = 1 << 29;
 const FEATURE_MASK = LEAF_BIT - 1;
-/** Trees up to this depth are evaluated by the fixed-depth, 4-rows-at-a-time batch kernel. */
-const FIXED_DEPTH_MAX = 16;
 
 export class EnsemblePredictor {
   readonly nOutputs: number;
@@ -25,7 +23,7 @@ export class EnsemblePredictor {
    * child = left child; the right child is child + 1 (nodes are renumbered breadth-first so
    * siblings are adjacent, and "go right" is an addition, not a branch). A leaf is
    * code = LEAF_BIT | DL_BIT (feature 0), child = itself, threshold +Infinity: stepping from
-   * a leaf stays on it, so a tree can be walked a fixed number of steps (its depth).
+   * a leaf stays on it, so several rows can be stepped together until all are on leaves.
    * Few arrays on purpose: V8 re-checks each typed array on every loop iteration.
    */
   private readonly nodes: Int32Array;
@@ -34,11 +32,9 @@ export class EnsemblePredictor {
   private readonly leafAt: Int32Array;
   private readonly val: Float64Array;
   private readonly roots: Int32Array;
-  private readonly depth: Int32Array;
   private readonly treeOut: Int32Array;
   private readonly base: Float64Array;
   private readonly scale: number;
-  private readonly shallow: boolean;
 
   constructor(ens: TreeEnsemble) {
     this.nOutputs = ens.nOutputs;
@@ -59,12 +55,9 @@ export class EnsemblePredictor {
     this.leafAt = new Int32Array(nNodes);
     this.val = new Float64Array(nVals);
     this.roots = new Int32Array(ens.trees.length);
-    this.depth = new Int32Array(ens.trees.length);
     let at = 0;
     let va = 0;
-    let maxDepth = 0;
     const order = new Int32Array(nNodes);
-    const nodeDepth = new Int32Array(nNodes);
     for (let t = 0; t < ens.trees.length; t++) {
       const tr = ens.trees[t]!;
       const out = ens.treeOutput[t]!;
@@ -72,9 +65,7 @@ export class EnsemblePredictor {
       this.roots[t] = at;
       // Breadth-first renumbering: order[k] = old id of new node k; children get consecutive ids.
       order[0] = 0;
-      nodeDepth[0] = 0;
       let next = 1;
-      let d = 0;
       for (let k = 0; k < next; k++) {
         const i = order[k]!;
         const g = at + k;
@@ -87,22 +78,16 @@ export class EnsemblePredictor {
           if (width === 1) this.val[va] = tr.value[i * tr.nOutputs + (tr.nOutputs === 1 ? 0 : out)]!;
           else for (let o = 0; o < width; o++) this.val[va + o] = tr.value[i * width + o]!;
           va += width;
-          if (nodeDepth[k]! > d) d = nodeDepth[k]!;
         } else {
           this.nodes[2 * g] = f | (tr.defaultLeft[i] ? DL_BIT : 0);
           this.nodes[2 * g + 1] = at + next;
           this.thr[g] = tr.threshold[i]!;
-          nodeDepth[next] = nodeDepth[k]! + 1;
           order[next++] = tr.left[i]!;
-          nodeDepth[next] = nodeDepth[k]! + 1;
           order[next++] = tr.right[i]!;
         }
       }
-      this.depth[t] = d;
-      if (d > maxDepth) maxDepth = d;
       at += tr.nNodes;
     }
-    this.shallow = maxDepth <= FIXED_DEPTH_MAX;
   }
 
   /** Offset in the value table of the leaf reached by the row at X[off..) in tree t. */
@@ -138,16 +123,14 @@ export class EnsemblePredictor {
 
   /**
    * Raw outputs for nRows rows of a row-major matrix with nCols ≥ nFeatures columns; out is
-   * nRows × nOutputs. Shallow ensembles walk 4 rows through a tree together for exactly the
-   * tree's depth: branch-free steps whose 4 independent chains overlap their memory latency.
+   * nRows × nOutputs. Rows go through each tree 4 at a time, in branch-free steps whose 4
+   * independent chains overlap their memory latency, until all 4 have reached a leaf.
    */
   raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array): Float64Array {
     const K = this.nOutputs;
     const res = out ?? new Float64Array(nRows * K);
     let r = 0;
-    if (this.shallow) {
-      for (; r + 4 <= nRows; r += 4) this.raw4(X, r, nCols, res);
-    }
+    for (; r + 4 <= nRows; r += 4) this.raw4(X, r, nCols, res);
     for (; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
     return res;
   }
@@ -158,7 +141,6 @@ export class EnsemblePredictor {
     const leafAt = this.leafAt;
     const val = this.val;
     const roots = this.roots;
-    const depth = this.depth;
     const treeOut = this.treeOut;
     const K = this.nOutputs;
     const nT = this.nTrees;
@@ -173,21 +155,25 @@ export class EnsemblePredictor {
       let n1 = n0;
       let n2 = n0;
       let n3 = n0;
-      const D = depth[t]!;
-      for (let d = 0; d < D; d++) {
+      let c0 = nodes[2 * n0]!;
+      let c1 = c0;
+      let c2 = c0;
+      let c3 = c0;
+      // Step all four until every one is on a leaf (leaves step onto themselves).
+      while ((c0 & c1 & c2 & c3 & LEAF_BIT) === 0) {
         // goRight = x > thr, or x missing and the node's default is right (see class comment).
-        let c = nodes[2 * n0]!;
-        let x = X[o0 + (c & FEATURE_MASK)]!;
-        n0 = nodes[2 * n0 + 1]! + (+(x > thr[n0]!) | (+(x !== x) & +((c & DL_BIT) === 0)));
-        c = nodes[2 * n1]!;
-        x = X[o1 + (c & FEATURE_MASK)]!;
-        n1 = nodes[2 * n1 + 1]! + (+(x > thr[n1]!) | (+(x !== x) & +((c & DL_BIT) === 0)));
-        c = nodes[2 * n2]!;
-        x = X[o2 + (c & FEATURE_MASK)]!;
-        n2 = nodes[2 * n2 + 1]! + (+(x > thr[n2]!) | (+(x !== x) & +((c & DL_BIT) === 0)));
-        c = nodes[2 * n3]!;
-        x = X[o3 + (c & FEATURE_MASK)]!;
-        n3 = nodes[2 * n3 + 1]! + (+(x > thr[n3]!) | (+(x !== x) & +((c & DL_BIT) === 0)));
+        let x = X[o0 + (c0 & FEATURE_MASK)]!;
+        n0 = nodes[2 * n0 + 1]! + (+(x > thr[n0]!) | (+(x !== x) & +((c0 & DL_BIT) === 0)));
+        x = X[o1 + (c1 & FEATURE_MASK)]!;
+        n1 = nodes[2 * n1 + 1]! + (+(x > thr[n1]!) | (+(x !== x) & +((c1 & DL_BIT) === 0)));
+        x = X[o2 + (c2 & FEATURE_MASK)]!;
+        n2 = nodes[2 * n2 + 1]! + (+(x > thr[n2]!) | (+(x !== x) & +((c2 & DL_BIT) === 0)));
+        x = X[o3 + (c3 & FEATURE_MASK)]!;
+        n3 = nodes[2 * n3 + 1]! + (+(x > thr[n3]!) | (+(x !== x) & +((c3 & DL_BIT) === 0)));
+        c0 = nodes[2 * n0]!;
+        c1 = nodes[2 * n1]!;
+        c2 = nodes[2 * n2]!;
+        c3 = nodes[2 * n3]!;
       }
       const c = treeOut[t]!;
       if (c >= 0) {

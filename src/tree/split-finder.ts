@@ -171,6 +171,7 @@ export function weightedImpurity(c: Float64Array, at: number, K: number, criteri
  * Try every threshold of feature f for a node with class totals `tot` (K weights + row count);
  * `parentImp` = weightedImpurity(tot). Updates `best` (gain = weighted impurity decrease) and
  * returns false when the feature is constant in the node (all rows in one bin), true otherwise.
+ * `deriveDefault`: the histogram lacks a sparse feature's default bin (row-wise sparse build).
  */
 export function classFeatureSplit(
   data: BinnedData,
@@ -181,6 +182,7 @@ export function classFeatureSplit(
   p: ClassSplitParams,
   scratch: Float64Array,
   best: BestSplit,
+  deriveDefault = true,
 ): boolean {
   const K = p.nClasses;
   const S = K + 1;
@@ -192,7 +194,7 @@ export function classFeatureSplit(
   // Expand bins 0..nb into scratch (row stride S), deriving a sparse feature's default bin.
   const m = (nb + 1) * S;
   for (let i = 0; i < m; i++) e[i] = hist[off + i]!;
-  if (data.sparse[f]) {
+  if (deriveDefault && data.sparse[f]) {
     const d = data.defaultBin[f]! * S;
     for (let s = 0; s < S; s++) {
       let sum = 0;
@@ -215,6 +217,84 @@ export function classFeatureSplit(
       const bo = b * S;
       if (e[bo + K]! === 0) continue; // an empty bin gives the same partition as the previous threshold
       for (let s = 0; s < S; s++) e[L + s] += e[bo + s]!;
+      const nL = e[L + K]!;
+      if (nL < msl) continue;
+      const nR = N - nL;
+      if (nR < msl) break;
+      for (let s = 0; s < S; s++) e[R + s] = tot[s]! - e[L + s]!;
+      const gain = parentImp - weightedImpurity(e, L, K, p.criterion) - weightedImpurity(e, R, K, p.criterion);
+      if (gain > best.gain) {
+        best.gain = gain;
+        best.feature = f;
+        best.bin = b;
+        best.defaultLeft = hasMissing ? dir : nL >= nR ? 1 : 0;
+        for (let s = 0; s < S; s++) best.left[s] = e[L + s]!;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The same search as `classFeatureSplit` for a small node without a histogram: the node's rows
+ * are sorted by bin (keys = bin << 16 | position, so m < 65536) and candidate thresholds are
+ * the boundaries between distinct bins — O(m log m) instead of O(bins), which dominates in the
+ * many small nodes deep in a forest's trees. Candidates, their order and gains are those of
+ * the histogram scan. `keys` holds ≥ m entries; scratch as for classFeatureSplit.
+ */
+export function classSortedSplit(
+  data: BinnedData,
+  f: number,
+  idx: Uint32Array,
+  begin: number,
+  end: number,
+  y: Int32Array,
+  w: Float32Array,
+  tot: Float64Array,
+  parentImp: number,
+  p: ClassSplitParams,
+  keys: Uint32Array,
+  scratch: Float64Array,
+  best: BestSplit,
+): boolean {
+  const K = p.nClasses;
+  const S = K + 1;
+  const m = end - begin;
+  const nb = data.mapper.nBins[f]!;
+  const col = f * data.nRows;
+  const bins = data.bins;
+  for (let i = 0; i < m; i++) keys[i] = ((bins[col + idx[begin + i]!]! << 16) | i) >>> 0;
+  const ks = keys.subarray(0, m).sort();
+  const first = ks[0]! >>> 16;
+  if (ks[m - 1]! >>> 16 === first) return false;
+  const L = 257 * S;
+  const R = L + S;
+  const e = scratch;
+  // Missing rows sort last (bin nb); their class weights and count.
+  let mStart = m;
+  while (mStart > 0 && ks[mStart - 1]! >>> 16 === nb) mStart--;
+  const hasMissing = mStart < m;
+  const msl = p.minSamplesLeaf;
+  const N = tot[K]!;
+  for (let dir = 0; dir < (hasMissing ? 2 : 1); dir++) {
+    for (let s = 0; s < S; s++) e[L + s] = 0;
+    if (dir === 1) {
+      for (let i = mStart; i < m; i++) {
+        const r = idx[begin + (ks[i]! & 0xffff)]!;
+        e[L + y[r]!] += w[r]!;
+        e[L + K] += 1;
+      }
+    }
+    // Thresholds: after the last row of each distinct non-missing bin (dir 1: not after the last one).
+    const stop = dir === 0 ? mStart : mStart - 1;
+    for (let i = 0; i < mStart; i++) {
+      const r = idx[begin + (ks[i]! & 0xffff)]!;
+      e[L + y[r]!] += w[r]!;
+      e[L + K] += 1;
+      const b = ks[i]! >>> 16;
+      if (i + 1 < mStart && ks[i + 1]! >>> 16 === b) continue;
+      if (i >= stop) break;
+      if (dir === 0 && !hasMissing && i + 1 === mStart) break;
       const nL = e[L + K]!;
       if (nL < msl) continue;
       const nR = N - nL;

@@ -1,0 +1,346 @@
+/**
+ * Random forest classifier (Breiman 2001) on the histogram tree engine: each tree is a CART
+ * tree grown on a bootstrap sample with `maxFeatures` features drawn per node, on class-count
+ * histograms (Gini or entropy); leaves hold class-probability vectors, averaged over trees
+ * (scikit-learn's predict_proba). Out-of-bag accuracy and impurity-based importance as in
+ * scikit-learn (mean over trees of each tree's normalised weighted impurity decrease).
+ *
+ * Trees are grown in parallel: the main thread and nThreads-1 workers take tree indices from
+ * a shared counter; tree t depends only on its seed (drawn from `seed`), so the forest is the
+ * same for any number of threads.
+ */
+import { nadirError } from '../errors.js';
+import type { Matrix } from '../features/types.js';
+import { defaultThreads, getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { allocInt32, toShared } from '../parallel/shared.js';
+import { binMatrix, fitBinMapper } from '../tree/binner.js';
+import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
+import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
+import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
+import { Random } from '../util/random.js';
+import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import {
+  argmaxRows,
+  checkFitInput,
+  checkOptionNames,
+  checkPredictInput,
+  checkSerialized,
+  optBool,
+  optEnum,
+  optNumber,
+  optSeed,
+  readNumber,
+  readStrings,
+  readTyped,
+  requireFitted,
+  restoreOptions,
+} from './validate.js';
+
+export interface RandomForestOptions {
+  /** Number of trees (default 100). `nTrees` is accepted as an alias. */
+  nEstimators?: number;
+  nTrees?: number;
+  /** Maximum depth (default: unlimited). */
+  maxDepth?: number;
+  /** Features drawn per node: 'sqrt' (default), 'log2', a count (integer ≥ 1) or a fraction in (0, 1). */
+  maxFeatures?: 'sqrt' | 'log2' | number;
+  /** Minimum rows per leaf (default 1). */
+  minSamplesLeaf?: number;
+  criterion?: 'gini' | 'entropy';
+  /** Bootstrap sample per tree (default true); false: every tree sees all rows. */
+  bootstrap?: boolean;
+  /** Rows drawn per tree when bootstrapping: a count or a fraction in (0, 1] (default: all). */
+  maxSamples?: number;
+  /** Bins per feature including the missing bin, 2..256 (default 256). */
+  maxBins?: number;
+  seed?: number;
+  /** Threads growing trees (default: available cores). */
+  nThreads?: number;
+  /** Compute the out-of-bag accuracy (needs bootstrap). */
+  oobScore?: boolean;
+}
+
+interface Resolved {
+  nEstimators: number;
+  maxDepth: number;
+  maxFeatures: 'sqrt' | 'log2' | number;
+  minSamplesLeaf: number;
+  criterion: 'gini' | 'entropy';
+  bootstrap: boolean;
+  maxSamples: number | undefined;
+  maxBins: number;
+  seed: number;
+  nThreads: number;
+  oobScore: boolean;
+}
+
+interface Fitted {
+  classes: readonly string[];
+  nFeatures: number;
+  trees: FlatTree[];
+  importance: Float64Array;
+  /** Out-of-bag accuracy, when requested. */
+  oobScore: number | undefined;
+  predictor: EnsemblePredictor;
+}
+
+const TYPE = 'rf';
+const VERSION = 1;
+const WHO = 'RandomForestClassifier';
+const OPTION_NAMES = [
+  'nEstimators',
+  'nTrees',
+  'maxDepth',
+  'maxFeatures',
+  'minSamplesLeaf',
+  'criterion',
+  'bootstrap',
+  'maxSamples',
+  'maxBins',
+  'seed',
+  'nThreads',
+  'oobScore',
+] as const;
+
+function resolve(o: RandomForestOptions): Resolved {
+  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
+  if (o.nEstimators !== undefined && o.nTrees !== undefined && o.nEstimators !== o.nTrees) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'nTrees', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nTrees})`);
+  }
+  let maxFeatures: Resolved['maxFeatures'] = 'sqrt';
+  if (typeof o.maxFeatures === 'string') maxFeatures = optEnum<'sqrt' | 'log2'>('maxFeatures', o.maxFeatures, 'sqrt', ['sqrt', 'log2']);
+  else if (o.maxFeatures !== undefined) {
+    const v = optNumber('maxFeatures', o.maxFeatures, 0, { gt: 0 });
+    if (v >= 1 && !Number.isInteger(v)) {
+      throw nadirError('NADIR_ERR_BAD_OPTION', 'maxFeatures', `must be 'sqrt', 'log2', an integer count or a fraction in (0, 1), got ${v}`);
+    }
+    maxFeatures = v;
+  }
+  const bootstrap = optBool('bootstrap', o.bootstrap, true);
+  const oobScore = optBool('oobScore', o.oobScore, false);
+  if (oobScore && !bootstrap) throw nadirError('NADIR_ERR_BAD_OPTION', 'oobScore', 'needs bootstrap: true');
+  let maxSamples: number | undefined;
+  if (o.maxSamples !== undefined) {
+    maxSamples = optNumber('maxSamples', o.maxSamples, 1, { gt: 0 });
+    if (maxSamples > 1 && !Number.isInteger(maxSamples)) {
+      throw nadirError('NADIR_ERR_BAD_OPTION', 'maxSamples', `must be an integer count or a fraction in (0, 1], got ${maxSamples}`);
+    }
+  }
+  return {
+    nEstimators: optNumber('nEstimators', o.nEstimators ?? o.nTrees, 100, { integer: true, min: 1 }),
+    maxDepth: o.maxDepth === undefined ? Infinity : optNumber('maxDepth', o.maxDepth, 0, { integer: true, min: 1 }),
+    maxFeatures,
+    minSamplesLeaf: optNumber('minSamplesLeaf', o.minSamplesLeaf, 1, { integer: true, min: 1 }),
+    criterion: optEnum('criterion', o.criterion, 'gini', ['gini', 'entropy']),
+    bootstrap,
+    maxSamples,
+    maxBins: optNumber('maxBins', o.maxBins, 256, { integer: true, min: 2, max: 256 }),
+    seed: optSeed(o.seed),
+    nThreads: optNumber('nThreads', o.nThreads, defaultThreads(), { integer: true, min: 1, max: 256 }),
+    oobScore,
+  };
+}
+
+/** Features drawn per node for nCols columns (scikit-learn's rules). */
+function featuresPerNode(m: Resolved['maxFeatures'], nCols: number): number {
+  if (m === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(nCols)));
+  if (m === 'log2') return Math.max(1, Math.floor(Math.log2(nCols)));
+  if (m < 1) return Math.max(1, Math.floor(m * nCols));
+  return Math.min(m, nCols);
+}
+
+export class RandomForestClassifier implements Classifier, TreeModel {
+  readonly type = TYPE;
+  readonly options: RandomForestOptions;
+  private fitted: Fitted | undefined;
+
+  constructor(options: RandomForestOptions = {}) {
+    this.options = options;
+  }
+
+  get classes(): readonly string[] {
+    return this.fitted?.classes ?? [];
+  }
+
+  /** Out-of-bag accuracy (fit with oobScore: true), else undefined. */
+  get oobScore(): number | undefined {
+    return requireFitted(WHO, this.fitted).oobScore;
+  }
+
+  async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
+    const o = resolve(this.options);
+    const { classes } = checkFitInput(WHO, X, y, opts);
+    const K = classes.length;
+    const n = X.nRows;
+    const nDraw = o.maxSamples === undefined ? n : o.maxSamples <= 1 ? Math.max(1, Math.round(o.maxSamples * n)) : Math.min(o.maxSamples, n);
+    const spec: ForestSpec = {
+      params: {
+        nClasses: K,
+        criterion: o.criterion,
+        maxDepth: o.maxDepth,
+        minSamplesLeaf: o.minSamplesLeaf,
+        maxFeatures: featuresPerNode(o.maxFeatures, X.nCols),
+      },
+      bootstrap: o.bootstrap,
+      nDraw,
+    };
+    const rng = new Random(o.seed);
+    const seeds = new Uint32Array(o.nEstimators);
+    for (let t = 0; t < seeds.length; t++) seeds[t] = rng.nextUint32();
+
+    const threads = Math.min(o.nThreads, o.nEstimators);
+    const shared = threads > 1;
+    const mapper = fitBinMapper(X, { maxBins: o.maxBins, seed: o.seed });
+    const data = binMatrix(mapper, X, { shared });
+    const yy = shared ? toShared(y) : y;
+    const sw = opts.sampleWeight ? (shared ? toShared(opts.sampleWeight) : opts.sampleWeight) : null;
+    const trees: FlatTree[] = new Array<FlatTree>(o.nEstimators);
+    let done = 0;
+    const progress = (): void => opts.onProgress?.(++done, o.nEstimators);
+    const counter = allocInt32(1, shared);
+    const jobs = getWorkers(threads - 1).map((w) =>
+      w.run('forest', { data, y: yy, sampleWeight: sw, spec, seeds, counter }, (m: WorkerReply) => {
+        if (m.done) return;
+        trees[m.t as number] = m.tree as FlatTree;
+        progress();
+      }),
+    );
+    // The main thread grows trees too, from the same counter.
+    let failure: unknown = null;
+    try {
+      const builder = new ForestTreeBuilder(data, yy, sw, spec);
+      for (;;) {
+        const t = shared ? Atomics.add(counter, 0, 1) : counter[0]!++;
+        if (t >= seeds.length) break;
+        trees[t] = builder.grow(seeds[t]!);
+        progress();
+      }
+    } catch (e) {
+      failure = e;
+      if (shared) Atomics.store(counter, 0, seeds.length);
+    }
+    const results = await Promise.allSettled(jobs);
+    if (failure) throw failure;
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+
+    const oobScore = o.oobScore ? outOfBagAccuracy(trees, seeds, X, y, K, nDraw) : undefined;
+    this.fitted = withPredictor({
+      classes,
+      nFeatures: X.nCols,
+      trees,
+      importance: gainImportance(trees, X.nCols, true),
+      oobScore,
+    });
+    return this;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const f = requireFitted(WHO, this.fitted);
+    checkPredictInput(WHO, X, f.nFeatures);
+    const raw = f.predictor.raw(X.data, X.nRows, X.nCols);
+    return rawToProba(raw, X.nRows, 'identity', f.classes.length, raw);
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
+  }
+
+  /** Mean decrease in impurity per feature (scikit-learn's feature_importances_), sums to 1. */
+  featureImportance(): Float64Array {
+    return requireFitted(WHO, this.fitted).importance.slice();
+  }
+
+  ensemble(): TreeEnsemble {
+    const f = requireFitted(WHO, this.fitted);
+    const K = f.classes.length;
+    return {
+      trees: f.trees,
+      treeOutput: new Int32Array(f.trees.length).fill(-1),
+      nOutputs: K,
+      baseScore: new Float64Array(K),
+      scale: 1 / f.trees.length,
+      link: 'identity',
+      nFeatures: f.nFeatures,
+    };
+  }
+
+  toJSON(): SerializedModel {
+    const f = requireFitted(WHO, this.fitted);
+    const fitted: Record<string, unknown> = {
+      classes: [...f.classes],
+      nFeatures: f.nFeatures,
+      nTrees: f.trees.length,
+      importance: f.importance,
+      trees: packTrees(f.trees, f.classes.length),
+    };
+    if (f.oobScore !== undefined) fitted.oobScore = f.oobScore;
+    return { type: TYPE, version: VERSION, options: { ...this.options } as Record<string, unknown>, fitted };
+  }
+
+  static fromJSON(obj: unknown, source = 'model'): RandomForestClassifier {
+    const s = checkSerialized(obj, TYPE, VERSION, source);
+    const m = new RandomForestClassifier(s.options as RandomForestOptions);
+    restoreOptions(source, () => resolve(m.options));
+    const fd = s.fitted;
+    const classes = readStrings(fd, 'classes', 2, source);
+    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const nTrees = readNumber(fd, 'nTrees', { integer: true, min: 1 }, source);
+    const importance = readTyped(fd, 'importance', Float64Array, nFeatures, source);
+    const trees = unpackTrees(fd.trees, nTrees, nFeatures, classes.length, source);
+    const oobScore = fd.oobScore === undefined ? undefined : readNumber(fd, 'oobScore', { min: 0, max: 1 }, source);
+    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore });
+    return m;
+  }
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
+  const K = f.classes.length;
+  const predictor = new EnsemblePredictor({
+    trees: f.trees,
+    treeOutput: new Int32Array(f.trees.length).fill(-1),
+    nOutputs: K,
+    baseScore: new Float64Array(K),
+    scale: 1 / f.trees.length,
+    link: 'identity',
+    nFeatures: f.nFeatures,
+  });
+  return { ...f, predictor };
+}
+
+/**
+ * Accuracy of each row's prediction by the trees whose bootstrap sample left it out
+ * (scikit-learn's oob_score_; rows in every sample are skipped).
+ */
+function outOfBagAccuracy(trees: FlatTree[], seeds: Uint32Array, X: Matrix, y: Int32Array, K: number, nDraw: number): number {
+  const n = X.nRows;
+  const votes = new Float64Array(n * K);
+  const counts = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  for (let t = 0; t < trees.length; t++) {
+    drawBag(seeds[t]!, n, nDraw, counts);
+    const tr = trees[t]!;
+    for (let r = 0; r < n; r++) {
+      if (counts[r] !== 0) continue;
+      seen[r] = 1;
+      const off = r * X.nCols;
+      let node = 0;
+      for (;;) {
+        const f = tr.feature[node]!;
+        if (f < 0) break;
+        const x = X.data[off + f]!;
+        node = x <= tr.threshold[node]! || (x !== x && tr.defaultLeft[node]) ? tr.left[node]! : tr.right[node]!;
+      }
+      for (let k = 0; k < K; k++) votes[r * K + k] += tr.value[node * K + k]!;
+    }
+  }
+  let ok = 0;
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    if (!seen[r]) continue;
+    m++;
+    let best = 0;
+    for (let k = 1; k < K; k++) if (votes[r * K + k]! > votes[r * K + best]!) best = k;
+    if (best === y[r]) ok++;
+  }
+  return m > 0 ? ok / m : 0;
+}
