@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
+const TRAIN = join(DATA, 'KDDTrain+_20Percent.txt.gz');
+const TEST = join(DATA, 'KDDTest+.txt.gz');
+
+async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 256 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+function nadirStdin(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    p.stdin.end(input);
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'nadir-train-'));
+
+describe('nadir train on NSL-KDD (train KDDTrain+_20Percent, test KDDTest+)', () => {
+  // floors from the issue; reference: scikit-learn RF 0.784 / 0.963, XGBoost 0.785 / 0.959, logreg 0.752 / 0.772
+  const cases: Array<{ model: string; cvAcc: number; testAcc: number; testAuc: number; extra: string[] }> = [
+    { model: 'gbdt', cvAcc: 0.997, testAcc: 0.77, testAuc: 0.95, extra: [] },
+    { model: 'rf', cvAcc: 0.997, testAcc: 0.77, testAuc: 0.95, extra: [] },
+    { model: 'logreg', cvAcc: 0.95, testAcc: 0.7, testAuc: 0.75, extra: [] },
+  ];
+  for (const c of cases) {
+    test(`--model ${c.model} --cv 5 --json meets the floors and keeps the contract`, async () => {
+      const out = join(dir, `${c.model}.nadir`);
+      const r = await nadir('train', '--data', TRAIN, '--test', TEST, '--model', c.model, '--cv', '5', '--out', out, '--permutation-repeats', '1', '--json', ...c.extra);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      for (const k of ['model', 'task', 'classes', 'cv', 'test', 'threshold', 'timings']) assert.ok(k in doc, `missing ${k}`);
+      assert.equal(doc.task, 'binary');
+      assert.deepEqual(doc.classes, ['normal', 'attack']);
+      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'confusionMatrix']) assert.ok(k in doc.cv, `cv.${k}`);
+      assert.ok(doc.cv.accuracy >= c.cvAcc, `CV accuracy ${doc.cv.accuracy}`);
+      const t = doc.test[TEST];
+      assert.ok(t, 'test metrics keyed by file');
+      assert.ok(t.accuracy >= c.testAcc, `KDDTest+ accuracy ${t.accuracy}`);
+      assert.ok(t.rocAuc >= c.testAuc, `KDDTest+ AUC ${t.rocAuc}`);
+      assert.equal(t.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0), 22544);
+      assert.ok(existsSync(out));
+    });
+  }
+
+  test('--target category gives per-category metrics', async () => {
+    const r = await nadir('train', '--data', TRAIN, '--test', TEST, '--model', 'gbdt', '--target', 'category', '--cv', '3', '--trees', '40', '--out', join(dir, 'cat.nadir'), '--permutation-repeats', '0', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.classes, ['normal', 'DoS', 'Probe', 'R2L', 'U2R']);
+    assert.deepEqual(Object.keys(doc.test[TEST].perClass), doc.classes);
+    assert.ok(doc.cv.accuracy > 0.99, `CV accuracy ${doc.cv.accuracy}`);
+    assert.equal(doc.test[TEST].confusionMatrix.length, 5);
+  });
+});
+
+describe('a saved model scores raw records', () => {
+  const model = join(dir, 'small.nadir');
+  before(async () => {
+    const r = await nadir('train', '--data', TRAIN, '--model', 'gbdt', '--trees', '30', '--cv', '0', '--permutation-repeats', '0', '--out', model, '--json');
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('predict gives exactly the predictions evaluate counted', async () => {
+    const ev = await nadir('evaluate', '--model', model, '--data', TEST, '--json');
+    assert.equal(ev.code, 0, ev.stderr);
+    const m = JSON.parse(ev.stdout);
+    const pr = await nadir('predict', '--model', model, '--data', TEST);
+    assert.equal(pr.code, 0, pr.stderr);
+    const lines = pr.stdout.trim().split('\n');
+    assert.equal(lines[0], 'row,label,class,probability');
+    const attacks = lines.slice(1).filter((l) => l.split(',')[1] === 'Attack').length;
+    const cm = m.confusionMatrix as number[][];
+    assert.equal(lines.length - 1, 22544);
+    assert.equal(attacks, cm[0]![1]! + cm[1]![1]!, 'predicted attacks = column "attack" of the confusion matrix');
+  });
+
+  test('predict --explain on JSONL from stdin names the top columns; contributions are finite', async () => {
+    const rec = { duration: 0, protocol_type: 'tcp', service: 'private', flag: 'S0', src_bytes: 0, dst_bytes: 0, land: 0, wrong_fragment: 0, urgent: 0, hot: 0, num_failed_logins: 0, logged_in: 0, num_compromised: 0, root_shell: 0, su_attempted: 0, num_root: 0, num_file_creations: 0, num_shells: 0, num_access_files: 0, num_outbound_cmds: 0, is_host_login: 0, is_guest_login: 0, count: 123, srv_count: 6, serror_rate: 1, srv_serror_rate: 1, rerror_rate: 0, srv_rerror_rate: 0, same_srv_rate: 0.05, diff_srv_rate: 0.07, srv_diff_host_rate: 0, dst_host_count: 255, dst_host_srv_count: 26, dst_host_same_srv_rate: 0.1, dst_host_diff_srv_rate: 0.05, dst_host_same_src_port_rate: 0, dst_host_srv_diff_host_rate: 0, dst_host_serror_rate: 1, dst_host_srv_serror_rate: 1, dst_host_rerror_rate: 0, dst_host_srv_rerror_rate: 0 };
+    const out = join(dir, 'one.jsonl');
+    const r = await nadirStdin(`${JSON.stringify(rec)}\n`, 'predict', '--model', model, '--data', '-', '--explain', '--top', '3', '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(readFileSync(out, 'utf8').trim());
+    assert.equal(p.label, 'Attack', 'a SYN-flood-like neptune record');
+    assert.ok(p.probability > 0.9);
+    assert.equal(p.explanation.length, 3);
+    for (const c of p.explanation) {
+      assert.ok(Object.keys(rec).includes(c.feature), `${c.feature} is an input column`);
+      assert.ok(Number.isFinite(c.value));
+    }
+  });
+
+  test('a model file with one byte changed is rejected with a clear error', async () => {
+    const bad = join(dir, 'bad.nadir');
+    const buf = Buffer.from(readFileSync(model));
+    buf[Math.floor(buf.length / 2)]! ^= 0x01;
+    writeFileSync(bad, buf);
+    const r = await nadir('evaluate', '--model', bad, '--data', TEST);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^nadir: .*bad\.nadir: not a valid nadir model \(.+\)\n$/);
+  });
+
+  test('a file that is not a model, and an uncompressed model edited by hand, are rejected', async () => {
+    const foreign = join(dir, 'foreign.nadir');
+    writeFileSync(foreign, '{"hello": "world"}');
+    let r = await nadir('predict', '--model', foreign, '--data', TEST);
+    assert.match(r.stderr, /^nadir: .*foreign\.nadir: not a valid nadir model/);
+    const text = gunzipSync(readFileSync(model)).toString('utf8').replace('"normal"', '"nermal"');
+    const edited = join(dir, 'edited.nadir');
+    writeFileSync(edited, text);
+    r = await nadir('predict', '--model', edited, '--data', TEST);
+    assert.match(r.stderr, /checksum mismatch/);
+  });
+
+  test('a CSV missing a feature column is a clear error and writes nothing', async () => {
+    const csv = join(dir, 'missing-col.csv');
+    writeFileSync(csv, 'duration,protocol_type,service\n0,tcp,http\n');
+    const out = join(dir, 'should-not-exist.csv');
+    const r = await nadir('predict', '--model', model, '--data', csv, '--out', out);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^nadir: missing column 'flag' in the input/);
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), [], 'no temp files left behind');
+  });
+
+  test('a JSONL line that is not JSON names the line', async () => {
+    const r = await nadirStdin('{"duration": 0}\n{not json}\n', 'predict', '--model', model, '--data', '-');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^nadir: stdin: line 2 is not valid JSON/);
+  });
+});
