@@ -1,6 +1,8 @@
 export type * from './types.js';
 export { GradientBoostingClassifier } from './gbdt.js';
 export type { GradientBoostingOptions } from './gbdt.js';
+export { RandomForestClassifier } from './random-forest.js';
+export type { RandomForestOptions } from './random-forest.js';
 export { LogisticRegression } from './logistic-regression.js';
 export type { LogisticRegressionOptions } from './logistic-regression.js';
 export { IsolationForest, averagePathLength } from './isolation-forest.js';

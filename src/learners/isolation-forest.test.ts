@@ -144,7 +144,9 @@ test('options: defaults as in the paper, validated at fit; sample weights refuse
   const m = await new IsolationForest().fit(X);
   assert.equal(m.nTrees, 100);
   assert.equal(m.toJSON().fitted.psi, 256);
-  for (const bad of [{ nTrees: 0 }, { maxSamples: 1 }, { maxFeatures: 0 }, { maxFeatures: 1.5 }, { seed: -1 }, { nEstimators: 10 }]) {
+  assert.equal((await new IsolationForest({ nEstimators: 3 }).fit(X)).nTrees, 3);
+  assert.equal((await new IsolationForest({ nTrees: 4 }).fit(X)).nTrees, 4);
+  for (const bad of [{ nTrees: 0 }, { nEstimators: 2, nTrees: 3 }, { maxSamples: 1 }, { maxFeatures: 0 }, { maxFeatures: 1.5 }, { seed: -1 }, { nEstimator: 10 }]) {
     await assert.rejects(new IsolationForest(bad as never).fit(X), (e: unknown) => e instanceof NadirError && e.code === 'NADIR_ERR_BAD_OPTION', JSON.stringify(bad));
   }
   await assert.rejects(new IsolationForest().fit(X, undefined, { sampleWeight: new Float32Array(300) }), /sample weights are not supported/);

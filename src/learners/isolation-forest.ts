@@ -45,7 +45,8 @@ import {
 } from './validate.js';
 
 export interface IsolationForestOptions {
-  /** Number of trees (default 100; sklearn's n_estimators, named as in the other forests). */
+  /** Number of trees (default 100). `nTrees` is accepted as an alias, as in the random forest. */
+  nEstimators?: number;
   nTrees?: number;
   /** Subsample size ψ per tree, an integer ≥ 2, capped at the number of rows (default 256). */
   maxSamples?: number;
@@ -88,14 +89,17 @@ interface Fitted {
 const TYPE = 'iforest';
 const VERSION = 1;
 const WHO = 'IsolationForest';
-const OPTION_NAMES = ['nTrees', 'maxSamples', 'maxFeatures', 'seed', 'trainLabel', 'nThreads'] as const;
+const OPTION_NAMES = ['nEstimators', 'nTrees', 'maxSamples', 'maxFeatures', 'seed', 'trainLabel', 'nThreads'] as const;
 const DEFAULT_CLASSES = ['normal', 'anomaly'] as const;
 const EULER_GAMMA = 0.5772156649015329;
 
 function resolve(o: IsolationForestOptions): Resolved {
   checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
+  if (o.nEstimators !== undefined && o.nTrees !== undefined && o.nEstimators !== o.nTrees) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'nTrees', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nTrees})`);
+  }
   return {
-    nTrees: optNumber('nTrees', o.nTrees, 100, { integer: true, min: 1 }),
+    nTrees: optNumber('nEstimators', o.nEstimators ?? o.nTrees, 100, { integer: true, min: 1 }),
     maxSamples: optNumber('maxSamples', o.maxSamples, 256, { integer: true, min: 2 }),
     maxFeatures: optNumber('maxFeatures', o.maxFeatures, 1, { gt: 0, max: 1 }),
     seed: optSeed(o.seed),

@@ -6,6 +6,7 @@ import { nadirError } from '../errors.js';
 import { GradientBoostingClassifier } from './gbdt.js';
 import { IsolationForest } from './isolation-forest.js';
 import { LogisticRegression } from './logistic-regression.js';
+import { RandomForestClassifier } from './random-forest.js';
 import type { Classifier } from './types.js';
 
 interface Entry {
@@ -25,6 +26,11 @@ const REGISTRY = {
     description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
     create: (o) => new LogisticRegression(o),
     fromJSON: (obj, source) => LogisticRegression.fromJSON(obj, source),
+  },
+  rf: {
+    description: 'random forest (bootstrap, max features per split, Gini/entropy), probabilities averaged over trees',
+    create: (o) => new RandomForestClassifier(o),
+    fromJSON: (obj, source) => RandomForestClassifier.fromJSON(obj, source),
   },
   iforest: {
     description: 'isolation forest (Liu, Ting & Zhou 2008): unsupervised anomaly score, classes normal/anomaly',
