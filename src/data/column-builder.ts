@@ -61,12 +61,12 @@ export class ColumnBuilder {
   private num: Float64Array;
   private codes: Int32Array = EMPTY_I32;
   private pos = 0;
+  /** Values held in the full blocks. */
+  private base = 0;
   private dict: string[] = [];
   private dictIndex: Map<string, number> | null = null;
-  length = 0;
   missing = 0;
   infinities = 0;
-  numericTokens = 0;
   textTokens = 0;
   /** 1-based line number (or record number) of the first text value. */
   firstTextLine = 0;
@@ -81,6 +81,16 @@ export class ColumnBuilder {
     return this.categorical;
   }
 
+  /** Values pushed so far. */
+  get length(): number {
+    return this.base + this.pos;
+  }
+
+  /** Values that were numbers (every value is exactly one of missing, number, text). */
+  get numericTokens(): number {
+    return this.length - this.missing - this.textTokens;
+  }
+
   /** The current block is full: double it while small, else start a new block. */
   private next(): void {
     if (!this.categorical) {
@@ -90,6 +100,7 @@ export class ColumnBuilder {
         this.num = n;
       } else {
         this.numBlocks.push(this.num);
+        this.base += this.num.length;
         this.num = new Float64Array(BLOCK);
         this.pos = 0;
       }
@@ -99,6 +110,7 @@ export class ColumnBuilder {
       this.codes = c;
     } else {
       this.codeBlocks.push(this.codes);
+      this.base += this.codes.length;
       this.codes = new Int32Array(BLOCK);
       this.pos = 0;
     }
@@ -112,18 +124,19 @@ export class ColumnBuilder {
       if (this.pos === this.codes.length) this.next();
       this.codes[this.pos++] = -1;
     }
-    this.length++;
     this.missing++;
   }
 
-  /** A value already parsed as a number (may be ±Infinity; NaN counts as missing). */
+  /** A value already parsed as a number (may be ±Infinity; NaN counts as missing). Hot path: one store when numeric. */
   pushNumber(v: number): void {
-    if (v !== v) {
-      this.pushMissing();
-      return;
+    if (v - v !== 0) {
+      // NaN or ±Infinity (Infinity − Infinity is NaN)
+      if (v !== v) {
+        this.pushMissing();
+        return;
+      }
+      this.infinities++;
     }
-    this.numericTokens++;
-    if (v === Infinity || v === -Infinity) this.infinities++;
     if (!this.categorical) {
       if (this.pos === this.num.length) this.next();
       this.num[this.pos++] = v;
@@ -131,7 +144,6 @@ export class ColumnBuilder {
       if (this.pos === this.codes.length) this.next();
       this.codes[this.pos++] = this.code(formatNumber(v));
     }
-    this.length++;
   }
 
   /** A text value (not a number, not a missing token); returns its dictionary code. */
@@ -148,7 +160,6 @@ export class ColumnBuilder {
     this.codes[this.pos++] = c;
     this.textTokens++;
     if (this.firstTextLine === 0) this.firstTextLine = line;
-    this.length++;
   }
 
   /** Push a cell given as text (JSON string values, quoted CSV cells): missing, number or text. */
