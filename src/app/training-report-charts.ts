@@ -92,42 +92,83 @@ type Curve = 'roc' | 'pr';
 /**
  * ROC (x = false-positive rate, y = true-positive rate) or precision–recall curves of several sets,
  * overlaid, each with a diamond at the operating point (the rates at the model's threshold, taken
- * from the metrics themselves, not from the thinned curve). `zoom` limits the ROC x axis to the
- * low false-positive region that matters for alert volume.
+ * from the metrics themselves, not from the thinned curve). With `logFpr` the ROC x axis is
+ * logarithmic, as detection papers draw it: near-perfect models differ only at FPR 1e-4…1e-2, which
+ * decides the alert volume; rows with no false positive at all sit on the left edge.
+ * The PR curve is drawn as steps (scikit-learn's PrecisionRecallDisplay), which is what average
+ * precision integrates; straight lines between PR points would overstate precision.
  */
-export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { zoom?: number; width?: number; height?: number } = {}): VegaLiteSpec {
-  const line: Array<Record<string, unknown>> = [];
-  const points: Array<Record<string, unknown>> = [];
+export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { logFpr?: boolean; width?: number; height?: number } = {}): VegaLiteSpec {
+  const roc = kind === 'roc';
+  const log = roc && opts.logFpr === true;
+  const raw: Array<{ set: string; i: number; x: number; y: number }> = [];
+  const ops: Array<{ set: string; x: number; y: number }> = [];
   for (const s of sets) {
     const c = s.metrics.curves?.[kind];
     if (!c) continue;
-    for (let i = 0; i < c.x.length; i++) line.push({ set: s.label, i, x: c.x[i], y: c.y[i] });
+    for (let i = 0; i < c.x.length; i++) raw.push({ set: s.label, i, x: c.x[i]!, y: c.y[i]! });
     const op = operatingPoint(s.metrics);
-    if (op) points.push({ set: s.label, x: kind === 'roc' ? op.fpr : op.recall, y: kind === 'roc' ? op.tpr : op.precision });
+    if (op) ops.push({ set: s.label, x: roc ? op.fpr : op.recall, y: roc ? op.tpr : op.precision });
   }
-  const roc = kind === 'roc';
-  const xMax = roc && opts.zoom ? opts.zoom : 1;
-  let yMin = 0;
-  if (roc && opts.zoom) {
-    // lowest TPR drawn inside the zoomed window, rounded down to a tenth
-    let lo = 1;
-    for (const p of line) if ((p.x as number) <= xMax) lo = Math.min(lo, p.y as number);
-    yMin = Math.max(0, Math.floor((lo - 0.02) * 10) / 10);
+  // log axis: start at the decade at or below the smallest non-zero FPR (between 1e-5 and 1e-2)
+  let xMin = 0;
+  if (log) {
+    let smallest = 1;
+    for (const p of raw) if (p.x > 0 && p.x < smallest) smallest = p.x;
+    for (const p of ops) if (p.x > 0 && p.x < smallest) smallest = p.x;
+    xMin = Math.min(1e-2, Math.max(1e-5, Math.pow(10, Math.floor(Math.log10(smallest)))));
   }
+  const clampX = (v: number): number => (log ? Math.max(xMin, v) : v);
+  const line = log ? densifyForLog(raw, xMin) : raw;
+  const points = ops.map((p) => ({ ...p, x: clampX(p.x) }));
   const domain = sets.map((s) => s.label);
   const range = sets.map((s) => s.color);
   const color = { field: 'set', type: 'nominal', scale: { domain, range }, legend: null };
-  const x = { field: 'x', type: 'quantitative', scale: { domain: [0, xMax], nice: false }, axis: { format: xMax < 0.05 ? '.1%' : '.0%', tickCount: 5 }, title: roc ? 'false-positive rate (normal traffic flagged)' : 'recall (attacks detected)' };
-  const y = { field: 'y', type: 'quantitative', scale: { domain: [yMin, 1], nice: false, zero: false }, axis: { format: '.0%', tickCount: 5 }, title: roc ? 'true-positive rate (attacks detected)' : 'precision (alerts that are attacks)' };
+  const decades: number[] = [];
+  for (let v = xMin; log && v <= 1.0000001; v *= 10) decades.push(v);
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    scale: log ? { type: 'log', domain: [xMin, 1], nice: false } : { domain: [0, 1], nice: false },
+    axis: log ? { values: decades, format: '.3~%' } : { format: '.0%', tickCount: 5 },
+    title: roc ? `false-positive rate (normal traffic flagged${log ? ', log scale' : ''})` : 'recall (attacks detected)',
+  };
+  const y = { field: 'y', type: 'quantitative', scale: { domain: [0, 1], nice: false }, axis: { format: '.0%', tickCount: 5 }, title: roc ? 'true-positive rate (attacks detected)' : 'precision (alerts that are attacks)' };
   const layers: Array<Record<string, unknown>> = [];
   if (roc) {
-    layers.push({ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#c3cbd3', clip: true }, encoding: { x, y } });
+    // chance: TPR = FPR (a curve on the log axis)
+    const chance = log ? Array.from({ length: 31 }, (_, i) => xMin * Math.pow(1 / xMin, i / 30)).map((v) => ({ x: v, y: v })) : [{ x: 0, y: 0 }, { x: 1, y: 1 }];
+    layers.push({ data: { values: chance }, mark: { type: 'line', strokeDash: [4, 4], color: '#c3cbd3', clip: true }, encoding: { x, y } });
   }
-  layers.push({ data: { values: line }, mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color, order: { field: 'i', type: 'quantitative' } } });
-  layers.push({ data: { values: points }, mark: { type: 'point', shape: 'diamond', filled: true, size: 110, opacity: 1, stroke: '#1f2933', strokeWidth: 1, clip: true }, encoding: { x, y, color } });
-  const title = roc ? (opts.zoom ? `ROC, low false-positive region (FPR ≤ ${formatPercent(xMax, xMax < 0.01 ? 1 : 0)})` : 'ROC curve') : 'Precision–recall curve';
-  const subtitle = roc ? (opts.zoom ? 'where the alert volume is decided' : 'dashed: a coin flip') : '◆ = operating point at the decision threshold';
+  layers.push({ data: { values: line }, mark: { type: 'line', strokeWidth: 2, clip: true, interpolate: roc ? 'linear' : 'step-after' }, encoding: { x, y, color, order: { field: 'i', type: 'quantitative' } } });
+  layers.push({ data: { values: points }, mark: { type: 'point', shape: 'diamond', filled: true, size: 110, opacity: 1, stroke: '#1f2933', strokeWidth: 1, clip: false }, encoding: { x, y, color } });
+  const title = roc ? (log ? 'ROC, false-positive rate on a log scale' : 'ROC curve') : 'Precision–recall curve';
+  const subtitle = roc ? (log ? 'the low-FPR region decides the alert volume' : 'dashed: a coin flip') : '◆ = operating point at the decision threshold';
   return spec({ title: { text: title, subtitle }, width: opts.width ?? 300, height: opts.height ?? 260, layer: layers });
+}
+
+/**
+ * A ROC segment is straight on a linear FPR axis (ties between normal and attack scores); on a log
+ * axis it curves. Insert log-spaced points along long segments so the drawing stays faithful, and
+ * clamp FPR 0 to the left edge.
+ */
+function densifyForLog(points: ReadonlyArray<{ set: string; i: number; x: number; y: number }>, xMin: number): Array<{ set: string; i: number; x: number; y: number }> {
+  const out: Array<{ set: string; i: number; x: number; y: number }> = [];
+  let order = 0;
+  for (let k = 0; k < points.length; k++) {
+    const p = points[k]!;
+    const prev = k > 0 ? points[k - 1]! : null;
+    if (prev && prev.set === p.set && p.x > xMin && p.x > 2 * Math.max(prev.x, xMin)) {
+      const from = Math.max(prev.x, xMin);
+      const steps = Math.min(24, Math.ceil(4 * Math.log10(p.x / from)));
+      for (let s = 1; s < steps; s++) {
+        const x = from * Math.pow(p.x / from, s / steps);
+        out.push({ set: p.set, i: order++, x, y: prev.y + ((p.y - prev.y) * (x - prev.x)) / (p.x - prev.x) });
+      }
+    }
+    out.push({ set: p.set, i: order++, x: Math.max(xMin, p.x), y: p.y });
+  }
+  return out;
 }
 
 /** Binary metrics at the threshold: the exact operating point for the curves. */
@@ -171,6 +212,10 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
     counts[c]![b]!++;
   }
   const clsDomain = [`true ${classes[0]}`, `true ${classes[1]}`];
+  let top = 1;
+  for (const cs of counts) for (const v of cs) if (v > top) top = v;
+  const ticks = [0];
+  for (let v = 1; v <= top; v *= 10) ticks.push(v);
   const values: Array<Record<string, unknown>> = [];
   for (let c = 0; c < 2; c++) {
     for (let b = 0; b < bins; b++) {
@@ -184,7 +229,7 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
       encoding: {
         x: { field: 'start', type: 'quantitative', scale: { domain: [lo, hi], nice: false }, axis: { format: hi - lo < 0.5 ? '.2f' : '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
         x2: { field: 'end' },
-        y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog)', axis: { tickCount: 4 } },
+        y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows', axis: { values: ticks, format: ',d' } },
         y2: { datum: 0 },
         color: { field: 'cls', type: 'nominal', scale: { domain: clsDomain, range: [COLORS.normal, COLORS.attack] }, legend: null },
       },

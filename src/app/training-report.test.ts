@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { computeMetrics } from '../eval/metrics.js';
 import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
+import { curveSpec } from './training-report-charts.js';
 import { displayName, holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
 
 /**
@@ -139,7 +140,7 @@ test('binary report: every section, charts as inline SVG, no scripts, hostile na
     'Confusion matrix, 3-fold CV',
     'Confusion matrix, KDDTest+',
     'ROC curve',
-    'ROC curve, low false-positive region',
+    'ROC curve, log false-positive rate',
     'Precision-recall curve',
     'Out-of-fold score distribution',
     'Gain importance',
@@ -229,7 +230,7 @@ test('without cross-validation: hold-out columns only, no verdict, no score hist
   assert.doesNotMatch(page, /fold CV|much worse|Out-of-fold score distribution/);
   assert.match(page, /No cross-validation was run/);
   const labels = [...page.matchAll(/<svg role="img" aria-label="([^"]+)"/g)].map((m) => m[1]);
-  assert.deepEqual(labels, ['Confusion matrix, KDDTest+', 'ROC curve', 'ROC curve, low false-positive region', 'Precision-recall curve', 'Gain importance', 'Permutation importance']);
+  assert.deepEqual(labels, ['Confusion matrix, KDDTest+', 'ROC curve', 'ROC curve, log false-positive rate', 'Precision-recall curve', 'Gain importance', 'Permutation importance']);
 });
 
 test('writeTrainingReport writes atomically and fails cleanly', async () => {
@@ -259,4 +260,29 @@ test('display names and reconstructed commands', () => {
     reconstructCommand(run),
     "nadir train --data 'my data/it'\\''s.csv' --test data/nsl-kdd/KDDTest+.txt.gz --model rf --target binary --cv 5 --seed 0 --threshold auto --max-fpr 0.005 --trees 100 --max-features sqrt --label 'Attack Label'",
   );
+});
+
+test('log-FPR ROC: FPR 0 sits on the left edge and long segments stay straight in linear space', () => {
+  // y: 0 0 1 | 0 1 1 scored so that the curve is (0,0) → (0, 1/3) → (0.5, 2/3) → (1, 1)
+  const y = new Int32Array([0, 0, 1, 1, 1, 0]);
+  const p1 = [0.1, 0.6, 0.6, 0.9, 0.2, 0.2];
+  const proba = new Float64Array(p1.flatMap((p) => [1 - p, p]));
+  const m = computeMetrics(y, proba, ['normal', 'attack'], { threshold: 0.5, curves: true });
+  const spec = curveSpec('roc', [{ label: 'set', color: '#000', metrics: m }], { logFpr: true }) as unknown as { layer: Array<{ data: { values: Array<{ x: number; y: number }> } }> };
+  const line = spec.layer[1]!.data.values;
+  const xMin = Math.min(...line.map((p) => p.x));
+  assert.equal(xMin, 0.01); // the decade at or below the smallest non-zero FPR (1/3), but never above 1%
+  assert.deepEqual(line[0], { set: 'set', i: 0, x: 0.01, y: 0 });
+  // every point lies on the piecewise-linear ROC of the metrics (checked in linear FPR space)
+  const { x: fx, y: fy } = m.curves!.roc;
+  for (const p of line) {
+    if (p.x <= xMin) continue;
+    const k = fx.findIndex((v) => v >= p.x);
+    const yy = fx[k] === p.x ? fy[k]! : fy[k - 1]! + ((fy[k]! - fy[k - 1]!) * (p.x - fx[k - 1]!)) / (fx[k]! - fx[k - 1]!);
+    assert.ok(Math.abs(yy - p.y) < 1e-12 || fx.filter((v) => v === p.x).length > 1, `(${p.x}, ${p.y}) on the curve`);
+  }
+  assert.ok(line.length > fx.length, 'segments densified');
+  // the operating point: the exact rates at the threshold
+  const points = spec.layer[2]!.data.values;
+  assert.deepEqual(points.map((p) => [p.x, p.y]), [[m.fpr, m.tpr]]);
 });

@@ -29,7 +29,7 @@ import {
   type NavItem,
   type SafeHtml,
 } from '../report/index.js';
-import { confusionMatrixSpec, curveSpec, gainSpec, operatingPoint, permutationSpec, scoreHistogramSpec, type ChartSet } from './training-report-charts.js';
+import { confusionMatrixSpec, curveSpec, gainSpec, permutationSpec, scoreHistogramSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
@@ -393,13 +393,9 @@ async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): 
   const legend = html`<div style="display:flex;flex-wrap:wrap;gap:6px 22px;margin:2px 0 10px;font-size:13px">${withCurves.map(
     (e) => html`<span><span style="display:inline-block;width:18px;height:3px;border-radius:2px;vertical-align:middle;margin-right:6px;background:${e.color}"></span><strong>${e.name}</strong> <span style="color:var(--muted)">ROC-AUC ${f4(e.metrics.rocAuc)} · AP ${f4(e.metrics.prAuc)}</span></span>`,
   )}</div>`;
-  // zoom on the false-positive rates that the operating points actually reach
-  let maxFpr = 0;
-  for (const e of evals) maxFpr = Math.max(maxFpr, operatingPoint(e.metrics)?.fpr ?? 0);
-  const zoom = [0.01, 0.02, 0.05, 0.1, 0.2].find((z) => z >= 2 * maxFpr) ?? 0.5;
   const charts = await Promise.all([
     renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
-    renderChart(curveSpec('roc', sets, { zoom }), { label: 'ROC curve, low false-positive region' }),
+    renderChart(curveSpec('roc', sets, { logFpr: true }), { label: 'ROC curve, log false-positive rate' }),
     renderChart(curveSpec('pr', sets), { label: 'Precision-recall curve' }),
   ]);
   const parts: HtmlValue[] = [legend, html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];

@@ -41,7 +41,7 @@ test('training report of a real NSL-KDD run renders in chromium with all its cha
       for (const id of nav) assert.equal(await page.locator(`section${id}`).count(), 1, `${id}`);
 
       // the charts, each laid out with a real size
-      const charts = ['Confusion matrix, 3-fold CV', 'Confusion matrix, KDDTest+', 'ROC curve', 'ROC curve, low false-positive region', 'Precision-recall curve', 'Out-of-fold score distribution', 'Gain importance', 'Permutation importance'];
+      const charts = ['Confusion matrix, 3-fold CV', 'Confusion matrix, KDDTest+', 'ROC curve', 'ROC curve, log false-positive rate', 'Precision-recall curve', 'Out-of-fold score distribution', 'Gain importance', 'Permutation importance'];
       for (const label of charts) {
         const svg = page.locator(`svg[aria-label="${label}"]`);
         assert.equal(await svg.count(), 1, label);
