@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { loadDataset } from '../../data/index.js';
 import type { TargetKind } from '../../data/types.js';
 import { analyzeDataset } from '../../eda/analyze.js';
@@ -7,6 +6,7 @@ import { edaToJson } from '../../eda/json.js';
 import { buildEdaReport } from '../../eda/report.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
+import { writeFileAtomic } from '../../model/artifact.js';
 import { formatP, formatNumber } from '../../report/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { fmtInt, table } from '../output.js';
@@ -72,7 +72,7 @@ Examples:
       bar.start('charts', 1);
       const page = await buildEdaReport(result, { onChart: (done, total) => bar.update(done, total) });
       bar.stop();
-      await writeFile(out, page);
+      await writeFileAtomic(out, page); // temp file + rename: never a half-written report
       const tEnd = performance.now();
       result.timings.load = tLoad - t0;
       result.timings.report = tEnd - tAnalyse;
