@@ -124,8 +124,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // ---- threshold: from out-of-fold scores only ----
   let threshold: number | null = null;
   let thresholdInfo: ModelBody['thresholdInfo'];
-  if (task === 'binary') {
-    const spec = opts.threshold ?? (model === 'iforest' ? 'auto' : 0.5);
+  const spec = task === 'binary' ? (opts.threshold ?? (model === 'iforest' ? 'auto' : 0.5)) : null;
+  if (spec !== null) {
     if (typeof spec === 'number') {
       if (!(spec >= 0 && spec <= 1)) throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `expected a probability in [0, 1], 'auto' or 'f1', got ${spec}`);
       threshold = spec;
@@ -164,7 +164,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     provenance: {
       data: await fileProvenance(opts.data, ds.features.nRows),
       tests: [],
-      options: { model, target: task, cv: cvK, seed, threshold: opts.threshold ?? null, maxFpr: opts.maxFpr ?? null, learner: learnerOpts },
+      options: { model, target: task, cv: cvK, seed, threshold: spec, maxFpr: spec === 'auto' ? (opts.maxFpr ?? 0.01) : null, learner: learnerOpts },
       command: opts.command ?? '',
       node: process.version,
     },
