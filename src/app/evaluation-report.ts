@@ -1,0 +1,777 @@
+/**
+ * The HTML evaluation report of `nadir evaluate --report`: a saved model scored on one labelled
+ * file, as one self-contained page (inline CSS, charts as inline SVG from Vega-Lite, no scripts,
+ * no network). It holds the model card (learner, task, classes, threshold and how it was chosen,
+ * training provenance and the training-time metrics stored in the model), this file's metrics
+ * (binary: the false-positive rate at the model's threshold), confusion matrices, ROC and PR
+ * curves with the operating point, the threshold's cost on this file, per-class metrics, which
+ * raw labels the errors come from, and training CV next to this file — with a plain-language
+ * note when this file scores much worse than cross-validation promised, or when it is the
+ * training file itself (resubstitution numbers).
+ *
+ * The evaluation itself is `evaluateDataset` (src/app/train.ts); the charts are the training
+ * report's builders (src/app/training-report-charts.ts); this module only lays them out.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Dataset, DatasetFormat } from '../data/types.js';
+import type { Metrics } from '../eval/types.js';
+import type { Warning } from '../logger.js';
+import { writeFileAtomic } from '../model/artifact.js';
+import type { ModelBody } from '../model/types.js';
+import {
+  badge,
+  callout,
+  cards,
+  formatInt,
+  formatNumber,
+  formatPercent,
+  html,
+  joinHtml,
+  renderChart,
+  renderPage,
+  renderTable,
+  section,
+  type Card,
+  type HtmlValue,
+  type NavItem,
+  type SafeHtml,
+  type VegaLiteSpec,
+} from '../report/index.js';
+import { NADIR_VERSION } from '../version.js';
+import type { evaluateDataset } from './train.js';
+import { confusionMatrixSpec, curveSpec, gainSpec, permutationSpec, scoreHistogramSpec, type ChartSet } from './training-report-charts.js';
+import { displayName, holdoutFindings } from './training-report.js';
+
+/** What `evaluateDataset` returns (the report reads the metrics with curves, the scores and the labels). */
+export type EvaluationResult = Pick<ReturnType<typeof evaluateDataset>, 'metrics' | 'skipped' | 'proba' | 'y'>;
+
+export interface EvaluationReportInput {
+  /** The model file's body (`detector.body`). */
+  body: ModelBody;
+  /** Path of the model file, as given. */
+  modelFile: string;
+  /** Path of the evaluated file, as given. */
+  dataFile: string;
+  evaluation: EvaluationResult;
+  /**
+   * The loaded file: its format, row count, raw labels (for the per-label breakdown) and
+   * data-quality findings. Without it those parts are left out.
+   */
+  dataset?: Pick<Dataset, 'format' | 'features' | 'labels' | 'normalLabels' | 'findings' | 'skippedRows'>;
+  /** sha256 of the evaluated file: tells whether it is the training file or a training-time hold-out. */
+  dataSha256?: string;
+  /** Warnings raised while loading and scoring (unseen categories, missing values, unknown classes). */
+  warnings?: readonly Warning[];
+  /** The command line that produced the report. */
+  command?: string;
+  /** When the evaluation ran (ISO 8601); default now. */
+  evaluatedAt?: string;
+  /** Seconds per stage (load, score, report). */
+  timings?: Record<string, number>;
+}
+
+const THIS_COLOR = '#F58518';
+const CV_COLOR = '#2F6690';
+const MODEL_NAMES: Record<string, string> = {
+  gbdt: 'gradient-boosted trees',
+  rf: 'random forest',
+  logreg: 'logistic regression',
+  iforest: 'isolation forest',
+};
+const TARGET_NAMES: Record<string, string> = {
+  binary: 'binary: normal vs attack',
+  category: 'attack category',
+  label: 'attack name',
+};
+
+/** Render the report as one HTML document. */
+export async function renderEvaluationReport(input: EvaluationReportInput): Promise<string> {
+  const { body, evaluation } = input;
+  const m = evaluation.metrics;
+  const binary = body.task === 'binary' && m.task === 'binary';
+  const name = displayName(input.dataFile);
+  const comparison = compareWithTraining(input);
+  const nav: NavItem[] = [];
+  const parts: HtmlValue[] = [];
+  const add = (id: string, label: string, title: string, content: HtmlValue, intro?: HtmlValue): void => {
+    nav.push({ id, label });
+    parts.push(section(id, title, content, intro));
+  };
+
+  add('summary', 'Summary', 'Summary', [cards(headlineCards(input, comparison)), comparison.callout]);
+  add('comparison', 'Training vs this file', 'Training-time metrics vs this file', comparisonTable(input, comparison), comparisonIntro(input, comparison));
+  add('confusion', 'Confusion', 'Confusion matrices', await confusionSection(input), 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes). The training cross-validation matrix is shown for comparison.');
+  if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${body.threshold !== null ? html` (P(attack) ≥ ${formatNumber(body.threshold, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
+  if (binary) add('threshold', 'Threshold', 'Decision threshold on this file', thresholdSection(input));
+  add('classes', 'Per class', 'Per-class metrics', perClassSection(input), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate. CV recall is the training-time figure.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class on this file, with the recall cross-validation measured at training time.');
+  const byLabel = labelBreakdown(input);
+  if (byLabel) add('labels', 'By label', 'Where the errors come from', byLabelSection(input, byLabel), 'Every raw label value of this file with how the model classified its rows, most errors first. Labels the model never saw in training are the usual source of missed attacks.');
+  add('model', 'Model card', 'Model card', await modelCardSection(input));
+  add('data', 'Data', 'This file', dataSection(input));
+  add('reproduce', 'Reproduce', 'Reproduce', reproduceSection(input));
+
+  const at = input.evaluatedAt ?? new Date().toISOString();
+  return renderPage({
+    title: `Evaluation report: ${modelName(body)} on ${basename(input.dataFile)}`,
+    subtitle: html`model <code>${basename(input.modelFile)}</code> (${TARGET_NAMES[body.task] ?? body.task}, trained on <code>${body.provenance.data.file}</code> ${formatDate(body.createdAt)}) · ${formatInt(m.n)} rows of <code>${name}</code> scored · ${formatDate(at)}`,
+    nav,
+    body: parts,
+    footer: html`Generated by nadir ${NADIR_VERSION} <code>evaluate</code> (Node ${process.version}) on ${formatDate(at)}; model trained with nadir ${body.nadirVersion}. Self-contained: no scripts, no network; charts are inline SVG.`,
+  });
+}
+
+/** Write the report atomically (temp file, then rename): a reader never sees half a page. */
+export async function writeEvaluationReport(path: string, input: EvaluationReportInput): Promise<void> {
+  await writeFileAtomic(path, await renderEvaluationReport(input));
+}
+
+/** sha256 of a file, streamed (data files can be large). */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// this file against what the model recorded at training time
+
+export interface TrainingComparison {
+  /**
+   * 'training-file': the file the model was trained on (same sha256): resubstitution numbers.
+   * 'training-holdout': a file the model was tested on at training time (same sha256).
+   * 'new': neither (or no checksum was given).
+   */
+  relation: 'training-file' | 'training-holdout' | 'new';
+  /** The training-time cross-validation metrics stored in the model, if any. */
+  cv: Metrics | null;
+  /** The stored metrics of this same file at training time ('training-holdout'). */
+  recorded: { name: string; metrics: Metrics; same: boolean } | null;
+  /** Binary or multi-class gap against CV: 'ok', 'note' (somewhat worse) or 'warn' (much worse); null without CV. */
+  level: 'ok' | 'note' | 'warn' | null;
+  /** CV accuracy − this file's accuracy (positive = this file is worse). */
+  accuracyDrop: number | null;
+  /** CV ROC-AUC − this file's ROC-AUC, when both are defined. */
+  aucDrop: number | null;
+  /** The summary's verdict in words. */
+  callout: SafeHtml;
+}
+
+/**
+ * Set this file against the model's training-time metrics and say in words what the gap means.
+ * The gap levels are the training report's (`holdoutFindings`: much worse = accuracy 5 points or
+ * ROC-AUC 0.03 below CV), so both reports judge alike.
+ */
+export function compareWithTraining(input: EvaluationReportInput): TrainingComparison {
+  const { body, evaluation } = input;
+  const m = evaluation.metrics;
+  const name = displayName(input.dataFile);
+  const cv = body.metrics.cv ?? null;
+  const sha = input.dataSha256;
+  const relation: TrainingComparison['relation'] =
+    sha !== undefined && sha === body.provenance.data.sha256 ? 'training-file' : sha !== undefined && body.provenance.tests.some((t) => t.sha256 === sha) ? 'training-holdout' : 'new';
+  let recorded: TrainingComparison['recorded'] = null;
+  if (relation === 'training-holdout') {
+    const t = body.provenance.tests.find((x) => x.sha256 === sha)!;
+    const stored = body.metrics.test?.[t.file];
+    if (stored) recorded = { name: displayName(t.file), metrics: stored, same: sameMetrics(stored, m) };
+  }
+
+  const out: SafeHtml[] = [];
+  if (relation === 'training-file') {
+    out.push(
+      callout(
+        'warn',
+        html`<p><strong>This is the file the model was trained on</strong> (same sha256 as <code>${body.provenance.data.file}</code>). The model has seen every row, so these are resubstitution numbers: they say how well it memorised its training data, not how it will do on new traffic. ${cv ? html`The honest estimate from the same data is cross-validation (accuracy ${pct(cv.accuracy)}${cv.rocAuc !== null ? html`, ROC-AUC ${f4(cv.rocAuc)}` : ''}); a separately captured file is better still.` : 'Evaluate a separately captured file for an honest estimate.'}</p>`,
+      ),
+    );
+    return { relation, cv, recorded, level: null, accuracyDrop: cv ? cv.accuracy - m.accuracy : null, aucDrop: cv && cv.rocAuc !== null && m.rocAuc !== null ? cv.rocAuc - m.rocAuc : null, callout: joinHtml(out) };
+  }
+  // the reproducibility check goes after the verdict
+  const recordedCallout: SafeHtml | '' = !recorded
+    ? ''
+    : recorded.same
+      ? callout('ok', html`<p>This file was the hold-out set <code>${recorded.name}</code> when the model was trained, and it scores exactly as recorded then (accuracy ${pct(m.accuracy)}, same confusion matrix): the model file reproduces its training-time evaluation.</p>`)
+      : callout(
+          'warn',
+          html`<p><strong>This file was the hold-out set <code>${recorded.name}</code> at training time, but it scores differently now</strong>: accuracy ${pct(m.accuracy)} against ${pct(recorded.metrics.accuracy)} recorded then. The file is byte-identical, so the difference comes from how it was read (other <code>--label</code>/format options) or from the model file.</p>`,
+        );
+  if (!cv) {
+    out.push(callout('note', html`<p>The model holds no cross-validation metrics (it was trained with <code>--cv 0</code>), so there is no training-time estimate to compare ${name} with.</p>`));
+    return { relation, cv, recorded, level: null, accuracyDrop: null, aucDrop: null, callout: joinHtml([...out, recordedCallout]) };
+  }
+
+  const finding = holdoutFindings({
+    body,
+    cv,
+    tests: [{ file: input.dataFile, metrics: m, skipped: evaluation.skipped }],
+    oof: null,
+    train: { file: body.provenance.data.file, rows: body.provenance.data.rows, classes: {} },
+    timings: {},
+  })[0]!;
+  if (finding.level === 'ok') {
+    out.push(callout('ok', finding.html));
+  } else {
+    const warn = finding.level === 'warn';
+    const unseen = (input.warnings ?? []).filter((w) => w.code === 'unseen-category');
+    const nsl = body.schema.format === 'nsl-kdd';
+    out.push(
+      callout(
+        warn ? 'warn' : 'note',
+        html`<p><strong>${name} scores ${warn ? 'much' : 'somewhat'} worse than the model's cross-validation promised.</strong></p>${finding.html}<p><strong>Why this happens:</strong> cross-validation split the rows of the training capture (<code>${body.provenance.data.file}</code>), so every attack it tested had siblings in the training folds: it measures how well the model <em>recognises attacks it already knows</em>. ${name} was not part of training${nsl ? html`; NSL-KDD's test files hold 17 attack types that never occur in the training file (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}${unseen.length ? html`, and ${joinHtml(unseen.map((w) => html`<code>${w.column ?? '?'}</code> (${plural(w.count ?? 0, 'row')})`), ', ')} hold${unseen.length === 1 ? 's' : ''} values never seen in training` : ''}. Treat this file's figures as the estimate for traffic like it, and the CV figure as an upper bound.${labelHint(input)}</p>`,
+      ),
+    );
+  }
+  return { relation, cv, recorded, level: finding.level, accuracyDrop: finding.accuracyDrop, aucDrop: finding.aucDrop, callout: joinHtml([...out, recordedCallout]) };
+}
+
+/** Two evaluations of the same rows agree: same counts, same scores up to rounding. */
+function sameMetrics(a: Metrics, b: Metrics): boolean {
+  if (a.n !== b.n || a.classes.join('\u0000') !== b.classes.join('\u0000')) return false;
+  if (JSON.stringify(a.confusionMatrix) !== JSON.stringify(b.confusionMatrix)) return false;
+  const close = (x: number | null, y: number | null): boolean => (x === null || y === null ? x === y : Math.abs(x - y) <= 1e-9);
+  return close(a.accuracy, b.accuracy) && close(a.rocAuc, b.rocAuc);
+}
+
+function labelHint(input: EvaluationReportInput): HtmlValue {
+  const rows = labelBreakdown(input);
+  if (!rows) return '';
+  const binary = input.body.task === 'binary';
+  const missed = rows.filter((r) => (binary ? !r.normal : true) && r.errors > 0).slice(0, 3);
+  if (!missed.length) return '';
+  return html` ${binary ? 'The attacks missed most often here' : 'The labels misclassified most often here'}: ${joinHtml(missed.map((r) => html`<code>${r.label}</code> (${formatInt(r.errors)} of ${formatInt(r.rows)})`), ', ')} — see <a href="#labels">where the errors come from</a>.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors by raw label
+
+export interface LabelRow {
+  label: string;
+  /** A normal-traffic label (binary task). */
+  normal: boolean;
+  rows: number;
+  /** Rows classified wrongly: binary normal → flagged as attack; binary attack → scored normal; multi-class → another class. */
+  errors: number;
+  /** Binary: rows flagged as attack. */
+  flagged: number;
+  /** Multi-class: the most frequent wrong prediction. */
+  confusedWith: string | null;
+}
+
+/**
+ * Errors per raw label value of the evaluated file (e.g. per NSL-KDD attack name), most errors
+ * first. The evaluated rows are the labelled rows of the file in file order (binary task) or the
+ * rows of a class the model knows (category task); the decision rule is the Detector's
+ * (binary: P(attack) ≥ threshold, else the most probable class). Returns null when the rows
+ * cannot be matched (no dataset given, the raw-label task, or a row count that does not add up).
+ */
+export function labelBreakdown(input: EvaluationReportInput): LabelRow[] | null {
+  const { dataset: ds, body, evaluation } = input;
+  if (!ds || body.task === 'label') return null;
+  const { y, proba } = evaluation;
+  const k = body.classes.length;
+  const codes = ds.labels.codes;
+  if (body.task === 'binary' && evaluation.skipped > 0) return null;
+  // evaluated row j ↔ the j-th file row with a label (binary) — checked by the count below
+  let labelled = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0) labelled++;
+  if (labelled !== y.length + evaluation.skipped || (body.task !== 'binary' && evaluation.skipped > 0)) return null;
+  const dict = ds.labels.dictionary;
+  const rows = new Float64Array(dict.length);
+  const errors = new Float64Array(dict.length);
+  const flagged = new Float64Array(dict.length);
+  const confused = new Float64Array(dict.length * k);
+  const normal = new Set(ds.normalLabels.map((s) => s.toLowerCase()));
+  const threshold = body.threshold ?? 0.5;
+  // one pass, typed counters: no per-row objects
+  let j = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c < 0) continue;
+    let pred: number;
+    if (body.task === 'binary') pred = proba[j * 2 + 1]! >= threshold ? 1 : 0;
+    else {
+      pred = 0;
+      for (let q = 1; q < k; q++) if (proba[j * k + q]! > proba[j * k + pred]!) pred = q;
+    }
+    rows[c]!++;
+    if (pred === 1 && body.task === 'binary') flagged[c]!++;
+    if (pred !== y[j]) {
+      errors[c]!++;
+      confused[c * k + pred]!++;
+    }
+    j++;
+  }
+  const out: LabelRow[] = [];
+  for (let c = 0; c < dict.length; c++) {
+    if (rows[c] === 0) continue;
+    let best = -1;
+    for (let q = 0; q < k; q++) if (confused[c * k + q]! > 0 && (best < 0 || confused[c * k + q]! > confused[c * k + best]!)) best = q;
+    out.push({ label: dict[c]!, normal: normal.has(dict[c]!.toLowerCase()), rows: rows[c]!, errors: errors[c]!, flagged: flagged[c]!, confusedWith: best >= 0 && body.task !== 'binary' ? body.classes[best]! : null });
+  }
+  return out.sort((a, b) => b.errors - a.errors || b.rows - a.rows || (a.label < b.label ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// sections
+
+function headlineCards(input: EvaluationReportInput, cmp: TrainingComparison): Card[] {
+  const m = input.evaluation.metrics;
+  const cv = cmp.cv;
+  const vs = (v: number, base: number | undefined | null, points = true): string =>
+    base === undefined || base === null ? '' : ` (${points ? signedPts(v - base) : signed4(v - base)} vs CV)`;
+  const out: Card[] = [
+    { label: 'rows scored', value: formatInt(m.n), hint: input.evaluation.skipped ? `${formatInt(input.evaluation.skipped)} left out (unknown class)` : m.classes.map((c, i) => `${formatInt(m.support[i] ?? 0)} ${c}`).slice(0, 3).join(' · ') },
+    { label: 'accuracy', value: pct(m.accuracy), hint: `training CV ${cv ? pct(cv.accuracy) : '–'}${vs(m.accuracy, cv?.accuracy)}` },
+    { label: 'ROC-AUC', value: f4(m.rocAuc), hint: m.rocAuc !== null && cv && cv.rocAuc !== null ? `training CV ${f4(cv.rocAuc)}${vs(m.rocAuc, cv.rocAuc, false)}` : m.task === 'binary' ? 'threshold-free ranking quality' : 'one-vs-rest, macro' },
+  ];
+  const b = binaryErrors(m);
+  if (b && input.body.threshold !== null) {
+    out.push({ label: 'detection rate (recall)', value: pct(b.tpr), hint: `${formatInt(b.fn)} of ${formatInt(b.attacks)} attacks missed` });
+    out.push({ label: 'false-positive rate', value: pct(b.fpr), hint: `${formatInt(b.fp)} false alarms · ≈ ${perTenThousand(b.fpr)} per 10,000 normal` });
+    out.push({ label: 'threshold on P(attack)', value: formatNumber(input.body.threshold, 4), hint: thresholdMethodName(input.body, true) });
+  } else {
+    out.push({ label: 'macro F1', value: f4(m.f1), hint: `weighted F1 ${f4(m.weighted.f1)}${cv ? ` · CV ${f4(cv.f1)}` : ''}` });
+  }
+  return out;
+}
+
+interface MetricRow {
+  label: string;
+  hint: string;
+  get: (m: Metrics) => number | null | undefined;
+  kind: 'pct' | 'score' | 'loss' | 'count';
+  lowerIsBetter?: boolean;
+}
+
+function metricRows(binary: boolean): MetricRow[] {
+  const head: MetricRow[] = [{ label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' }];
+  const tail: MetricRow[] = [
+    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
+    { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
+  ];
+  if (binary) {
+    return [
+      ...head,
+      { label: 'Precision', hint: 'alerts that are real attacks', get: (m) => m.precision, kind: 'pct' },
+      { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
+      { label: 'False-positive rate', hint: 'normal traffic flagged, at the threshold', get: (m) => m.fpr, kind: 'pct', lowerIsBetter: true },
+      { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
+      { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
+      { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
+      ...tail,
+    ];
+  }
+  return [
+    ...head,
+    { label: 'Precision (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.precision, kind: 'pct' },
+    { label: 'Recall (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.recall, kind: 'pct' },
+    { label: 'F1 (macro)', hint: 'every class counts the same', get: (m) => m.macro.f1, kind: 'score' },
+    { label: 'F1 (weighted)', hint: 'weighted by class support', get: (m) => m.weighted.f1, kind: 'score' },
+    { label: 'ROC-AUC', hint: 'one-vs-rest, macro', get: (m) => m.rocAuc, kind: 'score' },
+    { label: 'PR-AUC', hint: 'average precision, one-vs-rest macro', get: (m) => m.prAuc, kind: 'score' },
+    ...tail,
+  ];
+}
+
+interface Column {
+  name: HtmlValue;
+  metrics: Metrics;
+  color: string;
+  isThis: boolean;
+}
+
+/** Training CV, the hold-out sets recorded at training time, then this file (with its change against CV). */
+function comparisonColumns(input: EvaluationReportInput, cmp: TrainingComparison): Column[] {
+  const cols: Column[] = [];
+  const folds = input.body.provenance.options.cv;
+  if (cmp.cv) cols.push({ name: `training ${typeof folds === 'number' ? `${folds}-fold ` : ''}CV`, metrics: cmp.cv, color: CV_COLOR, isThis: false });
+  const palette = ['#54A24B', '#B279A2', '#72B7B2', '#9D755D'];
+  Object.entries(input.body.metrics.test ?? {}).forEach(([file, metrics], i) => cols.push({ name: html`${displayName(file)}<br><span style="font-weight:400;color:var(--muted)">at training</span>`, metrics, color: palette[i % palette.length]!, isThis: false }));
+  cols.push({ name: html`<strong>${displayName(input.dataFile)}</strong><br><span style="font-weight:400;color:var(--muted)">this file, now</span>`, metrics: input.evaluation.metrics, color: THIS_COLOR, isThis: true });
+  return cols;
+}
+
+function comparisonIntro(input: EvaluationReportInput, cmp: TrainingComparison): HtmlValue {
+  const thr = input.body.task === 'binary' && input.body.threshold !== null ? html` Thresholded metrics use P(attack) ≥ ${formatNumber(input.body.threshold, 4)} in every column; attack is the positive class.` : ' Multi-class: the predicted class is the most probable one.';
+  const cv = cmp.cv ? 'Training CV: stratified folds of the training file, preprocessing fitted inside each fold, stored in the model file.' : 'The model holds no cross-validation metrics (trained with --cv 0).';
+  return html`${cv} The badges under this file's numbers give its change against CV.${thr}`;
+}
+
+function comparisonTable(input: EvaluationReportInput, cmp: TrainingComparison): SafeHtml {
+  const cols = comparisonColumns(input, cmp);
+  const rows = metricRows(input.evaluation.metrics.task === 'binary' && input.body.task === 'binary');
+  return renderTable(
+    [
+      { label: 'metric', cell: (r: MetricRow) => html`<strong>${r.label}</strong><br><span style="color:var(--muted);font-size:11.5px">${r.hint}</span>` },
+      ...cols.map((c) => ({
+        label: html`<span class="swatch" style="background:${c.color}"></span>${c.name}`,
+        align: 'right' as const,
+        cell: (r: MetricRow) => {
+          const v = r.get(c.metrics);
+          const base = cmp.cv && c.isThis ? r.get(cmp.cv) : undefined;
+          const badgeHtml = base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r)}` : '';
+          return html`<span style="font-size:13.5px;font-weight:${c.isThis ? 700 : 600}">${formatMetric(v, r.kind)}</span>${badgeHtml}`;
+        },
+      })),
+    ],
+    rows,
+    { className: 'metrics comparison' },
+  );
+}
+
+async function confusionSection(input: EvaluationReportInput): Promise<HtmlValue> {
+  const m = input.evaluation.metrics;
+  const binary = m.task === 'binary';
+  const sets: Array<{ title: string; metrics: Metrics; label: string }> = [{ title: displayName(input.dataFile), metrics: m, label: `Confusion matrix, ${displayName(input.dataFile)}` }];
+  const cv = input.body.metrics.cv;
+  if (cv) sets.push({ title: 'training CV (out-of-fold)', metrics: cv, label: 'Confusion matrix, training CV' });
+  const charts = await Promise.all(sets.map((s) => renderChart(confusionMatrixSpec(s.metrics, s.title), { label: s.label })));
+  return html`<div class="row">${charts.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(sets[i]!.metrics)}</div>`)}</div>`;
+}
+
+function errorLine(m: Metrics): HtmlValue {
+  const b = binaryErrors(m);
+  if (!b) return '';
+  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span><br>${formatInt(b.tn)} normal passed · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span></p>`;
+}
+
+async function curvesSection(input: EvaluationReportInput): Promise<HtmlValue> {
+  const m = input.evaluation.metrics;
+  const name = displayName(input.dataFile);
+  const sets: ChartSet[] = [{ label: name, color: THIS_COLOR, metrics: m }];
+  const b = binaryErrors(m);
+  const op = b ? html`◆ operating point: false-positive rate ${pct(b.fpr)}, detection rate ${pct(b.tpr)}, precision ${pct(m.precision)}` : '';
+  const legend = html`<div style="display:flex;flex-wrap:wrap;gap:6px 22px;margin:2px 0 10px;font-size:13px"><span><span style="display:inline-block;width:18px;height:3px;border-radius:2px;vertical-align:middle;margin-right:6px;background:${THIS_COLOR}"></span><strong>${name}</strong> <span style="color:var(--muted)">ROC-AUC ${f4(m.rocAuc)} · AP ${f4(m.prAuc)}</span></span><span style="color:var(--muted)">${op}</span></div>`;
+  const charts = await Promise.all([
+    renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
+    renderChart(curveSpec('roc', sets, { logFpr: true }), { label: 'ROC curve, log false-positive rate' }),
+    renderChart(curveSpec('pr', sets), { label: 'Precision-recall curve' }),
+  ]);
+  const parts: HtmlValue[] = [legend, html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];
+  const { body } = input;
+  if (body.threshold !== null && body.classes.length === 2) {
+    const pos = m.positive !== undefined ? Math.max(0, body.classes.indexOf(m.positive)) : 1;
+    const spec = relabelScoreHistogram(scoreHistogramSpec(input.evaluation.proba, input.evaluation.y, body.classes, pos, body.threshold), name);
+    const hist = await renderChart(spec, {
+      label: 'Score distribution',
+      caption: 'Normal rows right of the threshold are the false alarms an analyst would triage; attacks left of it are the misses.',
+    });
+    parts.push(html`<h3>Score distribution</h3><div class="row"><div style="flex:0 1 640px">${hist}</div></div>`);
+  }
+  return parts;
+}
+
+/**
+ * The training report's score histogram speaks of out-of-fold scores; here the scores are this
+ * file's. The spec is plain JSON, so its wording is rewritten in place of a copy of the builder.
+ */
+export function relabelScoreHistogram(spec: VegaLiteSpec, fileName: string): VegaLiteSpec {
+  const text = JSON.stringify(spec)
+    .replaceAll('Out-of-fold scores by true class', `Scores on ${fileName.replace(/["\\]/g, '')} by true class`)
+    .replaceAll('out-of-fold P(', 'P(');
+  return JSON.parse(text) as VegaLiteSpec;
+}
+
+function thresholdSection(input: EvaluationReportInput): HtmlValue {
+  const { body } = input;
+  const m = input.evaluation.metrics;
+  if (body.threshold === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
+  const info = body.thresholdInfo;
+  const b = binaryErrors(m);
+  const rows: Array<{ name: HtmlValue; fpr: number | null; tpr: number | null; fp?: number; normals?: number; fn?: number; attacks?: number; color: string }> = [];
+  // the CV metrics are taken at the model's threshold, on the out-of-fold scores the threshold was chosen from
+  const chosenThere = info?.method === 'max-fpr' || info?.method === 'f1';
+  const c = body.metrics.cv ? binaryErrors(body.metrics.cv) : null;
+  if (c) rows.push({ name: chosenThere ? 'training CV, out-of-fold (where the threshold was chosen)' : 'training CV, out-of-fold', fpr: c.fpr, tpr: c.tpr, fp: c.fp, normals: c.normals, fn: c.fn, attacks: c.attacks, color: CV_COLOR });
+  else if (chosenThere && info.oofFpr !== undefined && info.oofFpr !== null) rows.push({ name: 'training, out-of-fold (where the threshold was chosen)', fpr: info.oofFpr, tpr: info.oofTpr ?? null, color: CV_COLOR });
+  if (b) rows.push({ name: html`<strong>${displayName(input.dataFile)}</strong>`, fpr: b.fpr, tpr: b.tpr, fp: b.fp, normals: b.normals, fn: b.fn, attacks: b.attacks, color: THIS_COLOR });
+  const target = info?.maxFpr;
+  const table = renderTable(
+    [
+      { label: 'scores of', cell: (r: (typeof rows)[number]) => html`<span class="swatch" style="background:${r.color}"></span>${r.name}` },
+      { label: 'false-positive rate', cell: (r) => pct(r.fpr ?? NaN), align: 'right' },
+      { label: 'false alarms', cell: (r) => (r.fp !== undefined ? `${formatInt(r.fp)} of ${formatInt(r.normals ?? 0)}` : '–'), align: 'right' },
+      { label: 'per 10,000 normal', cell: (r) => perTenThousand(r.fpr ?? NaN), align: 'right', title: 'expected false alerts per 10,000 normal connections' },
+      { label: 'detection rate', cell: (r) => pct(r.tpr ?? NaN), align: 'right' },
+      { label: 'attacks missed', cell: (r) => (r.fn !== undefined ? `${formatInt(r.fn)} of ${formatInt(r.attacks ?? 0)}` : '–'), align: 'right' },
+      ...(target !== undefined
+        ? [{ label: 'vs target', align: 'center' as const, cell: (r: (typeof rows)[number]) => (r.fpr === null || !Number.isFinite(r.fpr) ? '–' : r.fpr <= target ? badge('within FPR target', 'ok') : badge(`FPR above ${pct(target)}`, 'bad')) }]
+        : []),
+    ],
+    rows,
+    { caption: 'What the threshold costs' },
+  );
+  let verdict: HtmlValue = '';
+  if (b && target !== undefined && Number.isFinite(b.fpr)) {
+    verdict =
+      b.fpr <= target
+        ? callout('ok', html`<p>On ${displayName(input.dataFile)} the false-positive rate stays within the model's target of ${pct(target)}: ${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections.</p>`)
+        : callout('warn', html`<p><strong>On ${displayName(input.dataFile)} the false-positive rate is ${pct(b.fpr)}, above the model's target of ${pct(target)}</strong> (${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections). The threshold was calibrated on the training traffic; normal traffic here looks different to the model. Re-calibrate on a labelled sample of this traffic before relying on the alert volume.</p>`);
+  }
+  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: 'threshold on P(attack)', value: formatNumber(body.threshold, 4), hint: thresholdMethodName(body) }])}</div><div style="flex:1 1 500px">${thresholdHow(body)}</div></div>${table}${verdict}`;
+}
+
+function thresholdHow(body: ModelBody): SafeHtml {
+  const info = body.thresholdInfo;
+  if (info?.method === 'max-fpr') {
+    return html`<p>Chosen at training time from the <strong>out-of-fold scores of the training data only</strong>: the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. Every prediction of this model uses it; this file played no part in choosing it.</p>`;
+  }
+  if (info?.method === 'f1') return html`<p>Chosen at training time from the <strong>out-of-fold scores of the training data only</strong> as the threshold with the best F1 of the attack class. This file played no part in choosing it.</p>`;
+  return html`<p>A fixed threshold set at training time (not tuned on any data). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>.</p>`;
+}
+
+function perClassSection(input: EvaluationReportInput): HtmlValue {
+  const m = input.evaluation.metrics;
+  const cv = input.body.metrics.cv;
+  const rows = m.classes.map((c) => ({ c, m: m.perClass[c], cv: cv?.perClass[c] }));
+  const table = renderTable(
+    [
+      { label: 'class', cell: (r: (typeof rows)[number]) => html`<strong>${r.c}</strong>` },
+      { label: 'support', cell: (r) => formatInt(r.m?.support ?? 0), align: 'right' },
+      { label: 'precision', cell: (r) => f4(r.m?.precision), align: 'right' },
+      { label: 'recall', cell: (r) => html`${recallBadge(r.m?.recall, r.m?.support ?? 0)} ${f4(r.m?.recall)}`, align: 'right' },
+      { label: 'F1', cell: (r) => f4(r.m?.f1), align: 'right' },
+      { label: 'ROC-AUC', cell: (r) => f4(r.m?.rocAuc), align: 'right' },
+      ...(cv
+        ? [
+            { label: 'CV recall', cell: (r: (typeof rows)[number]) => f4(r.cv?.recall), align: 'right' as const, title: 'recall of this class in training cross-validation' },
+            {
+              label: 'change',
+              align: 'right' as const,
+              cell: (r: (typeof rows)[number]) => (r.m && r.cv && r.m.support > 0 ? deltaBadge(r.m.recall - r.cv.recall, { label: '', hint: '', get: () => 0, kind: 'pct' }) : '–'),
+            },
+          ]
+        : []),
+    ],
+    rows,
+    { className: 'per-class', rowClass: (r) => ((r.m?.support ?? 0) === 0 ? 'dim' : undefined) },
+  );
+  return html`<div style="max-width:980px">${table}</div>`;
+}
+
+function recallBadge(r: number | undefined, support: number): HtmlValue {
+  if (r === undefined || support === 0) return '';
+  return r < 0.5 ? badge('most missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
+}
+
+function byLabelSection(input: EvaluationReportInput, rows: LabelRow[]): HtmlValue {
+  const binary = input.body.task === 'binary';
+  const shown = rows.slice(0, 25);
+  const table = renderTable(
+    [
+      { label: 'label', cell: (r: LabelRow) => html`<code>${r.label}</code>` },
+      ...(binary ? [{ label: 'traffic', cell: (r: LabelRow) => (r.normal ? badge('normal', 'info') : badge('attack', 'muted')) }] : []),
+      { label: 'rows', cell: (r) => formatInt(r.rows), align: 'right' },
+      {
+        label: binary ? 'errors' : 'misclassified',
+        cell: (r) => (r.errors ? html`<span class="bar-inline" style="width:${Math.max(2, Math.round((90 * r.errors) / Math.max(1, shown[0]!.errors)))}px"></span>${formatInt(r.errors)}${binary ? (r.normal ? ' false alarms' : ' missed') : ''}` : '0'),
+      },
+      {
+        label: binary ? 'flagged as attack' : 'correct',
+        cell: (r) => {
+          const share = binary ? r.flagged / r.rows : 1 - r.errors / r.rows;
+          // a badge needs enough rows to mean something
+          const bad = r.rows >= 10 && (binary ? (r.normal ? share > 0.05 : share < 0.5) : share < 0.5);
+          return html`${bad ? badge(binary && r.normal ? 'many false alarms' : 'mostly missed', 'bad') : ''} ${pct(share, 1)}`;
+        },
+        align: 'right',
+      },
+      ...(binary ? [] : [{ label: 'most often taken for', cell: (r: LabelRow) => r.confusedWith ?? '–' }]),
+    ],
+    shown,
+    { rowClass: (r) => (r.errors === 0 ? 'dim' : undefined) },
+  );
+  const more = rows.length > shown.length ? html`<p style="color:var(--muted)">${formatInt(rows.length - shown.length)} more labels with ${plural(rows.slice(shown.length).reduce((a, r) => a + r.errors, 0), 'error')} in all.</p>` : '';
+  return html`<div style="max-width:900px">${table}${more}</div>`;
+}
+
+async function modelCardSection(input: EvaluationReportInput): Promise<HtmlValue> {
+  const { body } = input;
+  const inputs = body.schema.inputs;
+  const nCat = inputs.filter((i) => i.kind === 'categorical').length;
+  const p = body.provenance;
+  const kv = facts('model', [
+    ['model file', html`<code>${input.modelFile}</code>`],
+    ['learner', html`${modelName(body)} <span style="color:var(--muted)">(${body.learner.type} v${body.learner.version})</span>`],
+    ['learner options', html`<code>${JSON.stringify(p.options.learner ?? body.learner.options)}</code>`],
+    ['task', TARGET_NAMES[body.task] ?? body.task],
+    ['classes', html`${joinHtml(body.classes.map((c) => html`<code>${c}</code>`), ', ')}`],
+    ['decision', body.threshold !== null ? html`P(attack) ≥ <strong>${formatNumber(body.threshold, 4)}</strong> → attack (${thresholdMethodName(body)})` : 'the most probable class'],
+    ['input columns', `${inputs.length} (${inputs.length - nCat} numeric, ${nCat} categorical)`],
+    ['label column', html`<code>${body.schema.labelColumn}</code> (${body.schema.format}; normal: ${body.schema.normalLabels.join(', ') || '–'})`],
+  ]);
+  const prov = facts('training', [
+    ['training data', html`<code>${p.data.file}</code> · ${formatInt(p.data.rows)} rows`],
+    ['training sha256', html`<code title="${p.data.sha256}">${p.data.sha256.slice(0, 16)}…</code>`],
+    ...p.tests.map((t) => [html`hold-out at training`, html`<code>${t.file}</code> · ${formatInt(t.rows)} rows`] as const),
+    ['cross-validation', p.options.cv !== undefined && Number(p.options.cv) >= 2 ? `${String(p.options.cv)} folds, stratified` : 'none'],
+    ['seed', String(p.options.seed ?? '–')],
+    ['trained', `${formatDate(body.createdAt)} with nadir ${body.nadirVersion}, Node ${p.node}`],
+    ...(p.command ? [['command', html`<code>${p.command}</code>`] as const] : []),
+  ]);
+  const parts: HtmlValue[] = [html`<div class="row"><div>${kv}</div><div>${prov}</div></div>`];
+  const { gain, permutation } = body.importance;
+  const charts: SafeHtml[] = [];
+  if (gain && gain.length) charts.push(await renderChart(gainSpec(gain, 15), { label: 'Gain importance', caption: 'Recorded at training: how much each column reduced the training loss across all splits.' }));
+  if (permutation && permutation.length) {
+    const where = p.tests.length ? `the hold-out set ${displayName(p.tests[0]!.file)}` : 'the training data';
+    charts.push(await renderChart(permutationSpec(permutation, body.task === 'binary' ? 'ROC-AUC' : 'accuracy', 15), { label: 'Permutation importance', caption: `Recorded at training, measured on ${where}.` }));
+  }
+  if (charts.length) parts.push(html`<h3>What the model relies on</h3><div class="row">${charts.map((c) => html`<div style="flex:1 1 460px">${c}</div>`)}</div>`);
+  return parts;
+}
+
+/** A two-column fact table whose values wrap (model options and commands are long). */
+function facts(title: string, rows: ReadonlyArray<readonly [HtmlValue, HtmlValue]>): SafeHtml {
+  return renderTable<readonly [HtmlValue, HtmlValue]>(
+    [
+      { label: title, cell: (r) => r[0] },
+      { label: '', cell: (r) => html`<span style="white-space:normal;word-break:break-word">${r[1]}</span>` },
+    ],
+    rows,
+    { className: 'facts' },
+  );
+}
+
+function dataSection(input: EvaluationReportInput): HtmlValue {
+  const m = input.evaluation.metrics;
+  const ds = input.dataset;
+  const rel = input.dataSha256 === undefined ? '' : input.dataSha256 === input.body.provenance.data.sha256 ? ' — the training file' : input.body.provenance.tests.some((t) => t.sha256 === input.dataSha256) ? ' — a training-time hold-out' : ' — not seen at training';
+  const kv = facts('file', [
+    ['path', html`<code>${input.dataFile}</code>`],
+    ...(ds ? [['format', formatName(ds.format)] as const, ['rows loaded', formatInt(ds.features.nRows)] as const] : []),
+    ...(ds && ds.skippedRows ? [['malformed lines skipped', formatInt(ds.skippedRows)] as const] : []),
+    ['rows scored', formatInt(m.n)],
+    ['left out', input.evaluation.skipped ? html`${formatInt(input.evaluation.skipped)} ${badge('class unknown to the model', 'warn')}` : '0'],
+    ...(input.dataSha256 !== undefined ? [['sha256', html`<code title="${input.dataSha256}">${input.dataSha256.slice(0, 16)}…</code>${rel}`] as const] : []),
+  ]);
+  const total = m.support.reduce((a, b) => a + b, 0);
+  const maxN = Math.max(1, ...m.support);
+  const classes = renderTable(
+    [
+      { label: 'true class', cell: (i: number) => html`<span class="swatch" style="background:${classColor(m.classes[i]!, input.body.task)}"></span>${m.classes[i]!}` },
+      { label: 'rows', cell: (i) => formatInt(m.support[i] ?? 0), align: 'right' },
+      { label: 'share', cell: (i) => html`<span class="bar-inline" style="width:${Math.round((90 * (m.support[i] ?? 0)) / maxN)}px;background:${classColor(m.classes[i]!, input.body.task)}"></span>${pct(total ? (m.support[i] ?? 0) / total : NaN, 1)}` },
+    ],
+    m.classes.map((_, i) => i),
+    { caption: 'Classes in this file' },
+  );
+  const warnings = input.warnings ?? [];
+  const list = warnings.length
+    ? html`<h3>Warnings while reading and scoring</h3><ul>${warnings.slice(0, 30).map((w) => html`<li>${w.code === 'unseen-category' ? badge('unseen values', 'warn') : ''} ${w.message}</li>`)}</ul>${warnings.length > 30 ? html`<p style="color:var(--muted)">${formatInt(warnings.length - 30)} more</p>` : ''}`
+    : html`<p style="color:var(--muted)">No warnings while reading and scoring: every column the model needs was present, with no value it had not seen in training.</p>`;
+  return html`<div class="row"><div>${kv}</div><div>${classes}</div></div>${list}`;
+}
+
+function reproduceSection(input: EvaluationReportInput): HtmlValue {
+  const given = input.command?.trim();
+  const cmd = given || `nadir evaluate --model ${shellQuote(input.modelFile)} --data ${shellQuote(input.dataFile)}${input.body.schema.format === 'generic' ? ` --label ${shellQuote(input.body.schema.labelColumn)}` : ''} --report report.html`;
+  const t = input.timings ?? {};
+  const timing = Object.keys(t).length ? html`<p style="color:var(--muted)">${joinHtml(Object.entries(t).map(([k, v]) => `${k} ${v < 10 ? v.toFixed(2) : v.toFixed(1)} s`), ' · ')} (wall clock on this machine)</p>` : '';
+  return html`<p>${given ? 'The command that produced this report:' : 'This command reproduces the report:'}</p>
+<pre style="background:#13293d;color:#e8eef4;padding:12px 16px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all"><code style="font-size:12.5px">${cmd}</code></pre>
+<p style="color:var(--muted)">Scoring is deterministic: the same model file and the same data file give the same numbers.</p>${timing}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+interface BinaryErrors {
+  tp: number;
+  fn: number;
+  fp: number;
+  tn: number;
+  attacks: number;
+  normals: number;
+  tpr: number;
+  fpr: number;
+}
+
+/** Counts of the binary confusion matrix with the positive (attack) class from the metrics. */
+function binaryErrors(m: Metrics): BinaryErrors | null {
+  if (m.task !== 'binary' || m.classes.length !== 2) return null;
+  const pos = m.positive !== undefined ? m.classes.indexOf(m.positive) : 1;
+  if (pos < 0) return null;
+  const neg = 1 - pos;
+  const cm = m.confusionMatrix;
+  const tp = cm[pos]?.[pos] ?? 0;
+  const fn = cm[pos]?.[neg] ?? 0;
+  const fp = cm[neg]?.[pos] ?? 0;
+  const tn = cm[neg]?.[neg] ?? 0;
+  return { tp, fn, fp, tn, attacks: tp + fn, normals: fp + tn, tpr: tp + fn > 0 ? tp / (tp + fn) : NaN, fpr: fp + tn > 0 ? fp / (fp + tn) : NaN };
+}
+
+function modelName(body: ModelBody): string {
+  const model = String(body.provenance.options.model ?? body.learner.type);
+  return MODEL_NAMES[model] ?? model;
+}
+
+function thresholdMethodName(body: ModelBody, short = false): string {
+  const info = body.thresholdInfo;
+  if (info?.method === 'max-fpr') return short ? `auto, FPR ≤ ${pct(info.maxFpr ?? NaN, 1)} in training` : `auto: FPR ≤ ${pct(info.maxFpr ?? NaN)} on out-of-fold training scores`;
+  if (info?.method === 'f1') return short ? 'best F1 in training' : 'best F1 on out-of-fold training scores';
+  return 'fixed';
+}
+
+function formatName(f: DatasetFormat): string {
+  return f === 'nsl-kdd' ? 'NSL-KDD' : f === 'cic-ids2017' ? 'CIC-IDS2017' : f === 'unsw-nb15' ? 'UNSW-NB15' : 'CSV/JSONL/Parquet with a label column';
+}
+
+function pct(x: number, digits = 2): string {
+  return Number.isFinite(x) ? formatPercent(x, digits) : '–';
+}
+
+function f4(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(4);
+}
+
+function signedPts(d: number): string {
+  return `${d >= 0 ? '+' : '−'}${Math.abs(100 * d).toFixed(1)} pts`;
+}
+
+function signed4(d: number): string {
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
+}
+
+function formatMetric(v: number | null | undefined, kind: MetricRow['kind']): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (kind === 'pct') return pct(v);
+  if (kind === 'count') return formatInt(v);
+  if (kind === 'loss') return formatNumber(v, 4);
+  return v.toFixed(4);
+}
+
+/** The change against CV as a badge: red when it is a loss of more than 5 points (0.05), amber above 1 point. */
+function deltaBadge(d: number, row: MetricRow): SafeHtml {
+  const worse = row.lowerIsBetter ? d : -d;
+  const text = row.kind === 'pct' ? signedPts(d) : signed4(d);
+  const scale = row.kind === 'loss' ? 0.1 : 0.01;
+  const level = worse > 5 * scale ? 'bad' : worse > scale ? 'warn' : worse < -scale ? 'ok' : 'muted';
+  return badge(text, level);
+}
+
+function perTenThousand(rate: number): string {
+  if (!Number.isFinite(rate)) return '–';
+  const v = rate * 10000;
+  return v < 10 ? formatNumber(Number(v.toFixed(1)), 3) : formatInt(Math.round(v));
+}
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function classColor(name: string, task: string): string {
+  if (task === 'binary') return name === 'normal' ? '#4C78A8' : '#E45756';
+  return name === 'normal' ? '#4C78A8' : '#9AA5B1';
+}
+
+function plural(n: number, word: string): string {
+  return `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
