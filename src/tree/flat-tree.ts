@@ -113,67 +113,11 @@ export class TreeBuilder {
   }
 }
 
-/** Plain object for `toJSON` (typed arrays kept; util/typed-json encodes them). */
-export function flatTreeToJSON(t: FlatTree): Record<string, unknown> {
-  return {
-    nNodes: t.nNodes,
-    nOutputs: t.nOutputs,
-    feature: t.feature,
-    threshold: t.threshold,
-    left: t.left,
-    right: t.right,
-    defaultLeft: t.defaultLeft,
-    value: t.value,
-    cover: t.cover,
-    gain: t.gain,
-  };
-}
-
-type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T; readonly name: string };
-
-function field<T extends ArrayLike<number>>(o: Record<string, unknown>, key: string, C: Ctor<T>, len: number, where: string): T {
-  const v = o[key];
-  let a: T;
-  if (v instanceof (C as unknown as new () => T)) a = v as T;
-  else if (Array.isArray(v) && v.every((x) => typeof x === 'number')) a = C.from(v as number[]);
-  else throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, `tree.${key} must be a ${C.name}`);
-  if (a.length !== len) throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, `tree.${key} has ${a.length} values, expected ${len}`);
-  return a;
-}
-
 /**
- * Restore and check a saved tree: array kinds and lengths, child indices inside the tree and
- * pointing forward (no cycles), features < nFeatures, finite values. Anything else is a
- * NADIR_ERR_MODEL_CORRUPT with `where` in the message.
+ * Check a (restored) tree: child indices inside the tree and pointing forward, every node
+ * reached exactly once from the root (no cycles, no sharing), features < nFeatures, no NaN
+ * threshold, finite values. Anything else is a NADIR_ERR_MODEL_CORRUPT naming `where`.
  */
-export function flatTreeFromJSON(obj: unknown, nFeatures: number, nOutputs: number, where: string): FlatTree {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, 'a tree must be an object');
-  }
-  const o = obj as Record<string, unknown>;
-  const n = o.nNodes;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, 'tree.nNodes must be a positive integer');
-  }
-  if (o.nOutputs !== nOutputs) {
-    throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, `tree.nOutputs must be ${nOutputs}`);
-  }
-  const t: FlatTree = {
-    nNodes: n,
-    nOutputs,
-    feature: field(o, 'feature', Int32Array, n, where),
-    threshold: field(o, 'threshold', Float32Array, n, where),
-    left: field(o, 'left', Int32Array, n, where),
-    right: field(o, 'right', Int32Array, n, where),
-    defaultLeft: field(o, 'defaultLeft', Uint8Array, n, where),
-    value: field(o, 'value', Float64Array, n * nOutputs, where),
-    cover: field(o, 'cover', Float64Array, n, where),
-    gain: field(o, 'gain', Float64Array, n, where),
-  };
-  validateFlatTree(t, nFeatures, where);
-  return t;
-}
-
 export function validateFlatTree(t: FlatTree, nFeatures: number, where: string): void {
   const bad = (why: string): never => {
     throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, why);

@@ -364,6 +364,8 @@ export class ClassTreeGrower {
   private readonly lut = new Uint8Array(256);
   private readonly partScratch: Uint32Array;
   private readonly keys = new Uint32Array(2 * 257);
+  private readonly usable: Int32Array;
+  /** Feature draw order, restarted from `usable` for every tree (a tree depends on its seed only). */
   private readonly perm: Int32Array;
   private readonly drawn: Int32Array;
   private readonly histBatch: Int32Array;
@@ -393,6 +395,7 @@ export class ClassTreeGrower {
     this.partScratch = new Uint32Array(data.nRows);
     const usable: number[] = [];
     for (let f = 0; f < data.nFeatures; f++) if (data.usable[f]) usable.push(f);
+    this.usable = Int32Array.from(usable);
     this.perm = Int32Array.from(usable);
     this.drawn = new Int32Array(usable.length);
     this.histBatch = new Int32Array(usable.length);
@@ -456,6 +459,7 @@ export class ClassTreeGrower {
     }
     const root = this.newNode(0, n, 0, tot0, 0, 1, null, 0);
     this.constTop = 0;
+    this.perm.set(this.usable);
     const isConst = this.isConst;
     let sp = 0;
     this.stack[sp++] = root;

@@ -283,35 +283,6 @@ export function classHistDense(
   }
 }
 
-/** Class histograms of the non-default bins of all sparse features. */
-export function classHistSparse(
-  data: BinnedData,
-  idx: Uint32Array,
-  begin: number,
-  end: number,
-  y: Int32Array,
-  w: Float32Array,
-  K: number,
-  hist: Float64Array,
-): void {
-  const ptr = data.rowPtr;
-  const slots = data.rowSlots;
-  const S = K + 1;
-  for (let i = begin; i < end; i++) {
-    const r = idx[i]!;
-    const e = ptr[r + 1]!;
-    let k = ptr[r]!;
-    if (k === e) continue;
-    const yy = y[r]!;
-    const ww = w[r]!;
-    for (; k < e; k++) {
-      const c = slots[k]! * S;
-      hist[c + yy] += ww;
-      hist[c + K] += 1;
-    }
-  }
-}
-
 /** parent -= child over [from, to) numbers: the parent's buffer becomes the sibling's histogram. */
 export function subtractHist(parent: Float64Array, child: Float64Array, from: number, to: number): void {
   for (let i = from; i < to; i++) parent[i] -= child[i]!;
