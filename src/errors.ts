@@ -6,6 +6,7 @@
 export const ERRORS = {
   NADIR_ERR_FILE_NOT_FOUND: { status: 404, message: (p: string) => `file not found: ${p}` },
   NADIR_ERR_FILE_UNREADABLE: { status: 400, message: (p: string, why: string) => `cannot read ${p}: ${why}` },
+  NADIR_ERR_FILE_WRITE: { status: 500, message: (p: string, why: string) => `cannot write ${p}: ${why}` },
   NADIR_ERR_EMPTY_FILE: { status: 400, message: (p: string) => `${p} is empty: no rows to load` },
   NADIR_ERR_BAD_FORMAT: { status: 400, message: (p: string, why: string) => `${p}: ${why}` },
   NADIR_ERR_GZIP: { status: 400, message: (p: string, why: string) => `${p}: gzip data is corrupt or truncated (${why})` },

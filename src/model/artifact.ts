@@ -55,7 +55,7 @@ export async function writeFileAtomic(path: string, data: Buffer | string): Prom
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => {});
-    throw nadirErrorWithCause('NADIR_ERR_FILE_UNREADABLE', e, path, `cannot write: ${(e as Error).message}`);
+    throw nadirErrorWithCause('NADIR_ERR_FILE_WRITE', e, path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (e as Error).message);
   }
 }
 
