@@ -240,7 +240,7 @@ test('writeTrainingReport writes atomically and fails cleanly', async () => {
     await writeTrainingReport(path, binaryRun());
     assert.match(await readFile(path, 'utf8'), /<\/html>\n$/);
     assert.deepEqual(await readdir(dir), ['report.html']);
-    await assert.rejects(writeTrainingReport(join(dir, 'missing', 'r.html'), binaryRun()), (e: Error & { code?: string }) => e.code === 'NADIR_ERR_FILE_UNREADABLE');
+    await assert.rejects(writeTrainingReport(join(dir, 'missing', 'r.html'), binaryRun()), (e: Error & { code?: string }) => e.code === 'NADIR_ERR_FILE_WRITE');
     assert.deepEqual(await readdir(dir), ['report.html']);
   } finally {
     await rm(dir, { recursive: true, force: true });
