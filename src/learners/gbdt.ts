@@ -15,8 +15,9 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
 import { defaultThreads } from '../parallel/pool.js';
-import { binMatrix, fitBinMapper } from '../tree/binner.js';
+import { fitBinMatrix } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
+import { Heap } from '../tree/heap.js';
 import { GradTreeGrower } from '../tree/grower.js';
 import { chunkRows, type GradHistBuilder, LocalGradHistBuilder } from '../tree/hist-builder.js';
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor.js';
@@ -186,9 +187,9 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     } else for (let k = 0; k < K; k++) baseScore[k] = Math.log(clip(prior[k]! / wsum));
 
     const threads = n >= 2 * chunkRows(n) ? o.nThreads : 1;
-    const mapper = fitBinMapper(X, { maxBins: o.maxBins, seed: o.seed });
-    const data = binMatrix(mapper, X, { shared: threads > 1 });
-    const hb: GradHistBuilder = threads > 1 ? new ParallelGradHistBuilder(data, threads) : new LocalGradHistBuilder(data);
+    const heap = Heap.create(n * X.nCols * 1.5 + n * 64);
+    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap });
+    const hb: GradHistBuilder = threads > 1 ? new ParallelGradHistBuilder(data, heap, threads) : new LocalGradHistBuilder(data, heap);
     const trees: FlatTree[] = [];
     const treeOutput: number[] = [];
     let keptRounds = o.nEstimators;

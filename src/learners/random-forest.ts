@@ -12,10 +12,10 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { defaultThreads, getWorkers, type WorkerReply } from '../parallel/pool.js';
-import { allocInt32, toShared } from '../parallel/shared.js';
-import { binMatrix, fitBinMapper } from '../tree/binner.js';
+import { fitBinMatrix } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
+import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
 import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
@@ -189,17 +189,19 @@ export class RandomForestClassifier implements Classifier, TreeModel {
     for (let t = 0; t < seeds.length; t++) seeds[t] = rng.nextUint32();
 
     const threads = Math.min(o.nThreads, o.nEstimators);
-    const shared = threads > 1;
-    const mapper = fitBinMapper(X, { maxBins: o.maxBins, seed: o.seed });
-    const data = binMatrix(mapper, X, { shared });
-    const yy = shared ? toShared(y) : y;
-    const sw = opts.sampleWeight ? (shared ? toShared(opts.sampleWeight) : opts.sampleWeight) : null;
+    const sw = opts.sampleWeight ?? null;
+    // One heap for the fit: the binned data and labels, then an arena per thread.
+    const heap = Heap.create(n * X.nCols + 4 * n + threads * (64 * n + 2 ** 20));
+    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap, rowIndex: false });
+    const yy = heap.i32(n);
+    yy.set(y);
+    const counter = heap.i32(1);
+    const arenaBytes = ForestTreeBuilder.heapBytes(data, spec, sw);
     const trees: FlatTree[] = new Array<FlatTree>(o.nEstimators);
     let done = 0;
     const progress = (): void => opts.onProgress?.(++done, o.nEstimators);
-    const counter = allocInt32(1, shared);
     const jobs = getWorkers(threads - 1).map((w) =>
-      w.run('forest', { data, y: yy, sampleWeight: sw, spec, seeds, counter }, (m: WorkerReply) => {
+      w.run('forest', { memory: heap.memory, arena: heap.arena(arenaBytes), data, y: yy, sampleWeight: sw, spec, seeds, counter }, (m: WorkerReply) => {
         if (m.done) return;
         trees[m.t as number] = m.tree as FlatTree;
         progress();
@@ -208,16 +210,16 @@ export class RandomForestClassifier implements Classifier, TreeModel {
     // The main thread grows trees too, from the same counter.
     let failure: unknown = null;
     try {
-      const builder = new ForestTreeBuilder(data, yy, sw, spec);
+      const builder = new ForestTreeBuilder(data, yy, sw, spec, heap);
       for (;;) {
-        const t = shared ? Atomics.add(counter, 0, 1) : counter[0]!++;
+        const t = Atomics.add(counter, 0, 1);
         if (t >= seeds.length) break;
         trees[t] = builder.grow(seeds[t]!);
         progress();
       }
     } catch (e) {
       failure = e;
-      if (shared) Atomics.store(counter, 0, seeds.length);
+      Atomics.store(counter, 0, seeds.length);
     }
     const results = await Promise.allSettled(jobs);
     if (failure) throw failure;

@@ -1,6 +1,7 @@
 /**
  * Boosting histograms on several threads. The main thread and nThreads-1 pool workers share
- * the binned data, gradients, row partition and histogram buffers (SharedArrayBuffers).
+ * the fit's heap (one shared WebAssembly memory): binned data, gradients, row partition,
+ * histogram pool, control block and chunk list all live there.
  *
  * Every `build` is one command: the main thread writes the chunk list (see tree/hist-builder:
  * fixed row chunks, so the result never depends on the thread count), publishes it, wakes the
@@ -13,28 +14,28 @@
  * half-written chunk; all plain writes happen before the sequentially consistent store that
  * unlocks NEXT.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { nadirError } from '../errors.js';
+import type { Heap } from '../tree/heap.js';
 import {
   buildGradChunk,
   chunkRows,
   type GradHistBuilder,
   HistPool,
   mergeChunks,
+  packEntriesInto,
   planChunks,
   TASK_WIDTH,
 } from '../tree/hist-builder.js';
-import { packEntries } from '../tree/histogram.js';
 import type { BinnedData } from '../tree/types.js';
 import { getWorkers } from './pool.js';
 import { CMD_BUILD, CMD_EXIT, CTRL, LOCKED } from './protocol.js';
-import { allocFloat32, allocInt32, allocUint32, isShared } from './shared.js';
 
 /** How long the main thread waits for workers before declaring them lost. */
 const STALL_MS = 120_000;
 
 export class ParallelGradHistBuilder implements GradHistBuilder {
   readonly data: BinnedData;
+  readonly heap: Heap;
   readonly gh: Float32Array;
   readonly idx: Uint32Array;
   readonly histSize: number;
@@ -45,67 +46,50 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
   private nDense: number;
   private sharedChunks: Int32Array;
   private readonly rowsPerChunk: number;
-  private readonly ports: MessageChannel['port1'][] = [];
   private readonly sessions: Promise<void>[] = [];
-  private gen = 0;
   private failure: Error | null = null;
   private closed = false;
   private readonly chunks = { a: new Int32Array(64) };
   private readonly merges = { a: new Int32Array(48), n: 0 };
   private readonly partials = { a: new Int32Array(16) };
 
-  /** `data` must live on shared memory (binMatrix with shared: true); uses nThreads-1 workers. */
-  constructor(data: BinnedData, nThreads: number) {
-    if (!isShared(data.bins) || !isShared(data.rowSlots)) {
-      throw nadirError('NADIR_ERR_INTERNAL', 'parallel histograms need binned data on shared memory');
-    }
+  /** `data` must have been binned into `heap`; uses nThreads-1 pool workers. */
+  constructor(data: BinnedData, heap: Heap, nThreads: number) {
     this.data = data;
-    this.gh = allocFloat32(2 * data.nRows, true);
-    this.idx = allocUint32(data.nRows, true);
+    this.heap = heap;
+    this.gh = heap.f32(2 * data.nRows);
+    this.idx = heap.u32(data.nRows);
     this.histSize = data.totalSlots * 2;
-    this.ent = packEntries(data, true);
+    this.ent = packEntriesInto(data, heap.i32(2 * data.rowSlots.length));
     this.rowsPerChunk = chunkRows(data.nRows);
-    this.ctrl = allocInt32(CTRL.SIZE, true);
+    this.ctrl = heap.i32(CTRL.SIZE);
     this.ctrl[CTRL.CMD] = CMD_BUILD;
     this.ctrl[CTRL.NEXT] = LOCKED;
-    this.dense = allocInt32(Math.max(1, data.nFeatures), true);
+    this.dense = heap.i32(Math.max(1, data.nFeatures));
     this.dense.set(data.denseFeatures);
     this.nDense = data.denseFeatures.length;
     this.ctrl[CTRL.NDENSE] = this.nDense;
-    this.sharedChunks = allocInt32(TASK_WIDTH * 256, true);
-    this.pool = new HistPool(this.histSize, true, (chunk) => this.publish({ poolChunk: chunk }));
+    this.sharedChunks = heap.i32(TASK_WIDTH * 256);
+    this.ctrl[CTRL.TASKS_PTR] = this.sharedChunks.byteOffset;
+    this.pool = new HistPool(heap, this.histSize);
     for (const w of getWorkers(nThreads - 1)) {
-      const { port1, port2 } = new MessageChannel();
-      this.ports.push(port1);
       const session = w
-        .run(
-          'grad-session',
-          {
-            data,
-            ent: this.ent,
-            gh: this.gh,
-            idx: this.idx,
-            ctrl: this.ctrl,
-            dense: this.dense,
-            chunks: this.sharedChunks,
-            histSize: this.histSize,
-            port: port2,
-          },
-          () => {},
-          [port2 as unknown as ArrayBuffer],
-        )
+        .run('grad-session', {
+          memory: heap.memory,
+          data,
+          ent: this.ent,
+          gh: this.gh,
+          idx: this.idx,
+          ctrl: this.ctrl,
+          dense: this.dense,
+          table: this.pool.table,
+          histSize: this.histSize,
+        })
         .catch((e: Error) => {
           this.failure = e;
         });
       this.sessions.push(session);
     }
-  }
-
-  /** Hand new shared buffers to the workers (they pick them up before their next chunk). */
-  private publish(msg: Record<string, unknown>): void {
-    this.gen++;
-    for (const p of this.ports) p.postMessage({ gen: this.gen, ...msg });
-    Atomics.store(this.ctrl, CTRL.GEN, this.gen);
   }
 
   acquire(): number {
@@ -126,20 +110,20 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
   build(tasks: Int32Array, nTasks: number): void {
     if (this.closed) throw nadirError('NADIR_ERR_INTERNAL', 'histogram session is closed');
     const pool = this.pool;
+    const k = this.heap.k;
     const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
     const local = this.chunks.a;
-    const dense = this.dense.subarray(0, this.nDense);
-    if (nc <= 1 || this.ports.length === 0) {
-      for (let k = 0; k < nc; k++) {
-        const w = TASK_WIDTH * k;
-        buildGradChunk(this.data, this.ent, dense, this.idx, local[w]!, local[w + 1]!, local[w + 3]!, this.gh, pool.hist(local[w + 2]!));
+    if (nc <= 1 || this.sessions.length === 0) {
+      for (let t = 0; t < nc; t++) {
+        const w = TASK_WIDTH * t;
+        buildGradChunk(k, this.data, this.ent, this.dense, this.nDense, this.idx, local[w]!, local[w + 1]!, local[w + 3]!, this.gh, pool.hist(local[w + 2]!));
       }
     } else {
       const ctrl = this.ctrl;
       Atomics.store(ctrl, CTRL.NEXT, LOCKED);
       if (this.sharedChunks.length < TASK_WIDTH * nc) {
-        this.sharedChunks = allocInt32(TASK_WIDTH * nc * 2, true);
-        this.publish({ chunkList: this.sharedChunks });
+        this.sharedChunks = this.heap.i32(TASK_WIDTH * nc * 2);
+        Atomics.store(ctrl, CTRL.TASKS_PTR, this.sharedChunks.byteOffset);
       }
       this.sharedChunks.set(local.subarray(0, TASK_WIDTH * nc));
       Atomics.store(ctrl, CTRL.NCHUNKS, nc);
@@ -149,10 +133,10 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
       Atomics.notify(ctrl, CTRL.SEQ);
       const c = this.sharedChunks;
       for (;;) {
-        const k = Atomics.add(ctrl, CTRL.NEXT, 1);
-        if (k >= nc) break;
-        const w = TASK_WIDTH * k;
-        buildGradChunk(this.data, this.ent, dense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
+        const t = Atomics.add(ctrl, CTRL.NEXT, 1);
+        if (t >= nc) break;
+        const w = TASK_WIDTH * t;
+        buildGradChunk(k, this.data, this.ent, this.dense, this.nDense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
         Atomics.add(ctrl, CTRL.COMPLETED, 1);
       }
       const start = Date.now();
@@ -174,7 +158,6 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
     Atomics.add(this.ctrl, CTRL.SEQ, 1);
     Atomics.notify(this.ctrl, CTRL.SEQ);
     await Promise.all(this.sessions);
-    for (const p of this.ports) p.close();
     if (this.failure) throw this.failure;
   }
 }

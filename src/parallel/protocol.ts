@@ -1,6 +1,6 @@
 /**
  * Shared-memory protocol of a histogram session (main thread ⇄ workers over an Int32Array
- * control block; see hist-session.ts for the sequence).
+ * control block in the fit's heap; see hist-session.ts for the sequence).
  */
 export const CTRL = {
   /** Bumped by the main thread for every command; workers Atomics.wait on it. */
@@ -15,8 +15,8 @@ export const CTRL = {
   COMPLETED: 4,
   /** Set to 1 by a worker that failed. */
   ERROR: 5,
-  /** Generation of the shared buffers (pool chunks, chunk list); workers resync when it changes. */
-  GEN: 6,
+  /** Byte offset of the chunk list (it moves when it has to grow). */
+  TASKS_PTR: 6,
   /** Number of dense features in the shared feature list. */
   NDENSE: 7,
   SIZE: 8,

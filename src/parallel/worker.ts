@@ -1,14 +1,16 @@
 /**
  * Worker thread entry (compiled to dist/src/parallel/worker.js, started by pool.ts).
- * Jobs:
- * - 'grad-session': build boosting histogram chunks on shared memory until EXIT (see hist-session.ts);
- * - 'forest': grow random-forest trees, taking tree indices from a shared counter.
+ * Jobs, both over the fit's shared heap (one WebAssembly memory):
+ * - 'grad-session': build boosting histogram chunks until EXIT (see hist-session.ts);
+ * - 'forest': grow random-forest trees in a private arena, taking tree indices from a shared counter.
  */
-import { type MessagePort, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { FlatTree } from '../learners/types.js';
 import { ForestTreeBuilder, type ForestSpec } from '../tree/forest.js';
-import { buildGradChunk, HIST_CHUNK, TASK_WIDTH } from '../tree/hist-builder.js';
+import { type Arena, Heap } from '../tree/heap.js';
+import { buildGradChunk, histOffset, TASK_WIDTH } from '../tree/hist-builder.js';
 import type { BinnedData } from '../tree/types.js';
+import type { WasmMemory } from '../tree/wasm/runtime.js';
 import { CMD_EXIT, CTRL } from './protocol.js';
 
 interface Msg {
@@ -30,17 +32,18 @@ port.on('message', (m: Msg) => {
 });
 
 function gradSession(m: Msg): void {
+  const memory = m.memory as WasmMemory;
+  const heap = Heap.attach(memory);
   const data = m.data as BinnedData;
   const ent = m.ent as Int32Array;
   const gh = m.gh as Float32Array;
   const idx = m.idx as Uint32Array;
   const ctrl = m.ctrl as Int32Array;
   const dense = m.dense as Int32Array;
+  const table = m.table as Int32Array;
   const histSize = m.histSize as number;
-  const sync = m.port as MessagePort;
-  let chunks = m.chunks as Int32Array;
-  const poolChunks: Float64Array[] = [];
-  let gen = 0;
+  let tasksAt = -1;
+  let tasks: Int32Array = new Int32Array(0);
   let seen = 0;
   try {
     for (;;) {
@@ -51,22 +54,15 @@ function gradSession(m: Msg): void {
         const k = Atomics.add(ctrl, CTRL.NEXT, 1);
         const nc = Atomics.load(ctrl, CTRL.NCHUNKS);
         if (k >= nc) break;
-        if (Atomics.load(ctrl, CTRL.GEN) !== gen) {
-          // New pool chunks or a bigger chunk list: they were posted before GEN was bumped.
-          for (let r = receiveMessageOnPort(sync); r; r = receiveMessageOnPort(sync)) {
-            const u = r.message as { gen: number; poolChunk?: Float64Array; chunkList?: Int32Array };
-            if (u.poolChunk) poolChunks.push(u.poolChunk);
-            if (u.chunkList) chunks = u.chunkList;
-            gen = u.gen;
-          }
+        const at = Atomics.load(ctrl, CTRL.TASKS_PTR);
+        if (at !== tasksAt || tasks.length < TASK_WIDTH * nc) {
+          // The chunk list moved (it grew) or the memory did: view it afresh.
+          tasksAt = at;
+          tasks = new Int32Array(memory.buffer, at, TASK_WIDTH * nc);
         }
         const w = TASK_WIDTH * k;
-        const id = chunks[w + 2]!;
-        const c = Math.floor(id / HIST_CHUNK);
-        const at = (id - c * HIST_CHUNK) * histSize;
-        const hist = poolChunks[c]!.subarray(at, at + histSize);
-        const nDense = Atomics.load(ctrl, CTRL.NDENSE);
-        buildGradChunk(data, ent, dense.subarray(0, nDense), idx, chunks[w]!, chunks[w + 1]!, chunks[w + 3]!, gh, hist);
+        const hist = heap.f64At(histOffset(table, tasks[w + 2]!, histSize), histSize);
+        buildGradChunk(heap.k, data, ent, dense, Atomics.load(ctrl, CTRL.NDENSE), idx, tasks[w]!, tasks[w + 1]!, tasks[w + 3]!, gh, hist);
         if (Atomics.add(ctrl, CTRL.COMPLETED, 1) + 1 >= nc) Atomics.notify(ctrl, CTRL.COMPLETED);
       }
     }
@@ -74,20 +70,15 @@ function gradSession(m: Msg): void {
     Atomics.store(ctrl, CTRL.ERROR, 1);
     Atomics.notify(ctrl, CTRL.COMPLETED);
     throw e;
-  } finally {
-    sync.close();
   }
   port.postMessage({ id: m.id, done: true });
 }
 
 function forest(m: Msg): void {
-  const data = m.data as BinnedData;
-  const y = m.y as Int32Array;
-  const sw = (m.sampleWeight as Float32Array | null) ?? null;
-  const spec = m.spec as ForestSpec;
+  const heap = Heap.attach(m.memory as WasmMemory, m.arena as Arena);
   const seeds = m.seeds as Uint32Array;
   const counter = m.counter as Int32Array;
-  const builder = new ForestTreeBuilder(data, y, sw, spec);
+  const builder = new ForestTreeBuilder(m.data as BinnedData, m.y as Int32Array, (m.sampleWeight as Float32Array | null) ?? null, m.spec as ForestSpec, heap);
   for (;;) {
     const t = Atomics.add(counter, 0, 1);
     if (t >= seeds.length) break;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
 import { matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
-import { binMatrix, binOf, cutPoints, distinctSorted, fitBinMapper } from './binner.js';
+import { binMatrix, binOf, cutPoints, distinctSorted, fitBinMapper, fitBinMatrix } from './binner.js';
 
 test('few distinct values: one bin each, float32 edges halfway between neighbours', () => {
   const X = matrix(Float32Array.from([3, 1, 2, 1, 3, 3, -0, 0]), 8, ['a']);
@@ -119,4 +119,29 @@ test('maxBins outside 2..256 is refused', () => {
   const X = matrix(new Float32Array(4), 4, ['a']);
   assert.throws(() => fitBinMapper(X, { maxBins: 1 }), (e) => e instanceof NadirError && e.code === 'NADIR_ERR_BAD_OPTION');
   assert.throws(() => fitBinMapper(X, { maxBins: 257 }), (e) => e instanceof NadirError && e.code === 'NADIR_ERR_BAD_OPTION');
+});
+
+test('fitBinMatrix (hash-table path) bins exactly like fitBinMapper + binMatrix', () => {
+  const r = new Random(17);
+  const n = 6000;
+  const d = 7;
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    X[i * d] = r.next() < 0.1 ? 1 : 0;
+    X[i * d + 1] = r.next() < 0.2 ? NaN : r.int(40);
+    X[i * d + 2] = Math.fround(r.normal());
+    X[i * d + 3] = r.next() < 0.5 ? -0 : r.next() < 0.5 ? 0 : Infinity;
+    X[i * d + 4] = 7;
+    X[i * d + 5] = Math.fround(r.normal() * 1e-30);
+    X[i * d + 6] = r.int(3) - 1;
+  }
+  const M = matrix(X, n, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  for (const o of [{ maxBins: 256 }, { maxBins: 17 }, { maxBins: 64, sampleSize: 1000, seed: 3 }]) {
+    const a = binMatrix(fitBinMapper(M, o), M);
+    const b = fitBinMatrix(M, o);
+    assert.deepEqual(b.mapper.edges, a.mapper.edges);
+    assert.deepEqual(b.bins, a.bins);
+    assert.deepEqual(b.rowSlots, a.rowSlots);
+    assert.deepEqual(b.defaultBin, a.defaultBin);
+  }
 });

@@ -12,7 +12,8 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
-import { allocUint32, allocUint8 } from '../parallel/shared.js';
+import { Heap } from './heap.js';
+import { EMPTY_KEY, type Kernels } from './wasm/kernels.js';
 import type { BinMapper, BinnedData } from './types.js';
 
 export interface BinnerOptions {
@@ -24,8 +25,10 @@ export interface BinnerOptions {
 }
 
 export interface BinDataOptions {
-  /** Allocate on SharedArrayBuffers (for worker threads). */
-  shared?: boolean;
+  /** Allocate the arrays in this heap (the WebAssembly kernels read them there); default: plain arrays. */
+  heap?: Heap;
+  /** Build the row-wise index of sparse features (boosting uses it; default true). */
+  rowIndex?: boolean;
   /** A feature whose non-default share of rows is at most this is stored sparse (default 0.8). */
   sparseMaxDensity?: number;
 }
@@ -77,6 +80,156 @@ export function fitBinMapper(X: Matrix, opts: BinnerOptions = {}): BinMapper {
   return { nFeatures: nCols, nBins, edges, hasMissing };
 }
 
+/** Features transposed at a time by fitBinMatrix (bounds its scratch to 16 columns). */
+const GROUP = 16;
+/** Above this many distinct values a feature's edges come from the radix-sort path. */
+const HASH_LIMIT = 1 << 16;
+
+/**
+ * The binner's open-addressing hash table (linear probing, Fibonacci hashing) from float32 bit
+ * patterns to counts, then to bins; it lives in the heap and the WebAssembly kernels
+ * hashCount / hashBin run the per-row loops.
+ */
+class BitsTable {
+  readonly cap = 2 * HASH_LIMIT;
+  readonly keys: Int32Array;
+  readonly vals: Int32Array;
+  readonly used: Int32Array;
+  private readonly missingOut: Int32Array;
+  size = 0;
+
+  constructor(heap: Heap) {
+    this.keys = heap.i32(this.cap).fill(EMPTY_KEY);
+    this.vals = heap.i32(this.cap);
+    this.used = heap.i32(HASH_LIMIT);
+    this.missingOut = heap.i32(1);
+  }
+
+  /** Count the n float32 values at byte offset col; returns the number of NaNs, or -1 past HASH_LIMIT distinct values. */
+  count(k: Kernels, col: number, n: number): number {
+    const size = k.hashCount(col, n, this.keys.byteOffset, this.vals.byteOffset, this.used.byteOffset, this.cap - 1, HASH_LIMIT, this.missingOut.byteOffset);
+    this.size = size < 0 ? HASH_LIMIT : size;
+    return size < 0 ? -1 : this.missingOut[0]!;
+  }
+
+  clear(): void {
+    for (let j = 0; j < this.size; j++) this.keys[this.used[j]!] = EMPTY_KEY;
+    this.size = 0;
+  }
+
+  find(b: number): number {
+    const mask = this.cap - 1;
+    let h = Math.imul(b, -1640531535) & mask;
+    for (;;) {
+      const k = this.keys[h]!;
+      if (k === b) return h;
+      if (k === EMPTY_KEY) return -1;
+      h = (h + 1) & mask;
+    }
+  }
+}
+
+/** Transpose columns f0..f1 of a row-major matrix into colF (row blocks keep reads cache-friendly). */
+function transposeGroup(data: Float32Array, n: number, nCols: number, f0: number, f1: number, colF: Float32Array): void {
+  for (let b0 = 0; b0 < n; b0 += ROW_BLOCK) {
+    const b1 = Math.min(n, b0 + ROW_BLOCK);
+    for (let f = f0; f < f1; f++) {
+      const base = (f - f0) * n;
+      for (let r = b0; r < b1; r++) colF[base + r] = data[r * nCols + f]!;
+    }
+  }
+}
+
+/** Edges from the table's distinct values; then the table maps each distinct value to its bin. */
+function tableEdges(table: BitsTable, maxValueBins: number): Float32Array {
+  const nd = table.size;
+  const f32 = new Float32Array(1);
+  const bits32 = new Int32Array(f32.buffer);
+  const values = new Float64Array(nd);
+  for (let j = 0; j < nd; j++) {
+    bits32[0] = table.keys[table.used[j]!]!;
+    values[j] = f32[0]!;
+  }
+  values.sort();
+  const cnt = new Float64Array(nd);
+  for (let j = 0; j < nd; j++) {
+    f32[0] = values[j]!;
+    cnt[j] = table.vals[table.find(bits32[0]!)]!;
+  }
+  const e = cutPoints(values, cnt, maxValueBins);
+  for (let j = 0; j < nd; j++) {
+    bits32[0] = table.keys[table.used[j]!]!;
+    table.vals[table.used[j]!] = searchBin(e, f32[0]!);
+  }
+  return e;
+}
+
+/**
+ * Fit the bin edges on X and bin X in one go (the training path; same result as
+ * fitBinMapper + binMatrix). Each feature's distinct values are counted in a hash table keyed
+ * by their float32 bits, each distinct value's bin is found once, and every row is binned by
+ * one table lookup instead of a binary search (WebAssembly kernels hashCount / hashBin).
+ */
+export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {}): BinnedData {
+  const maxBins = opts.maxBins ?? 256;
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'maxBins', `must be an integer in 2..256, got ${maxBins}`);
+  }
+  const { nRows: n, nCols, data } = X;
+  const rows = sampleRows(n, opts.sampleSize ?? 200_000, opts.seed ?? 0);
+  const m = rows ? rows.length : n;
+  const heap = opts.heap ?? Heap.create(n * nCols);
+  const k = heap.k;
+  const bins = heap.u8(n * nCols);
+  const counts = heap.f64(nCols * 256);
+  const nBins = new Int32Array(nCols);
+  const hasMissing = new Uint8Array(nCols);
+  const edges: Float32Array[] = [];
+  const g = Math.min(GROUP, nCols);
+  const colF = heap.f32(g * n);
+  const sample = rows ? heap.f32(m) : colF;
+  const edgeBuf = heap.f32(256);
+  const table = new BitsTable(heap);
+  for (let f0 = 0; f0 < nCols; f0 += g) {
+    const f1 = Math.min(nCols, f0 + g);
+    transposeGroup(data, n, nCols, f0, f1, colF);
+    for (let f = f0; f < f1; f++) {
+      const base = (f - f0) * n;
+      let at = colF.byteOffset + 4 * base;
+      if (rows) {
+        for (let i = 0; i < m; i++) sample[i] = colF[base + rows[i]!]!;
+        at = sample.byteOffset;
+      }
+      const missing = table.count(k, at, m);
+      let e: Float32Array;
+      if (missing >= 0) {
+        if (missing > 0) hasMissing[f] = 1;
+        e = tableEdges(table, maxBins - 1);
+      } else {
+        // Too many distinct values for the table: radix-sort the (sampled) values instead.
+        table.clear();
+        const vals = new Float32Array(m);
+        let kk = 0;
+        for (let i = 0; i < m; i++) {
+          const v = colF[base + (rows ? rows[i]! : i)]!;
+          if (v === v) vals[kk++] = v === 0 ? 0 : v;
+          else hasMissing[f] = 1;
+        }
+        const ds = distinctSorted(vals, kk, new Uint32Array(kk), new Uint32Array(kk));
+        e = cutPoints(ds.values, ds.counts, maxBins - 1);
+      }
+      edges.push(e);
+      nBins[f] = e.length + 1;
+      edgeBuf.set(e);
+      const any = k.hashBin(colF.byteOffset + 4 * base, n, table.keys.byteOffset, table.vals.byteOffset, table.cap - 1, edgeBuf.byteOffset, e.length, bins.byteOffset + f * n, counts.byteOffset + f * 256 * 8);
+      if (any) hasMissing[f] = 1;
+      table.clear();
+    }
+  }
+  const mapper: BinMapper = { nFeatures: nCols, nBins, edges, hasMissing };
+  return finishBinned(mapper, bins, counts, n, { ...opts, heap });
+}
+
 /** Bin of one raw value (NaN → missing bin): the number of edges below x. */
 export function binOf(mapper: BinMapper, f: number, x: number): number {
   if (x !== x) return mapper.nBins[f]!;
@@ -100,8 +253,8 @@ export function binMatrix(mapper: BinMapper, X: Matrix, opts: BinDataOptions = {
   if (nCols !== mapper.nFeatures) {
     throw nadirError('NADIR_ERR_BAD_INPUT', `binner: X has ${nCols} columns, the bins were fitted on ${mapper.nFeatures}`);
   }
-  const shared = opts.shared ?? false;
-  const bins = allocUint8(nRows * nCols, shared);
+  const heap = opts.heap;
+  const bins = heap ? heap.u8(nRows * nCols) : new Uint8Array(nRows * nCols);
   const counts = new Float64Array(nCols * 256);
   for (let b0 = 0; b0 < nRows; b0 += ROW_BLOCK) {
     const b1 = Math.min(nRows, b0 + ROW_BLOCK);
@@ -148,6 +301,16 @@ export function binMatrix(mapper: BinMapper, X: Matrix, opts: BinDataOptions = {
     }
   }
 
+  return finishBinned(mapper, bins, counts, nRows, opts);
+}
+
+/**
+ * Complete binned data from the bins and per-feature bin counts (counts[f*256 + b]): histogram
+ * slot layout, default (most frequent) bins, the dense/sparse split and the row-wise index.
+ */
+function finishBinned(mapper: BinMapper, bins: Uint8Array, counts: Float64Array, nRows: number, opts: BinDataOptions): BinnedData {
+  const nCols = mapper.nFeatures;
+  const heap = opts.heap;
   const slotOffset = new Int32Array(nCols + 1);
   for (let f = 0; f < nCols; f++) slotOffset[f + 1] = slotOffset[f]! + mapper.nBins[f]! + 1;
   const totalSlots = slotOffset[nCols]!;
@@ -176,19 +339,21 @@ export function binMatrix(mapper: BinMapper, X: Matrix, opts: BinDataOptions = {
   }
 
   // Row-wise index of sparse features' non-default bins (counting pass, then fill).
-  const rowPtr = allocUint32(nRows + 1, shared);
-  for (const f of sparseList) {
+  const u32 = (n: number): Uint32Array => (heap ? heap.u32(n) : new Uint32Array(n));
+  const indexed = opts.rowIndex === false ? [] : sparseList;
+  const rowPtr = u32(nRows + 1);
+  for (const f of indexed) {
     const col = bins.subarray(f * nRows, (f + 1) * nRows);
     const d = defaultBin[f]!;
     for (let r = 0; r < nRows; r++) if (col[r] !== d) rowPtr[r + 1]++;
   }
   for (let r = 0; r < nRows; r++) rowPtr[r + 1] += rowPtr[r]!;
-  const rowSlots = allocUint32(rowPtr[nRows]!, shared);
-  const entryRow = allocUint32(rowPtr[nRows]!, shared);
+  const rowSlots = u32(rowPtr[nRows]!);
+  const entryRow = u32(rowPtr[nRows]!);
   for (let r = 0; r < nRows; r++) entryRow.fill(r, rowPtr[r]!, rowPtr[r + 1]!);
   const fill = new Uint32Array(nRows);
   fill.set(rowPtr.subarray(0, nRows));
-  for (const f of sparseList) {
+  for (const f of indexed) {
     const col = bins.subarray(f * nRows, (f + 1) * nRows);
     const d = defaultBin[f]!;
     const off = slotOffset[f]!;

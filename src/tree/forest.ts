@@ -6,7 +6,8 @@
  */
 import type { FlatTree } from '../learners/types.js';
 import { Random } from '../util/random.js';
-import { ClassTreeGrower, type ClassTreeParams } from './grower.js';
+import { ClassTreeGrower, type ClassTreeParams, PACK } from './grower.js';
+import { bytesFor, type Heap } from './heap.js';
 import type { BinnedData } from './types.js';
 
 export interface ForestSpec {
@@ -29,27 +30,48 @@ export function drawBag(seed: number, n: number, nDraw: number, counts: Int32Arr
 
 export class ForestTreeBuilder {
   private readonly data: BinnedData;
+  private readonly y: Int32Array;
   private readonly spec: ForestSpec;
   private readonly sw: Float32Array | null;
   private readonly grower: ClassTreeGrower;
   private readonly w: Float32Array;
+  private readonly m: Float32Array;
+  private readonly pk: Float64Array | null;
   private readonly idx: Uint32Array;
   private readonly counts: Int32Array;
 
-  constructor(data: BinnedData, y: Int32Array, sampleWeight: Float32Array | null, spec: ForestSpec) {
+  /** Binary classes without sample weights use packed histograms (see grower.ts PACK). */
+  static packed(spec: ForestSpec, n: number, sampleWeight: Float32Array | null): boolean {
+    return spec.params.nClasses === 2 && sampleWeight === null && (spec.bootstrap ? spec.nDraw : n) < PACK;
+  }
+
+  /** Heap bytes a builder allocates (for a worker's arena). */
+  static heapBytes(data: BinnedData, spec: ForestSpec, sampleWeight: Float32Array | null): number {
+    const n = data.nRows;
+    const packed = ForestTreeBuilder.packed(spec, n, sampleWeight);
+    return bytesFor(4 * n, 4 * n, packed ? 8 * n : 0, 4 * n) + ClassTreeGrower.heapBytes(data, spec.params.nClasses, packed) + 256;
+  }
+
+  /** `data` and `y` live in `heap`; the builder's arrays are allocated there too. */
+  constructor(data: BinnedData, y: Int32Array, sampleWeight: Float32Array | null, spec: ForestSpec, heap: Heap) {
     this.data = data;
+    this.y = y;
     this.spec = spec;
     this.sw = sampleWeight;
-    this.grower = new ClassTreeGrower(data, y, spec.params);
-    this.w = new Float32Array(data.nRows);
-    this.idx = new Uint32Array(data.nRows);
-    this.counts = new Int32Array(data.nRows);
+    const n = data.nRows;
+    const packed = ForestTreeBuilder.packed(spec, n, sampleWeight);
+    this.w = heap.f32(n);
+    this.m = heap.f32(n);
+    this.pk = packed ? heap.f64(n) : null;
+    this.idx = heap.u32(n);
+    this.counts = new Int32Array(n);
+    this.grower = new ClassTreeGrower(data, y, spec.params, heap, packed);
   }
 
   /** The tree grown from `seed`. */
   grow(seed: number): FlatTree {
     const n = this.data.nRows;
-    const { w, idx, counts, sw } = this;
+    const { w, m, pk, idx, counts, sw, y } = this;
     let rng: Random;
     if (this.spec.bootstrap) rng = drawBag(seed, n, this.spec.nDraw, counts);
     else {
@@ -61,8 +83,10 @@ export class ForestTreeBuilder {
       const c = counts[r]!;
       const v = sw ? c * sw[r]! : c;
       w[r] = v;
+      m[r] = c;
+      if (pk) pk[r] = c + (y[r] === 1 ? c * PACK : 0);
       if (v > 0) idx[k++] = r;
     }
-    return this.grower.grow(w, idx, k, rng);
+    return this.grower.grow(w, m, pk, idx, k, rng);
   }
 }

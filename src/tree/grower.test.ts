@@ -6,6 +6,7 @@ import { Random } from '../util/random.js';
 import { binMatrix, fitBinMapper } from './binner.js';
 import { ForestTreeBuilder } from './forest.js';
 import { ClassTreeGrower, GradTreeGrower } from './grower.js';
+import { Heap } from './heap.js';
 import { LocalGradHistBuilder } from './hist-builder.js';
 
 function dataset(n: number, d: number, seed: number): { X: Float32Array; y: Int32Array } {
@@ -45,7 +46,10 @@ const n = 2000;
 const d = 9;
 const { X, y } = dataset(n, d, 1);
 const M = matrix(X, n, Array.from({ length: d }, (_, j) => `f${j}`));
-const data = binMatrix(fitBinMapper(M, { maxBins: 64 }), M, { sparseMaxDensity: 0.5 });
+const heap = Heap.create();
+const data = binMatrix(fitBinMapper(M, { maxBins: 64 }), M, { sparseMaxDensity: 0.5, heap });
+const yHeap = heap.i32(n);
+yHeap.set(y);
 const allFeatures = Int32Array.from({ length: d }, (_, f) => f).filter((f) => data.usable[f] === 1);
 
 function gradients(hb: LocalGradHistBuilder): void {
@@ -57,7 +61,7 @@ function gradients(hb: LocalGradHistBuilder): void {
 }
 
 test('boosting tree: leaf values −G/(H+λ)·lr and covers from the rows that reach them; depth limit; positive gains', () => {
-  const hb = new LocalGradHistBuilder(data);
+  const hb = new LocalGradHistBuilder(data, heap);
   const params = { maxDepth: 4, maxLeaves: Infinity, lambda: 2, gamma: 0, minChildWeight: 1, learningRate: 0.3 };
   const grower = new GradTreeGrower(data, hb, params);
   gradients(hb);
@@ -91,7 +95,7 @@ test('boosting tree: leaf values −G/(H+λ)·lr and covers from the rows that r
 });
 
 test('leaf-wise growth stops at maxLeaves and takes the best gains first', () => {
-  const hb = new LocalGradHistBuilder(data);
+  const hb = new LocalGradHistBuilder(data, heap);
   gradients(hb);
   const t5 = new GradTreeGrower(data, hb, { maxDepth: 64, maxLeaves: 5, lambda: 1, gamma: 0, minChildWeight: 1, learningRate: 1 }).grow(n, allFeatures, true);
   let leaves = 0;
@@ -110,7 +114,7 @@ test('leaf-wise growth stops at maxLeaves and takes the best gains first', () =>
 
 test('forest tree: leaves hold the weighted class fractions of their rows; limits respected; deterministic per seed', () => {
   const spec = { params: { nClasses: 2, criterion: 'gini' as const, maxDepth: Infinity, minSamplesLeaf: 1, maxFeatures: 3 }, bootstrap: true, nDraw: n };
-  const b = new ForestTreeBuilder(data, y, null, spec);
+  const b = new ForestTreeBuilder(data, yHeap, null, spec, heap);
   const t = b.grow(42);
   assert.deepEqual(b.grow(42), t);
   assert.notDeepEqual(b.grow(43), t);
@@ -125,10 +129,16 @@ test('forest tree: leaves hold the weighted class fractions of their rows; limit
   assert.ok(impure < t.nNodes / 10, `${impure} impure leaves`);
 
   // explicit weights: leaf values from the rows reaching them
-  const w = Float32Array.from({ length: n }, (_, i) => 1 + (i % 3));
-  const idx = Uint32Array.from({ length: n }, (_, i) => i);
-  const g = new ClassTreeGrower(data, y, { nClasses: 2, criterion: 'entropy', maxDepth: 5, minSamplesLeaf: 20, maxFeatures: d });
-  const tw = g.grow(w, idx, n, new Random(5));
+  // (heap views: filled in place, not with .map, which would copy out of the heap)
+  const w = heap.f32(n);
+  const idx = heap.u32(n);
+  for (let i = 0; i < n; i++) {
+    w[i] = 1 + (i % 3);
+    idx[i] = i;
+  }
+  const m = heap.f32(n).fill(1);
+  const g = new ClassTreeGrower(data, yHeap, { nClasses: 2, criterion: 'entropy', maxDepth: 5, minSamplesLeaf: 20, maxFeatures: d }, heap, false);
+  const tw = g.grow(w, m, null, idx, n, new Random(5));
   assert.ok(depthOf(tw) <= 5);
   const wc = new Float64Array(tw.nNodes * 2);
   const cnt = new Int32Array(tw.nNodes);

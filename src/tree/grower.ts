@@ -17,8 +17,9 @@ import type { FlatTree } from '../learners/types.js';
 import type { Random } from '../util/random.js';
 import { TreeBuilder } from './flat-tree.js';
 import { type GradHistBuilder, ROWS_IDENTITY, TASK_WIDTH } from './hist-builder.js';
-import { classHistDense, subtractHist } from './histogram.js';
-import { goLeftTable, partitionRows } from './partition.js';
+import { bytesFor, type Heap } from './heap.js';
+import { subtractHist } from './histogram.js';
+import { goLeftTable } from './partition.js';
 import {
   classFeatureSplit,
   classScratch,
@@ -65,7 +66,7 @@ export class GradTreeGrower {
   private readonly tb = new TreeBuilder(1);
   private readonly best = newBestSplit(2);
   private readonly scratch = gradScratch();
-  private readonly lut = new Uint8Array(256);
+  private readonly lut: Uint8Array;
   private readonly partScratch: Uint32Array;
   private tasks = new Int32Array(TASK_WIDTH * 64);
   private features: Int32Array = new Int32Array(0);
@@ -92,7 +93,8 @@ export class GradTreeGrower {
     this.data = data;
     this.hb = hb;
     this.p = params;
-    this.partScratch = new Uint32Array(data.nRows);
+    this.lut = hb.heap.u8(256);
+    this.partScratch = hb.heap.u32(data.nRows);
     this.ensure(64);
   }
 
@@ -220,7 +222,8 @@ export class GradTreeGrower {
       const dl = this.sDL[node]!;
       const begin = this.nBegin[node]!;
       const end = this.nEnd[node]!;
-      const mid = partitionRows(data, f, goLeftTable(data, f, bin, dl, this.lut), idx, begin, end, this.partScratch);
+      goLeftTable(data, f, bin, dl, this.lut);
+      const mid = hb.heap.k.partition(data.bins.byteOffset + f * data.nRows, this.lut.byteOffset, idx.byteOffset, begin, end, this.partScratch.byteOffset);
       const G = this.nG[node]!;
       const H = this.nH[node]!;
       const GL = this.sGL[node]!;
@@ -346,22 +349,34 @@ export interface ClassTreeParams {
   criterion: Criterion;
   /** Infinity for none. */
   maxDepth: number;
+  /** Minimum draws (rows counted with their bootstrap multiplicity) per leaf. */
   minSamplesLeaf: number;
   /** Features drawn per node. */
   maxFeatures: number;
 }
 
+/**
+ * Packed binary class weights: one f64 per row, multiplicity + class-1 multiplicity × 2^26.
+ * Sums of up to 2^26 draws stay exact integers, so a single f64 histogram cell carries both the
+ * row count and the class-1 count (one add per row and feature instead of two).
+ */
+export const PACK = 2 ** 26;
+
 export class ClassTreeGrower {
   private readonly data: BinnedData;
+  private readonly heap: Heap;
   private readonly y: Int32Array;
   private readonly p: ClassTreeParams;
   private readonly K: number;
   private readonly S: number;
   private readonly tb: TreeBuilder;
+  /** Class histograms (stride K+1) of the drawn features; packed ones are unpacked into it. */
   private readonly hist: Float64Array;
+  /** Packed binary histograms (one f64 per slot), when the caller passes packed weights. */
+  private readonly phist: Float64Array;
   private readonly scratch: Float64Array;
   private readonly best;
-  private readonly lut = new Uint8Array(256);
+  private readonly lut: Uint8Array;
   private readonly partScratch: Uint32Array;
   private readonly keys = new Uint32Array(2 * 257);
   private readonly usable: Int32Array;
@@ -382,17 +397,26 @@ export class ClassTreeGrower {
   private constTop = 0;
   private readonly isConst: Uint8Array;
 
-  constructor(data: BinnedData, y: Int32Array, params: ClassTreeParams) {
+  /** Heap bytes a grower allocates (for a worker's arena). */
+  static heapBytes(data: BinnedData, nClasses: number, packed: boolean): number {
+    return bytesFor(data.totalSlots * (nClasses + 1) * 8, packed ? data.totalSlots * 8 : 0, 256, 4 * data.nRows);
+  }
+
+  /** `data` and `y` live in `heap`; `packed`: binary classes, weights given packed (see PACK). */
+  constructor(data: BinnedData, y: Int32Array, params: ClassTreeParams, heap: Heap, packed: boolean) {
     this.data = data;
+    this.heap = heap;
     this.y = y;
     this.p = params;
     this.K = params.nClasses;
     this.S = this.K + 1;
     this.tb = new TreeBuilder(this.K, 256);
-    this.hist = new Float64Array(data.totalSlots * this.S);
+    this.hist = heap.f64(data.totalSlots * this.S);
+    this.phist = packed ? heap.f64(data.totalSlots) : new Float64Array(0);
+    this.lut = heap.u8(256);
+    this.partScratch = heap.u32(data.nRows);
     this.scratch = classScratch(this.K);
     this.best = newBestSplit(this.S);
-    this.partScratch = new Uint32Array(data.nRows);
     const usable: number[] = [];
     for (let f = 0; f < data.nFeatures; f++) if (data.usable[f]) usable.push(f);
     this.usable = Int32Array.from(usable);
@@ -438,8 +462,9 @@ export class ClassTreeGrower {
   }
 
   /**
-   * Grow one tree on rows idx[0..n) (ascending, rows with weight > 0) with row weights `w`
-   * (bootstrap multiplicity × sample weight); `rng` draws the features per node.
+   * Grow one tree on rows idx[0..n) (ascending, rows with weight > 0) with class weights `w`
+   * (bootstrap multiplicity × sample weight) and draws `m` (multiplicity), or packed weights
+   * `pk` (binary, no sample weights); `rng` draws the features per node. Arrays live in the heap.
    *
    * Per node, features are drawn without replacement until `maxFeatures` non-constant ones have
    * been searched (scikit-learn's rule). A drawn feature is searched with a class histogram
@@ -448,14 +473,15 @@ export class ClassTreeGrower {
    * found constant in a node are remembered for its subtree and skipped there without cost
    * (scikit-learn's "known constant features").
    */
-  grow(w: Float32Array, idx: Uint32Array, n: number, rng: Random): FlatTree {
+  grow(w: Float32Array, m: Float32Array, pk: Float64Array | null, idx: Uint32Array, n: number, rng: Random): FlatTree {
     const { data, y, p, K, S, tb, hist, best } = this;
+    const k = this.heap.k;
     tb.reset();
     const tot0 = new Float64Array(S);
     for (let i = 0; i < n; i++) {
       const r = idx[i]!;
       tot0[y[r]!] += w[r]!;
-      tot0[K]++;
+      tot0[K] += m[r]!;
     }
     const root = this.newNode(0, n, 0, tot0, 0, 1, null, 0);
     this.constTop = 0;
@@ -466,19 +492,20 @@ export class ClassTreeGrower {
     const perm = this.perm;
     const nU = perm.length;
     const mtry = Math.min(p.maxFeatures, nU);
-    const so = data.slotOffset;
     const nBins = data.mapper.nBins;
+    const binsAt = data.bins.byteOffset;
+    const nRows = data.nRows;
     while (sp > 0) {
       const node = this.stack[--sp]!;
       const begin = this.nBegin[node]!;
       const end = this.nEnd[node]!;
-      const m = end - begin;
+      const rows = end - begin;
       const tot = this.nTot;
       const to = node * S;
       const W = tb.cover[node]!;
       let nonZero = 0;
-      for (let k = 0; k < K; k++) if (tot[to + k]! > 0) nonZero++;
-      for (let k = 0; k < K; k++) tb.value[node * K + k] = W > 0 ? tot[to + k]! / W : 1 / K;
+      for (let c = 0; c < K; c++) if (tot[to + c]! > 0) nonZero++;
+      for (let c = 0; c < K; c++) tb.value[node * K + c] = W > 0 ? tot[to + c]! / W : 1 / K;
       const count = tot[to + K]!;
       if (nonZero <= 1 || count < 2 || count < 2 * p.minSamplesLeaf || this.nDepth[node]! >= p.maxDepth) continue;
 
@@ -493,7 +520,7 @@ export class ClassTreeGrower {
       let constLen = inheritedLen;
       const pool = this.constPool;
       pool.copyWithin(constAt, inheritedAt, inheritedAt + inheritedLen);
-      for (let k = 0; k < inheritedLen; k++) isConst[pool[constAt + k]!] = 1;
+      for (let q = 0; q < inheritedLen; q++) isConst[pool[constAt + q]!] = 1;
       let visited = 0;
       let pos = 0;
       while (visited < mtry && pos < nU) {
@@ -507,18 +534,15 @@ export class ClassTreeGrower {
           if (isConst[f]) continue;
           q++;
           this.drawn[nDrawn++] = f;
-          if (m >= 2 * (nBins[f]! + 1)) {
-            this.histBatch[nh++] = f;
-            hist.fill(0, so[f]! * S, so[f + 1]! * S);
-          }
+          if (rows >= 2 * (nBins[f]! + 1)) this.histBatch[nh++] = f;
         }
-        if (nh > 0) classHistDense(data, this.histBatch, 0, nh, idx, begin, end, y, w, K, hist);
+        if (nh > 0) this.buildHist(nh, idx, begin, end, w, m, pk, binsAt, nRows);
         for (let q = 0; q < nDrawn; q++) {
           const f = this.drawn[q]!;
           const searched =
-            m >= 2 * (nBins[f]! + 1)
+            rows >= 2 * (nBins[f]! + 1)
               ? classFeatureSplit(data, f, hist, totView, parentImp, p, this.scratch, best, false)
-              : classSortedSplit(data, f, idx, begin, end, y, w, totView, parentImp, p, this.keys, this.scratch, best);
+              : classSortedSplit(data, f, idx, begin, end, y, w, m, totView, parentImp, p, this.keys, this.scratch, best);
           if (searched) visited++;
           else {
             isConst[f] = 1;
@@ -526,11 +550,12 @@ export class ClassTreeGrower {
           }
         }
       }
-      for (let k = 0; k < constLen; k++) isConst[pool[constAt + k]!] = 0;
+      for (let q = 0; q < constLen; q++) isConst[pool[constAt + q]!] = 0;
       if (best.feature < 0) continue;
       this.constTop = constAt + constLen;
       const f = best.feature;
-      const mid = partitionRows(data, f, goLeftTable(data, f, best.bin, best.defaultLeft, this.lut), idx, begin, end, this.partScratch);
+      goLeftTable(data, f, best.bin, best.defaultLeft, this.lut);
+      const mid = k.partition(binsAt + f * nRows, this.lut.byteOffset, idx.byteOffset, begin, end, this.partScratch.byteOffset);
       const depth = this.nDepth[node]! + 1;
       const L = this.newNode(begin, mid, depth, best.left, 0, 1, null, 0);
       const R = this.newNode(mid, end, depth, best.left, 0, -1, this.nTot, to);
@@ -545,6 +570,54 @@ export class ClassTreeGrower {
       this.stack[sp++] = L;
     }
     return tb.finish();
+  }
+
+  /** Class histograms of histBatch[0..nh) over idx[begin..end) (WebAssembly kernels, 4 columns per pass). */
+  private buildHist(nh: number, idx: Uint32Array, begin: number, end: number, w: Float32Array, m: Float32Array, pk: Float64Array | null, binsAt: number, nRows: number): void {
+    const { data, hist, S, K } = this;
+    const k = this.heap.k;
+    const so = data.slotOffset;
+    const batch = this.histBatch;
+    const ix = idx.byteOffset;
+    if (pk) {
+      const ph = this.phist;
+      const h = ph.byteOffset;
+      for (let q = 0; q < nh; q++) ph.fill(0, so[batch[q]!]!, so[batch[q]! + 1]!);
+      let q = 0;
+      for (; q + 4 <= nh; q += 4) {
+        const f0 = batch[q]!;
+        const f1 = batch[q + 1]!;
+        const f2 = batch[q + 2]!;
+        const f3 = batch[q + 3]!;
+        k.classPacked4(binsAt + f0 * nRows, binsAt + f1 * nRows, binsAt + f2 * nRows, binsAt + f3 * nRows, h + so[f0]! * 8, h + so[f1]! * 8, h + so[f2]! * 8, h + so[f3]! * 8, ix, begin, end, pk.byteOffset);
+      }
+      for (; q < nh; q++) k.classPacked1(binsAt + batch[q]! * nRows, h + so[batch[q]!]! * 8, ix, begin, end, pk.byteOffset);
+      // Unpack into the class-histogram layout: [class 0, class 1, draws] per slot.
+      for (let j = 0; j < nh; j++) {
+        const f = batch[j]!;
+        for (let s = so[f]!; s < so[f + 1]!; s++) {
+          const v = ph[s]!;
+          const w1 = Math.floor(v / PACK);
+          const all = v - w1 * PACK;
+          hist[3 * s] = all - w1;
+          hist[3 * s + 1] = w1;
+          hist[3 * s + 2] = all;
+        }
+      }
+      return;
+    }
+    const h = hist.byteOffset;
+    for (let q = 0; q < nh; q++) hist.fill(0, so[batch[q]!]! * S, so[batch[q]! + 1]! * S);
+    const yy = this.y.byteOffset;
+    let q = 0;
+    for (; q + 4 <= nh; q += 4) {
+      const f0 = batch[q]!;
+      const f1 = batch[q + 1]!;
+      const f2 = batch[q + 2]!;
+      const f3 = batch[q + 3]!;
+      k.classHist4(binsAt + f0 * nRows, binsAt + f1 * nRows, binsAt + f2 * nRows, binsAt + f3 * nRows, h + so[f0]! * S * 8, h + so[f1]! * S * 8, h + so[f2]! * S * 8, h + so[f3]! * S * 8, ix, begin, end, yy, w.byteOffset, m.byteOffset, K);
+    }
+    for (; q < nh; q++) k.classHist1(binsAt + batch[q]! * nRows, h + so[batch[q]!]! * S * 8, ix, begin, end, yy, w.byteOffset, m.byteOffset, K);
   }
 
   private reserveConst(extra: number): void {

@@ -1,15 +1,16 @@
 /**
  * Where boosting histograms are built: on this thread (`LocalGradHistBuilder`) or on worker
- * threads (`parallel/hist-session.ts`).
+ * threads too (`parallel/hist-session.ts`), always with the WebAssembly kernels over the fit's
+ * heap.
  *
  * A node's rows are cut into fixed chunks (`chunkRows`, which depends only on the data size);
  * each chunk is summed into its own buffer and the node's histogram is chunk 0 + chunk 1 + …
  * in chunk order. Whichever thread sums a chunk, every number is added in the same order, so
  * the histograms — and the trees — are bit-identical for any number of threads.
  */
-import { allocFloat32, allocFloat64, allocUint32 } from '../parallel/shared.js';
-import { gradHistDense, gradHistEntries, gradHistSparse, packEntries } from './histogram.js';
+import type { Heap } from './heap.js';
 import type { BinnedData } from './types.js';
+import type { Kernels } from './wasm/kernels.js';
 
 /** Task flag: the node's rows idx[begin..end) are exactly begin..end-1 in order. */
 export const ROWS_IDENTITY = 1;
@@ -18,6 +19,7 @@ export const TASK_WIDTH = 4;
 
 export interface GradHistBuilder {
   readonly data: BinnedData;
+  readonly heap: Heap;
   /** Gradients and hessians of the tree being grown, interleaved (gh[2r] = g, gh[2r+1] = h; written by the booster). */
   readonly gh: Float32Array;
   /** Row partition used by the grower. */
@@ -40,32 +42,35 @@ export function chunkRows(nRows: number): number {
   return Math.max(4096, Math.ceil(nRows / 32));
 }
 
-/** Histograms per pool chunk. */
+/** Histograms per pool chunk, and the most chunks a pool can have. */
 export const HIST_CHUNK = 32;
+export const MAX_POOL_CHUNKS = 4096;
 
-/** A pool of histogram buffers in chunks (optionally on shared memory); ids are stable. */
+/**
+ * A pool of histogram buffers in the heap, allocated HIST_CHUNK at a time. `table[c]` is the
+ * byte offset of chunk c, so any thread can locate histogram `id` from the shared table.
+ */
 export class HistPool {
   readonly histSize: number;
-  readonly chunks: Float64Array[] = [];
+  readonly table: Int32Array;
+  private nChunks = 0;
   private readonly views: Float64Array[] = [];
   private readonly free: number[] = [];
-  private readonly shared: boolean;
-  private readonly onChunk: ((chunk: Float64Array) => void) | undefined;
+  private readonly heap: Heap;
 
-  constructor(histSize: number, shared: boolean, onChunk?: (chunk: Float64Array) => void) {
+  constructor(heap: Heap, histSize: number) {
+    this.heap = heap;
     this.histSize = histSize;
-    this.shared = shared;
-    this.onChunk = onChunk;
+    this.table = heap.i32(MAX_POOL_CHUNKS);
   }
 
   acquire(): number {
     if (this.free.length === 0) {
-      const chunk = allocFloat64(this.histSize * HIST_CHUNK, this.shared);
-      const c = this.chunks.length;
-      this.chunks.push(chunk);
+      const c = this.nChunks++;
+      const chunk = this.heap.f64(this.histSize * HIST_CHUNK);
+      this.table[c] = chunk.byteOffset;
       for (let k = HIST_CHUNK - 1; k >= 0; k--) this.free.push(c * HIST_CHUNK + k);
       for (let k = 0; k < HIST_CHUNK; k++) this.views.push(chunk.subarray(k * this.histSize, (k + 1) * this.histSize));
-      this.onChunk?.(chunk);
     }
     return this.free.pop()!;
   }
@@ -79,11 +84,33 @@ export class HistPool {
   }
 }
 
-/** Zero `hist` and sum one chunk of rows idx[begin..end) into it. */
+/** Byte offset of histogram `id` from a pool table (for threads that hold only the table). */
+export function histOffset(table: Int32Array, id: number, histSize: number): number {
+  const c = Math.floor(id / HIST_CHUNK);
+  return table[c]! + (id - c * HIST_CHUNK) * histSize * 8;
+}
+
+/** Packed sparse entries for the flat pass: ent[2k] = 2 × row, ent[2k+1] = 2 × slot (see gradHistEntries). */
+export function packEntriesInto(data: BinnedData, ent: Int32Array): Int32Array {
+  const nnz = data.rowSlots.length;
+  for (let k = 0; k < nnz; k++) {
+    ent[2 * k] = 2 * data.entryRow[k]!;
+    ent[2 * k + 1] = 2 * data.rowSlots[k]!;
+  }
+  return ent;
+}
+
+/**
+ * Zero `hist` (a view at byte offset hist.byteOffset) and sum one chunk of rows idx[begin..end)
+ * into it with the WebAssembly kernels: sparse features from the row-wise index (one flat
+ * pass when the rows are a contiguous run), dense features four columns per pass.
+ */
 export function buildGradChunk(
+  k: Kernels,
   data: BinnedData,
   ent: Int32Array,
   dense: Int32Array,
+  nDense: number,
   idx: Uint32Array,
   begin: number,
   end: number,
@@ -92,9 +119,25 @@ export function buildGradChunk(
   hist: Float64Array,
 ): void {
   hist.fill(0);
-  if (flags & ROWS_IDENTITY) gradHistEntries(data, ent, begin, end, gh, hist);
-  else gradHistSparse(data, idx, begin, end, gh, hist);
-  gradHistDense(data, dense, 0, dense.length, idx, begin, end, gh, hist);
+  const h = hist.byteOffset;
+  const g = gh.byteOffset;
+  const ix = idx.byteOffset;
+  if (data.rowSlots.length > 0) {
+    if (flags & ROWS_IDENTITY) k.gradEntries(ent.byteOffset, 2 * data.rowPtr[begin]!, 2 * data.rowPtr[end]!, g, h);
+    else k.gradSparse(ix, begin, end, data.rowPtr.byteOffset, data.rowSlots.byteOffset, g, h);
+  }
+  const b = data.bins.byteOffset;
+  const n = data.nRows;
+  const so = data.slotOffset;
+  let j = 0;
+  for (; j + 4 <= nDense; j += 4) {
+    const f0 = dense[j]!;
+    const f1 = dense[j + 1]!;
+    const f2 = dense[j + 2]!;
+    const f3 = dense[j + 3]!;
+    k.gradDense4(b + f0 * n, b + f1 * n, b + f2 * n, b + f3 * n, h + so[f0]! * 16, h + so[f1]! * 16, h + so[f2]! * 16, h + so[f3]! * 16, ix, begin, end, g);
+  }
+  for (; j < nDense; j++) k.gradDense1(b + dense[j]! * n, h + so[dense[j]!]! * 16, ix, begin, end, g);
 }
 
 /**
@@ -176,25 +219,31 @@ export function ensureI32(a: Int32Array, n: number): Int32Array {
 /** Single-thread builder. */
 export class LocalGradHistBuilder implements GradHistBuilder {
   readonly data: BinnedData;
+  readonly heap: Heap;
   readonly gh: Float32Array;
   readonly idx: Uint32Array;
   readonly histSize: number;
   private readonly ent: Int32Array;
   private readonly pool: HistPool;
   private readonly rowsPerChunk: number;
-  private dense: Int32Array;
+  private readonly dense: Int32Array;
+  private nDense: number;
   private readonly chunks = { a: new Int32Array(64) };
   private readonly merges = { a: new Int32Array(48), n: 0 };
   private readonly partials = { a: new Int32Array(16) };
 
-  constructor(data: BinnedData) {
+  /** `data` must have been binned into `heap`. */
+  constructor(data: BinnedData, heap: Heap) {
     this.data = data;
-    this.gh = allocFloat32(2 * data.nRows);
-    this.ent = packEntries(data);
-    this.idx = allocUint32(data.nRows);
+    this.heap = heap;
+    this.gh = heap.f32(2 * data.nRows);
+    this.idx = heap.u32(data.nRows);
     this.histSize = data.totalSlots * 2;
-    this.pool = new HistPool(this.histSize, false);
-    this.dense = data.denseFeatures;
+    this.ent = packEntriesInto(data, heap.i32(2 * data.rowSlots.length));
+    this.pool = new HistPool(heap, this.histSize);
+    this.dense = heap.i32(Math.max(1, data.nFeatures));
+    this.dense.set(data.denseFeatures);
+    this.nDense = data.denseFeatures.length;
     this.rowsPerChunk = chunkRows(data.nRows);
   }
 
@@ -208,15 +257,16 @@ export class LocalGradHistBuilder implements GradHistBuilder {
     return this.pool.hist(id);
   }
   setDenseFeatures(features: Int32Array): void {
-    this.dense = features;
+    this.dense.set(features);
+    this.nDense = features.length;
   }
   build(tasks: Int32Array, nTasks: number): void {
     const pool = this.pool;
     const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
     const c = this.chunks.a;
-    for (let k = 0; k < nc; k++) {
-      const w = TASK_WIDTH * k;
-      buildGradChunk(this.data, this.ent, this.dense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
+    for (let t = 0; t < nc; t++) {
+      const w = TASK_WIDTH * t;
+      buildGradChunk(this.heap.k, this.data, this.ent, this.dense, this.nDense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
     }
     mergeChunks(this.merges, this.partials.a, (id) => pool.hist(id), (id) => pool.release(id));
   }

@@ -128,6 +128,7 @@ test('small-node sorted search finds the same split as the histogram scan (rando
   const data = binMatrix(fitBinMapper(matrix(X, n, ['a', 'b', 'c', 'd'])), matrix(X, n, ['a', 'b', 'c', 'd']), { sparseMaxDensity: 0 });
   const y = Int32Array.from({ length: n }, () => r.int(3));
   const w = Float32Array.from({ length: n }, () => 1 + r.int(2));
+  const ones = new Float32Array(n).fill(1);
   const feats = Int32Array.from([0, 1, 2, 3]);
   for (let trial = 0; trial < 40; trial++) {
     const rows = Array.from({ length: n }, (_, i) => i).filter(() => r.next() < 0.05 + trial / 100);
@@ -148,7 +149,7 @@ test('small-node sorted search finds the same split as the histogram scan (rando
       resetBestSplit(b, -Infinity);
       for (const f of feats) {
         const ca = classFeatureSplit(data, f, hist, tot, parent, p, classScratch(3), a, false);
-        const cb = classSortedSplit(data, f, idx, 0, idx.length, y, w, tot, parent, p, new Uint32Array(n), classScratch(3), b);
+        const cb = classSortedSplit(data, f, idx, 0, idx.length, y, w, ones, tot, parent, p, new Uint32Array(n), classScratch(3), b);
         assert.equal(ca, cb);
       }
       assert.equal(a.feature, b.feature);

@@ -236,11 +236,12 @@ export function classFeatureSplit(
 }
 
 /**
- * The same search as `classFeatureSplit` for a small node without a histogram: the node's rows
- * are sorted by bin (keys = bin << 16 | position, so m < 65536) and candidate thresholds are
- * the boundaries between distinct bins — O(m log m) instead of O(bins), which dominates in the
+ * The same search as `classFeatureSplit` for a small node without a histogram (counts are the
+ * draws `m` of each row, as in the class histograms): the node's n rows are sorted by bin
+ * (keys = bin << 16 | position, so n < 65536) and candidate thresholds are the boundaries
+ * between distinct bins — O(n log n) instead of O(bins), which dominates in the
  * many small nodes deep in a forest's trees. Candidates, their order and gains are those of
- * the histogram scan. `keys` holds ≥ m entries; scratch as for classFeatureSplit.
+ * the histogram scan. `keys` holds ≥ n entries; scratch as for classFeatureSplit.
  */
 export function classSortedSplit(
   data: BinnedData,
@@ -250,6 +251,7 @@ export function classSortedSplit(
   end: number,
   y: Int32Array,
   w: Float32Array,
+  m: Float32Array,
   tot: Float64Array,
   parentImp: number,
   p: ClassSplitParams,
@@ -259,30 +261,30 @@ export function classSortedSplit(
 ): boolean {
   const K = p.nClasses;
   const S = K + 1;
-  const m = end - begin;
+  const nr = end - begin;
   const nb = data.mapper.nBins[f]!;
   const col = f * data.nRows;
   const bins = data.bins;
-  for (let i = 0; i < m; i++) keys[i] = ((bins[col + idx[begin + i]!]! << 16) | i) >>> 0;
-  const ks = keys.subarray(0, m).sort();
+  for (let i = 0; i < nr; i++) keys[i] = ((bins[col + idx[begin + i]!]! << 16) | i) >>> 0;
+  const ks = keys.subarray(0, nr).sort();
   const first = ks[0]! >>> 16;
-  if (ks[m - 1]! >>> 16 === first) return false;
+  if (ks[nr - 1]! >>> 16 === first) return false;
   const L = 257 * S;
   const R = L + S;
   const e = scratch;
   // Missing rows sort last (bin nb); their class weights and count.
-  let mStart = m;
+  let mStart = nr;
   while (mStart > 0 && ks[mStart - 1]! >>> 16 === nb) mStart--;
-  const hasMissing = mStart < m;
+  const hasMissing = mStart < nr;
   const msl = p.minSamplesLeaf;
   const N = tot[K]!;
   for (let dir = 0; dir < (hasMissing ? 2 : 1); dir++) {
     for (let s = 0; s < S; s++) e[L + s] = 0;
     if (dir === 1) {
-      for (let i = mStart; i < m; i++) {
+      for (let i = mStart; i < nr; i++) {
         const r = idx[begin + (ks[i]! & 0xffff)]!;
         e[L + y[r]!] += w[r]!;
-        e[L + K] += 1;
+        e[L + K] += m[r]!;
       }
     }
     // Thresholds: after the last row of each distinct non-missing bin (dir 1: not after the last one).
@@ -290,7 +292,7 @@ export function classSortedSplit(
     for (let i = 0; i < mStart; i++) {
       const r = idx[begin + (ks[i]! & 0xffff)]!;
       e[L + y[r]!] += w[r]!;
-      e[L + K] += 1;
+      e[L + K] += m[r]!;
       const b = ks[i]! >>> 16;
       if (i + 1 < mStart && ks[i + 1]! >>> 16 === b) continue;
       if (i >= stop) break;

@@ -1,0 +1,437 @@
+/**
+ * The tree engine's hot loops in WebAssembly (assembled by asm.ts). Every pointer argument is a
+ * byte offset into the shared memory; the JavaScript reference versions of the histogram
+ * kernels are in histogram.ts (the tests check that both agree exactly), the others mirror
+ * partition.ts and predictor.ts.
+ *
+ * - gradEntries: Σg, Σh of packed sparse entries (ent[2k] = 2·row, ent[2k+1] = 2·slot), k ∈ [k, e)
+ * - gradSparse: Σg, Σh of the rows idx[i..end), each row's entries rowSlots[rowPtr[r]..rowPtr[r+1])
+ * - gradDense4 / gradDense1: Σg, Σh of 4 / 1 feature-major Uint8 bin columns over idx[i..end)
+ * - classPacked4 / classPacked1: binary class histograms, one f64 per bin holding
+ *   W + W₁·2^26 (exact integer sums; see grower.ts), over idx[i..end)
+ * - classHist4 / classHist1: class histograms with stride S = K+1 (class weights, then draws)
+ * - partition: stable partition of idx[begin..end) by a go-left table over a bin column
+ * - predict4: 4 rows at a time through every tree (see predictor.ts for the node layout)
+ * - hashCount / hashBin: the binner's distinct-value counting and row binning (see binner.ts)
+ */
+import {
+  add,
+  and,
+  assemble,
+  eq,
+  f32lt,
+  f64c,
+  ne,
+  shrU,
+  store8,
+  ifThen,
+  block,
+  br,
+  brIf,
+  eqz,
+  f32gt,
+  f32ne,
+  f64add,
+  f64promote,
+  Fn,
+  forRange,
+  geS,
+  i32,
+  ifElse,
+  load32,
+  loadF32,
+  loadF64,
+  loadU8,
+  loop,
+  mul,
+  or,
+  ret,
+  shl,
+  store32,
+  storeF64,
+  sub,
+} from './asm.js';
+import type { Code } from './asm.js';
+import { type WasmModule, wasmApi } from './runtime.js';
+
+export interface Kernels {
+  gradEntries(ent: number, k: number, e: number, gh: number, hist: number): void;
+  gradSparse(idx: number, i: number, end: number, rowPtr: number, rowSlots: number, gh: number, hist: number): void;
+  gradDense4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, gh: number): void;
+  gradDense1(b0: number, o0: number, idx: number, i: number, end: number, gh: number): void;
+  classPacked4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, pk: number): void;
+  classPacked1(b0: number, o0: number, idx: number, i: number, end: number, pk: number): void;
+  classHist4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
+  classHist1(b0: number, o0: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
+  partition(col: number, lut: number, idx: number, begin: number, end: number, scratch: number): number;
+  predict4(nodes: number, thr: number, leafAt: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
+  hashCount(col: number, n: number, keys: number, vals: number, used: number, mask: number, limit: number, missingOut: number): number;
+  hashBin(col: number, n: number, keys: number, vals: number, mask: number, edges: number, ne: number, out: number, counts: number): number;
+}
+
+const I = 'i32' as const;
+const F = 'f64' as const;
+
+/** (a += b) on an f64 cell: storeF64(p, loadF64(p, off) + v, off). */
+function addF64(p: Code, v: Code, off = 0): Code {
+  return storeF64(p, f64add(loadF64(p, off), v), off);
+}
+
+function gradEntries(): Fn {
+  const f = new Fn('gradEntries', [['ent', I], ['k', I], ['e', I], ['gh', I], ['hist', I]], null, [['a', I], ['g', I], ['c', I]]);
+  f.body = block(
+    loop(
+      brIf(1, geS(f.get('k'), f.get('e'))),
+      f.set('a', add(f.get('ent'), shl(f.get('k'), i32(2)))),
+      f.set('g', add(f.get('gh'), shl(load32(f.get('a')), i32(2)))),
+      f.set('c', add(f.get('hist'), shl(load32(f.get('a'), 4), i32(3)))),
+      addF64(f.get('c'), f64promote(loadF32(f.get('g')))),
+      addF64(f.get('c'), f64promote(loadF32(f.get('g'), 4)), 8),
+      f.set('k', add(f.get('k'), i32(2))),
+      br(0),
+    ),
+  );
+  return f;
+}
+
+function gradSparse(): Fn {
+  const f = new Fn(
+    'gradSparse',
+    [['idx', I], ['i', I], ['end', I], ['rowPtr', I], ['rowSlots', I], ['gh', I], ['hist', I]],
+    null,
+    [['r', I], ['k', I], ['e', I], ['p', I], ['c', I], ['g', F], ['h', F]],
+  );
+  f.body = forRange(
+    f,
+    'i',
+    f.get('i'),
+    f.get('end'),
+    1,
+    f.set('r', load32(add(f.get('idx'), shl(f.get('i'), i32(2))))),
+    f.set('p', add(f.get('gh'), shl(f.get('r'), i32(3)))),
+    f.set('g', f64promote(loadF32(f.get('p')))),
+    f.set('h', f64promote(loadF32(f.get('p'), 4))),
+    f.set('p', add(f.get('rowPtr'), shl(f.get('r'), i32(2)))),
+    f.set('e', load32(f.get('p'), 4)),
+    forRange(
+      f,
+      'k',
+      load32(f.get('p')),
+      f.get('e'),
+      1,
+      f.set('c', add(f.get('hist'), shl(load32(add(f.get('rowSlots'), shl(f.get('k'), i32(2)))), i32(4)))),
+      addF64(f.get('c'), f.get('g')),
+      addF64(f.get('c'), f.get('h'), 8),
+    ),
+  );
+  return f;
+}
+
+/** Feature-major kernels over idx[i..end): `per` emits the update of one column (bin byte at b + r). */
+function denseKernel(
+  name: string,
+  width: number,
+  rowParams: [string, 'i32'][],
+  rowLocals: [string, 'i32' | 'f64'][],
+  perRow: (f: Fn) => Code[],
+  per: (f: Fn, bin: Code, o: string) => Code[],
+): Fn {
+  const cols: [string, 'i32'][] = [];
+  for (let j = 0; j < width; j++) cols.push([`b${j}`, I]);
+  for (let j = 0; j < width; j++) cols.push([`o${j}`, I]);
+  const f = new Fn(name, [...cols, ['idx', I], ['i', I], ['end', I], ...rowParams], null, [['r', I], ['c', I], ...rowLocals]);
+  const updates: Code[] = [];
+  for (let j = 0; j < width; j++) updates.push(...per(f, loadU8(add(f.get(`b${j}`), f.get('r'))), `o${j}`));
+  f.body = forRange(f, 'i', f.get('i'), f.get('end'), 1, f.set('r', load32(add(f.get('idx'), shl(f.get('i'), i32(2))))), ...perRow(f), ...updates);
+  return f;
+}
+
+function gradDense(width: number): Fn {
+  return denseKernel(
+    `gradDense${width}`,
+    width,
+    [['gh', I]],
+    [['p', I], ['g', F], ['h', F]],
+    (f) => [
+      f.set('p', add(f.get('gh'), shl(f.get('r'), i32(3)))),
+      f.set('g', f64promote(loadF32(f.get('p')))),
+      f.set('h', f64promote(loadF32(f.get('p'), 4))),
+    ],
+    (f, bin, o) => [f.set('c', add(f.get(o), shl(bin, i32(4)))), addF64(f.get('c'), f.get('g')), addF64(f.get('c'), f.get('h'), 8)],
+  );
+}
+
+function classPacked(width: number): Fn {
+  return denseKernel(
+    `classPacked${width}`,
+    width,
+    [['pk', I]],
+    [['v', F]],
+    (f) => [f.set('v', loadF64(add(f.get('pk'), shl(f.get('r'), i32(3)))))],
+    (f, bin, o) => [f.set('c', add(f.get(o), shl(bin, i32(3)))), addF64(f.get('c'), f.get('v'))],
+  );
+}
+
+function classHist(width: number): Fn {
+  return denseKernel(
+    `classHist${width}`,
+    width,
+    [['y', I], ['w', I], ['m', I], ['K', I]],
+    [['s8', I], ['yo', I], ['ko', I], ['wv', F], ['mv', F]],
+    (f) => [
+      f.set('s8', shl(add(f.get('K'), i32(1)), i32(3))),
+      f.set('ko', shl(f.get('K'), i32(3))),
+      f.set('yo', shl(load32(add(f.get('y'), shl(f.get('r'), i32(2)))), i32(3))),
+      f.set('wv', f64promote(loadF32(add(f.get('w'), shl(f.get('r'), i32(2)))))),
+      f.set('mv', f64promote(loadF32(add(f.get('m'), shl(f.get('r'), i32(2)))))),
+    ],
+    (f, bin, o) => [
+      f.set('c', add(f.get(o), mul(bin, f.get('s8')))),
+      addF64(add(f.get('c'), f.get('yo')), f.get('wv')),
+      addF64(add(f.get('c'), f.get('ko')), f.get('mv')),
+    ],
+  );
+}
+
+function partition(): Fn {
+  const f = new Fn(
+    'partition',
+    [['col', I], ['lut', I], ['idx', I], ['begin', I], ['end', I], ['scratch', I]],
+    'i32',
+    [['i', I], ['l', I], ['k', I], ['r', I], ['left', I]],
+  );
+  f.body = [
+    ...f.set('l', f.get('begin')),
+    ...f.set('k', i32(0)),
+    ...forRange(
+      f,
+      'i',
+      f.get('begin'),
+      f.get('end'),
+      1,
+      f.set('r', load32(add(f.get('idx'), shl(f.get('i'), i32(2))))),
+      f.set('left', loadU8(add(f.get('lut'), loadU8(add(f.get('col'), f.get('r')))))),
+      store32(add(f.get('idx'), shl(f.get('l'), i32(2))), f.get('r')),
+      store32(add(f.get('scratch'), shl(f.get('k'), i32(2))), f.get('r')),
+      f.set('l', add(f.get('l'), f.get('left'))),
+      f.set('k', add(f.get('k'), sub(i32(1), f.get('left')))),
+    ),
+    ...forRange(
+      f,
+      'i',
+      i32(0),
+      f.get('k'),
+      1,
+      store32(add(f.get('idx'), shl(add(f.get('l'), f.get('i')), i32(2))), load32(add(f.get('scratch'), shl(f.get('i'), i32(2))))),
+    ),
+    ...ret(f.get('l')),
+  ];
+  return f;
+}
+
+const LEAF_BIT = 1 << 29;
+const DL_BIT = 1 << 30;
+const FEATURE_MASK = LEAF_BIT - 1;
+
+function predict4(): Fn {
+  const rowsL: [string, 'i32'][] = [];
+  for (let j = 0; j < 4; j++) rowsL.push([`x${j}`, I], [`n${j}`, I], [`c${j}`, I], [`v${j}`, I]);
+  const f = new Fn(
+    'predict4',
+    [['nodes', I], ['thr', I], ['leafAt', I], ['val', I], ['roots', I], ['treeOut', I], ['nT', I], ['X', I], ['rowBytes', I], ['res', I], ['K', I]],
+    null,
+    [['t', I], ['o', I], ['k', I], ['xv', 'f32'], ...rowsL],
+  );
+  const nodeAt = (n: string): Code => add(f.get('nodes'), shl(f.get(n), i32(3)));
+  const step = (j: number): Code[] => [
+    f.set('xv', loadF32(add(f.get(`x${j}`), shl(and(f.get(`c${j}`), i32(FEATURE_MASK)), i32(2))))),
+    // goRight = x > thr, or x missing (x ≠ x) and the default direction is right
+    f.set(
+      `n${j}`,
+      add(
+        load32(nodeAt(`n${j}`), 4),
+        or(
+          f32gt(f.get('xv'), loadF32(add(f.get('thr'), shl(f.get(`n${j}`), i32(2))))),
+          and(f32ne(f.get('xv'), f.get('xv')), eqz(and(f.get(`c${j}`), i32(DL_BIT)))),
+        ),
+      ),
+    ),
+  ];
+  const start: Code[] = [];
+  for (let j = 0; j < 4; j++) {
+    start.push(f.set(`n${j}`, load32(add(f.get('roots'), shl(f.get('t'), i32(2))))));
+    start.push(f.set(`c${j}`, load32(nodeAt(`n${j}`))));
+  }
+  const loads: Code[] = [];
+  for (let j = 0; j < 4; j++) loads.push(f.set(`c${j}`, load32(nodeAt(`n${j}`))));
+  const steps: Code[] = [];
+  for (let j = 0; j < 4; j++) steps.push(...step(j));
+  const leafVal = (j: number): Code => add(f.get('val'), shl(load32(add(f.get('leafAt'), shl(f.get(`n${j}`), i32(2)))), i32(3)));
+  // single-output tree: res[j·K + out] += val[leafAt[n_j]]; vector tree: K values
+  const single: Code[] = [];
+  const vector: Code[] = [];
+  for (let j = 0; j < 4; j++) {
+    single.push(addF64(add(f.get('res'), shl(add(mul(i32(j), f.get('K')), f.get('o')), i32(3))), loadF64(leafVal(j))));
+    vector.push(
+      forRange(
+        f,
+        'k',
+        i32(0),
+        f.get('K'),
+        1,
+        addF64(add(f.get('res'), shl(add(mul(i32(j), f.get('K')), f.get('k')), i32(3))), loadF64(add(leafVal(j), shl(f.get('k'), i32(3))))),
+      ),
+    );
+  }
+  const rowsInit: Code[] = [];
+  for (let j = 0; j < 4; j++) rowsInit.push(f.set(`x${j}`, add(f.get('X'), mul(i32(j), f.get('rowBytes')))));
+  f.body = [
+    ...rowsInit.flat(),
+    ...forRange(
+      f,
+      't',
+      i32(0),
+      f.get('nT'),
+      1,
+      ...start,
+      block(loop(brIf(1, and(and(and(and(f.get('c0'), f.get('c1')), f.get('c2')), f.get('c3')), i32(LEAF_BIT))), ...steps, ...loads, br(0))),
+      f.set('o', load32(add(f.get('treeOut'), shl(f.get('t'), i32(2))))),
+      ifElse(geS(f.get('o'), i32(0)), single, vector),
+    ),
+  ];
+  return f;
+}
+
+/** Empty slot marker of the binner's hash table: a NaN bit pattern, never a key. */
+export const EMPTY_KEY = 0x7fc00001;
+
+/** Shared prologue: b = float bits at col[i]; NaN → `onNaN`; −0 → 0; h = Fibonacci hash of b. */
+function hashPrologue(f: Fn, onNaN: Code[]): Code[] {
+  return [
+    f.set('b', load32(add(f.get('col'), shl(f.get('i'), i32(2))))),
+    ifThen(and(eq(and(f.get('b'), i32(0x7f800000)), i32(0x7f800000)), ne(and(f.get('b'), i32(0x7fffff)), i32(0))), ...onNaN),
+    ifThen(eq(f.get('b'), i32(-0x80000000)), f.set('b', i32(0))),
+    f.set('h', and(mul(f.get('b'), i32(-1640531535)), f.get('mask'))),
+  ];
+}
+
+function hashCount(): Fn {
+  const f = new Fn(
+    'hashCount',
+    [['col', I], ['n', I], ['keys', I], ['vals', I], ['used', I], ['mask', I], ['limit', I], ['missingOut', I]],
+    'i32',
+    [['i', I], ['b', I], ['h', I], ['k', I], ['size', I], ['missing', I], ['p', I]],
+  );
+  f.body = [
+    ...forRange(
+      f,
+      'i',
+      i32(0),
+      f.get('n'),
+      1,
+      block(
+        ...hashPrologue(f, [f.set('missing', add(f.get('missing'), i32(1))), br(1)]),
+        loop(
+          f.set('p', add(f.get('keys'), shl(f.get('h'), i32(2)))),
+          f.set('k', load32(f.get('p'))),
+          ifThen(eq(f.get('k'), f.get('b')), storeI32Inc(f, add(f.get('vals'), shl(f.get('h'), i32(2)))), br(2)),
+          ifThen(
+            eq(f.get('k'), i32(EMPTY_KEY)),
+            ifThen(eq(f.get('size'), f.get('limit')), ret(i32(-1))),
+            store32(f.get('p'), f.get('b')),
+            store32(add(f.get('vals'), shl(f.get('h'), i32(2))), i32(1)),
+            store32(add(f.get('used'), shl(f.get('size'), i32(2))), f.get('h')),
+            f.set('size', add(f.get('size'), i32(1))),
+            br(2),
+          ),
+          f.set('h', and(add(f.get('h'), i32(1)), f.get('mask'))),
+          br(0),
+        ),
+      ),
+    ),
+    ...store32(f.get('missingOut'), f.get('missing')),
+    ...ret(f.get('size')),
+  ];
+  return f;
+}
+
+/** *p += 1 (i32). */
+function storeI32Inc(f: Fn, p: Code): Code {
+  void f;
+  return [...p, ...p, 0x28, 2, 0, ...i32(1), 0x6a, 0x36, 2, 0];
+}
+
+function hashBin(): Fn {
+  const f = new Fn(
+    'hashBin',
+    [['col', I], ['n', I], ['keys', I], ['vals', I], ['mask', I], ['edges', I], ['ne', I], ['out', I], ['counts', I]],
+    'i32',
+    [['i', I], ['b', I], ['h', I], ['k', I], ['bin', I], ['any', I], ['lo', I], ['hi', I], ['mid', I], ['x', 'f32']],
+  );
+  const search: Code[] = [
+    // binary search: the number of edges below x
+    f.set('x', loadF32(add(f.get('col'), shl(f.get('i'), i32(2))))),
+    f.set('lo', i32(0)),
+    f.set('hi', f.get('ne')),
+    block(
+      loop(
+        brIf(1, geS(f.get('lo'), f.get('hi'))),
+        f.set('mid', shrU(add(f.get('lo'), f.get('hi')), i32(1))),
+        ifElse(
+          f32lt(loadF32(add(f.get('edges'), shl(f.get('mid'), i32(2)))), f.get('x')),
+          [f.set('lo', add(f.get('mid'), i32(1)))],
+          [f.set('hi', f.get('mid'))],
+        ),
+        br(0),
+      ),
+    ),
+    f.set('bin', f.get('lo')),
+  ];
+  f.body = [
+    ...forRange(
+      f,
+      'i',
+      i32(0),
+      f.get('n'),
+      1,
+      block(
+        ...hashPrologue(f, [f.set('bin', add(f.get('ne'), i32(1))), f.set('any', i32(1)), br(1)]),
+        loop(
+          f.set('k', load32(add(f.get('keys'), shl(f.get('h'), i32(2))))),
+          ifThen(eq(f.get('k'), f.get('b')), f.set('bin', load32(add(f.get('vals'), shl(f.get('h'), i32(2))))), br(2)),
+          ifThen(eq(f.get('k'), i32(EMPTY_KEY)), ...search, br(2)),
+          f.set('h', and(add(f.get('h'), i32(1)), f.get('mask'))),
+          br(0),
+        ),
+      ),
+      store8(add(f.get('out'), f.get('i')), f.get('bin')),
+      addF64(add(f.get('counts'), shl(f.get('bin'), i32(3))), f64c(1)),
+    ),
+    ...ret(f.get('any')),
+  ];
+  return f;
+}
+
+let compiled: WasmModule | null = null;
+
+/** The compiled kernel module (built once per process; importing a shared "env"."mem"). */
+export function kernelModule(): WasmModule {
+  if (!compiled) {
+    const fns = [
+      gradEntries(),
+      gradSparse(),
+      gradDense(4),
+      gradDense(1),
+      classPacked(4),
+      classPacked(1),
+      classHist(4),
+      classHist(1),
+      partition(),
+      predict4(),
+      hashCount(),
+      hashBin(),
+    ];
+    compiled = new wasmApi.Module(assemble(fns, true));
+  }
+  return compiled;
+}
