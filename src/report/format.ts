@@ -62,3 +62,31 @@ export function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
 }
+
+/** A score with `digits` decimals (e.g. an AUC as 0.9731); '–' when missing or not finite. */
+export function formatFixed(x: number | null | undefined, digits = 4): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+/** A signed difference with `digits` decimals and a true minus sign: '+0.0123', '−0.0040'. */
+export function formatSigned(d: number, digits = 4): string {
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(digits)}`;
+}
+
+/** A difference of two shares in percentage points: 0.0123 → '+1.2 pts', −0.2 → '−20.0 pts'. */
+export function formatSignedPoints(d: number): string {
+  return `${formatSigned(100 * d, 1)} pts`;
+}
+
+/** A rate as a count per 10,000 (alert volumes): 0.00123 → '12', 0.000123 → '1.2'; '–' when not finite. */
+export function formatPerTenThousand(rate: number): string {
+  if (!Number.isFinite(rate)) return '–';
+  const v = rate * 10000;
+  return v < 10 ? formatNumber(Number(v.toFixed(1)), 3) : formatInt(Math.round(v));
+}
+
+/** An ISO 8601 time as 'YYYY-MM-DD HH:MM UTC' (the text itself when it is not a date). */
+export function formatUtcMinute(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
