@@ -14,7 +14,6 @@ import { scoreHistogramSpec } from './training-report-charts.js';
 import {
   compareWithTraining,
   labelBreakdown,
-  relabelScoreHistogram,
   renderEvaluationReport,
   sha256File,
   writeEvaluationReport,
@@ -227,13 +226,20 @@ test('labelBreakdown: category task names the class each label is taken for', ()
   assert.deepEqual(rows?.slice(1).map((r) => [r.label, r.errors]), [['neptune', 0], ['normal', 0]]);
 });
 
-test('relabelScoreHistogram: the training builder\'s out-of-fold wording becomes this file\'s', () => {
+test('score histogram: this file\'s wording in place of the training builder\'s out-of-fold one', async () => {
   const f = binaryFile(3, 50, 50, 0.2);
-  const spec = relabelScoreHistogram(scoreHistogramSpec(f.proba, f.y, BINARY, 1, 0.3), 'KDDTest+');
+  assert.match(JSON.stringify(scoreHistogramSpec(f.proba, f.y, BINARY, 1, 0.3)), /Out-of-fold scores by true class.*"out-of-fold P\(attack\)"/);
+  const spec = scoreHistogramSpec(f.proba, f.y, BINARY, 1, 0.3, { title: 'Scores on KDDTest+ by true class', scoreLabel: 'P(attack)' });
   const text = JSON.stringify(spec);
   assert.doesNotMatch(text, /out-of-fold/i);
   assert.match(text, /Scores on KDDTest\+ by true class/);
   assert.match(text, /"P\(attack\)"/);
+  // and the report draws it so: the chart's SVG names this file and no out-of-fold scores
+  const page = await renderEvaluationReport(binaryInput({ novel: 0.2, sha: NEW_SHA }));
+  const svg = page.slice(page.indexOf('aria-label="Score distribution"'), page.indexOf('</svg>', page.indexOf('aria-label="Score distribution"')));
+  assert.match(svg, /Scores on KDDTest\+ by true class/);
+  assert.match(svg, />P\(attack\)</);
+  assert.doesNotMatch(svg, /out-of-fold/i);
 });
 
 test('binary report: every section, charts as inline SVG, FPR at the threshold, hostile names escaped', async () => {

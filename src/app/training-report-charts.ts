@@ -97,6 +97,8 @@ type Curve = 'roc' | 'pr';
  * decides the alert volume; rows with no false positive at all sit on the left edge.
  * The PR curve is drawn as steps (scikit-learn's PrecisionRecallDisplay), which is what average
  * precision integrates; straight lines between PR points would overstate precision.
+ * A set whose metrics hold no curves (a model file stores its CV metrics without them) is drawn
+ * as its operating point alone, from the rates at the threshold.
  */
 export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { logFpr?: boolean; width?: number; height?: number } = {}): VegaLiteSpec {
   const roc = kind === 'roc';
@@ -105,8 +107,7 @@ export function curveSpec(kind: Curve, sets: readonly ChartSet[], opts: { logFpr
   const ops: Array<{ set: string; x: number; y: number }> = [];
   for (const s of sets) {
     const c = s.metrics.curves?.[kind];
-    if (!c) continue;
-    for (let i = 0; i < c.x.length; i++) raw.push({ set: s.label, i, x: c.x[i]!, y: c.y[i]! });
+    if (c) for (let i = 0; i < c.x.length; i++) raw.push({ set: s.label, i, x: c.x[i]!, y: c.y[i]! });
     const op = operatingPoint(s.metrics);
     if (op) ops.push({ set: s.label, x: roc ? op.fpr : op.recall, y: roc ? op.tpr : op.precision });
   }
@@ -179,14 +180,25 @@ export function operatingPoint(m: Metrics): { fpr: number; tpr: number; precisio
   return { fpr: m.fpr, tpr: m.tpr, precision: pos.precision, recall: pos.recall };
 }
 
+/** Wording and resolution of the score histogram; the defaults describe out-of-fold scores (the training report). */
+export interface ScoreHistogramOptions {
+  /** Chart title; default 'Out-of-fold scores by true class'. */
+  title?: string;
+  /** Title of the score axis; default 'out-of-fold P(<positive class>)'. */
+  scoreLabel?: string;
+  /** Number of bins over the observed score range; default 50. */
+  bins?: number;
+}
+
 /**
- * Histogram of out-of-fold P(attack), one panel per true class on a shared x axis and a symlog
- * count axis, so the few normal rows with high scores (the false alarms) and the few attacks with
- * low scores (the misses) stay visible next to thousands of confident rows; the decision threshold
- * is drawn as a rule in both panels.
+ * Histogram of P(attack) (by default the out-of-fold scores), one panel per true class on a shared
+ * x axis and a symlog count axis, so the few normal rows with high scores (the false alarms) and
+ * the few attacks with low scores (the misses) stay visible next to thousands of confident rows;
+ * the decision threshold is drawn as a rule in both panels.
  */
-export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, bins = 50): VegaLiteSpec {
+export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: readonly string[], positive: number, threshold: number | null, opts: ScoreHistogramOptions = {}): VegaLiteSpec {
   const k = classes.length;
+  const bins = opts.bins ?? 50;
   // bin over the observed range (rounded out to 0.05): an anomaly score may live in [0.3, 0.7]
   let min = Infinity;
   let max = -Infinity;
@@ -227,7 +239,7 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
     {
       mark: { type: 'bar', binSpacing: 0.5 },
       encoding: {
-        x: { field: 'start', type: 'quantitative', scale: { domain: [lo, hi], nice: false }, axis: { format: hi - lo < 0.5 ? '.2f' : '.1f', tickCount: 10 }, title: `out-of-fold P(${classes[positive]})` },
+        x: { field: 'start', type: 'quantitative', scale: { domain: [lo, hi], nice: false }, axis: { format: hi - lo < 0.5 ? '.2f' : '.1f', tickCount: 10 }, title: opts.scoreLabel ?? `out-of-fold P(${classes[positive]})` },
         x2: { field: 'end' },
         y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows', axis: { values: ticks, format: ',d' } },
         y2: { datum: 0 },
@@ -246,7 +258,7 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
     });
   }
   return spec({
-    title: { text: 'Out-of-fold scores by true class', subtitle: 'right of the threshold is flagged: attacks there are caught, normal rows there are false alarms' },
+    title: { text: opts.title ?? 'Out-of-fold scores by true class', subtitle: 'right of the threshold is flagged: attacks there are caught, normal rows there are false alarms' },
     data: { values },
     facet: { row: { field: 'cls', type: 'nominal', sort: clsDomain, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 600, labelFontSize: 11 } } },
     spacing: 6,

@@ -7,7 +7,8 @@ import { computeMetrics } from '../eval/metrics.js';
 import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
 import { curveSpec } from './training-report-charts.js';
-import { displayName, holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
+import { displayName } from './report-common.js';
+import { holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
 
 /**
  * A small TrainResult-shaped run built from real metric computations on seeded synthetic scores:
@@ -285,4 +286,28 @@ test('log-FPR ROC: FPR 0 sits on the left edge and long segments stay straight i
   // the operating point: the exact rates at the threshold
   const points = spec.layer[2]!.data.values;
   assert.deepEqual(points.map((p) => [p.x, p.y]), [[m.fpr, m.tpr]]);
+});
+
+test('curves: a set given only its rates (CV metrics stored without curves) is drawn as its operating point', () => {
+  const run = binaryRun();
+  const stored = computeMetrics(run.oof!.y, run.oof!.proba, ['normal', 'attack'], { threshold: 0.5 });
+  assert.equal(stored.curves, undefined);
+  const holdout = run.tests[0]!.metrics;
+  const sets = [
+    { label: 'KDDTest+', color: '#F58518', metrics: holdout },
+    { label: 'training CV', color: '#2F6690', metrics: stored },
+  ];
+  type Layers = { layer: Array<{ data: { values: Array<{ set: string; x: number; y: number }> } }> };
+  const roc = curveSpec('roc', sets) as unknown as Layers;
+  assert.ok(roc.layer[1]!.data.values.every((p) => p.set === 'KDDTest+'), 'only the set with a curve has a line');
+  assert.deepEqual(
+    roc.layer[2]!.data.values.map((p) => [p.set, p.x, p.y]),
+    [
+      ['KDDTest+', holdout.fpr, holdout.tpr],
+      ['training CV', stored.fpr, stored.tpr],
+    ],
+  );
+  const pr = curveSpec('pr', sets) as unknown as Layers;
+  // no chance line on the PR chart: the curves, then the points
+  assert.deepEqual(pr.layer[1]!.data.values[1], { set: 'training CV', x: stored.perClass.attack!.recall, y: stored.perClass.attack!.precision });
 });

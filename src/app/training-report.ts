@@ -7,29 +7,12 @@
  * When a hold-out set scores much worse than cross-validation the report says so, and why.
  */
 import { basename } from 'node:path';
-import type { Metrics } from '../eval/types.js';
+import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
-import {
-  badge,
-  callout,
-  cards,
-  formatInt,
-  formatNumber,
-  formatPercent,
-  html,
-  joinHtml,
-  renderChart,
-  renderKeyValue,
-  renderPage,
-  renderTable,
-  section,
-  type Card,
-  type HtmlValue,
-  type NavItem,
-  type SafeHtml,
-} from '../report/index.js';
-import { confusionMatrixSpec, curveSpec, gainSpec, permutationSpec, scoreHistogramSpec, type ChartSet } from './training-report-charts.js';
+import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
+import { binaryErrors, chartRow, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
@@ -46,24 +29,12 @@ interface Evaluation {
 }
 
 const SET_COLORS = ['#2F6690', '#F58518', '#54A24B', '#B279A2', '#72B7B2', '#9D755D', '#EECA3B'];
-const MODEL_NAMES: Record<string, string> = {
-  gbdt: 'gradient-boosted trees',
-  rf: 'random forest',
-  logreg: 'logistic regression',
-  iforest: 'isolation forest',
-};
-const TARGET_NAMES: Record<string, string> = {
-  binary: 'binary: normal vs attack',
-  category: 'attack category',
-  label: 'attack name',
-};
 
 /** Render the report as one HTML document. */
 export async function renderTrainingReport(result: TrainingReportInput): Promise<string> {
   const { body } = result;
   const evals = evaluations(result);
   const binary = body.task === 'binary';
-  const model = String(body.provenance.options.model ?? body.learner.type);
   const nav: NavItem[] = [{ id: 'summary', label: 'Summary' }, { id: 'data', label: 'Data' }];
   const parts: HtmlValue[] = [];
 
@@ -72,10 +43,10 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
 
   if (evals.length) {
     nav.push({ id: 'metrics', label: 'Metrics' });
-    parts.push(section('metrics', 'Cross-validation and hold-out metrics', metricsTable(evals, binary), metricsIntro(result, evals)));
+    parts.push(section('metrics', 'Cross-validation and hold-out metrics', setsMetricsTable(evals, binary), metricsIntro(result, evals)));
     nav.push({ id: 'confusion', label: 'Confusion' });
     const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
-    parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
+    parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!.metrics)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
   }
   if (binary && evals.some((e) => e.metrics.curves)) {
     nav.push({ id: 'curves', label: 'ROC / PR' });
@@ -98,11 +69,11 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
 
   const trainName = basename(result.train.file);
   return renderPage({
-    title: `Training report: ${MODEL_NAMES[model] ?? model} on ${trainName}`,
-    subtitle: html`${TARGET_NAMES[body.task] ?? body.task} · ${formatInt(result.train.rows)} training rows${evals.filter((e) => !e.isCv).length ? html` · tested on ${joinHtml(evals.filter((e) => !e.isCv).map((e) => html`<code>${e.name}</code>`), ', ')}` : ''} · ${formatDate(body.createdAt)}`,
+    title: `Training report: ${modelName(body)} on ${trainName}`,
+    subtitle: html`${targetName(body.task)} · ${formatInt(result.train.rows)} training rows${evals.filter((e) => !e.isCv).length ? html` · tested on ${joinHtml(evals.filter((e) => !e.isCv).map((e) => html`<code>${e.name}</code>`), ', ')}` : ''} · ${formatUtcMinute(body.createdAt)}`,
     nav,
     body: parts,
-    footer: html`Generated by nadir ${body.nadirVersion} (Node ${body.provenance.node}) on ${formatDate(body.createdAt)}. Self-contained: no scripts, no network; charts are inline SVG.`,
+    footer: html`Generated by nadir ${body.nadirVersion} (Node ${body.provenance.node}) on ${formatUtcMinute(body.createdAt)}. Self-contained: no scripts, no network; charts are inline SVG.`,
   });
 }
 
@@ -124,13 +95,6 @@ function evaluations(result: TrainingReportInput): Evaluation[] {
 function cvFolds(result: TrainingReportInput): string {
   const k = result.body.provenance.options.cv;
   return typeof k === 'number' || typeof k === 'string' ? String(k) : 'K';
-}
-
-/** "data/nsl-kdd/KDDTest+.txt.gz" → "KDDTest+". */
-export function displayName(file: string): string {
-  const b = basename(file);
-  const s = b.replace(/(\.(gz|txt|csv|tsv|jsonl|json|parquet|arff))+$/i, '');
-  return s || b;
 }
 
 export interface HoldoutFinding {
@@ -160,7 +124,7 @@ export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
     const accuracyDrop = cv.accuracy - m.accuracy;
     const aucDrop = cv.rocAuc !== null && m.rocAuc !== null ? cv.rocAuc - m.rocAuc : null;
     const level: HoldoutFinding['level'] = accuracyDrop > 0.05 || (aucDrop ?? 0) > 0.03 ? 'warn' : accuracyDrop > 0.02 || (aucDrop ?? 0) > 0.01 ? 'note' : 'ok';
-    const head = html`<strong>${name}:</strong> accuracy ${pct(m.accuracy)} against ${pct(cv.accuracy)} in cross-validation (${signedPts(-accuracyDrop)})${aucDrop !== null ? html`, ROC-AUC ${f4(m.rocAuc)} against ${f4(cv.rocAuc)}` : ''}.`;
+    const head = html`<strong>${name}:</strong> accuracy ${pct(m.accuracy)} against ${pct(cv.accuracy)} in cross-validation (${formatSignedPoints(-accuracyDrop)})${aucDrop !== null ? html`, ROC-AUC ${f4(m.rocAuc)} against ${f4(cv.rocAuc)}` : ''}.`;
     if (level === 'ok') {
       out.push({ level, test: name, accuracyDrop, aucDrop, html: html`<p>${head} The hold-out set agrees with cross-validation: the model transfers to this file.</p>` });
       continue;
@@ -213,31 +177,6 @@ export function holdoutCallouts(result: TrainingReportInput): SafeHtml {
   return joinHtml(out);
 }
 
-interface BinaryErrors {
-  tp: number;
-  fn: number;
-  fp: number;
-  tn: number;
-  attacks: number;
-  normals: number;
-  tpr: number;
-  fpr: number;
-}
-
-/** Counts of the binary confusion matrix with the positive (attack) class from the metrics. */
-function binaryErrors(m: Metrics): BinaryErrors | null {
-  if (m.task !== 'binary' || m.classes.length !== 2) return null;
-  const pos = m.positive !== undefined ? m.classes.indexOf(m.positive) : 1;
-  if (pos < 0) return null;
-  const neg = 1 - pos;
-  const cm = m.confusionMatrix;
-  const tp = cm[pos]?.[pos] ?? 0;
-  const fn = cm[pos]?.[neg] ?? 0;
-  const fp = cm[neg]?.[pos] ?? 0;
-  const tn = cm[neg]?.[neg] ?? 0;
-  return { tp, fn, fp, tn, attacks: tp + fn, normals: fp + tn, tpr: tp + fn > 0 ? tp / (tp + fn) : NaN, fpr: fp + tn > 0 ? fp / (fp + tn) : NaN };
-}
-
 // ---------------------------------------------------------------------------------------------
 // sections
 
@@ -252,14 +191,14 @@ function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[]
   const cv = evals.find((e) => e.isCv);
   if (cv) out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}` });
   for (const t of evals.filter((e) => !e.isCv).slice(0, 2)) {
-    const delta = cv ? ` (${signedPts(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
+    const delta = cv ? ` (${formatSignedPoints(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
     out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
   }
   if (body.task === 'binary' && body.threshold !== null) {
     const ref = evals.find((e) => !e.isCv) ?? cv;
     const errs = ref ? binaryErrors(ref.metrics) : null;
     if (ref && errs) {
-      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed at threshold ${formatNumber(body.threshold, 4)} (${thresholdMethodName(result, true)})` });
+      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed at threshold ${formatNumber(body.threshold, 4)} (${thresholdMethodName(body.thresholdInfo, { short: true })})` });
       out.push({ label: `false-positive rate, ${ref.name}`, value: pct(errs.fpr), hint: `≈ ${formatPerTenThousand(errs.fpr)} false alerts per 10,000 normal` });
     }
   } else if (cv || evals.length) {
@@ -279,22 +218,11 @@ function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValu
     ['sha256', html`<code title="${body.provenance.data.sha256}">${body.provenance.data.sha256.slice(0, 16)}…</code>`],
     ['dataset format', body.schema.format],
     ['label column', html`<code>${body.schema.labelColumn}</code>`],
-    ['target', TARGET_NAMES[body.task] ?? body.task],
+    ['target', targetName(body.task)],
     ['normal labels', body.schema.normalLabels.join(', ') || '–'],
     ['input columns', `${inputs.length} (${inputs.length - nCat} numeric, ${nCat} categorical)`],
   ]);
-  const total = Object.values(train.classes).reduce((a, b) => a + b, 0);
-  const classRows = Object.entries(train.classes);
-  const maxN = Math.max(1, ...classRows.map(([, n]) => n));
-  const classes = renderTable(
-    [
-      { label: 'class', cell: (r: [string, number]) => html`<span class="swatch" style="background:${classColor(r[0], body.task)}"></span>${r[0]}` },
-      { label: 'rows', cell: (r) => formatInt(r[1]), align: 'right' },
-      { label: 'share', cell: (r) => html`<span class="bar-inline" style="width:${Math.round((90 * r[1]) / maxN)}px;background:${classColor(r[0], body.task)}"></span>${pct(total ? r[1] / total : NaN, 1)}` },
-    ],
-    classRows,
-    { caption: 'Training classes' },
-  );
+  const classes = classShareTable(Object.entries(train.classes), body.task, { label: 'class', caption: 'Training classes' });
   const tests = evals.filter((e) => !e.isCv);
   const testTable = tests.length
     ? renderTable(
@@ -317,96 +245,31 @@ function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
   return p ? html`<code title="${p.sha256}">${p.sha256.slice(0, 12)}…</code>` : '–';
 }
 
-interface MetricRow {
-  label: string;
-  hint: string;
-  get: (m: Metrics) => number | null | undefined;
-  kind: 'pct' | 'score' | 'loss' | 'count';
-  /** A rise is a loss (false-positive rate, log loss). */
-  lowerIsBetter?: boolean;
-}
-
-function metricRows(binary: boolean): MetricRow[] {
-  if (binary) {
-    return [
-      { label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' },
-      { label: 'Precision', hint: 'alerts that are real attacks', get: (m) => m.precision, kind: 'pct' },
-      { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
-      { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
-      { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
-      { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
-      { label: 'False-positive rate', hint: 'normal traffic flagged', get: (m) => m.fpr, kind: 'pct', lowerIsBetter: true },
-      { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
-      { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
-    ];
-  }
-  return [
-    { label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' },
-    { label: 'Precision (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.precision, kind: 'pct' },
-    { label: 'Recall (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.recall, kind: 'pct' },
-    { label: 'F1 (macro)', hint: 'every class counts the same', get: (m) => m.macro.f1, kind: 'score' },
-    { label: 'F1 (weighted)', hint: 'weighted by class support', get: (m) => m.weighted.f1, kind: 'score' },
-    { label: 'ROC-AUC', hint: 'one-vs-rest, macro', get: (m) => m.rocAuc, kind: 'score' },
-    { label: 'PR-AUC', hint: 'average precision, one-vs-rest macro', get: (m) => m.prAuc, kind: 'score' },
-    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
-    { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
-  ];
-}
-
 function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
   const thr = result.body.task === 'binary' && result.body.threshold !== null ? html` Thresholded metrics use P(attack) ≥ ${formatNumber(result.body.threshold, 4)}; attack is the positive class.` : ' Multi-class: the predicted class is the most probable one.';
   const cv = evals.some((e) => e.isCv) ? 'Cross-validation: stratified folds, preprocessing fitted inside each fold, metrics on the pooled out-of-fold predictions.' : 'No cross-validation was run (--cv 0).';
   return html`${cv} Hold-out columns show the change against CV.${thr}`;
 }
 
-function metricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
+function setsMetricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
   const cv = evals.find((e) => e.isCv);
-  const rows = metricRows(binary);
-  return renderTable(
-    [
-      { label: 'metric', cell: (r: MetricRow) => html`<strong>${r.label}</strong><br><span style="color:var(--muted);font-size:11.5px">${r.hint}</span>` },
-      ...evals.map((e) => ({
-        label: html`<span class="swatch" style="background:${e.color}"></span>${e.name}`,
-        align: 'right' as const,
-        cell: (r: MetricRow) => {
-          const v = r.get(e.metrics);
-          const base = cv && !e.isCv ? r.get(cv.metrics) : undefined;
-          return html`<span style="font-size:13.5px;font-weight:600">${formatMetric(v, r.kind)}</span>${base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r)}` : ''}`;
-        },
-      })),
-    ],
-    rows,
-    { className: 'metrics' },
+  return metricsTable(
+    metricRows(binary),
+    evals.map((e) => ({ label: e.name, color: e.color, metrics: e.metrics, base: cv && !e.isCv ? cv.metrics : null })),
   );
 }
 
-function errorLine(e: Evaluation): HtmlValue {
-  const b = binaryErrors(e.metrics);
-  if (!b) return '';
-  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span><br>${formatInt(b.tn)} normal passed · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span></p>`;
-}
-
 async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): Promise<HtmlValue> {
-  const withCurves = evals.filter((e) => e.metrics.curves);
-  const sets: ChartSet[] = withCurves.map((e) => ({ label: e.name, color: e.color, metrics: e.metrics }));
-  // one HTML legend for the three charts, with the areas under each curve
-  const legend = html`<div style="display:flex;flex-wrap:wrap;gap:6px 22px;margin:2px 0 10px;font-size:13px">${withCurves.map(
-    (e) => html`<span><span style="display:inline-block;width:18px;height:3px;border-radius:2px;vertical-align:middle;margin-right:6px;background:${e.color}"></span><strong>${e.name}</strong> <span style="color:var(--muted)">ROC-AUC ${f4(e.metrics.rocAuc)} · AP ${f4(e.metrics.prAuc)}</span></span>`,
-  )}</div>`;
-  const charts = await Promise.all([
-    renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
-    renderChart(curveSpec('roc', sets, { logFpr: true }), { label: 'ROC curve, log false-positive rate' }),
-    renderChart(curveSpec('pr', sets), { label: 'Precision-recall curve' }),
-  ]);
-  const parts: HtmlValue[] = [legend, html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 330px">${c}</div>`)}</div>`];
+  const sets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: e.name, color: e.color, metrics: e.metrics }));
+  const parts = await curvesPanel(sets);
   const { oof, body } = result;
   if (oof && body.threshold !== null && body.classes.length === 2) {
-    const pos = result.cv?.positive !== undefined ? Math.max(0, body.classes.indexOf(result.cv.positive)) : 1;
-    const hist = await renderChart(scoreHistogramSpec(oof.proba, oof.y, body.classes, pos, body.threshold), {
-      label: 'Out-of-fold score distribution',
-      caption: 'A well-separated model puts normal traffic to the left and attacks to the right; normal rows right of the threshold are the false alarms an analyst would triage, attacks left of it are the misses.',
-    });
-    parts.push(html`<h3>Score distribution</h3><div class="row"><div style="flex:0 1 640px">${hist}</div></div>`);
+    parts.push(
+      await scoreDistribution(oof, body.classes, result.cv?.positive, body.threshold, {
+        label: 'Out-of-fold score distribution',
+        caption: 'A well-separated model puts normal traffic to the left and attacks to the right; normal rows right of the threshold are the false alarms an analyst would triage, attacks left of it are the misses.',
+      }),
+    );
   }
   return parts;
 }
@@ -415,7 +278,6 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
   const { body } = result;
   if (body.threshold === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
   const info = body.thresholdInfo;
-  const t = formatNumber(body.threshold, 4);
   let how: SafeHtml;
   if (info?.method === 'max-fpr') {
     how = html`<p>Chosen automatically from the <strong>out-of-fold scores of the training data only</strong> (no hold-out row was looked at): the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. On the out-of-fold scores it gives FPR ${pct(info.oofFpr ?? NaN)} and detection rate ${pct(info.oofTpr ?? NaN)}.</p>`;
@@ -424,62 +286,43 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
   } else {
     how = html`<p>A fixed threshold (not tuned). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>: the threshold is then picked from out-of-fold scores on the training data so that at most 1% of normal traffic is flagged.</p>`;
   }
-  const rows = evals.map((e) => ({ e, b: binaryErrors(e.metrics) })).filter((r): r is { e: Evaluation; b: BinaryErrors } => r.b !== null);
-  const table = renderTable(
-    [
-      { label: 'set', cell: (r: { e: Evaluation; b: BinaryErrors }) => html`<span class="swatch" style="background:${r.e.color}"></span>${r.e.name}` },
-      { label: 'false-positive rate', cell: (r) => pct(r.b.fpr), align: 'right' },
-      { label: 'false alarms', cell: (r) => `${formatInt(r.b.fp)} of ${formatInt(r.b.normals)}`, align: 'right' },
-      { label: 'per 10,000 normal', cell: (r) => formatPerTenThousand(r.b.fpr), align: 'right', title: 'expected false alerts per 10,000 normal connections' },
-      { label: 'detection rate', cell: (r) => pct(r.b.tpr), align: 'right' },
-      { label: 'attacks missed', cell: (r) => `${formatInt(r.b.fn)} of ${formatInt(r.b.attacks)}`, align: 'right' },
-      ...(info?.maxFpr !== undefined
-        ? [{ label: 'vs target', cell: (r: { e: Evaluation; b: BinaryErrors }) => (r.b.fpr <= info.maxFpr! ? badge('within FPR target', 'ok') : badge(`FPR above ${pct(info.maxFpr!)}`, 'bad')), align: 'center' as const }]
-        : []),
-    ],
-    rows,
-    { caption: 'What the threshold costs on each set' },
-  );
-  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: 'threshold on P(attack)', value: t, hint: thresholdMethodName(result) }])}</div><div style="flex:1 1 500px">${how}</div></div>${table}`;
+  const rows = evals.flatMap((e) => {
+    const b = binaryErrors(e.metrics);
+    return b ? [costRow(e.name, e.color, b)] : [];
+  });
+  const table = thresholdCostTable(rows, { setLabel: 'set', caption: 'What the threshold costs on each set', ...(info?.maxFpr !== undefined ? { maxFpr: info.maxFpr } : {}) });
+  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how)}${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {
   // one long table (set, class) so that many sets and classes stay readable without scrolling
   const rows = evals.flatMap((e) => e.metrics.classes.map((c, i) => ({ e, c, first: i === 0, m: e.metrics.perClass[c] })));
-  const table = renderTable(
+  type Row = (typeof rows)[number];
+  const get = (r: Row): ClassMetrics | undefined => r.m;
+  return perClassTable<Row>(
     [
-      { label: 'evaluated on', cell: (r: (typeof rows)[number]) => (r.first ? html`<span class="swatch" style="background:${r.e.color}"></span><strong>${r.e.name}</strong>` : '') },
+      { label: 'evaluated on', cell: (r) => (r.first ? html`<span class="swatch" style="background:${r.e.color}"></span><strong>${r.e.name}</strong>` : '') },
       { label: 'class', cell: (r) => r.c },
-      { label: 'support', cell: (r) => formatInt(r.m?.support ?? 0), align: 'right' },
-      { label: 'precision', cell: (r) => f4(r.m?.precision), align: 'right' },
-      { label: 'recall', cell: (r) => html`${recallBadge(r.m?.recall, r.m?.support ?? 0)} ${f4(r.m?.recall)}`, align: 'right' },
-      { label: 'F1', cell: (r) => f4(r.m?.f1), align: 'right' },
-      { label: 'ROC-AUC', cell: (r) => f4(r.m?.rocAuc), align: 'right' },
+      ...perClassColumns(get),
     ],
     rows,
-    { className: 'per-class', rowClass: (r) => ((r.m?.support ?? 0) === 0 ? 'dim' : undefined) },
+    get,
   );
-  return html`<div style="max-width:980px">${table}</div>`;
-}
-
-function recallBadge(r: number | undefined, support: number): HtmlValue {
-  if (r === undefined || support === 0) return '';
-  return r < 0.5 ? badge('most missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
 }
 
 async function importanceSection(result: TrainingReportInput): Promise<HtmlValue> {
   const { gain, permutation } = result.body.importance;
   const scoreName = result.body.task === 'binary' ? 'ROC-AUC' : 'accuracy';
-  const model = String(result.body.provenance.options.model ?? result.body.learner.type);
+  const model = modelType(result.body);
   const where = result.tests.length ? `the hold-out set ${displayName(result.tests[0]!.file)}` : 'the training data';
   const parts: HtmlValue[] = [];
   const charts: SafeHtml[] = [];
   if (gain && gain.length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
-  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${MODEL_NAMES[model] ?? model}) has no split gains` : 'the learner did not report it'}.</p>`);
+  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${modelName(result.body)}) has no split gains` : 'the learner did not report it'}.</p>`);
   if (permutation && permutation.length) {
     charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Near zero = the column can be shuffled without harm.` }));
   } else parts.push(html`<p class="empty">No permutation importance (run with <code>--permutation-repeats 3</code> or more).</p>`);
-  if (charts.length) parts.unshift(html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 460px">${c}</div>`)}</div>`);
+  if (charts.length) parts.unshift(chartRow(charts, 460));
   const table = importanceTable(gain ?? [], permutation ?? []);
   if (table) parts.push(html`<details><summary>All columns</summary>${table}</details>`);
   return parts;
@@ -539,7 +382,7 @@ function reproduceSection(result: TrainingReportInput): HtmlValue {
   const cmd = given || reconstructCommand(result);
   const learner = body.provenance.options.learner;
   const kv = renderKeyValue([
-    ['model', `${MODEL_NAMES[String(body.provenance.options.model)] ?? body.learner.type} (${body.learner.type} v${body.learner.version})`],
+    ['model', `${modelName(body)} (${body.learner.type} v${body.learner.version})`],
     ['learner options', html`<code>${JSON.stringify(learner ?? body.learner.options)}</code>`],
     ['seed', String(body.provenance.options.seed ?? '–')],
     ['cross-validation folds', String(body.provenance.options.cv ?? '–')],
@@ -548,10 +391,10 @@ function reproduceSection(result: TrainingReportInput): HtmlValue {
     ...body.provenance.tests.map((t) => [html`hold-out <code>${t.file}</code>`, html`<code>${t.sha256}</code>`] as const),
     ['nadir', body.nadirVersion],
     ['Node.js', body.provenance.node],
-    ['created', formatDate(body.createdAt)],
+    ['created', formatUtcMinute(body.createdAt)],
   ]);
   return html`<p>${given ? 'The exact command that produced this model:' : 'The model was trained through the library API; this command reproduces it:'}</p>
-<pre style="background:#13293d;color:#e8eef4;padding:12px 16px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all"><code style="font-size:12.5px">${cmd}</code></pre>
+${commandBlock(cmd)}
 <p style="color:var(--muted)">Same data (check the sha256 sums), same seed and options give the same model. Timing numbers are not reproducible on a shared machine.</p>${kv}`;
 }
 
@@ -576,68 +419,3 @@ export function reconstructCommand(result: TrainingReportInput): string {
   if (result.body.schema.format === 'generic') args.push('--label', shellQuote(result.body.schema.labelColumn));
   return args.join(' ');
 }
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// formatting
-
-function pct(x: number, digits = 2): string {
-  return Number.isFinite(x) ? formatPercent(x, digits) : '–';
-}
-
-function f4(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(4);
-}
-
-function signedPts(d: number): string {
-  const v = (100 * d).toFixed(1);
-  return `${d >= 0 ? '+' : '−'}${v.replace('-', '')} pts`;
-}
-
-function formatMetric(v: number | null | undefined, kind: MetricRow['kind']): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (kind === 'pct') return pct(v);
-  if (kind === 'count') return formatInt(v);
-  if (kind === 'loss') return formatNumber(v, 4);
-  return v.toFixed(4);
-}
-
-function deltaBadge(d: number, row: MetricRow): SafeHtml {
-  const kind = row.kind;
-  const worse = row.lowerIsBetter ? d : -d;
-  const text = kind === 'pct' ? signedPts(d) : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
-  const scale = kind === 'loss' ? 0.1 : 0.01;
-  const level = worse > 5 * scale ? 'bad' : worse > scale ? 'warn' : worse < -scale ? 'ok' : 'muted';
-  return badge(text, level);
-}
-
-function formatPerTenThousand(rate: number): string {
-  if (!Number.isFinite(rate)) return '–';
-  const v = rate * 10000;
-  return v < 10 ? formatNumber(Number(v.toFixed(1)), 3) : formatInt(Math.round(v));
-}
-
-function seconds(s: number): string {
-  return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
-}
-
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function thresholdMethodName(result: TrainingReportInput, short = false): string {
-  const info = result.body.thresholdInfo;
-  if (info?.method === 'max-fpr') return short ? `auto, FPR ≤ ${pct(info.maxFpr ?? NaN, 1)}` : `auto: FPR ≤ ${pct(info.maxFpr ?? NaN)} on out-of-fold scores`;
-  if (info?.method === 'f1') return short ? 'best F1' : 'best F1 on out-of-fold scores';
-  return 'fixed';
-}
-
-function classColor(name: string, task: string): string {
-  if (task === 'binary') return name === 'normal' ? '#4C78A8' : '#E45756';
-  return name === 'normal' ? '#4C78A8' : '#9AA5B1';
-}
-

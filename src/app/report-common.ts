@@ -1,0 +1,364 @@
+/**
+ * What the training report (training-report.ts) and the evaluation report (evaluation-report.ts)
+ * say alike: model and target names, the binary error counts, the metric rows with their change
+ * against cross-validation, the table of what the threshold costs, the per-class columns, the
+ * ROC / PR panel and the score distribution, and the short number formats both use. One place,
+ * so that the two pages word and judge the same numbers the same way.
+ */
+import { basename } from 'node:path';
+import type { ClassMetrics, Metrics } from '../eval/types.js';
+import type { ModelBody } from '../model/types.js';
+import { badge, cards, formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from '../report/index.js';
+import { curveSpec, scoreHistogramSpec, type ChartSet, type ScoreHistogramOptions } from './training-report-charts.js';
+
+// ---------------------------------------------------------------------------------------------
+// names
+
+const MODEL_NAMES: Record<string, string> = {
+  gbdt: 'gradient-boosted trees',
+  rf: 'random forest',
+  logreg: 'logistic regression',
+  iforest: 'isolation forest',
+};
+const TARGET_NAMES: Record<string, string> = {
+  binary: 'binary: normal vs attack',
+  category: 'attack category',
+  label: 'attack name',
+};
+
+/** The `--model` choice of a model file, e.g. "gbdt" (the learner type when none was recorded). */
+export function modelType(body: ModelBody): string {
+  return String(body.provenance.options.model ?? body.learner.type);
+}
+
+/** "gbdt" → "gradient-boosted trees" (an unknown type as it is). */
+export function modelName(body: ModelBody): string {
+  const model = modelType(body);
+  return MODEL_NAMES[model] ?? model;
+}
+
+/** "binary" → "binary: normal vs attack" (an unknown target as it is). */
+export function targetName(task: string): string {
+  return TARGET_NAMES[task] ?? task;
+}
+
+/** "data/nsl-kdd/KDDTest+.txt.gz" → "KDDTest+". */
+export function displayName(file: string): string {
+  const b = basename(file);
+  const s = b.replace(/(\.(gz|txt|csv|tsv|jsonl|json|parquet|arff))+$/i, '');
+  return s || b;
+}
+
+/**
+ * How the threshold was chosen, in a few words. `short` is for a card's hint; `training` says
+ * that the out-of-fold scores were the training data's (the evaluation report, where the page
+ * is about another file).
+ */
+export function thresholdMethodName(info: ModelBody['thresholdInfo'], opts: { short?: boolean; training?: boolean } = {}): string {
+  const where = opts.training ? (opts.short ? ' in training' : ' on out-of-fold training scores') : opts.short ? '' : ' on out-of-fold scores';
+  if (info?.method === 'max-fpr') return `auto${opts.short ? ',' : ':'} FPR ≤ ${pct(info.maxFpr ?? NaN, opts.short ? 1 : 2)}${where}`;
+  if (info?.method === 'f1') return `best F1${where}`;
+  return 'fixed';
+}
+
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// short number formats of both reports
+
+/** A share as a percentage with two decimals ('–' when not finite). */
+export function pct(x: number, digits = 2): string {
+  return formatPercent(x, digits);
+}
+
+/** A score with four decimals ('–' when missing). */
+export function f4(x: number | null | undefined): string {
+  return formatFixed(x, 4);
+}
+
+/** Seconds of wall clock: two decimals below 10 s, one above. */
+export function seconds(s: number): string {
+  return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// binary errors
+
+export interface BinaryErrors {
+  tp: number;
+  fn: number;
+  fp: number;
+  tn: number;
+  attacks: number;
+  normals: number;
+  tpr: number;
+  fpr: number;
+}
+
+/** Counts of the binary confusion matrix with the positive (attack) class from the metrics. */
+export function binaryErrors(m: Metrics): BinaryErrors | null {
+  if (m.task !== 'binary' || m.classes.length !== 2) return null;
+  const pos = m.positive !== undefined ? m.classes.indexOf(m.positive) : 1;
+  if (pos < 0) return null;
+  const neg = 1 - pos;
+  const cm = m.confusionMatrix;
+  const tp = cm[pos]?.[pos] ?? 0;
+  const fn = cm[pos]?.[neg] ?? 0;
+  const fp = cm[neg]?.[pos] ?? 0;
+  const tn = cm[neg]?.[neg] ?? 0;
+  return { tp, fn, fp, tn, attacks: tp + fn, normals: fp + tn, tpr: tp + fn > 0 ? tp / (tp + fn) : NaN, fpr: fp + tn > 0 ? fp / (fp + tn) : NaN };
+}
+
+/** The line under a binary confusion matrix: attacks caught and missed, normal rows passed and flagged. */
+export function errorLine(m: Metrics): HtmlValue {
+  const b = binaryErrors(m);
+  if (!b) return '';
+  return html`<p style="margin:6px 2px 0;font-size:12px;color:var(--muted)">${formatInt(b.tp)} attacks caught · <span style="color:#b3261e">${formatInt(b.fn)} missed</span><br>${formatInt(b.tn)} normal passed · <span style="color:#b3261e">${formatInt(b.fp)} false alarms</span></p>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// metric rows and their change against cross-validation
+
+export interface MetricRow {
+  label: string;
+  hint: string;
+  get: (m: Metrics) => number | null | undefined;
+  kind: 'pct' | 'score' | 'loss' | 'count';
+  /** A rise is a loss (false-positive rate, log loss). */
+  lowerIsBetter?: boolean;
+}
+
+/**
+ * The metrics both reports list, binary or multi-class. With `fprNextToRecall` the binary
+ * false-positive rate follows recall (the evaluation report: the two rates the model runs at);
+ * otherwise it comes after the threshold-free scores.
+ */
+export function metricRows(binary: boolean, opts: { fprNextToRecall?: boolean } = {}): MetricRow[] {
+  const head: MetricRow[] = [{ label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' }];
+  const tail: MetricRow[] = [
+    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
+    { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
+  ];
+  if (binary) {
+    const near = opts.fprNextToRecall === true;
+    const fpr: MetricRow = { label: 'False-positive rate', hint: near ? 'normal traffic flagged, at the threshold' : 'normal traffic flagged', get: (m) => m.fpr, kind: 'pct', lowerIsBetter: true };
+    return [
+      ...head,
+      { label: 'Precision', hint: 'alerts that are real attacks', get: (m) => m.precision, kind: 'pct' },
+      { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
+      ...(near ? [fpr] : []),
+      { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
+      { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
+      { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
+      ...(near ? [] : [fpr]),
+      ...tail,
+    ];
+  }
+  return [
+    ...head,
+    { label: 'Precision (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.precision, kind: 'pct' },
+    { label: 'Recall (macro)', hint: 'unweighted mean over classes', get: (m) => m.macro.recall, kind: 'pct' },
+    { label: 'F1 (macro)', hint: 'every class counts the same', get: (m) => m.macro.f1, kind: 'score' },
+    { label: 'F1 (weighted)', hint: 'weighted by class support', get: (m) => m.weighted.f1, kind: 'score' },
+    { label: 'ROC-AUC', hint: 'one-vs-rest, macro', get: (m) => m.rocAuc, kind: 'score' },
+    { label: 'PR-AUC', hint: 'average precision, one-vs-rest macro', get: (m) => m.prAuc, kind: 'score' },
+    ...tail,
+  ];
+}
+
+export function formatMetric(v: number | null | undefined, kind: MetricRow['kind']): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (kind === 'pct') return pct(v);
+  if (kind === 'count') return formatInt(v);
+  if (kind === 'loss') return formatNumber(v, 4);
+  return v.toFixed(4);
+}
+
+/**
+ * A change against CV as a badge: red when it is a loss of more than 5 points (0.05; 0.5 for a
+ * log loss), amber above 1 point, green for a gain of more than 1 point.
+ */
+export function deltaBadge(d: number, row: Pick<MetricRow, 'kind' | 'lowerIsBetter'>): SafeHtml {
+  const worse = row.lowerIsBetter ? d : -d;
+  const text = row.kind === 'pct' ? formatSignedPoints(d) : formatSigned(d, 4);
+  const scale = row.kind === 'loss' ? 0.1 : 0.01;
+  const level = worse > 5 * scale ? 'bad' : worse > scale ? 'warn' : worse < -scale ? 'ok' : 'muted';
+  return badge(text, level);
+}
+
+/** One column of a metrics table: an evaluated set, optionally with its change against `base` (CV). */
+export interface MetricColumn {
+  label: HtmlValue;
+  color: string;
+  metrics: Metrics;
+  base?: Metrics | null;
+  /** Set this column's numbers in bold (the evaluated file among recorded ones). */
+  strong?: boolean;
+}
+
+/** Metrics in rows, evaluated sets in columns; a column with a `base` shows its change as a badge. */
+export function metricsTable(rows: readonly MetricRow[], columns: readonly MetricColumn[], className = 'metrics'): SafeHtml {
+  return renderTable(
+    [
+      { label: 'metric', cell: (r: MetricRow) => html`<strong>${r.label}</strong><br><span style="color:var(--muted);font-size:11.5px">${r.hint}</span>` },
+      ...columns.map((c) => ({
+        label: html`<span class="swatch" style="background:${c.color}"></span>${c.label}`,
+        align: 'right' as const,
+        cell: (r: MetricRow) => {
+          const v = r.get(c.metrics);
+          const base = c.base ? r.get(c.base) : undefined;
+          const change = base !== undefined && base !== null && v !== undefined && v !== null && r.kind !== 'count' ? html`<br>${deltaBadge(v - base, r)}` : '';
+          return html`<span style="font-size:13.5px;font-weight:${c.strong ? 700 : 600}">${formatMetric(v, r.kind)}</span>${change}`;
+        },
+      })),
+    ],
+    rows,
+    { className },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// classes
+
+export function classColor(name: string, task: string): string {
+  if (task === 'binary') return name === 'normal' ? '#4C78A8' : '#E45756';
+  return name === 'normal' ? '#4C78A8' : '#9AA5B1';
+}
+
+/** Rows per class with a bar of its share. */
+export function classShareTable(rows: ReadonlyArray<readonly [string, number]>, task: string, opts: { label: string; caption: string }): SafeHtml {
+  let total = 0;
+  let maxN = 1;
+  for (const [, n] of rows) {
+    total += n;
+    maxN = Math.max(maxN, n);
+  }
+  return renderTable(
+    [
+      { label: opts.label, cell: (r: readonly [string, number]) => html`<span class="swatch" style="background:${classColor(r[0], task)}"></span>${r[0]}` },
+      { label: 'rows', cell: (r) => formatInt(r[1]), align: 'right' },
+      { label: 'share', cell: (r) => html`<span class="bar-inline" style="width:${Math.round((90 * r[1]) / maxN)}px;background:${classColor(r[0], task)}"></span>${pct(total ? r[1] / total : NaN, 1)}` },
+    ],
+    rows,
+    { caption: opts.caption },
+  );
+}
+
+export function recallBadge(r: number | undefined, support: number): HtmlValue {
+  if (r === undefined || support === 0) return '';
+  return r < 0.5 ? badge('most missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
+}
+
+/** The one-vs-rest columns of a per-class table (support, precision, recall, F1, ROC-AUC) for rows that carry a class's metrics. */
+export function perClassColumns<R>(get: (row: R) => ClassMetrics | undefined): Array<TableColumn<R>> {
+  return [
+    { label: 'support', cell: (r) => formatInt(get(r)?.support ?? 0), align: 'right' },
+    { label: 'precision', cell: (r) => f4(get(r)?.precision), align: 'right' },
+    { label: 'recall', cell: (r) => html`${recallBadge(get(r)?.recall, get(r)?.support ?? 0)} ${f4(get(r)?.recall)}`, align: 'right' },
+    { label: 'F1', cell: (r) => f4(get(r)?.f1), align: 'right' },
+    { label: 'ROC-AUC', cell: (r) => f4(get(r)?.rocAuc), align: 'right' },
+  ];
+}
+
+/** A per-class table; rows of a class absent from the set are dimmed. */
+export function perClassTable<R>(columns: ReadonlyArray<TableColumn<R>>, rows: readonly R[], get: (row: R) => ClassMetrics | undefined): SafeHtml {
+  const table = renderTable(columns, rows, { className: 'per-class', rowClass: (r) => ((get(r)?.support ?? 0) === 0 ? 'dim' : undefined) });
+  return html`<div style="max-width:980px">${table}</div>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the decision threshold
+
+/** One row of the table of what the threshold costs: the rates, and the counts when known. */
+export interface ThresholdCostRow {
+  name: HtmlValue;
+  color: string;
+  fpr: number | null;
+  tpr: number | null;
+  fp?: number;
+  normals?: number;
+  fn?: number;
+  attacks?: number;
+}
+
+/** A cost row from an evaluated set's confusion matrix. */
+export function costRow(name: HtmlValue, color: string, b: BinaryErrors): ThresholdCostRow {
+  return { name, color, fpr: b.fpr, tpr: b.tpr, fp: b.fp, normals: b.normals, fn: b.fn, attacks: b.attacks };
+}
+
+/** False alarms and missed attacks per set at the threshold, each set's FPR checked against the model's target when it has one. */
+export function thresholdCostTable(rows: readonly ThresholdCostRow[], opts: { setLabel: string; caption: string; maxFpr?: number }): SafeHtml {
+  const target = opts.maxFpr;
+  return renderTable(
+    [
+      { label: opts.setLabel, cell: (r: ThresholdCostRow) => html`<span class="swatch" style="background:${r.color}"></span>${r.name}` },
+      { label: 'false-positive rate', cell: (r) => pct(r.fpr ?? NaN), align: 'right' },
+      { label: 'false alarms', cell: (r) => (r.fp !== undefined ? `${formatInt(r.fp)} of ${formatInt(r.normals ?? 0)}` : '–'), align: 'right' },
+      { label: 'per 10,000 normal', cell: (r) => formatPerTenThousand(r.fpr ?? NaN), align: 'right', title: 'expected false alerts per 10,000 normal connections' },
+      { label: 'detection rate', cell: (r) => pct(r.tpr ?? NaN), align: 'right' },
+      { label: 'attacks missed', cell: (r) => (r.fn !== undefined ? `${formatInt(r.fn)} of ${formatInt(r.attacks ?? 0)}` : '–'), align: 'right' },
+      ...(target !== undefined
+        ? [{ label: 'vs target', align: 'center' as const, cell: (r: ThresholdCostRow) => (r.fpr === null || !Number.isFinite(r.fpr) ? '–' : r.fpr <= target ? badge('within FPR target', 'ok') : badge(`FPR above ${pct(target)}`, 'bad')) }]
+        : []),
+    ],
+    rows,
+    { caption: opts.caption },
+  );
+}
+
+/** The threshold as a card next to the words on how it was chosen. */
+export function thresholdHeader(threshold: number, hint: string, how: HtmlValue): SafeHtml {
+  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: 'threshold on P(attack)', value: formatNumber(threshold, 4), hint }])}</div><div style="flex:1 1 500px">${how}</div></div>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// charts
+
+/** Rendered charts side by side, each at least `basis` pixels wide before the row wraps. */
+export function chartRow(charts: readonly SafeHtml[], basis: number): SafeHtml {
+  return html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 ${basis}px">${c}</div>`)}</div>`;
+}
+
+/**
+ * ROC, log-FPR ROC and precision–recall curves of the sets side by side, under one HTML legend
+ * that gives each set's areas (`legendExtra` is added to the legend's line).
+ */
+export async function curvesPanel(sets: readonly ChartSet[], legendExtra: HtmlValue = ''): Promise<HtmlValue[]> {
+  const legend = html`<div style="display:flex;flex-wrap:wrap;gap:6px 22px;margin:2px 0 10px;font-size:13px">${sets.map(
+    (s) => html`<span><span style="display:inline-block;width:18px;height:3px;border-radius:2px;vertical-align:middle;margin-right:6px;background:${s.color}"></span><strong>${s.label}</strong> <span style="color:var(--muted)">ROC-AUC ${f4(s.metrics.rocAuc)} · AP ${f4(s.metrics.prAuc)}</span></span>`,
+  )}${legendExtra}</div>`;
+  const charts = await Promise.all([
+    renderChart(curveSpec('roc', sets), { label: 'ROC curve' }),
+    renderChart(curveSpec('roc', sets, { logFpr: true }), { label: 'ROC curve, log false-positive rate' }),
+    renderChart(curveSpec('pr', sets), { label: 'Precision-recall curve' }),
+  ]);
+  return [legend, chartRow(charts, 330)];
+}
+
+/** The probability column of the positive class: its index in `classes` (0 when it is not there), the second column when none is named. */
+export function positiveIndex(classes: readonly string[], positive: string | undefined): number {
+  return positive !== undefined ? Math.max(0, classes.indexOf(positive)) : 1;
+}
+
+/**
+ * The score histogram by true class under its heading. `positive` is the metrics' positive class
+ * (the attack class); without it the second class is taken.
+ */
+export async function scoreDistribution(
+  scores: { proba: Float64Array; y: Int32Array },
+  classes: readonly string[],
+  positive: string | undefined,
+  threshold: number,
+  chart: { label: string; caption: string } & ScoreHistogramOptions,
+): Promise<SafeHtml> {
+  const { label, caption, ...opts } = chart;
+  const hist = await renderChart(scoreHistogramSpec(scores.proba, scores.y, classes, positiveIndex(classes, positive), threshold, opts), { label, caption });
+  return html`<h3>Score distribution</h3><div class="row"><div style="flex:0 1 640px">${hist}</div></div>`;
+}
+
+/** The command block of the "Reproduce" sections. */
+export function commandBlock(cmd: string): SafeHtml {
+  return html`<pre style="background:#13293d;color:#e8eef4;padding:12px 16px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all"><code style="font-size:12.5px">${cmd}</code></pre>`;
+}
