@@ -10,6 +10,7 @@ import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
 import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
+import { BINARY, binaryScores, CATEGORIES, modelBody, multiclassScores, TEST_SHA, TRAIN_SHA } from './testdata/report-fixtures.js';
 import { scoreHistogramSpec } from './training-report-charts.js';
 import {
   compareWithTraining,
@@ -20,48 +21,15 @@ import {
   type EvaluationReportInput,
 } from './evaluation-report.js';
 
-const TRAIN_SHA = 'a'.repeat(64);
-const TEST_SHA = 'b'.repeat(64);
 const NEW_SHA = 'c'.repeat(64);
 
+/** The shared model body with this suite's binary threshold: 0.3, chosen on out-of-fold scores for FPR ≤ 1%. */
 function body(task: ModelBody['task'], classes: string[], over: Partial<ModelBody> = {}): ModelBody {
-  return {
-    kind: 'nadir-model',
-    nadirVersion: '0.1.0',
-    createdAt: '2024-05-01T12:34:56.000Z',
-    task,
-    classes,
-    schema: {
-      format: 'nsl-kdd',
-      labelColumn: 'label',
-      normalLabels: ['normal'],
-      inputs: [
-        { name: 'duration', kind: 'numeric' },
-        { name: 'service', kind: 'categorical', categories: ['http', 'ftp'] },
-      ],
-    },
-    pipeline: { type: 'pipeline', version: 1, options: { encoding: 'onehot' }, plans: [], dropped: [] },
-    learner: { type: 'gbdt', version: 1, options: { nEstimators: 30 }, fitted: {} },
+  return modelBody(task, classes, {
     threshold: task === 'binary' ? 0.3 : null,
     ...(task === 'binary' ? { thresholdInfo: { method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.008, oofTpr: 0.99 } } : {}),
-    metrics: {},
-    importance: {
-      gain: [
-        { feature: 'src_bytes', importance: 60 },
-        { feature: '<img src=x onerror=alert(1)>', importance: 10 },
-      ],
-      permutation: [{ feature: 'src_bytes', importance: 0.2, std: 0.02 }],
-    },
-    provenance: {
-      data: { file: 'KDDTrain+_20Percent.txt.gz', sha256: TRAIN_SHA, rows: 3000 },
-      tests: [{ file: 'KDDTest+.txt.gz', sha256: TEST_SHA, rows: 2000 }],
-      options: { model: 'gbdt', target: task, cv: 3, seed: 7, learner: { seed: 7, nEstimators: 30 } },
-      command: 'nadir train --data KDDTrain+_20Percent.txt.gz --cv 3',
-      node: 'v20.0.0',
-    },
-    timings: {},
     ...over,
-  };
+  });
 }
 
 function labels(dictionary: string[], codes: number[]): CategoricalColumn {
@@ -69,37 +37,13 @@ function labels(dictionary: string[], codes: number[]): CategoricalColumn {
 }
 
 /**
- * A seeded binary "file": normal rows score low; known attacks ('neptune') high; a share of the
- * attacks are novel ('mscan') and score like normal traffic, as NSL-KDD's test attacks do.
- * Row i's raw label code goes with evaluated row i.
+ * A seeded binary "file": normal rows score low (~2% of them above the 0.3 threshold); known
+ * attacks ('neptune', code 1) high; a share of the attacks are novel ('mscan', code 2) and score
+ * like normal traffic, as NSL-KDD's test attacks do. Row i's raw label code goes with evaluated row i.
  */
 function binaryFile(seed: number, nNormal: number, nAttack: number, novelShare: number): { y: Int32Array; proba: Float64Array; codes: number[] } {
-  const r = new Random(seed);
-  const n = nNormal + nAttack;
-  const y = new Int32Array(n);
-  const proba = new Float64Array(2 * n);
-  const codes: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const attack = i >= nNormal;
-    y[i] = attack ? 1 : 0;
-    let p: number;
-    if (!attack) {
-      p = Math.pow(r.next(), 40) * 0.9; // ~2% of normal rows above the 0.3 threshold
-      codes.push(0);
-    } else if (r.next() < novelShare) {
-      p = Math.pow(r.next(), 3) * 0.6;
-      codes.push(2);
-    } else {
-      p = 1 - Math.pow(r.next(), 6) * 0.9;
-      codes.push(1);
-    }
-    proba[2 * i] = 1 - p;
-    proba[2 * i + 1] = p;
-  }
-  return { y, proba, codes };
+  return binaryScores(new Random(seed), nNormal, nAttack, novelShare, 40);
 }
-
-const BINARY = ['normal', 'attack'];
 
 function binaryInput(opts: { novel: number; sha?: string; cv?: Metrics | null; warnings?: Warning[]; stored?: Metrics } = { novel: 0.35 }): EvaluationReportInput {
   const cvScores = binaryFile(1, 1600, 1400, 0.01);
@@ -270,18 +214,9 @@ test('binary report: every section, charts as inline SVG, FPR at the threshold, 
 });
 
 test('multi-class report: per-class table with CV recall, no threshold or curves', async () => {
-  const classes = ['normal', 'DoS', 'Probe', 'R2L', 'U2R'];
-  const r = new Random(5);
-  const n = 600;
-  const y = new Int32Array(n);
-  const proba = new Float64Array(n * 5);
-  for (let i = 0; i < n; i++) {
-    const c = i % 5;
-    y[i] = c;
-    let s = 0;
-    for (let k = 0; k < 5; k++) s += proba[i * 5 + k] = r.next() + (k === c && c !== 3 ? 2 : 0);
-    for (let k = 0; k < 5; k++) proba[i * 5 + k]! /= s;
-  }
+  const classes = CATEGORIES;
+  // R2L (class 3) gets no boost: the class that does not transfer
+  const { y, proba } = multiclassScores(5, 600, 3, 2);
   const metrics = computeMetrics(y, proba, classes, {});
   const cvY = y.slice();
   const cvP = proba.map((v, j) => (cvY[Math.floor(j / 5)] === j % 5 ? v + 1 : v));

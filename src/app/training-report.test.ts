@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics } from '../eval/metrics.js';
-import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
+import { binaryScores, CATEGORIES, modelBody, multiclassScores } from './testdata/report-fixtures.js';
 import { curveSpec } from './training-report-charts.js';
 import { displayName } from './report-common.js';
 import { holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
@@ -15,68 +15,6 @@ import { holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingRep
  * CV scores separate the classes well; in the hold-out set a third of the attacks are "novel"
  * (scored like normal traffic), as with NSL-KDD's KDDTest+.
  */
-function binaryScores(r: Random, nNormal: number, nAttack: number, novelShare: number): { y: Int32Array; proba: Float64Array } {
-  const n = nNormal + nAttack;
-  const y = new Int32Array(n);
-  const proba = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const attack = i >= nNormal;
-    y[i] = attack ? 1 : 0;
-    let p: number;
-    if (!attack) p = Math.pow(r.next(), 6) * 0.9;
-    else if (r.next() < novelShare) p = Math.pow(r.next(), 3) * 0.6;
-    else p = 1 - Math.pow(r.next(), 6) * 0.9;
-    proba[2 * i] = 1 - p;
-    proba[2 * i + 1] = p;
-  }
-  return { y, proba };
-}
-
-function body(task: ModelBody['task'], classes: string[], over: Partial<ModelBody> = {}): ModelBody {
-  return {
-    kind: 'nadir-model',
-    nadirVersion: '0.1.0',
-    createdAt: '2024-05-01T12:34:56.000Z',
-    task,
-    classes,
-    schema: {
-      format: 'nsl-kdd',
-      labelColumn: 'label',
-      normalLabels: ['normal'],
-      inputs: [
-        { name: 'duration', kind: 'numeric' },
-        { name: 'protocol_type', kind: 'categorical', categories: ['icmp', 'tcp', 'udp'] },
-        { name: 'src_bytes', kind: 'numeric' },
-      ],
-    },
-    pipeline: { type: 'pipeline', version: 1, options: { encoding: 'onehot' }, plans: [], dropped: [] },
-    learner: { type: 'gbdt', version: 1, options: { nEstimators: 30 }, fitted: {} },
-    threshold: task === 'binary' ? 0.5 : null,
-    metrics: {},
-    importance: {
-      gain: [
-        { feature: 'src_bytes', importance: 60 },
-        { feature: 'protocol_type', importance: 30 },
-        { feature: '<img src=x onerror=alert(1)>', importance: 10 },
-      ],
-      permutation: [
-        { feature: 'src_bytes', importance: 0.21, std: 0.02 },
-        { feature: 'protocol_type', importance: 0.05, std: 0.01 },
-        { feature: '<img src=x onerror=alert(1)>', importance: -0.001, std: 0.002 },
-      ],
-    },
-    provenance: {
-      data: { file: 'KDDTrain+_20Percent.txt.gz', sha256: 'a'.repeat(64), rows: 3000 },
-      tests: [{ file: 'KDDTest+.txt.gz', sha256: 'b'.repeat(64), rows: 2000 }],
-      options: { model: 'gbdt', target: task, cv: 3, seed: 7, threshold: null, maxFpr: null, learner: { seed: 7, nEstimators: 30 } },
-      command: '',
-      node: 'v20.0.0',
-    },
-    timings: { loadSeconds: 0.4, cvSeconds: 2.5, fitSeconds: 1.1, testSeconds: 0.3, permutationSeconds: 0.9 },
-    ...over,
-  };
-}
-
 function binaryRun(): TrainingReportInput {
   const r = new Random(42);
   const cvScores = binaryScores(r, 1600, 1400, 0.01);
@@ -84,7 +22,7 @@ function binaryRun(): TrainingReportInput {
   const classes = ['normal', 'attack'];
   const cv = computeMetrics(cvScores.y, cvScores.proba, classes, { threshold: 0.5, curves: true });
   const holdout = computeMetrics(testScores.y, testScores.proba, classes, { threshold: 0.5, curves: true });
-  const b = body('binary', classes);
+  const b = modelBody('binary', classes);
   return {
     body: b,
     cv,
@@ -95,27 +33,6 @@ function binaryRun(): TrainingReportInput {
   };
 }
 
-const CATEGORIES = ['normal', 'DoS', 'Probe', 'R2L', 'U2R'];
-
-/** Seeded multi-class probabilities; rows of class `blind` get no boost for their true class (a class that does not transfer). */
-function multiclassScores(seed: number, n: number, blind = -1): { y: Int32Array; proba: Float64Array } {
-  const r = new Random(seed);
-  const y = new Int32Array(n);
-  const proba = new Float64Array(n * 5);
-  for (let i = 0; i < n; i++) {
-    const c = i % 5 === 4 && i % 15 !== 4 ? 0 : i % 5; // U2R rare
-    y[i] = c;
-    let s = 0;
-    for (let k = 0; k < 5; k++) {
-      const v = r.next() + (k === c && c !== blind ? 2.5 : 0);
-      proba[i * 5 + k] = v;
-      s += v;
-    }
-    for (let k = 0; k < 5; k++) proba[i * 5 + k]! /= s;
-  }
-  return { y, proba };
-}
-
 function multiclassRun(): TrainingReportInput {
   const classes = CATEGORIES;
   const n = 1500;
@@ -123,7 +40,7 @@ function multiclassRun(): TrainingReportInput {
   const cv = computeMetrics(y, proba, classes, {});
   const counts: Record<string, number> = {};
   classes.forEach((c, k) => (counts[c] = y.filter((v) => v === k).length));
-  const b = body('category', classes, { importance: {}, provenance: { ...body('category', classes).provenance, tests: [] } });
+  const b = modelBody('category', classes, { importance: {}, provenance: { ...modelBody('category', classes).provenance, tests: [] } });
   return { body: b, cv, tests: [], oof: { proba, y }, train: { file: 'train.csv', rows: n, classes: counts }, timings: { loadSeconds: 0.1 } };
 }
 
