@@ -49,12 +49,12 @@ export function renderTable(title: string, header: readonly string[], rows: read
   return [`\n${title}`, line(cells[0]!), sep, ...cells.slice(1).map(line)].join('\n');
 }
 
-/** The same table as GitHub Markdown. */
+/** The same table as GitHub Markdown (numeric columns right-aligned). */
 export function renderMarkdown(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const esc = (c: Cell): string => text(c).replace(/\|/g, '\\|');
   return [
     `| ${header.map(esc).join(' | ')} |`,
-    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${header.map((_, i) => (i > 0 && rows.every((r) => /^([\d.,—−-]|n\/a)/.test(text(r[i])) ) ? '---:' : '---')).join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
   ].join('\n');
 }
