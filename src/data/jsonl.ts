@@ -11,9 +11,7 @@ import type { RawColumns } from './csv.js';
  * with `[` is one JSON array of objects (a .json export) and is parsed as a whole.
  */
 export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Promise<RawColumns> {
-  const builders: ColumnBuilder[] = [];
-  const index = new Map<string, number>();
-  let nRows = 0;
+  const columns = new RecordColumns(1024, (n) => `${path} line ${n}`);
   let lineNo = 0;
   let carry = '';
   const onLine = (text: string): void => {
@@ -29,24 +27,7 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Pr
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
       throw nadirError('NADIR_ERR_BAD_FORMAT', path, `line ${lineNo}: expected a JSON object, got ${Array.isArray(obj) ? 'an array' : typeof obj}`);
     }
-    const rec = obj as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (!index.has(key)) {
-        const b = new ColumnBuilder(key, 1024);
-        for (let i = 0; i < nRows; i++) b.pushMissing();
-        index.set(key, builders.length);
-        builders.push(b);
-      }
-    }
-    for (const b of builders) {
-      const v = rec[b.name];
-      if (v === undefined || v === null) b.pushMissing();
-      else if (typeof v === 'number') b.pushNumber(v);
-      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
-      else if (typeof v === 'string') b.pushCell(v, lineNo);
-      else throw nadirError('NADIR_ERR_BAD_VALUE', `${path} line ${lineNo}`, `field '${b.name}' must be a number or a string`);
-    }
-    nRows++;
+    columns.push(obj as Record<string, unknown>, lineNo);
   };
   // a multi-byte character may be cut by a chunk boundary: the decoder keeps its first bytes
   const decoder = new StringDecoder('utf8');
@@ -77,8 +58,8 @@ export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Pr
   carry += decoder.end();
   if (whole) return readJsonArray(whole.join('') + carry, path);
   if (carry.trim() !== '') onLine(carry);
-  if (nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
-  return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+  if (columns.nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
+  return columns.toRaw();
 }
 
 /** A JSON document that is an array of objects (a .json export): parsed whole, then typed like records. */
@@ -96,28 +77,58 @@ function readJsonArray(text: string, path: string): RawColumns {
 
 /** Records already in memory (HTTP API, stdin): the same column building as a JSONL file. */
 export function recordsToColumns(records: readonly Record<string, unknown>[], where = 'input'): RawColumns {
-  const builders: ColumnBuilder[] = [];
-  const index = new Map<string, number>();
+  const columns = new RecordColumns(records.length, (n) => `${where} record ${n}`);
   records.forEach((rec, r) => {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       throw nadirError('NADIR_ERR_BAD_VALUE', `${where} record ${r + 1}`, 'expected a JSON object');
     }
+    columns.push(rec, r + 1);
+  });
+  return columns.toRaw();
+}
+
+/**
+ * Records pushed one at a time into typed column builders: keys become columns in first-seen
+ * order (a new key's column is missing in the earlier rows), a missing or null field is a
+ * missing value, booleans are 0/1, and nested values are refused.
+ */
+class RecordColumns {
+  readonly builders: ColumnBuilder[] = [];
+  private readonly names = new Set<string>();
+  nRows = 0;
+
+  /**
+   * `capacity`: rows expected (the builders' first block size); `where` names a record in errors
+   * from its 1-based line or record number (built only when there is an error).
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly where: (lineNo: number) => string,
+  ) {}
+
+  /** Append one record; `lineNo` is its 1-based line or record number. */
+  push(rec: Record<string, unknown>, lineNo: number): void {
     for (const key of Object.keys(rec)) {
-      if (!index.has(key)) {
-        const b = new ColumnBuilder(key, records.length);
-        for (let i = 0; i < r; i++) b.pushMissing();
-        index.set(key, builders.length);
-        builders.push(b);
+      if (!this.names.has(key)) {
+        const b = new ColumnBuilder(key, this.capacity);
+        for (let i = 0; i < this.nRows; i++) b.pushMissing();
+        this.names.add(key);
+        this.builders.push(b);
       }
     }
-    for (const b of builders) {
+    for (const b of this.builders) {
       const v = rec[b.name];
       if (v === undefined || v === null) b.pushMissing();
       else if (typeof v === 'number') b.pushNumber(v);
       else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
-      else if (typeof v === 'string') b.pushCell(v, r + 1);
-      else throw nadirError('NADIR_ERR_BAD_VALUE', `${where} record ${r + 1}`, `field '${b.name}' must be a number or a string`);
+      else if (typeof v === 'string') b.pushCell(v, lineNo);
+      else throw nadirError('NADIR_ERR_BAD_VALUE', this.where(lineNo), `field '${b.name}' must be a number or a string`);
     }
-  });
-  return { header: builders.map((b) => b.name), builders, nRows: records.length, skippedRows: 0, skippedExamples: [], width: builders.length };
+    this.nRows++;
+  }
+
+  toRaw(): RawColumns {
+    const { builders, nRows } = this;
+    return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+  }
 }
