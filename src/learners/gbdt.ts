@@ -21,6 +21,7 @@ import { Heap } from '../tree/heap.js';
 import { GradTreeGrower } from '../tree/grower.js';
 import { chunkRows, type GradHistBuilder, LocalGradHistBuilder } from '../tree/hist-builder.js';
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor.js';
+import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData } from '../tree/types.js';
 import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
@@ -202,13 +203,19 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
         minChildWeight: o.minChildWeight,
         learningRate: o.learningRate,
       });
-      const margin = new Float64Array(n * nOut);
+      // Margins, labels, weights and the exp table live in the heap: the gradient kernels read them there.
+      const margin = heap.f64(n * nOut);
       for (let i = 0; i < n; i++) for (let k = 0; k < nOut; k++) margin[i * nOut + k] = baseScore[k]!;
+      const yh = heap.i32(n);
+      yh.set(y);
+      const wAt = sw ? heap.f32(n) : null;
+      if (wAt && sw) wAt.set(sw);
+      const pow2 = pow2Table(heap.f64(POW2_BIAS + 1));
       const nEval = evalSet ? evalSet.X.nRows : 0;
       const evalMargin = new Float64Array(nEval * nOut);
       for (let i = 0; i < nEval; i++) for (let k = 0; k < nOut; k++) evalMargin[i * nOut + k] = baseScore[k]!;
-      const prob = nOut > 1 ? new Float64Array(n * K) : null;
-      const gh = hb.gh;
+      const prob = nOut > 1 ? heap.f64(n * K) : null;
+      const kern = heap.k;
       const idx = hb.idx;
       const skip = new Uint8Array(n);
       const allFeatures = new Int32Array(X.nCols);
@@ -233,24 +240,11 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
             nIdx = n;
           } else identity = nIdx === n;
         }
-        if (prob) softmaxRows(margin, n, K, prob);
+        if (prob) kern.softmaxRows(margin.byteOffset, n, K, prob.byteOffset, pow2.byteOffset);
         for (let k = 0; k < nOut; k++) {
           // Gradients of the loss at the current margins (logistic or softmax, Friedman 2001).
-          if (prob) {
-            for (let i = 0; i < n; i++) {
-              const p = prob[i * K + k]!;
-              const w = sw ? sw[i]! : 1;
-              gh[2 * i] = (p - (y[i] === k ? 1 : 0)) * w;
-              gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-            }
-          } else {
-            for (let i = 0; i < n; i++) {
-              const p = 1 / (1 + Math.exp(-margin[i]!));
-              const w = sw ? sw[i]! : 1;
-              gh[2 * i] = (p - (y[i] === 1 ? 1 : 0)) * w;
-              gh[2 * i + 1] = Math.max(p * (1 - p), 1e-16) * w;
-            }
-          }
+          if (prob) kern.softmaxGrad(prob.byteOffset, yh.byteOffset, wAt ? wAt.byteOffset : 0, n, K, k, hb.gh.byteOffset);
+          else kern.logisticGrad(margin.byteOffset, yh.byteOffset, wAt ? wAt.byteOffset : 0, n, hb.gh.byteOffset, pow2.byteOffset);
           if (identity) for (let i = 0; i < n; i++) idx[i] = i;
           else for (let i = 0, j = 0; i < n; i++) if (!skip[i]) idx[j++] = i;
           const features = sampleFeatures(data, allFeatures, nColSample, rng);
@@ -406,22 +400,6 @@ function sampleFeatures(data: BinnedData, all: Int32Array, m: number, rng: Rando
     if (!data.sparse[f]) dense.push(f);
   }
   return { all: Int32Array.from(use), dense: Int32Array.from(dense) };
-}
-
-/** Row-wise softmax of margins (n × K) into p. */
-function softmaxRows(margin: Float64Array, n: number, K: number, p: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    const o = i * K;
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) if (margin[o + k]! > m) m = margin[o + k]!;
-    let s = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(margin[o + k]! - m);
-      p[o + k] = e;
-      s += e;
-    }
-    for (let k = 0; k < K; k++) p[o + k] = p[o + k]! / s;
-  }
 }
 
 /** Mean log loss of margins (binary: one log-odds column; else softmax over K). */

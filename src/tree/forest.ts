@@ -39,6 +39,7 @@ export class ForestTreeBuilder {
   private readonly pk: Float64Array | null;
   private readonly idx: Uint32Array;
   private readonly counts: Int32Array;
+  private readonly heap: Heap;
 
   /** Binary classes without sample weights use packed histograms (see grower.ts PACK). */
   static packed(spec: ForestSpec, n: number, sampleWeight: Float32Array | null): boolean {
@@ -49,7 +50,7 @@ export class ForestTreeBuilder {
   static heapBytes(data: BinnedData, spec: ForestSpec, sampleWeight: Float32Array | null): number {
     const n = data.nRows;
     const packed = ForestTreeBuilder.packed(spec, n, sampleWeight);
-    return bytesFor(4 * n, 4 * n, packed ? 8 * n : 0, 4 * n) + ClassTreeGrower.heapBytes(data, spec.params.nClasses, packed) + 256;
+    return bytesFor(4 * n, 4 * n, packed ? 8 * n : 0, 4 * n, 4 * n, sampleWeight ? 4 * n : 0) + ClassTreeGrower.heapBytes(data, spec.params.nClasses, packed) + 256;
   }
 
   /** `data` and `y` live in `heap`; the builder's arrays are allocated there too. */
@@ -57,14 +58,16 @@ export class ForestTreeBuilder {
     this.data = data;
     this.y = y;
     this.spec = spec;
-    this.sw = sampleWeight;
+    this.heap = heap;
     const n = data.nRows;
     const packed = ForestTreeBuilder.packed(spec, n, sampleWeight);
     this.w = heap.f32(n);
     this.m = heap.f32(n);
     this.pk = packed ? heap.f64(n) : null;
     this.idx = heap.u32(n);
-    this.counts = new Int32Array(n);
+    this.counts = heap.i32(n);
+    this.sw = sampleWeight ? heap.f32(n) : null;
+    if (this.sw && sampleWeight) this.sw.set(sampleWeight);
     this.grower = new ClassTreeGrower(data, y, spec.params, heap, packed);
   }
 
@@ -78,15 +81,7 @@ export class ForestTreeBuilder {
       rng = new Random(seed);
       counts.fill(1);
     }
-    let k = 0;
-    for (let r = 0; r < n; r++) {
-      const c = counts[r]!;
-      const v = sw ? c * sw[r]! : c;
-      w[r] = v;
-      m[r] = c;
-      if (pk) pk[r] = c + (y[r] === 1 ? c * PACK : 0);
-      if (v > 0) idx[k++] = r;
-    }
+    const k = this.heap.k.bagWeights(counts.byteOffset, y.byteOffset, sw ? sw.byteOffset : 0, n, w.byteOffset, m.byteOffset, pk ? pk.byteOffset : 0, idx.byteOffset);
     return this.grower.grow(w, m, pk, idx, k, rng);
   }
 }

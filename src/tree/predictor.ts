@@ -8,6 +8,8 @@
  * only (boosting), treeOutput = -1 adds its whole leaf vector (forests).
  */
 import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import { Heap } from './heap.js';
+import type { Kernels } from './wasm/kernels.js';
 
 /** Node code bits: missing values go left; the node is a leaf. */
 const DL_BIT = 1 << 30;
@@ -35,6 +37,7 @@ export class EnsemblePredictor {
   private readonly treeOut: Int32Array;
   private readonly base: Float64Array;
   private readonly scale: number;
+  private wasm: WasmPredictor | null = null;
 
   constructor(ens: TreeEnsemble) {
     this.nOutputs = ens.nOutputs;
@@ -123,82 +126,88 @@ export class EnsemblePredictor {
 
   /**
    * Raw outputs for nRows rows of a row-major matrix with nCols ≥ nFeatures columns; out is
-   * nRows × nOutputs. Rows go through each tree 4 at a time, in branch-free steps whose 4
-   * independent chains overlap their memory latency, until all 4 have reached a leaf.
+   * nRows × nOutputs. Rows are copied 1024 at a time into the model's WebAssembly heap and go
+   * through each tree 4 at a time (kernel predict4): branch-free steps whose 4 independent
+   * chains overlap their memory latency, until all 4 have reached a leaf.
    */
   raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array): Float64Array {
     const K = this.nOutputs;
     const res = out ?? new Float64Array(nRows * K);
-    let r = 0;
-    for (; r + 4 <= nRows; r += 4) this.raw4(X, r, nCols, res);
-    for (; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
+    const n4 = nRows - (nRows % 4);
+    if (n4 > 0 && this.nTrees > 0) {
+      const w = this.wasmFor(nCols);
+      const base = this.base;
+      const scale = this.scale;
+      const rowBytes = nCols * 4;
+      for (let r0 = 0; r0 < n4; r0 += w.rows) {
+        const rows = Math.min(w.rows, n4 - r0);
+        w.stage.set(X.subarray(r0 * nCols, (r0 + rows) * nCols));
+        w.res.fill(0, 0, rows * K);
+        const sx = w.stage.byteOffset;
+        const sr = w.res.byteOffset;
+        let g = 0;
+        for (; g + 8 <= rows; g += 8) w.k.predict8(w.recs, w.val, w.roots, w.treeOut, this.nTrees, sx + g * rowBytes, rowBytes, sr + g * K * 8, K);
+        for (; g < rows; g += 4) w.k.predict4(w.recs, w.val, w.roots, w.treeOut, this.nTrees, sx + g * rowBytes, rowBytes, sr + g * K * 8, K);
+        for (let i = 0; i < rows * K; i++) res[r0 * K + i] = base[i % K]! + scale * w.res[i]!;
+      }
+    }
+    for (let r = n4; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
     return res;
   }
 
-  private raw4(X: Float32Array, r: number, nCols: number, res: Float64Array): void {
-    const nodes = this.nodes;
-    const thr = this.thr;
-    const leafAt = this.leafAt;
-    const val = this.val;
-    const roots = this.roots;
-    const treeOut = this.treeOut;
-    const K = this.nOutputs;
-    const nT = this.nTrees;
-    const o0 = r * nCols;
-    const o1 = o0 + nCols;
-    const o2 = o1 + nCols;
-    const o3 = o2 + nCols;
-    const q = r * K;
-    for (let o = 0; o < 4 * K; o++) res[q + o] = 0;
-    for (let t = 0; t < nT; t++) {
-      let n0 = roots[t]!;
-      let n1 = n0;
-      let n2 = n0;
-      let n3 = n0;
-      let c0 = nodes[2 * n0]!;
-      let c1 = c0;
-      let c2 = c0;
-      let c3 = c0;
-      // Step all four until every one is on a leaf (leaves step onto themselves).
-      while ((c0 & c1 & c2 & c3 & LEAF_BIT) === 0) {
-        // goRight = x > thr, or x missing and the node's default is right (see class comment).
-        let x = X[o0 + (c0 & FEATURE_MASK)]!;
-        n0 = nodes[2 * n0 + 1]! + (+(x > thr[n0]!) | (+(x !== x) & +((c0 & DL_BIT) === 0)));
-        x = X[o1 + (c1 & FEATURE_MASK)]!;
-        n1 = nodes[2 * n1 + 1]! + (+(x > thr[n1]!) | (+(x !== x) & +((c1 & DL_BIT) === 0)));
-        x = X[o2 + (c2 & FEATURE_MASK)]!;
-        n2 = nodes[2 * n2 + 1]! + (+(x > thr[n2]!) | (+(x !== x) & +((c2 & DL_BIT) === 0)));
-        x = X[o3 + (c3 & FEATURE_MASK)]!;
-        n3 = nodes[2 * n3 + 1]! + (+(x > thr[n3]!) | (+(x !== x) & +((c3 & DL_BIT) === 0)));
-        c0 = nodes[2 * n0]!;
-        c1 = nodes[2 * n1]!;
-        c2 = nodes[2 * n2]!;
-        c3 = nodes[2 * n3]!;
-      }
-      const c = treeOut[t]!;
-      if (c >= 0) {
-        res[q + c] += val[leafAt[n0]!]!;
-        res[q + K + c] += val[leafAt[n1]!]!;
-        res[q + 2 * K + c] += val[leafAt[n2]!]!;
-        res[q + 3 * K + c] += val[leafAt[n3]!]!;
-      } else {
-        const v0 = leafAt[n0]!;
-        const v1 = leafAt[n1]!;
-        const v2 = leafAt[n2]!;
-        const v3 = leafAt[n3]!;
-        for (let o = 0; o < K; o++) {
-          res[q + o] += val[v0 + o]!;
-          res[q + K + o] += val[v1 + o]!;
-          res[q + 2 * K + o] += val[v2 + o]!;
-          res[q + 3 * K + o] += val[v3 + o]!;
-        }
-      }
+  /** Node records for the kernels: 16 bytes each, [code, child, threshold (f32 bits), leafAt]. */
+  private records(heap: Heap): number {
+    const n = this.thr.length;
+    const recs = heap.i32(4 * n);
+    const asF32 = new Float32Array(recs.buffer, recs.byteOffset, 4 * n);
+    for (let i = 0; i < n; i++) {
+      recs[4 * i] = this.nodes[2 * i]!;
+      recs[4 * i + 1] = this.nodes[2 * i + 1]!;
+      asF32[4 * i + 2] = this.thr[i]!;
+      recs[4 * i + 3] = this.leafAt[i]!;
     }
-    const scale = this.scale;
-    for (let i = 0; i < 4; i++) {
-      for (let o = 0; o < K; o++) res[q + i * K + o] = this.base[o]! + scale * res[q + i * K + o]!;
-    }
+    return recs.byteOffset;
   }
+
+  /** The model copied into a WebAssembly heap, with a staging area for `rows` rows of nCols columns. */
+  private wasmFor(nCols: number): WasmPredictor {
+    if (this.wasm && this.wasm.nCols === nCols) return this.wasm;
+    const rows = 1024;
+    const K = this.nOutputs;
+    const heap = this.wasm?.heap ?? Heap.create(this.nodes.length * 4 + this.thr.length * 8 + this.val.length * 8 + rows * (nCols * 4 + K * 8) + 4096);
+    const copy = <T extends Int32Array | Float32Array | Float64Array>(a: T, make: (n: number) => T): number => {
+      const v = make(a.length);
+      v.set(a);
+      return v.byteOffset;
+    };
+    const i32 = (n: number): Int32Array => heap.i32(n);
+    this.wasm = {
+      heap,
+      k: heap.k,
+      nCols,
+      rows,
+      recs: this.wasm?.recs ?? this.records(heap),
+      val: this.wasm?.val ?? copy(this.val, (n) => heap.f64(n)),
+      roots: this.wasm?.roots ?? copy(this.roots, i32),
+      treeOut: this.wasm?.treeOut ?? copy(this.treeOut, i32),
+      stage: heap.f32(rows * nCols),
+      res: heap.f64(rows * K),
+    };
+    return this.wasm;
+  }
+}
+
+interface WasmPredictor {
+  heap: Heap;
+  k: Kernels;
+  nCols: number;
+  rows: number;
+  recs: number;
+  val: number;
+  roots: number;
+  treeOut: number;
+  stage: Float32Array;
+  res: Float64Array;
 }
 
 /**

@@ -266,7 +266,20 @@ export function classSortedSplit(
   const col = f * data.nRows;
   const bins = data.bins;
   for (let i = 0; i < nr; i++) keys[i] = ((bins[col + idx[begin + i]!]! << 16) | i) >>> 0;
-  const ks = keys.subarray(0, nr).sort();
+  let ks = keys;
+  if (nr > 24) ks = keys.subarray(0, nr).sort();
+  else {
+    // insertion sort: a handful of keys, no call into the native sort
+    for (let i = 1; i < nr; i++) {
+      const v = keys[i]!;
+      let j = i - 1;
+      while (j >= 0 && keys[j]! > v) {
+        keys[j + 1] = keys[j]!;
+        j--;
+      }
+      keys[j + 1] = v;
+    }
+  }
   const first = ks[0]! >>> 16;
   if (ks[nr - 1]! >>> 16 === first) return false;
   const L = 257 * S;
@@ -309,6 +322,72 @@ export function classSortedSplit(
         best.bin = b;
         best.defaultLeft = hasMissing ? dir : nL >= nR ? 1 : 0;
         for (let s = 0; s < S; s++) best.left[s] = e[L + s]!;
+      }
+    }
+  }
+  return true;
+}
+
+/** Weighted impurity of a two-class node (class weights a, b): Gini w − (a² + b²)/w, entropy w ln w − a ln a − b ln b. */
+function impurity2(a: number, b: number, gini: boolean): number {
+  const w = a + b;
+  if (w <= 0) return 0;
+  if (gini) return w - (a * a + b * b) / w;
+  return w * Math.log(w) - (a > 0 ? a * Math.log(a) : 0) - (b > 0 ? b * Math.log(b) : 0);
+}
+
+/**
+ * `classFeatureSplit` for two classes on a packed histogram (one f64 per bin: draws + class-1
+ * draws × `pack`, see grower.ts): the same candidates, order and gains, read straight from the
+ * packed cells — no unpacking into the K+1 layout. `tot` = [class-0, class-1, draws].
+ */
+export function packedFeatureSplit(
+  data: BinnedData,
+  f: number,
+  ph: Float64Array,
+  pack: number,
+  tot: Float64Array,
+  parentImp: number,
+  p: ClassSplitParams,
+  best: BestSplit,
+): boolean {
+  const nb = data.mapper.nBins[f]!;
+  const off = data.slotOffset[f]!;
+  let nonEmpty = 0;
+  for (let b = 0; b <= nb; b++) if (ph[off + b]! > 0) nonEmpty++;
+  if (nonEmpty < 2) return false;
+  const gini = p.criterion === 'gini';
+  const msl = p.minSamplesLeaf;
+  const N = tot[2]!;
+  const T0 = tot[0]!;
+  const T1 = tot[1]!;
+  const vm = ph[off + nb]!;
+  const hasMissing = vm > 0;
+  const m1 = Math.floor(vm / pack);
+  const mAll = vm - m1 * pack;
+  for (let dir = 0; dir < (hasMissing ? 2 : 1); dir++) {
+    let all = dir === 1 ? mAll : 0;
+    let c1 = dir === 1 ? m1 : 0;
+    const last = dir === 0 && hasMissing ? nb - 1 : nb - 2;
+    for (let b = 0; b <= last; b++) {
+      const v = ph[off + b]!;
+      if (v === 0) continue;
+      const w1 = Math.floor(v / pack);
+      all += v - w1 * pack;
+      c1 += w1;
+      if (all < msl) continue;
+      const nR = N - all;
+      if (nR < msl) break;
+      const c0 = all - c1;
+      const gain = parentImp - impurity2(c0, c1, gini) - impurity2(T0 - c0, T1 - c1, gini);
+      if (gain > best.gain) {
+        best.gain = gain;
+        best.feature = f;
+        best.bin = b;
+        best.defaultLeft = hasMissing ? dir : all >= nR ? 1 : 0;
+        best.left[0] = c0;
+        best.left[1] = c1;
+        best.left[2] = all;
       }
     }
   }

@@ -122,6 +122,17 @@ export const f32gt = bin(0x5e);
 export const f32lt = bin(0x5d);
 export const f32ne = bin(0x5c);
 export const f64promote = un(0xbb);
+export const f64div = bin(0xa3);
+export const f64max = bin(0xa5);
+export const f64abs = un(0x99);
+export const f64neg = un(0x9a);
+export const f64nearest = un(0x9e);
+export const f64ge = bin(0x66);
+export const f64gt = bin(0x64);
+export const f64eq = bin(0x61);
+export const i32TruncF64 = un(0xaa);
+export const f64FromI32 = un(0xb7);
+export const f32demote = un(0xb6);
 /** i32.load / f32.load / f64.load / i32.load8_u at addr + offset (align hint as log2 bytes). */
 export const load32 = (addr: Code, off = 0): Code => [...addr, 0x28, 2, ...uleb(off)];
 export const loadU8 = (addr: Code, off = 0): Code => [...addr, 0x2d, 0, ...uleb(off)];
@@ -130,6 +141,7 @@ export const loadF64 = (addr: Code, off = 0): Code => [...addr, 0x2b, 3, ...uleb
 export const store32 = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, 0x36, 2, ...uleb(off)];
 export const store8 = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, 0x3a, 0, ...uleb(off)];
 export const storeF64 = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, 0x39, 3, ...uleb(off)];
+export const storeF32 = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, 0x38, 2, ...uleb(off)];
 /** select(a, b, cond): a when cond ≠ 0, else b. */
 export const select = (a: Code, b: Code, cond: Code): Code => [...a, ...b, ...cond, 0x1b];
 

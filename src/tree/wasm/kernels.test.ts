@@ -8,6 +8,7 @@ import { Heap } from '../heap.js';
 import { buildGradChunk, packEntriesInto, ROWS_IDENTITY } from '../hist-builder.js';
 import { classHistDense, gradHistDense, gradHistSparse } from '../histogram.js';
 import { goLeftTable, partitionRows } from '../partition.js';
+import { POW2_BIAS, pow2Table } from './kernels.js';
 
 // The WebAssembly kernels against the JavaScript reference implementations, on mixed data.
 const n = 3000;
@@ -102,5 +103,49 @@ test('partition kernel equals the JS stable partition', () => {
       assert.equal(midW, midJ);
       assert.deepEqual(Array.from(a), Array.from(b));
     }
+  }
+});
+
+test('boosting gradients: logistic and softmax kernels match Math.exp-based formulas (float32 outputs)', () => {
+  const nn = 2000;
+  const margin = heap.f64(nn);
+  const y = heap.i32(nn);
+  const w = heap.f32(nn);
+  const gh = heap.f32(2 * nn);
+  const pow2 = pow2Table(heap.f64(POW2_BIAS + 1));
+  for (let i = 0; i < nn; i++) {
+    margin[i] = i < 10 ? [0, -0, 1e-300, 36.7, -36.7, 745.2, -745.2, 800, -800, 1e-9][i]! : r.normal() * 12;
+    y[i] = r.int(2);
+    w[i] = 0.5 + r.next();
+  }
+  for (const weighted of [false, true]) {
+    heap.k.logisticGrad(margin.byteOffset, y.byteOffset, weighted ? w.byteOffset : 0, nn, gh.byteOffset, pow2.byteOffset);
+    for (let i = 0; i < nn; i++) {
+      const p = 1 / (1 + Math.exp(-margin[i]!));
+      const wt = weighted ? w[i]! : 1;
+      const g = (p - y[i]!) * wt;
+      const h = Math.max(p * (1 - p), 1e-16) * wt;
+      assert.ok(Math.abs(gh[2 * i]! - g) <= 1e-7 * Math.max(1e-30, Math.abs(g)) + 1e-300, `g at m = ${margin[i]}`);
+      assert.ok(Math.abs(gh[2 * i + 1]! - h) <= 1e-7 * h, `h at m = ${margin[i]}: ${gh[2 * i + 1]} vs ${h}`);
+    }
+  }
+  const K = 4;
+  const mk = heap.f64(nn * K);
+  const prob = heap.f64(nn * K);
+  const yk = heap.i32(nn);
+  for (let i = 0; i < nn * K; i++) mk[i] = r.normal() * 20;
+  for (let i = 0; i < nn; i++) yk[i] = r.int(K);
+  heap.k.softmaxRows(mk.byteOffset, nn, K, prob.byteOffset, pow2.byteOffset);
+  for (let i = 0; i < nn; i++) {
+    const mx = Math.max(...mk.subarray(i * K, i * K + K));
+    const e = Array.from(mk.subarray(i * K, i * K + K), (v) => Math.exp(v - mx));
+    const s = e.reduce((a, b) => a + b, 0);
+    for (let k = 0; k < K; k++) assert.ok(Math.abs(prob[i * K + k]! - e[k]! / s) <= 1e-12 * Math.max(1e-300, e[k]! / s) + 1e-300);
+  }
+  heap.k.softmaxGrad(prob.byteOffset, yk.byteOffset, 0, nn, K, 2, gh.byteOffset);
+  for (let i = 0; i < nn; i++) {
+    const p = prob[i * K + 2]!;
+    assert.equal(gh[2 * i], Math.fround(p - (yk[i] === 2 ? 1 : 0)));
+    assert.equal(gh[2 * i + 1], Math.fround(Math.max(p * (1 - p), 1e-16)));
   }
 });

@@ -9,15 +9,34 @@
  * - gradDense4 / gradDense1: Σg, Σh of 4 / 1 feature-major Uint8 bin columns over idx[i..end)
  * - classPacked4 / classPacked1: binary class histograms, one f64 per bin holding
  *   W + W₁·2^26 (exact integer sums; see grower.ts), over idx[i..end)
+ * - classPackedSplit: one packed column into 4 interleaved copies (rows in turn)
+ * - bagWeights: a forest tree's row weights from its bootstrap counts
  * - classHist4 / classHist1: class histograms with stride S = K+1 (class weights, then draws)
  * - partition: stable partition of idx[begin..end) by a go-left table over a bin column
- * - predict4: 4 rows at a time through every tree (see predictor.ts for the node layout)
+ * - predict4 / predict8: 4 / 8 rows at a time through every tree (node records, see predictor.ts)
  * - hashCount / hashBin: the binner's distinct-value counting and row binning (see binner.ts)
+ * - logisticGrad / softmaxRows / softmaxGrad: boosting gradients (gbdt.ts), with exp computed
+ *   by Cody–Waite range reduction and a degree-10 Taylor polynomial (Estrin's scheme) (relative error < 3e-13)
  */
 import {
   add,
   and,
   assemble,
+  ltS,
+  f32demote,
+  f64abs,
+  f64div,
+  f64FromI32,
+  f64ge,
+  f64gt,
+  f64max,
+  f64mul,
+  f64nearest,
+  f64neg,
+  f64sub,
+  i32TruncF64,
+  select,
+  storeF32,
   eq,
   f32lt,
   f64c,
@@ -61,12 +80,25 @@ export interface Kernels {
   gradDense1(b0: number, o0: number, idx: number, i: number, end: number, gh: number): void;
   classPacked4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, pk: number): void;
   classPacked1(b0: number, o0: number, idx: number, i: number, end: number, pk: number): void;
+  classPackedSplit(b: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, pk: number): void;
+  bagWeights(counts: number, y: number, sw: number, n: number, w: number, m: number, pk: number, idx: number): number;
   classHist4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
   classHist1(b0: number, o0: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
   partition(col: number, lut: number, idx: number, begin: number, end: number, scratch: number): number;
-  predict4(nodes: number, thr: number, leafAt: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
+  predict4(recs: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
+  predict8(recs: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
   hashCount(col: number, n: number, keys: number, vals: number, used: number, mask: number, limit: number, missingOut: number): number;
   hashBin(col: number, n: number, keys: number, vals: number, mask: number, edges: number, ne: number, out: number, counts: number): number;
+  logisticGrad(margin: number, y: number, w: number, n: number, gh: number, pow2: number): void;
+  softmaxRows(margin: number, n: number, K: number, prob: number, pow2: number): void;
+  softmaxGrad(prob: number, y: number, w: number, n: number, K: number, k: number, gh: number): void;
+}
+
+/** 2^k for k = -POW2_BIAS..0 (the exp kernels' scale table; fill with pow2Table()). */
+export const POW2_BIAS = 1100;
+export function pow2Table(t: Float64Array): Float64Array {
+  for (let k = 0; k <= POW2_BIAS; k++) t[k] = Math.pow(2, k - POW2_BIAS);
+  return t;
 }
 
 const I = 'i32' as const;
@@ -172,6 +204,76 @@ function classPacked(width: number): Fn {
   );
 }
 
+/**
+ * One packed column into 4 histogram copies o0..o3, rows taken in turn (i → o0, i+1 → o1, …):
+ * four independent add chains for a column whose rows mostly fall in the same bin (a single
+ * chain would wait on its own store every row). The caller sums the copies.
+ */
+function classPackedSplit(): Fn {
+  const f = new Fn(
+    'classPackedSplit',
+    [['b', I], ['o0', I], ['o1', I], ['o2', I], ['o3', I], ['idx', I], ['i', I], ['end', I], ['pk', I]],
+    null,
+    [['r', I], ['c', I], ['p', I]],
+  );
+  const one = (o: string, off: number): Code[] => [
+    f.set('r', load32(f.get('p'), off)),
+    f.set('c', add(f.get(o), shl(loadU8(add(f.get('b'), f.get('r'))), i32(3)))),
+    addF64(f.get('c'), loadF64(add(f.get('pk'), shl(f.get('r'), i32(3))))),
+  ];
+  f.body = [
+    ...block(
+      loop(
+        brIf(1, geS(add(f.get('i'), i32(4)), add(f.get('end'), i32(1)))),
+        f.set('p', add(f.get('idx'), shl(f.get('i'), i32(2)))),
+        ...one('o0', 0),
+        ...one('o1', 4),
+        ...one('o2', 8),
+        ...one('o3', 12),
+        f.set('i', add(f.get('i'), i32(4))),
+        br(0),
+      ),
+    ),
+    ...forRange(f, 'i', f.get('i'), f.get('end'), 1, f.set('p', add(f.get('idx'), shl(f.get('i'), i32(2)))), ...one('o0', 0)),
+  ];
+  return f;
+}
+
+/** Bootstrap weights of one tree: w = counts·sw (or counts), m = counts, packed pk (optional), idx = rows with w > 0; returns their number. */
+function bagWeights(): Fn {
+  const f = new Fn(
+    'bagWeights',
+    [['counts', I], ['y', I], ['sw', I], ['n', I], ['w', I], ['m', I], ['pk', I], ['idx', I]],
+    'i32',
+    [['r', I], ['k', I], ['c', F], ['v', F]],
+  );
+  const at4 = (base: string): Code => add(f.get(base), shl(f.get('r'), i32(2)));
+  f.body = [
+    ...forRange(
+      f,
+      'r',
+      i32(0),
+      f.get('n'),
+      1,
+      f.set('c', f64FromI32(load32(at4('counts')))),
+      f.set('v', f.get('c')),
+      ifThen(ne(f.get('sw'), i32(0)), f.set('v', f64mul(f.get('c'), f64promote(loadF32(at4('sw')))))),
+      storeF32(at4('w'), f32demote(f.get('v'))),
+      storeF32(at4('m'), f32demote(f.get('c'))),
+      ifThen(
+        ne(f.get('pk'), i32(0)),
+        storeF64(
+          add(f.get('pk'), shl(f.get('r'), i32(3))),
+          f64add(f.get('c'), select(f64mul(f.get('c'), f64c(2 ** 26)), f64c(0), eq(load32(at4('y')), i32(1)))),
+        ),
+      ),
+      ifThen(f64gt(f.get('v'), f64c(0)), store32(add(f.get('idx'), shl(f.get('k'), i32(2))), f.get('r')), f.set('k', add(f.get('k'), i32(1)))),
+    ),
+    ...ret(f.get('k')),
+  ];
+  return f;
+}
+
 function classHist(width: number): Fn {
   return denseKernel(
     `classHist${width}`,
@@ -233,44 +335,45 @@ const LEAF_BIT = 1 << 29;
 const DL_BIT = 1 << 30;
 const FEATURE_MASK = LEAF_BIT - 1;
 
-function predict4(): Fn {
+/**
+ * `width` rows at a time through every tree. Nodes are 16-byte records [code, child, threshold,
+ * leafAt] (see predictor.ts): a step reads one record, so code, child and threshold share a
+ * cache line; the `width` independent chains overlap their load latencies.
+ */
+function predictRows(width: number): Fn {
   const rowsL: [string, 'i32'][] = [];
-  for (let j = 0; j < 4; j++) rowsL.push([`x${j}`, I], [`n${j}`, I], [`c${j}`, I], [`v${j}`, I]);
+  for (let j = 0; j < width; j++) rowsL.push([`x${j}`, I], [`n${j}`, I], [`c${j}`, I]);
   const f = new Fn(
-    'predict4',
-    [['nodes', I], ['thr', I], ['leafAt', I], ['val', I], ['roots', I], ['treeOut', I], ['nT', I], ['X', I], ['rowBytes', I], ['res', I], ['K', I]],
+    `predict${width}`,
+    [['recs', I], ['val', I], ['roots', I], ['treeOut', I], ['nT', I], ['X', I], ['rowBytes', I], ['res', I], ['K', I]],
     null,
-    [['t', I], ['o', I], ['k', I], ['xv', 'f32'], ...rowsL],
+    [['t', I], ['o', I], ['k', I], ['p', I], ['xv', 'f32'], ...rowsL],
   );
-  const nodeAt = (n: string): Code => add(f.get('nodes'), shl(f.get(n), i32(3)));
+  const rec = (n: string): Code => add(f.get('recs'), shl(f.get(n), i32(4)));
   const step = (j: number): Code[] => [
+    f.set('p', rec(`n${j}`)),
     f.set('xv', loadF32(add(f.get(`x${j}`), shl(and(f.get(`c${j}`), i32(FEATURE_MASK)), i32(2))))),
     // goRight = x > thr, or x missing (x ≠ x) and the default direction is right
     f.set(
       `n${j}`,
       add(
-        load32(nodeAt(`n${j}`), 4),
-        or(
-          f32gt(f.get('xv'), loadF32(add(f.get('thr'), shl(f.get(`n${j}`), i32(2))))),
-          and(f32ne(f.get('xv'), f.get('xv')), eqz(and(f.get(`c${j}`), i32(DL_BIT)))),
-        ),
+        load32(f.get('p'), 4),
+        or(f32gt(f.get('xv'), loadF32(f.get('p'), 8)), and(f32ne(f.get('xv'), f.get('xv')), eqz(and(f.get(`c${j}`), i32(DL_BIT))))),
       ),
     ),
+    f.set(`c${j}`, load32(rec(`n${j}`))),
   ];
-  const start: Code[] = [];
-  for (let j = 0; j < 4; j++) {
-    start.push(f.set(`n${j}`, load32(add(f.get('roots'), shl(f.get('t'), i32(2))))));
-    start.push(f.set(`c${j}`, load32(nodeAt(`n${j}`))));
-  }
-  const loads: Code[] = [];
-  for (let j = 0; j < 4; j++) loads.push(f.set(`c${j}`, load32(nodeAt(`n${j}`))));
+  const start: Code[] = [f.set('n0', load32(add(f.get('roots'), shl(f.get('t'), i32(2))))), f.set('c0', load32(rec('n0')))];
+  for (let j = 1; j < width; j++) start.push(f.set(`n${j}`, f.get('n0')), f.set(`c${j}`, f.get('c0')));
   const steps: Code[] = [];
-  for (let j = 0; j < 4; j++) steps.push(...step(j));
-  const leafVal = (j: number): Code => add(f.get('val'), shl(load32(add(f.get('leafAt'), shl(f.get(`n${j}`), i32(2)))), i32(3)));
+  for (let j = 0; j < width; j++) steps.push(...step(j));
+  let allLeaves = f.get('c0');
+  for (let j = 1; j < width; j++) allLeaves = and(allLeaves, f.get(`c${j}`));
+  const leafVal = (j: number): Code => add(f.get('val'), shl(load32(rec(`n${j}`), 12), i32(3)));
   // single-output tree: res[j·K + out] += val[leafAt[n_j]]; vector tree: K values
   const single: Code[] = [];
   const vector: Code[] = [];
-  for (let j = 0; j < 4; j++) {
+  for (let j = 0; j < width; j++) {
     single.push(addF64(add(f.get('res'), shl(add(mul(i32(j), f.get('K')), f.get('o')), i32(3))), loadF64(leafVal(j))));
     vector.push(
       forRange(
@@ -284,7 +387,7 @@ function predict4(): Fn {
     );
   }
   const rowsInit: Code[] = [];
-  for (let j = 0; j < 4; j++) rowsInit.push(f.set(`x${j}`, add(f.get('X'), mul(i32(j), f.get('rowBytes')))));
+  for (let j = 0; j < width; j++) rowsInit.push(f.set(`x${j}`, add(f.get('X'), mul(i32(j), f.get('rowBytes')))));
   f.body = [
     ...rowsInit.flat(),
     ...forRange(
@@ -294,7 +397,7 @@ function predict4(): Fn {
       f.get('nT'),
       1,
       ...start,
-      block(loop(brIf(1, and(and(and(and(f.get('c0'), f.get('c1')), f.get('c2')), f.get('c3')), i32(LEAF_BIT))), ...steps, ...loads, br(0))),
+      block(loop(brIf(1, and(allLeaves, i32(LEAF_BIT))), ...steps, br(0))),
       f.set('o', load32(add(f.get('treeOut'), shl(f.get('t'), i32(2))))),
       ifElse(geS(f.get('o'), i32(0)), single, vector),
     ),
@@ -412,6 +515,154 @@ function hashBin(): Fn {
   return f;
 }
 
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const INV_LN2 = 1.44269504088896338700;
+
+/**
+ * exp(x) for x ≤ 0 into local `out` (uses locals ex·, kf·, r·, r2·, r4· with suffix `sfx`):
+ * x = k·ln2 + r (Cody & Waite 1980, ln2 split in two), e^r by its Taylor series to degree 10
+ * evaluated with Estrin's scheme (|r| ≤ ln2/2, so the truncation error is below 3e-13
+ * relative; the short dependency chain lets consecutive rows overlap), times 2^k from a table.
+ */
+function expNeg(f: Fn, x: Code, pow2: string, out: string, sfx = ''): Code[] {
+  const c = (j: number): Code => {
+    let fact = 1;
+    for (let i = 2; i <= j; i++) fact *= i;
+    return f64c(1 / fact);
+  };
+  const r = f.get(`r${sfx}`);
+  const r2 = f.get(`r2${sfx}`);
+  const r4 = f.get(`r4${sfx}`);
+  const pair = (j: number): Code => f64add(c(j), f64mul(c(j + 1), r)); // c_j + c_{j+1} r
+  // ((c0+c1r) + r²(c2+c3r)) + r⁴((c4+c5r) + r²(c6+c7r)) + r⁸((c8+c9r) + r² c10)
+  const lo = f64add(pair(0), f64mul(r2, pair(2)));
+  const mid = f64add(pair(4), f64mul(r2, pair(6)));
+  const hi = f64add(pair(8), f64mul(r2, c(10)));
+  const poly = f64add(f64add(lo, f64mul(r4, mid)), f64mul(f64mul(r4, r4), hi));
+  return [
+    f.set(`ex${sfx}`, f64max(x, f64c(-745))),
+    f.set(`kf${sfx}`, f64nearest(f64mul(f.get(`ex${sfx}`), f64c(INV_LN2)))),
+    f.set(`r${sfx}`, f64sub(f64sub(f.get(`ex${sfx}`), f64mul(f.get(`kf${sfx}`), f64c(LN2_HI))), f64mul(f.get(`kf${sfx}`), f64c(LN2_LO)))),
+    f.set(`r2${sfx}`, f64mul(r, r)),
+    f.set(`r4${sfx}`, f64mul(r2, r2)),
+    f.set(out, f64mul(poly, loadF64(add(f.get(pow2), shl(add(i32TruncF64(f.get(`kf${sfx}`)), i32(POW2_BIAS)), i32(3)))))),
+  ];
+}
+
+/** Gradient and hessian (times the row weight; w = 0: unweighted) into gh as float32. */
+function storeGradHess(f: Fn, p: Code, target: Code): Code[] {
+  return [
+    f.set('wt', f64c(1)),
+    ifThen(ne(f.get('w'), i32(0)), f.set('wt', f64promote(loadF32(add(f.get('w'), shl(f.get('i'), i32(2))))))),
+    f.set('pv', p),
+    storeF32(add(f.get('gh'), shl(f.get('i'), i32(3))), f32demote(f64mul(f64sub(f.get('pv'), target), f.get('wt')))),
+    storeF32(
+      add(f.get('gh'), shl(f.get('i'), i32(3))),
+      f32demote(f64mul(f64max(f64mul(f.get('pv'), f64sub(f64c(1), f.get('pv'))), f64c(1e-16)), f.get('wt'))),
+      4,
+    ),
+  ];
+}
+
+const expLocals = (sfx = ''): [string, 'f64'][] => ['ex', 'kf', 'r', 'r2', 'r4'].map((v) => [`${v}${sfx}`, F]);
+
+function logisticGrad(): Fn {
+  const f = new Fn(
+    'logisticGrad',
+    [['margin', I], ['y', I], ['w', I], ['n', I], ['gh', I], ['pow2', I]],
+    null,
+    [['i', I], ['m', F], ['z', F], ['p1', F], ['m2', F], ['z2', F], ['wt', F], ['pv', F], ...expLocals(), ...expLocals('b')],
+  );
+  // p = σ(m) from z = e^{-|m|} ∈ (0, 1]: σ(|m|) = 1/(1+z), σ(-|m|) = z/(1+z) (no overflow).
+  // Two rows per iteration (i, i+1): two independent exp chains in flight.
+  const row = (m: string, z: string): Code[] => [
+    f.set('p1', f64div(f64c(1), f64add(f64c(1), f.get(z)))),
+    ...storeGradHess(f, select(f.get('p1'), f64mul(f.get(z), f.get('p1')), f64ge(f.get(m), f64c(0))), f64FromI32(load32(add(f.get('y'), shl(f.get('i'), i32(2)))))),
+  ];
+  f.body = [
+    ...block(
+      loop(
+        brIf(1, geS(add(f.get('i'), i32(1)), f.get('n'))),
+        f.set('m', loadF64(add(f.get('margin'), shl(f.get('i'), i32(3))))),
+        f.set('m2', loadF64(add(f.get('margin'), shl(f.get('i'), i32(3))), 8)),
+        ...expNeg(f, f64neg(f64abs(f.get('m'))), 'pow2', 'z'),
+        ...expNeg(f, f64neg(f64abs(f.get('m2'))), 'pow2', 'z2', 'b'),
+        ...row('m', 'z'),
+        f.set('i', add(f.get('i'), i32(1))),
+        ...row('m2', 'z2'),
+        f.set('i', add(f.get('i'), i32(1))),
+        br(0),
+      ),
+    ),
+    ...ifThen(
+      ltS(f.get('i'), f.get('n')),
+      f.set('m', loadF64(add(f.get('margin'), shl(f.get('i'), i32(3))))),
+      ...expNeg(f, f64neg(f64abs(f.get('m'))), 'pow2', 'z'),
+      ...row('m', 'z'),
+    ),
+  ];
+  return f;
+}
+
+function softmaxRows(): Fn {
+  const f = new Fn(
+    'softmaxRows',
+    [['margin', I], ['n', I], ['K', I], ['prob', I], ['pow2', I]],
+    null,
+    [['i', I], ['k', I], ['row', I], ['pr', I], ['mx', F], ['s', F], ['e', F], ...expLocals()],
+  );
+  const mk = loadF64(add(f.get('row'), shl(f.get('k'), i32(3))));
+  f.body = forRange(
+    f,
+    'i',
+    i32(0),
+    f.get('n'),
+    1,
+    f.set('row', add(f.get('margin'), shl(mul(f.get('i'), f.get('K')), i32(3)))),
+    f.set('pr', add(f.get('prob'), shl(mul(f.get('i'), f.get('K')), i32(3)))),
+    f.set('mx', f64c(-Infinity)),
+    forRange(f, 'k', i32(0), f.get('K'), 1, f.set('mx', f64max(f.get('mx'), mk))),
+    f.set('s', f64c(0)),
+    forRange(
+      f,
+      'k',
+      i32(0),
+      f.get('K'),
+      1,
+      ...expNeg(f, f64sub(mk, f.get('mx')), 'pow2', 'e'),
+      storeF64(add(f.get('pr'), shl(f.get('k'), i32(3))), f.get('e')),
+      f.set('s', f64add(f.get('s'), f.get('e'))),
+    ),
+    forRange(
+      f,
+      'k',
+      i32(0),
+      f.get('K'),
+      1,
+      storeF64(add(f.get('pr'), shl(f.get('k'), i32(3))), f64div(loadF64(add(f.get('pr'), shl(f.get('k'), i32(3)))), f.get('s'))),
+    ),
+  );
+  return f;
+}
+
+function softmaxGrad(): Fn {
+  const f = new Fn('softmaxGrad', [['prob', I], ['y', I], ['w', I], ['n', I], ['K', I], ['k', I], ['gh', I]], null, [['i', I], ['wt', F], ['pv', F]]);
+  f.body = forRange(
+    f,
+    'i',
+    i32(0),
+    f.get('n'),
+    1,
+    ...storeGradHess(
+      f,
+      loadF64(add(f.get('prob'), shl(add(mul(f.get('i'), f.get('K')), f.get('k')), i32(3)))),
+      select(f64c(1), f64c(0), eq(load32(add(f.get('y'), shl(f.get('i'), i32(2)))), f.get('k'))),
+    ),
+  );
+  return f;
+}
+
 let compiled: WasmModule | null = null;
 
 /** The compiled kernel module (built once per process; importing a shared "env"."mem"). */
@@ -424,12 +675,18 @@ export function kernelModule(): WasmModule {
       gradDense(1),
       classPacked(4),
       classPacked(1),
+      classPackedSplit(),
+      bagWeights(),
       classHist(4),
       classHist(1),
       partition(),
-      predict4(),
+      predictRows(4),
+      predictRows(8),
       hashCount(),
       hashBin(),
+      logisticGrad(),
+      softmaxRows(),
+      softmaxGrad(),
     ];
     compiled = new wasmApi.Module(assemble(fns, true));
   }
