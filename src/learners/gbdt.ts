@@ -95,6 +95,8 @@ interface Fitted {
   /** Rounds kept (best round + 1 with early stopping). */
   nRounds: number;
   predictor: EnsemblePredictor;
+  /** Threads for large batch predictions (the nThreads option). */
+  threads: number;
 }
 
 const TYPE = 'gbdt';
@@ -273,7 +275,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     } finally {
       await hb.close();
     }
-    const fitted: Omit<Fitted, 'predictor'> = {
+    const fitted: Omit<Fitted, 'predictor' | 'threads'> = {
       classes,
       nFeatures: X.nCols,
       baseScore,
@@ -282,14 +284,14 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
       importance: gainImportance(trees, X.nCols),
       nRounds: keptRounds,
     };
-    this.fitted = withPredictor(fitted);
+    this.fitted = withPredictor(fitted, o.nThreads);
     return this;
   }
 
   predictProba(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
-    const raw = f.predictor.raw(X.data, X.nRows, X.nCols);
+    const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
     return rawToProba(raw, X.nRows, f.classes.length === 2 ? 'logit' : 'softmax', f.classes.length);
   }
 
@@ -301,7 +303,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   predictRaw(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
-    return f.predictor.raw(X.data, X.nRows, X.nCols);
+    return f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
   }
 
   /** Total split gain per feature, normalised to sum 1. */
@@ -343,7 +345,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   static fromJSON(obj: unknown, source = 'model'): GradientBoostingClassifier {
     const s = checkSerialized(obj, TYPE, VERSION, source);
     const m = new GradientBoostingClassifier(s.options as GradientBoostingOptions);
-    restoreOptions(source, () => resolve(m.options));
+    const ro = restoreOptions(source, () => resolve(m.options));
     const fd = s.fitted;
     const classes = readStrings(fd, 'classes', 2, source);
     const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
@@ -359,12 +361,12 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     for (let i = 0; i < nOut; i++) {
       if (!Number.isFinite(baseScore[i]!)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'fitted.baseScore must be finite');
     }
-    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds });
+    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds }, ro.nThreads);
     return m;
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
   const nOut = f.baseScore.length;
   const predictor = new EnsemblePredictor({
     trees: f.trees,
@@ -375,7 +377,7 @@ function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
     link: nOut === 1 ? 'logit' : 'softmax',
     nFeatures: f.nFeatures,
   });
-  return { ...f, predictor };
+  return { ...f, predictor, threads };
 }
 
 /** Features of one tree: all usable ones, or a seeded sample of colsampleByTree × nFeatures (ascending). */

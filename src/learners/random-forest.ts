@@ -82,6 +82,8 @@ interface Fitted {
   /** Out-of-bag accuracy, when requested. */
   oobScore: number | undefined;
   predictor: EnsemblePredictor;
+  /** Threads for large batch predictions (the nThreads option). */
+  threads: number;
 }
 
 const TYPE = 'rf';
@@ -232,14 +234,14 @@ export class RandomForestClassifier implements Classifier, TreeModel {
       trees,
       importance: gainImportance(trees, X.nCols, true),
       oobScore,
-    });
+    }, o.nThreads);
     return this;
   }
 
   predictProba(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
-    const raw = f.predictor.raw(X.data, X.nRows, X.nCols);
+    const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
     return rawToProba(raw, X.nRows, 'identity', f.classes.length, raw);
   }
 
@@ -282,7 +284,7 @@ export class RandomForestClassifier implements Classifier, TreeModel {
   static fromJSON(obj: unknown, source = 'model'): RandomForestClassifier {
     const s = checkSerialized(obj, TYPE, VERSION, source);
     const m = new RandomForestClassifier(s.options as RandomForestOptions);
-    restoreOptions(source, () => resolve(m.options));
+    const ro = restoreOptions(source, () => resolve(m.options));
     const fd = s.fitted;
     const classes = readStrings(fd, 'classes', 2, source);
     const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
@@ -290,12 +292,12 @@ export class RandomForestClassifier implements Classifier, TreeModel {
     const importance = readTyped(fd, 'importance', Float64Array, nFeatures, source);
     const trees = unpackTrees(fd.trees, nTrees, nFeatures, classes.length, source);
     const oobScore = fd.oobScore === undefined ? undefined : readNumber(fd, 'oobScore', { min: 0, max: 1 }, source);
-    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore });
+    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore }, ro.nThreads);
     return m;
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
   const K = f.classes.length;
   const predictor = new EnsemblePredictor({
     trees: f.trees,
@@ -306,7 +308,7 @@ function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
     link: 'identity',
     nFeatures: f.nFeatures,
   });
-  return { ...f, predictor };
+  return { ...f, predictor, threads };
 }
 
 /**

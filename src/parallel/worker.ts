@@ -2,13 +2,15 @@
  * Worker thread entry (compiled to dist/src/parallel/worker.js, started by pool.ts).
  * Jobs, both over the fit's shared heap (one WebAssembly memory):
  * - 'grad-session': build boosting histogram chunks until EXIT (see hist-session.ts);
- * - 'forest': grow random-forest trees in a private arena, taking tree indices from a shared counter.
+ * - 'forest': grow random-forest trees in a private arena, taking tree indices from a shared counter;
+ * - 'predict': chunks of a parallel batch prediction (see tree/predictor.ts rawParallel).
  */
 import { parentPort } from 'node:worker_threads';
 import type { FlatTree } from '../learners/types.js';
 import { ForestTreeBuilder, type ForestSpec } from '../tree/forest.js';
 import { type Arena, Heap } from '../tree/heap.js';
 import { buildGradChunk, histOffset, TASK_WIDTH } from '../tree/hist-builder.js';
+import { type PredictJob, runPredictChunks } from '../tree/predictor.js';
 import type { BinnedData } from '../tree/types.js';
 import type { WasmMemory } from '../tree/wasm/runtime.js';
 import { CMD_EXIT, CTRL } from './protocol.js';
@@ -25,6 +27,7 @@ port.on('message', (m: Msg) => {
   try {
     if (m.kind === 'grad-session') gradSession(m);
     else if (m.kind === 'forest') forest(m);
+    else if (m.kind === 'predict') predict(m);
     else throw new Error(`unknown job kind '${m.kind}'`);
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -85,6 +88,20 @@ function forest(m: Msg): void {
     const tree = builder.grow(seeds[t]!);
     port.postMessage({ id: m.id, t, tree }, treeBuffers(tree));
   }
+  port.postMessage({ id: m.id, done: true });
+}
+
+/** Kernels per shared memory (a model's heap is reused across prediction calls). */
+const attached = new WeakMap<WasmMemory, Heap>();
+
+function predict(m: Msg): void {
+  const job = m as unknown as PredictJob;
+  let heap = attached.get(job.memory);
+  if (!heap) {
+    heap = Heap.attach(job.memory);
+    attached.set(job.memory, heap);
+  }
+  runPredictChunks(heap.k, job);
   port.postMessage({ id: m.id, done: true });
 }
 

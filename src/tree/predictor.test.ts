@@ -94,3 +94,26 @@ test('links: logit → [1−σ, σ], softmax rows sum to 1, identity clipped and
   assert.ok(Math.abs(s[3]! + s[4]! + s[5]! - 1) < 1e-12 && s[5]! > s[4]!);
   assert.deepEqual([...rawToProba(Float64Array.from([0.5, -0.1, 0.5]), 1, 'identity', 3)], [0.5, 0, 0.5]);
 });
+
+test('parallel batch prediction (main thread + pool workers) equals the single-thread result', () => {
+  const r = new Random(13);
+  const K = 3;
+  const trees = Array.from({ length: 40 }, () => randomTree(r, 8, 1, 6));
+  const ens: TreeEnsemble = {
+    trees,
+    treeOutput: Int32Array.from(trees, (_, t) => t % K),
+    nOutputs: K,
+    baseScore: new Float64Array(K),
+    scale: 1,
+    link: 'softmax',
+    nFeatures: 8,
+  };
+  const p = new EnsemblePredictor(ens);
+  const nRows = 20_003;
+  const X = rows(r, nRows, 8);
+  const one = p.raw(X, nRows, 8, undefined, 1);
+  for (let rep = 0; rep < 3; rep++) assert.deepEqual(p.raw(X, nRows, 8, undefined, 2), one);
+  assert.deepEqual(p.raw(X, nRows, 8, undefined, 3), one);
+  // a smaller batch after a larger one reuses the buffers
+  assert.deepEqual(p.raw(X.subarray(0, 8 * 5000), 5000, 8, undefined, 2), one.subarray(0, 5000 * K));
+});

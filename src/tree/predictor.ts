@@ -8,8 +8,11 @@
  * only (boosting), treeOutput = -1 adds its whole leaf vector (forests).
  */
 import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import { nadirError } from '../errors.js';
+import { getWorkers } from '../parallel/pool.js';
 import { Heap } from './heap.js';
 import type { Kernels } from './wasm/kernels.js';
+import type { WasmMemory } from './wasm/runtime.js';
 
 /** Node code bits: missing values go left; the node is a leaf. */
 const DL_BIT = 1 << 30;
@@ -127,10 +130,12 @@ export class EnsemblePredictor {
   /**
    * Raw outputs for nRows rows of a row-major matrix with nCols ≥ nFeatures columns; out is
    * nRows × nOutputs. Rows are copied 1024 at a time into the model's WebAssembly heap and go
-   * through each tree 4 at a time (kernel predict4): branch-free steps whose 4 independent
-   * chains overlap their memory latency, until all 4 have reached a leaf.
+   * through each tree 8 (or 4) at a time (kernels predict8 / predict4): branch-free steps whose
+   * independent chains overlap their memory latency, until all have reached a leaf. With
+   * nThreads > 1, large batches are shared with pool workers (see rawParallel); the result is
+   * the same.
    */
-  raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array): Float64Array {
+  raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array, nThreads = 1): Float64Array {
     const K = this.nOutputs;
     const res = out ?? new Float64Array(nRows * K);
     const n4 = nRows - (nRows % 4);
@@ -139,20 +144,67 @@ export class EnsemblePredictor {
       const base = this.base;
       const scale = this.scale;
       const rowBytes = nCols * 4;
-      for (let r0 = 0; r0 < n4; r0 += w.rows) {
-        const rows = Math.min(w.rows, n4 - r0);
-        w.stage.set(X.subarray(r0 * nCols, (r0 + rows) * nCols));
-        w.res.fill(0, 0, rows * K);
-        const sx = w.stage.byteOffset;
-        const sr = w.res.byteOffset;
-        let g = 0;
-        for (; g + 8 <= rows; g += 8) w.k.predict8(w.recs, w.val, w.roots, w.treeOut, this.nTrees, sx + g * rowBytes, rowBytes, sr + g * K * 8, K);
-        for (; g < rows; g += 4) w.k.predict4(w.recs, w.val, w.roots, w.treeOut, this.nTrees, sx + g * rowBytes, rowBytes, sr + g * K * 8, K);
-        for (let i = 0; i < rows * K; i++) res[r0 * K + i] = base[i % K]! + scale * w.res[i]!;
+      if (nThreads > 1 && n4 >= PARALLEL_MIN_ROWS) {
+        const r = this.rawParallel(w, X, n4, nCols, nThreads);
+        for (let i = 0; i < n4 * K; i++) res[i] = base[i % K]! + scale * r[i]!;
+      } else {
+        for (let r0 = 0; r0 < n4; r0 += w.rows) {
+          const rows = Math.min(w.rows, n4 - r0);
+          w.stage.set(X.subarray(r0 * nCols, (r0 + rows) * nCols));
+          w.res.fill(0, 0, rows * K);
+          predictChunk(w.k, w.model, w.stage.byteOffset, rowBytes, rows, w.res.byteOffset, K);
+          for (let i = 0; i < rows * K; i++) res[r0 * K + i] = base[i % K]! + scale * w.res[i]!;
+        }
       }
     }
     for (let r = n4; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
     return res;
+  }
+
+  /**
+   * n4 rows (a multiple of 4) on the main thread and nThreads-1 pool workers, synchronously:
+   * the rows are copied into the model's shared heap, cut into chunks, and every thread takes
+   * chunks (compare-and-swap on a state word that also carries this call's token, so a worker
+   * that picks up the message late can never take a chunk of a later call) until none is left.
+   * The main thread waits for the chunks it did not do; if no worker is free it does them all.
+   */
+  private rawParallel(w: WasmPredictor, X: Float32Array, n4: number, nCols: number, nThreads: number): Float64Array {
+    const K = this.nOutputs;
+    const heap = w.heap;
+    if (w.xbuf.length < n4 * nCols) w.xbuf = heap.f32(Math.max(n4 * nCols, 2 * w.xbuf.length));
+    if (w.rbuf.length < n4 * K) w.rbuf = heap.f64(Math.max(n4 * K, 2 * w.rbuf.length));
+    w.xbuf.set(X.subarray(0, n4 * nCols));
+    w.rbuf.fill(0, 0, n4 * K);
+    const ctrl = w.ctrl;
+    const token = (w.token = (w.token + 1) & TOKEN_MASK);
+    const chunk = PARALLEL_CHUNK;
+    const nChunks = Math.ceil(n4 / chunk);
+    Atomics.store(ctrl, PCTRL.COMPLETED, 0);
+    Atomics.store(ctrl, PCTRL.ERROR, 0);
+    Atomics.store(ctrl, PCTRL.STATE, token << TOKEN_SHIFT);
+    const job: PredictJob = {
+      memory: heap.memory,
+      model: w.model,
+      X: w.xbuf.byteOffset,
+      rowBytes: nCols * 4,
+      rows: n4,
+      chunk,
+      res: w.rbuf.byteOffset,
+      K,
+      ctrl,
+      token,
+    };
+    for (const worker of getWorkers(nThreads - 1)) worker.run('predict', job as unknown as Record<string, unknown>).catch(() => {});
+    runPredictChunks(heap.k, job);
+    const start = Date.now();
+    for (;;) {
+      const done = Atomics.load(ctrl, PCTRL.COMPLETED);
+      if (done >= nChunks) break;
+      if (Atomics.load(ctrl, PCTRL.ERROR) !== 0) throw nadirError('NADIR_ERR_INTERNAL', 'a prediction worker failed');
+      if (Date.now() - start > 120_000) throw nadirError('NADIR_ERR_INTERNAL', 'prediction workers stopped responding');
+      Atomics.wait(ctrl, PCTRL.COMPLETED, done, 50);
+    }
+    return w.rbuf;
   }
 
   /** Node records for the kernels: 16 bytes each, [code, child, threshold (f32 bits), leafAt]. */
@@ -181,20 +233,37 @@ export class EnsemblePredictor {
       return v.byteOffset;
     };
     const i32 = (n: number): Int32Array => heap.i32(n);
+    const model: ModelPtrs = this.wasm?.model ?? {
+      recs: this.records(heap),
+      val: copy(this.val, (n) => heap.f64(n)),
+      roots: copy(this.roots, i32),
+      treeOut: copy(this.treeOut, i32),
+      nTrees: this.nTrees,
+    };
     this.wasm = {
       heap,
       k: heap.k,
       nCols,
       rows,
-      recs: this.wasm?.recs ?? this.records(heap),
-      val: this.wasm?.val ?? copy(this.val, (n) => heap.f64(n)),
-      roots: this.wasm?.roots ?? copy(this.roots, i32),
-      treeOut: this.wasm?.treeOut ?? copy(this.treeOut, i32),
+      model,
       stage: heap.f32(rows * nCols),
       res: heap.f64(rows * K),
+      xbuf: this.wasm?.xbuf ?? new Float32Array(0),
+      rbuf: this.wasm?.rbuf ?? new Float64Array(0),
+      ctrl: this.wasm?.ctrl ?? heap.i32(4),
+      token: this.wasm?.token ?? 0,
     };
     return this.wasm;
   }
+}
+
+/** Byte offsets of a packed model in a heap, and its tree count. */
+export interface ModelPtrs {
+  recs: number;
+  val: number;
+  roots: number;
+  treeOut: number;
+  nTrees: number;
 }
 
 interface WasmPredictor {
@@ -202,12 +271,65 @@ interface WasmPredictor {
   k: Kernels;
   nCols: number;
   rows: number;
-  recs: number;
-  val: number;
-  roots: number;
-  treeOut: number;
+  model: ModelPtrs;
   stage: Float32Array;
   res: Float64Array;
+  /** Parallel batches: all rows, their outputs, the control block, the call token. */
+  xbuf: Float32Array;
+  rbuf: Float64Array;
+  ctrl: Int32Array;
+  token: number;
+}
+
+/** Batches of at least this many rows are predicted on several threads (when asked). */
+const PARALLEL_MIN_ROWS = 4096;
+const PARALLEL_CHUNK = 1024;
+const TOKEN_SHIFT = 20;
+const TOKEN_MASK = 0x7ff;
+const PCTRL = { STATE: 0, COMPLETED: 1, ERROR: 2 } as const;
+
+/** A parallel prediction call as a worker sees it (see EnsemblePredictor.rawParallel). */
+export interface PredictJob {
+  memory: WasmMemory;
+  model: ModelPtrs;
+  X: number;
+  rowBytes: number;
+  rows: number;
+  chunk: number;
+  res: number;
+  K: number;
+  ctrl: Int32Array;
+  token: number;
+}
+
+/** Raw sums (no base score, no scale) of `rows` rows (a multiple of 4) at byte offset X into res. */
+export function predictChunk(k: Kernels, m: ModelPtrs, X: number, rowBytes: number, rows: number, res: number, K: number): void {
+  let g = 0;
+  for (; g + 8 <= rows; g += 8) k.predict8(m.recs, m.val, m.roots, m.treeOut, m.nTrees, X + g * rowBytes, rowBytes, res + g * K * 8, K);
+  for (; g < rows; g += 4) k.predict4(m.recs, m.val, m.roots, m.treeOut, m.nTrees, X + g * rowBytes, rowBytes, res + g * K * 8, K);
+}
+
+/** Take chunks of a parallel prediction call until none is left (or the call is over). */
+export function runPredictChunks(k: Kernels, j: PredictJob): void {
+  const ctrl = j.ctrl;
+  const nChunks = Math.ceil(j.rows / j.chunk);
+  try {
+    for (;;) {
+      const s = Atomics.load(ctrl, PCTRL.STATE);
+      if (s >>> TOKEN_SHIFT !== j.token) return;
+      const c = s & ((1 << TOKEN_SHIFT) - 1);
+      if (c >= nChunks) return;
+      if (Atomics.compareExchange(ctrl, PCTRL.STATE, s, s + 1) !== s) continue;
+      const r0 = c * j.chunk;
+      const rows = Math.min(j.chunk, j.rows - r0);
+      predictChunk(k, j.model, j.X + r0 * j.rowBytes, j.rowBytes, rows, j.res + r0 * j.K * 8, j.K);
+      if (Atomics.add(ctrl, PCTRL.COMPLETED, 1) + 1 >= nChunks) Atomics.notify(ctrl, PCTRL.COMPLETED);
+    }
+  } catch (e) {
+    Atomics.store(ctrl, PCTRL.ERROR, 1);
+    Atomics.notify(ctrl, PCTRL.COMPLETED);
+    throw e;
+  }
 }
 
 /**
