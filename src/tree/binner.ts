@@ -13,7 +13,7 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
 import { Heap } from './heap.js';
-import { EMPTY_KEY, type Kernels } from './wasm/kernels.js';
+import { EMPTY_KEY, FEW, type Kernels } from './wasm/kernels.js';
 import type { BinMapper, BinnedData } from './types.js';
 
 export interface BinnerOptions {
@@ -140,6 +140,17 @@ function transposeGroup(data: Float32Array, n: number, nCols: number, f0: number
   }
 }
 
+/** Edges from the ≤ FEW distinct values (float bits) and counts found by fewDistinct. */
+function fewEdges(keys: Int32Array, cnt: Int32Array, k: number, maxValueBins: number): Float32Array {
+  const f32 = new Float32Array(1);
+  const bits32 = new Int32Array(f32.buffer);
+  const order = Array.from({ length: k }, (_, j) => {
+    bits32[0] = keys[j]!;
+    return { v: f32[0]!, c: cnt[j]! };
+  }).sort((a, b) => a.v - b.v);
+  return cutPoints(Float64Array.from(order, (o) => o.v), Float64Array.from(order, (o) => o.c), maxValueBins);
+}
+
 /** Edges from the table's distinct values; then the table maps each distinct value to its bin. */
 function tableEdges(table: BitsTable, maxValueBins: number): Float32Array {
   const nd = table.size;
@@ -190,15 +201,34 @@ export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {
   const sample = rows ? heap.f32(m) : colF;
   const edgeBuf = heap.f32(256);
   const table = new BitsTable(heap);
+  const fewKeys = heap.i32(FEW);
+  const few = heap.i32(FEW + 1);
+  // A matrix up to 256 MiB is copied into the heap once and transposed there (WebAssembly);
+  // larger ones are read group by group from JavaScript, without the copy.
+  const inHeap = n * nCols * 4 <= 256 * 2 ** 20 ? heap.f32(n * nCols) : null;
+  if (inHeap) inHeap.set(data);
   for (let f0 = 0; f0 < nCols; f0 += g) {
     const f1 = Math.min(nCols, f0 + g);
-    transposeGroup(data, n, nCols, f0, f1, colF);
+    if (inHeap) k.transpose(inHeap.byteOffset, n, nCols, f0, f1 - f0, colF.byteOffset);
+    else transposeGroup(data, n, nCols, f0, f1, colF);
     for (let f = f0; f < f1; f++) {
       const base = (f - f0) * n;
       let at = colF.byteOffset + 4 * base;
       if (rows) {
         for (let i = 0; i < m; i++) sample[i] = colF[base + rows[i]!]!;
         at = sample.byteOffset;
+      }
+      // Few distinct values (one-hot columns, flags): a linear scan, and bins by comparison.
+      few.fill(0);
+      const nf = k.fewDistinct(at, m, fewKeys.byteOffset, few.byteOffset);
+      if (nf >= 0) {
+        if (few[FEW]! > 0) hasMissing[f] = 1;
+        const e = fewEdges(fewKeys, few, nf, maxBins - 1);
+        edges.push(e);
+        nBins[f] = e.length + 1;
+        edgeBuf.set(e);
+        if (k.binFew(colF.byteOffset + 4 * base, n, edgeBuf.byteOffset, e.length, bins.byteOffset + f * n, counts.byteOffset + f * 256 * 8)) hasMissing[f] = 1;
+        continue;
       }
       const missing = table.count(k, at, m);
       let e: Float32Array;

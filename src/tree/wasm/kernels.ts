@@ -15,6 +15,8 @@
  * - partition: stable partition of idx[begin..end) by a go-left table over a bin column
  * - predict4 / predict8: 4 / 8 rows at a time through every tree (node records, see predictor.ts)
  * - hashCount / hashBin: the binner's distinct-value counting and row binning (see binner.ts)
+ * - fewDistinct / binFew: the same for features with at most FEW distinct values (one-hot, flags)
+ * - transpose: a group of columns of a row-major matrix into column-major order
  * - logisticGrad / softmaxRows / softmaxGrad: boosting gradients (gbdt.ts), with exp computed
  *   by Cody–Waite range reduction and a degree-10 Taylor polynomial (Estrin's scheme) (relative error < 3e-13)
  */
@@ -89,6 +91,9 @@ export interface Kernels {
   predict8(recs: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
   hashCount(col: number, n: number, keys: number, vals: number, used: number, mask: number, limit: number, missingOut: number): number;
   hashBin(col: number, n: number, keys: number, vals: number, mask: number, edges: number, ne: number, out: number, counts: number): number;
+  fewDistinct(col: number, n: number, keys: number, cnt: number): number;
+  binFew(col: number, n: number, edges: number, ne: number, out: number, counts: number): number;
+  transpose(src: number, n: number, nCols: number, f0: number, g: number, dst: number): void;
   logisticGrad(margin: number, y: number, w: number, n: number, gh: number, pow2: number): void;
   softmaxRows(margin: number, n: number, K: number, prob: number, pow2: number): void;
   softmaxGrad(prob: number, y: number, w: number, n: number, K: number, k: number, gh: number): void;
@@ -464,6 +469,102 @@ function storeI32Inc(f: Fn, p: Code): Code {
   return [...p, ...p, 0x28, 2, 0, ...i32(1), 0x6a, 0x36, 2, 0];
 }
 
+/**
+ * Up to FEW distinct values of n float32s (bits at col): their bit patterns into keys[0..k) and
+ * counts into cnt[0..k) (i32), NaNs counted in cnt[FEW]; returns k, or -1 as soon as a
+ * (FEW+1)-th distinct value appears (continuous features fail fast).
+ */
+export const FEW = 4;
+function fewDistinct(): Fn {
+  const locals: [string, 'i32'][] = [['i', I], ['b', I], ['k', I], ['mask', I], ['h', I], ['nan', I]];
+  for (let j = 0; j < FEW; j++) locals.push([`v${j}`, I], [`c${j}`, I]);
+  const f = new Fn('fewDistinct', [['col', I], ['n', I], ['keys', I], ['cnt', I]], 'i32', locals);
+  // Values and counts in locals (registers): no store→load chain through memory per row.
+  const match: Code[] = [];
+  for (let j = 0; j < FEW; j++) {
+    match.push(ifThen(and(ltS(i32(j), f.get('k')), eq(f.get(`v${j}`), f.get('b'))), f.set(`c${j}`, add(f.get(`c${j}`), i32(1))), br(1)));
+  }
+  const insert: Code[] = [];
+  for (let j = 0; j < FEW; j++) {
+    insert.push(ifThen(eq(f.get('k'), i32(j)), f.set(`v${j}`, f.get('b')), f.set(`c${j}`, i32(1)), f.set('k', i32(j + 1)), br(1)));
+  }
+  const out: Code[] = [];
+  for (let j = 0; j < FEW; j++) out.push(store32(add(f.get('keys'), i32(4 * j)), f.get(`v${j}`)), store32(add(f.get('cnt'), i32(4 * j)), f.get(`c${j}`)));
+  f.body = [
+    ...forRange(
+      f,
+      'i',
+      i32(0),
+      f.get('n'),
+      1,
+      block(
+        ...hashPrologue(f, [f.set('nan', add(f.get('nan'), i32(1))), br(1)]),
+        ...match,
+        ifThen(eq(f.get('k'), i32(FEW)), ret(i32(-1))),
+        ...insert,
+      ),
+    ),
+    ...out.flat(),
+    ...store32(add(f.get('cnt'), i32(4 * FEW)), f.get('nan')),
+    ...ret(f.get('k')),
+  ];
+  return f;
+}
+
+/** Bins of n float32s against ne ≤ FEW-1 edges by counting the edges below each value (NaN → ne+1); per-bin counts kept in locals. */
+function binFew(): Fn {
+  const locals: [string, 'i32' | 'f32'][] = [['i', I], ['j', I], ['bin', I], ['any', I], ['x', 'f32']];
+  for (let j = 0; j <= FEW; j++) locals.push([`n${j}`, I]);
+  const f = new Fn('binFew', [['col', I], ['n', I], ['edges', I], ['ne', I], ['out', I], ['counts', I]], 'i32', locals);
+  const tally: Code[] = [];
+  for (let j = 0; j <= FEW; j++) tally.push(f.set(`n${j}`, add(f.get(`n${j}`), eq(f.get('bin'), i32(j)))));
+  const store: Code[] = [];
+  for (let j = 0; j <= FEW; j++) store.push(storeF64(add(f.get('counts'), i32(8 * j)), f64add(loadF64(add(f.get('counts'), i32(8 * j))), f64FromI32(f.get(`n${j}`)))));
+  f.body = [
+    ...forRange(
+      f,
+      'i',
+      i32(0),
+      f.get('n'),
+      1,
+      f.set('x', loadF32(add(f.get('col'), shl(f.get('i'), i32(2))))),
+      f.set('bin', i32(0)),
+      forRange(f, 'j', i32(0), f.get('ne'), 1, f.set('bin', add(f.get('bin'), f32gt(f.get('x'), loadF32(add(f.get('edges'), shl(f.get('j'), i32(2)))))))),
+      ifThen(f32ne(f.get('x'), f.get('x')), f.set('bin', add(f.get('ne'), i32(1))), f.set('any', i32(1))),
+      store8(add(f.get('out'), f.get('i')), f.get('bin')),
+      ...tally,
+    ),
+    ...store.flat(),
+    ...ret(f.get('any')),
+  ];
+  return f;
+}
+
+/** dst[j·n + r] = src[r·nCols + f0 + j] for j < g, r < n: a group of columns of a row-major float32 matrix, transposed. */
+function transpose(): Fn {
+  const f = new Fn('transpose', [['src', I], ['n', I], ['nCols', I], ['f0', I], ['g', I], ['dst', I]], null, [['r', I], ['j', I], ['row', I], ['nb', I]]);
+  f.body = [
+    ...f.set('nb', shl(f.get('n'), i32(2))),
+    ...forRange(
+      f,
+      'r',
+      i32(0),
+      f.get('n'),
+      1,
+      f.set('row', add(f.get('src'), shl(add(mul(f.get('r'), f.get('nCols')), f.get('f0')), i32(2)))),
+      forRange(
+        f,
+        'j',
+        i32(0),
+        f.get('g'),
+        1,
+        store32(add(f.get('dst'), add(mul(f.get('j'), f.get('nb')), shl(f.get('r'), i32(2)))), load32(add(f.get('row'), shl(f.get('j'), i32(2))))),
+      ),
+    ),
+  ];
+  return f;
+}
+
 function hashBin(): Fn {
   const f = new Fn(
     'hashBin',
@@ -684,6 +785,9 @@ export function kernelModule(): WasmModule {
       predictRows(8),
       hashCount(),
       hashBin(),
+      fewDistinct(),
+      binFew(),
+      transpose(),
       logisticGrad(),
       softmaxRows(),
       softmaxGrad(),
