@@ -194,7 +194,7 @@ export class RandomForestClassifier implements Classifier, TreeModel {
     const sw = opts.sampleWeight ?? null;
     // One heap for the fit: the binned data and labels, then an arena per thread.
     const heap = Heap.create(n * X.nCols + 4 * n + threads * (64 * n + 2 ** 20));
-    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap, rowIndex: false });
+    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap, rowIndex: false, colIndex: true });
     const yy = heap.i32(n);
     yy.set(y);
     const counter = heap.i32(1);

@@ -29,6 +29,8 @@ export interface BinDataOptions {
   heap?: Heap;
   /** Build the row-wise index of sparse features (boosting uses it; default true). */
   rowIndex?: boolean;
+  /** Build the column-wise index of sparse features (the forest uses it; default false). */
+  colIndex?: boolean;
   /** A feature whose non-default share of rows is at most this is stored sparse (default 0.8). */
   sparseMaxDensity?: number;
 }
@@ -392,6 +394,25 @@ function finishBinned(mapper: BinMapper, bins: Uint8Array, counts: Float64Array,
       if (b !== d) rowSlots[fill[r]!++] = off + b;
     }
   }
+  // Column-wise index (rows in ascending order per feature).
+  const colPtr = new Int32Array(nCols + 1);
+  const colList = opts.colIndex ? sparseList : [];
+  for (const f of colList) colPtr[f + 1] = nRows - counts[f * 256 + defaultBin[f]!]!;
+  for (let f = 0; f < nCols; f++) colPtr[f + 1] += colPtr[f]!;
+  const colRows = u32(colPtr[nCols]!);
+  const colBins = heap ? heap.u8(colPtr[nCols]!) : new Uint8Array(colPtr[nCols]!);
+  for (const f of colList) {
+    const col = bins.subarray(f * nRows, (f + 1) * nRows);
+    const d = defaultBin[f]!;
+    let k = colPtr[f]!;
+    for (let r = 0; r < nRows; r++) {
+      const b = col[r]!;
+      if (b !== d) {
+        colRows[k] = r;
+        colBins[k++] = b;
+      }
+    }
+  }
   return {
     nRows,
     nFeatures: nCols,
@@ -407,6 +428,9 @@ function finishBinned(mapper: BinMapper, bins: Uint8Array, counts: Float64Array,
     rowPtr,
     rowSlots,
     entryRow,
+    colPtr,
+    colRows,
+    colBins,
   };
 }
 

@@ -385,6 +385,15 @@ export class ClassTreeGrower {
   private readonly phist: Float64Array;
   /** Three extra copies of one feature's packed histogram (see classPackedSplit). */
   private readonly copies: Float64Array;
+  /**
+   * Node label of every row (packed mode): a node's rows carry its label, so a sparse column's
+   * few non-default entries can be summed for one node without touching its other rows. On a
+   * split the larger child keeps the parent's label and only the smaller child's rows are
+   * relabelled (O(n log n) per tree).
+   */
+  private readonly label: Int32Array;
+  private nLabel: Int32Array = new Int32Array(0);
+  private nextLabel = 0;
   private readonly scratch: Float64Array;
   private readonly best;
   private readonly lut: Uint8Array;
@@ -410,7 +419,7 @@ export class ClassTreeGrower {
 
   /** Heap bytes a grower allocates (for a worker's arena). */
   static heapBytes(data: BinnedData, nClasses: number, packed: boolean): number {
-    return bytesFor(data.totalSlots * (nClasses + 1) * 8, packed ? data.totalSlots * 8 : 0, 3 * 257 * 8, 256, 4 * data.nRows);
+    return bytesFor(data.totalSlots * (nClasses + 1) * 8, packed ? data.totalSlots * 8 : 0, 3 * 257 * 8, packed ? 4 * data.nRows : 0, 256, 4 * data.nRows);
   }
 
   /** `data` and `y` live in `heap`; `packed`: binary classes, weights given packed (see PACK). */
@@ -425,6 +434,7 @@ export class ClassTreeGrower {
     this.hist = heap.f64(data.totalSlots * this.S);
     this.phist = packed ? heap.f64(data.totalSlots) : new Float64Array(0);
     this.copies = heap.f64(3 * 257);
+    this.label = packed ? heap.i32(data.nRows) : new Int32Array(0);
     this.lut = heap.u8(256);
     this.partScratch = heap.u32(data.nRows);
     this.scratch = classScratch(this.K);
@@ -449,6 +459,7 @@ export class ClassTreeGrower {
     this.stack = growI32(this.stack, c);
     this.nConstAt = growI32(this.nConstAt, c);
     this.nConstLen = growI32(this.nConstLen, c);
+    this.nLabel = growI32(this.nLabel, c);
     this.cap = c;
   }
 
@@ -496,6 +507,12 @@ export class ClassTreeGrower {
       tot0[K] += m[r]!;
     }
     const root = this.newNode(0, n, 0, tot0, 0, 1, null, 0);
+    if (pk) {
+      this.label.fill(-1);
+      k.relabel(idx.byteOffset, 0, n, this.label.byteOffset, 0);
+      this.nLabel[root] = 0;
+      this.nextLabel = 1;
+    }
     this.constTop = 0;
     this.perm.set(this.usable);
     const isConst = this.isConst;
@@ -548,7 +565,7 @@ export class ClassTreeGrower {
           this.drawn[nDrawn++] = f;
           if (useHist(rows, nBins[f]!)) this.histBatch[nh++] = f;
         }
-        if (nh > 0) this.buildHist(nh, idx, begin, end, w, m, pk, binsAt, nRows);
+        if (nh > 0) this.buildHist(nh, idx, begin, end, w, m, pk, binsAt, nRows, node);
         for (let q = 0; q < nDrawn; q++) {
           const f = this.drawn[q]!;
           const searched =
@@ -573,6 +590,14 @@ export class ClassTreeGrower {
       const depth = this.nDepth[node]! + 1;
       const L = this.newNode(begin, mid, depth, best.left, 0, 1, null, 0);
       const R = this.newNode(mid, end, depth, best.left, 0, -1, this.nTot, to);
+      if (pk) {
+        // the larger child keeps the parent's label; the smaller one's rows get a new one
+        const small = mid - begin <= end - mid ? L : R;
+        const fresh = this.nextLabel++;
+        this.nLabel[small === L ? R : L] = this.nLabel[node]!;
+        this.nLabel[small] = fresh;
+        k.relabel(idx.byteOffset, this.nBegin[small]!, this.nEnd[small]!, this.label.byteOffset, fresh);
+      }
       const nb = nBins[f]!;
       const threshold = best.bin < nb - 1 ? data.mapper.edges[f]![best.bin]! : Infinity;
       tb.setSplit(node, f, threshold, best.defaultLeft, L, R, Math.max(0, best.gain));
@@ -587,7 +612,18 @@ export class ClassTreeGrower {
   }
 
   /** Class histograms of histBatch[0..nh) over idx[begin..end) (WebAssembly kernels, 4 columns per pass). */
-  private buildHist(nh: number, idx: Uint32Array, begin: number, end: number, w: Float32Array, m: Float32Array, pk: Float64Array | null, binsAt: number, nRows: number): void {
+  private buildHist(
+    nh: number,
+    idx: Uint32Array,
+    begin: number,
+    end: number,
+    w: Float32Array,
+    m: Float32Array,
+    pk: Float64Array | null,
+    binsAt: number,
+    nRows: number,
+    node: number,
+  ): void {
     const { data, hist, S, K } = this;
     const k = this.heap.k;
     const so = data.slotOffset;
@@ -596,6 +632,21 @@ export class ClassTreeGrower {
     if (pk) {
       const ph = this.phist;
       const h = ph.byteOffset;
+      // Sparse columns with fewer non-default entries than the node has rows: summed from their
+      // entries for this node's label; the default bin is the node total minus the others.
+      const colPtr = data.colPtr;
+      const rows = end - begin;
+      let nd = 0;
+      for (let q = 0; q < nh; q++) {
+        const f = batch[q]!;
+        const cnt = colPtr[f + 1]! - colPtr[f]!;
+        if (cnt === 0 || cnt >= rows) {
+          batch[nd++] = f;
+          continue;
+        }
+        this.sparseColumn(f, cnt, pk, node);
+      }
+      nh = nd;
       for (let q = 0; q < nh; q++) ph.fill(0, so[batch[q]!]!, so[batch[q]! + 1]!);
       let q = 0;
       for (; q + 4 <= nh; q += 4) {
@@ -629,6 +680,29 @@ export class ClassTreeGrower {
       k.classHist4(binsAt + f0 * nRows, binsAt + f1 * nRows, binsAt + f2 * nRows, binsAt + f3 * nRows, h + so[f0]! * S * 8, h + so[f1]! * S * 8, h + so[f2]! * S * 8, h + so[f3]! * S * 8, ix, begin, end, yy, w.byteOffset, m.byteOffset, K);
     }
     for (; q < nh; q++) k.classHist1(binsAt + batch[q]! * nRows, h + so[batch[q]!]! * S * 8, ix, begin, end, yy, w.byteOffset, m.byteOffset, K);
+  }
+
+  /** Packed histogram of sparse column f for the node, from its `cnt` non-default entries (see buildHist). */
+  private sparseColumn(f: number, cnt: number, pk: Float64Array, node: number): void {
+    const { data } = this;
+    const k = this.heap.k;
+    const ph = this.phist;
+    const so = data.slotOffset[f]!;
+    const end = data.slotOffset[f + 1]!;
+    const d = data.defaultBin[f]!;
+    const at = data.colPtr[f]!;
+    const rowsAt = data.colRows.byteOffset + 4 * at;
+    const target = this.nLabel[node]!;
+    ph.fill(0, so, end);
+    if (data.mapper.nBins[f] === 2 && !data.mapper.hasMissing[f]) {
+      ph[so + 1 - d] = k.packedLabelSum(rowsAt, cnt, this.label.byteOffset, target, pk.byteOffset);
+    } else {
+      k.classPackedSparse(rowsAt, data.colBins.byteOffset + at, cnt, this.label.byteOffset, target, pk.byteOffset, ph.byteOffset + 8 * so);
+    }
+    const tot = this.nTot;
+    let rest = tot[node * this.S + this.K]! + tot[node * this.S + 1]! * PACK;
+    for (let s = so; s < end; s++) if (s !== so + d) rest -= ph[s]!;
+    ph[so + d] = rest;
   }
 
   private reserveConst(extra: number): void {

@@ -52,4 +52,12 @@ export interface BinnedData {
   readonly rowSlots: Uint32Array;
   /** Row of each entry of `rowSlots` (lets a pass over a whole range of rows run as one flat loop). */
   readonly entryRow: Uint32Array;
+  /**
+   * Column-wise index of sparse features (the forest's): feature f's rows with a non-default
+   * bin are colRows[colPtr[f] .. colPtr[f+1]) (ascending), their bins in colBins. Empty when
+   * not built (colPtr all zero).
+   */
+  readonly colPtr: Int32Array;
+  readonly colRows: Uint32Array;
+  readonly colBins: Uint8Array;
 }

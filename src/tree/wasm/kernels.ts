@@ -11,6 +11,8 @@
  *   W + W₁·2^26 (exact integer sums; see grower.ts), over idx[i..end)
  * - classPackedSplit: one packed column into 4 interleaved copies (rows in turn)
  * - bagWeights: a forest tree's row weights from its bootstrap counts
+ * - packedLabelSum / classPackedSparse / relabel: packed histograms of a sparse column from its
+ *   non-default entries, restricted to a node's rows by a per-row node label
  * - classHist4 / classHist1: class histograms with stride S = K+1 (class weights, then draws)
  * - partition: stable partition of idx[begin..end) by a go-left table over a bin column
  * - predict4 / predict8: 4 / 8 rows at a time through every tree (node records, see predictor.ts)
@@ -84,6 +86,9 @@ export interface Kernels {
   classPacked1(b0: number, o0: number, idx: number, i: number, end: number, pk: number): void;
   classPackedSplit(b: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, pk: number): void;
   bagWeights(counts: number, y: number, sw: number, n: number, w: number, m: number, pk: number, idx: number): number;
+  packedLabelSum(rows: number, cnt: number, label: number, target: number, pk: number): number;
+  classPackedSparse(rows: number, bins: number, cnt: number, label: number, target: number, pk: number, hist: number): void;
+  relabel(idx: number, i: number, end: number, label: number, value: number): void;
   classHist4(b0: number, b1: number, b2: number, b3: number, o0: number, o1: number, o2: number, o3: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
   classHist1(b0: number, o0: number, idx: number, i: number, end: number, y: number, w: number, m: number, K: number): void;
   partition(col: number, lut: number, idx: number, begin: number, end: number, scratch: number): number;
@@ -241,6 +246,50 @@ function classPackedSplit(): Fn {
     ),
     ...forRange(f, 'i', f.get('i'), f.get('end'), 1, f.set('p', add(f.get('idx'), shl(f.get('i'), i32(2)))), ...one('o0', 0)),
   ];
+  return f;
+}
+
+/** Σ pk[r] over column entries rows[0..cnt) whose row carries label `target` (a node's rows): kept in a register. */
+function packedLabelSum(): Fn {
+  const f = new Fn('packedLabelSum', [['rows', I], ['cnt', I], ['label', I], ['target', I], ['pk', I]], 'f64', [['k', I], ['r', I], ['s', F]]);
+  f.body = [
+    ...forRange(
+      f,
+      'k',
+      i32(0),
+      f.get('cnt'),
+      1,
+      f.set('r', load32(add(f.get('rows'), shl(f.get('k'), i32(2))))),
+      f.set('s', f64add(f.get('s'), select(loadF64(add(f.get('pk'), shl(f.get('r'), i32(3)))), f64c(0), eq(load32(add(f.get('label'), shl(f.get('r'), i32(2)))), f.get('target'))))),
+    ),
+    ...ret(f.get('s')),
+  ];
+  return f;
+}
+
+/** Packed histogram of one column from its entries (rows, bins) restricted to the rows labelled `target`. */
+function classPackedSparse(): Fn {
+  const f = new Fn('classPackedSparse', [['rows', I], ['bins', I], ['cnt', I], ['label', I], ['target', I], ['pk', I], ['hist', I]], null, [['k', I], ['r', I], ['c', I]]);
+  f.body = forRange(
+    f,
+    'k',
+    i32(0),
+    f.get('cnt'),
+    1,
+    f.set('r', load32(add(f.get('rows'), shl(f.get('k'), i32(2))))),
+    ifThen(
+      eq(load32(add(f.get('label'), shl(f.get('r'), i32(2)))), f.get('target')),
+      f.set('c', add(f.get('hist'), shl(loadU8(add(f.get('bins'), f.get('k'))), i32(3)))),
+      addF64(f.get('c'), loadF64(add(f.get('pk'), shl(f.get('r'), i32(3))))),
+    ),
+  );
+  return f;
+}
+
+/** label[idx[i]] = value for i in [begin, end). */
+function relabel(): Fn {
+  const f = new Fn('relabel', [['idx', I], ['i', I], ['end', I], ['label', I], ['value', I]], null, []);
+  f.body = forRange(f, 'i', f.get('i'), f.get('end'), 1, store32(add(f.get('label'), shl(load32(add(f.get('idx'), shl(f.get('i'), i32(2)))), i32(2))), f.get('value')));
   return f;
 }
 
@@ -778,6 +827,9 @@ export function kernelModule(): WasmModule {
       classPacked(1),
       classPackedSplit(),
       bagWeights(),
+      packedLabelSum(),
+      classPackedSparse(),
+      relabel(),
       classHist(4),
       classHist(1),
       partition(),
