@@ -1,11 +1,13 @@
 /**
- * Histogram builders (LightGBM, Ke et al. 2017; XGBoost "hist", Chen & Guestrin 2016).
+ * Histogram builders (LightGBM, Ke et al. 2017; XGBoost "hist", Chen & Guestrin 2016) —
+ * the JavaScript reference versions. The engine runs their WebAssembly twins in
+ * wasm/kernels.ts (the tests check that both give the same sums); `subtractHist` is used as is.
  *
  * A histogram is one Float64Array over the slots of `BinnedData.slotOffset`, `stride` numbers
  * per slot:
  * - gradient histograms (boosting): stride 2 — Σ gradient, Σ hessian;
  * - class histograms (forests): stride K+1 — Σ weight of each of the K classes, then the
- *   number of (distinct) rows.
+ *   number of rows.
  * A node's rows are `idx[begin..end)` (a Uint32Array partition, rows are never copied).
  * Sparse features only receive their non-default bins here; `split-finder` derives the
  * default bin as node total minus the rest. The sibling of a built child is obtained by

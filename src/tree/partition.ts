@@ -2,6 +2,8 @@
  * Row partitioning: a node's rows are a range of one Uint32Array of row indices; a split
  * reorders that range in place (stable: rows keep ascending order inside each child, which
  * keeps later histogram passes cache-friendly). Rows themselves are never copied.
+ * `goLeftTable` is used by the growers; `partitionRows` is the JavaScript reference of the
+ * WebAssembly `partition` kernel they run (wasm/kernels.ts; the tests compare the two).
  */
 import type { BinnedData } from './types.js';
 
