@@ -269,7 +269,8 @@ export class GradTreeGrower {
       const L = this.pend[3 * k]!;
       const small = this.pend[3 * k + 1]!;
       const large = this.pend[3 * k + 2]!;
-      subtractHist(hb.hist(this.nHist[large]!), hb.hist(this.nHist[small]!), 0, hb.histSize);
+      // The larger child's histogram (parent − smaller) only when it will be searched.
+      if (this.canSplit(large)) subtractHist(hb.hist(this.nHist[large]!), hb.hist(this.nHist[small]!), 0, hb.histSize);
       for (let c = L; c <= L + 1; c++) {
         if (this.canSplit(c) && this.evaluate(c)) out[nOut++] = c;
         else hb.release(this.nHist[c]!);
