@@ -15,7 +15,7 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
 import { defaultThreads } from '../parallel/pool.js';
-import { fitBinMatrix } from '../tree/binner.js';
+import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { Heap } from '../tree/heap.js';
 import { GradTreeGrower } from '../tree/grower.js';
@@ -191,7 +191,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
 
     const threads = n >= 2 * chunkRows(n) ? o.nThreads : 1;
     const heap = Heap.create(n * X.nCols * 1.5 + n * 64);
-    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap });
+    const data = await fitBinMatrixParallel(X, { maxBins: o.maxBins, seed: o.seed, heap }, o.nThreads);
     const hb: GradHistBuilder = threads > 1 ? new ParallelGradHistBuilder(data, heap, threads) : new LocalGradHistBuilder(data, heap);
     const trees: FlatTree[] = [];
     const treeOutput: number[] = [];

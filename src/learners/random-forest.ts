@@ -12,7 +12,7 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { defaultThreads, getWorkers, type WorkerReply } from '../parallel/pool.js';
-import { fitBinMatrix } from '../tree/binner.js';
+import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
 import { Heap } from '../tree/heap.js';
@@ -194,7 +194,7 @@ export class RandomForestClassifier implements Classifier, TreeModel {
     const sw = opts.sampleWeight ?? null;
     // One heap for the fit: the binned data and labels, then an arena per thread.
     const heap = Heap.create(n * X.nCols + 4 * n + threads * (64 * n + 2 ** 20));
-    const data = fitBinMatrix(X, { maxBins: o.maxBins, seed: o.seed, heap, rowIndex: false, colIndex: true });
+    const data = await fitBinMatrixParallel(X, { maxBins: o.maxBins, seed: o.seed, heap, rowIndex: false, colIndex: true }, threads);
     const yy = heap.i32(n);
     yy.set(y);
     const counter = heap.i32(1);

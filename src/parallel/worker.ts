@@ -3,10 +3,12 @@
  * Jobs, both over the fit's shared heap (one WebAssembly memory):
  * - 'grad-session': build boosting histogram chunks until EXIT (see hist-session.ts);
  * - 'forest': grow random-forest trees in a private arena, taking tree indices from a shared counter;
- * - 'predict': chunks of a parallel batch prediction (see tree/predictor.ts rawParallel).
+ * - 'predict': chunks of a parallel batch prediction (see tree/predictor.ts rawParallel);
+ * - 'bin': feature groups of fitBinMatrixParallel (tree/binner.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import type { FlatTree } from '../learners/types.js';
+import { binGroupsJob } from '../tree/binner.js';
 import { ForestTreeBuilder, type ForestSpec } from '../tree/forest.js';
 import { type Arena, Heap } from '../tree/heap.js';
 import { buildGradChunk, histOffset, TASK_WIDTH } from '../tree/hist-builder.js';
@@ -28,6 +30,10 @@ port.on('message', (m: Msg) => {
     if (m.kind === 'grad-session') gradSession(m);
     else if (m.kind === 'forest') forest(m);
     else if (m.kind === 'predict') predict(m);
+    else if (m.kind === 'bin') {
+      const heap = Heap.attach(m.memory as WasmMemory, m.arena as Arena);
+      port.postMessage({ id: m.id, done: true, ...binGroupsJob(heap, m as unknown as Parameters<typeof binGroupsJob>[1]) });
+    }
     else throw new Error(`unknown job kind '${m.kind}'`);
   } catch (e) {
     port.postMessage({ id: m.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

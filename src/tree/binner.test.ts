@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
 import { matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
-import { binMatrix, binOf, cutPoints, distinctSorted, fitBinMapper, fitBinMatrix } from './binner.js';
+import { binMatrix, binOf, cutPoints, distinctSorted, fitBinMapper, fitBinMatrix, fitBinMatrixParallel } from './binner.js';
+import { Heap } from './heap.js';
 
 test('few distinct values: one bin each, float32 edges halfway between neighbours', () => {
   const X = matrix(Float32Array.from([3, 1, 2, 1, 3, 3, -0, 0]), 8, ['a']);
@@ -143,5 +144,23 @@ test('fitBinMatrix (hash-table path) bins exactly like fitBinMapper + binMatrix'
     assert.deepEqual(b.bins, a.bins);
     assert.deepEqual(b.rowSlots, a.rowSlots);
     assert.deepEqual(b.defaultBin, a.defaultBin);
+  }
+});
+
+test('fitBinMatrixParallel (feature groups on pool workers) gives the same bins and edges as fitBinMatrix', async () => {
+  const r = new Random(23);
+  const n = 3000;
+  const d = 40; // three groups of 16 columns
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) X[i] = i % 3 === 0 ? (r.next() < 0.1 ? 1 : 0) : i % 3 === 1 ? r.int(30) : r.next() < 0.05 ? NaN : r.normal();
+  const M = matrix(X, n, Array.from({ length: d }, (_, j) => `c${j}`));
+  for (const o of [{}, { maxBins: 32, sampleSize: 1000, seed: 2 }]) {
+    const a = fitBinMatrix(M, o);
+    for (const threads of [2, 3]) {
+      const b = await fitBinMatrixParallel(M, { ...o, heap: Heap.create() }, threads);
+      assert.deepEqual(b.mapper, a.mapper);
+      assert.deepEqual(b.bins, a.bins);
+      assert.deepEqual(b.rowSlots, a.rowSlots);
+    }
   }
 });

@@ -12,7 +12,8 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
-import { Heap } from './heap.js';
+import { getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { bytesFor, Heap } from './heap.js';
 import { EMPTY_KEY, FEW, type Kernels } from './wasm/kernels.js';
 import type { BinMapper, BinnedData } from './types.js';
 
@@ -177,42 +178,56 @@ function tableEdges(table: BitsTable, maxValueBins: number): Float32Array {
   return e;
 }
 
-/**
- * Fit the bin edges on X and bin X in one go (the training path; same result as
- * fitBinMapper + binMatrix). Each feature's distinct values are counted in a hash table keyed
- * by their float32 bits, each distinct value's bin is found once, and every row is binned by
- * one table lookup instead of a binary search (WebAssembly kernels hashCount / hashBin).
- */
-export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {}): BinnedData {
-  const maxBins = opts.maxBins ?? 256;
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'maxBins', `must be an integer in 2..256, got ${maxBins}`);
+/** A thread's scratch for fitBinMatrix: a transposed column group, a sample buffer, hash tables. */
+export class GroupBinner {
+  private readonly heap: Heap;
+  private readonly colF: Float32Array;
+  private readonly sample: Float32Array;
+  private readonly edgeBuf: Float32Array;
+  private readonly table: BitsTable;
+  private readonly fewKeys: Int32Array;
+  private readonly few: Int32Array;
+
+  /** Heap bytes a GroupBinner allocates for n rows, m of them sampled (m = n: no sample). */
+  static heapBytes(n: number, m: number): number {
+    const cap = 2 * HASH_LIMIT;
+    return bytesFor(GROUP * n * 4, m < n ? m * 4 : 0, 256 * 4, cap * 4, cap * 4, HASH_LIMIT * 4, 4, FEW * 4, (FEW + 1) * 4) + 256;
   }
-  const { nRows: n, nCols, data } = X;
-  const rows = sampleRows(n, opts.sampleSize ?? 200_000, opts.seed ?? 0);
-  const m = rows ? rows.length : n;
-  const heap = opts.heap ?? Heap.create(n * nCols);
-  const k = heap.k;
-  const bins = heap.u8(n * nCols);
-  const counts = heap.f64(nCols * 256);
-  const nBins = new Int32Array(nCols);
-  const hasMissing = new Uint8Array(nCols);
-  const edges: Float32Array[] = [];
-  const g = Math.min(GROUP, nCols);
-  const colF = heap.f32(g * n);
-  const sample = rows ? heap.f32(m) : colF;
-  const edgeBuf = heap.f32(256);
-  const table = new BitsTable(heap);
-  const fewKeys = heap.i32(FEW);
-  const few = heap.i32(FEW + 1);
-  // A matrix up to 256 MiB is copied into the heap once and transposed there (WebAssembly);
-  // larger ones are read group by group from JavaScript, without the copy.
-  const inHeap = n * nCols * 4 <= 256 * 2 ** 20 ? heap.f32(n * nCols) : null;
-  if (inHeap) inHeap.set(data);
-  for (let f0 = 0; f0 < nCols; f0 += g) {
-    const f1 = Math.min(nCols, f0 + g);
-    if (inHeap) k.transpose(inHeap.byteOffset, n, nCols, f0, f1 - f0, colF.byteOffset);
-    else transposeGroup(data, n, nCols, f0, f1, colF);
+
+  constructor(heap: Heap, n: number, m: number) {
+    this.heap = heap;
+    this.colF = heap.f32(GROUP * n);
+    this.sample = m < n ? heap.f32(m) : this.colF;
+    this.edgeBuf = heap.f32(256);
+    this.table = new BitsTable(heap);
+    this.fewKeys = heap.i32(FEW);
+    this.few = heap.i32(FEW + 1);
+  }
+
+  /**
+   * Fit and bin features f0..f1 of an n × nCols row-major matrix — at byte offset `src` in the
+   * heap, or the JavaScript array `data` — into bins / counts (heap views shared by all
+   * threads). Edges and missing flags go to edges[f] / hasMissing[f].
+   */
+  group(
+    src: number,
+    data: Float32Array | null,
+    n: number,
+    nCols: number,
+    f0: number,
+    f1: number,
+    rows: Uint32Array | null,
+    maxBins: number,
+    bins: Uint8Array,
+    counts: Float64Array,
+    edges: Float32Array[],
+    hasMissing: Uint8Array,
+  ): void {
+    const k = this.heap.k;
+    const { colF, sample, edgeBuf, table, fewKeys, few } = this;
+    const m = rows ? rows.length : n;
+    if (data) transposeGroup(data, n, nCols, f0, f1, colF);
+    else k.transpose(src, n, nCols, f0, f1 - f0, colF.byteOffset);
     for (let f = f0; f < f1; f++) {
       const base = (f - f0) * n;
       let at = colF.byteOffset + 4 * base;
@@ -220,16 +235,17 @@ export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {
         for (let i = 0; i < m; i++) sample[i] = colF[base + rows[i]!]!;
         at = sample.byteOffset;
       }
+      const out = bins.byteOffset + f * n;
+      const cnt = counts.byteOffset + f * 256 * 8;
       // Few distinct values (one-hot columns, flags): a linear scan, and bins by comparison.
       few.fill(0);
       const nf = k.fewDistinct(at, m, fewKeys.byteOffset, few.byteOffset);
       if (nf >= 0) {
         if (few[FEW]! > 0) hasMissing[f] = 1;
         const e = fewEdges(fewKeys, few, nf, maxBins - 1);
-        edges.push(e);
-        nBins[f] = e.length + 1;
+        edges[f] = e;
         edgeBuf.set(e);
-        if (k.binFew(colF.byteOffset + 4 * base, n, edgeBuf.byteOffset, e.length, bins.byteOffset + f * n, counts.byteOffset + f * 256 * 8)) hasMissing[f] = 1;
+        if (k.binFew(colF.byteOffset + 4 * base, n, edgeBuf.byteOffset, e.length, out, cnt)) hasMissing[f] = 1;
         continue;
       }
       const missing = table.count(k, at, m);
@@ -250,16 +266,124 @@ export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {
         const ds = distinctSorted(vals, kk, new Uint32Array(kk), new Uint32Array(kk));
         e = cutPoints(ds.values, ds.counts, maxBins - 1);
       }
-      edges.push(e);
-      nBins[f] = e.length + 1;
+      edges[f] = e;
       edgeBuf.set(e);
-      const any = k.hashBin(colF.byteOffset + 4 * base, n, table.keys.byteOffset, table.vals.byteOffset, table.cap - 1, edgeBuf.byteOffset, e.length, bins.byteOffset + f * n, counts.byteOffset + f * 256 * 8);
-      if (any) hasMissing[f] = 1;
+      if (k.hashBin(colF.byteOffset + 4 * base, n, table.keys.byteOffset, table.vals.byteOffset, table.cap - 1, edgeBuf.byteOffset, e.length, out, cnt)) {
+        hasMissing[f] = 1;
+      }
       table.clear();
     }
   }
-  const mapper: BinMapper = { nFeatures: nCols, nBins, edges, hasMissing };
-  return finishBinned(mapper, bins, counts, n, { ...opts, heap });
+}
+
+/** A matrix up to this size is copied into the heap and transposed there (and can be binned by several threads). */
+const IN_HEAP_LIMIT = 256 * 2 ** 20;
+
+function checkMaxBins(maxBins: number): void {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'maxBins', `must be an integer in 2..256, got ${maxBins}`);
+  }
+}
+
+/**
+ * Fit the bin edges on X and bin X in one go (the training path; same result as
+ * fitBinMapper + binMatrix). Each feature's distinct values are counted in a hash table keyed
+ * by their float32 bits (or, with at most 4 of them, by a linear scan), each distinct value's
+ * bin is found once, and every row is binned by one lookup instead of a binary search
+ * (WebAssembly kernels). Features are processed in groups of 16 transposed columns.
+ */
+export function fitBinMatrix(X: Matrix, opts: BinnerOptions & BinDataOptions = {}): BinnedData {
+  const maxBins = opts.maxBins ?? 256;
+  checkMaxBins(maxBins);
+  const { nRows: n, nCols, data } = X;
+  const rows = sampleRows(n, opts.sampleSize ?? 200_000, opts.seed ?? 0);
+  const heap = opts.heap ?? Heap.create(n * nCols);
+  const bins = heap.u8(n * nCols);
+  const counts = heap.f64(nCols * 256);
+  const hasMissing = new Uint8Array(nCols);
+  const edges: Float32Array[] = new Array<Float32Array>(nCols);
+  const binner = new GroupBinner(heap, n, rows ? rows.length : n);
+  const inHeap = n * nCols * 4 <= IN_HEAP_LIMIT ? heap.f32(n * nCols) : null;
+  if (inHeap) inHeap.set(data);
+  for (let f0 = 0; f0 < nCols; f0 += GROUP) {
+    binner.group(inHeap ? inHeap.byteOffset : 0, inHeap ? null : data, n, nCols, f0, Math.min(nCols, f0 + GROUP), rows, maxBins, bins, counts, edges, hasMissing);
+  }
+  return finishBinned(mapperOf(edges, hasMissing), bins, counts, n, { ...opts, heap });
+}
+
+/**
+ * fitBinMatrix on the main thread and nThreads-1 pool workers: the matrix is copied into the
+ * fit's heap, and every thread takes groups of 16 features from a shared counter. Each
+ * feature's bins depend on that feature only, so the result is that of fitBinMatrix.
+ */
+export async function fitBinMatrixParallel(X: Matrix, opts: BinnerOptions & BinDataOptions & { heap: Heap }, nThreads: number): Promise<BinnedData> {
+  const maxBins = opts.maxBins ?? 256;
+  checkMaxBins(maxBins);
+  const { nRows: n, nCols, data } = X;
+  const nGroups = Math.ceil(nCols / GROUP);
+  const threads = Math.min(nThreads, nGroups);
+  if (threads <= 1 || n * nCols * 4 > IN_HEAP_LIMIT) return fitBinMatrix(X, opts);
+  const rows = sampleRows(n, opts.sampleSize ?? 200_000, opts.seed ?? 0);
+  const m = rows ? rows.length : n;
+  const heap = opts.heap;
+  const bins = heap.u8(n * nCols);
+  const counts = heap.f64(nCols * 256);
+  const hasMissing = new Uint8Array(nCols);
+  const edges: Float32Array[] = new Array<Float32Array>(nCols);
+  const inHeap = heap.f32(n * nCols);
+  inHeap.set(data);
+  const counter = heap.i32(1);
+  const job = { memory: heap.memory, src: inHeap.byteOffset, n, nCols, rows, maxBins, bins, counts, counter, nGroups };
+  const jobs = getWorkers(threads - 1).map((w) =>
+    w.run('bin', { ...job, arena: heap.arena(GroupBinner.heapBytes(n, m)) }, (reply: WorkerReply) => {
+      if (!reply.done) return;
+      const r = reply as unknown as { features: number[]; edges: Float32Array[]; missing: number[] };
+      r.features.forEach((f, i) => {
+        edges[f] = r.edges[i]!;
+        hasMissing[f] = r.missing[i]!;
+      });
+    }),
+  );
+  const binner = new GroupBinner(heap, n, m);
+  let failure: unknown = null;
+  try {
+    for (;;) {
+      const g = Atomics.add(counter, 0, 1);
+      if (g >= nGroups) break;
+      binner.group(inHeap.byteOffset, null, n, nCols, g * GROUP, Math.min(nCols, (g + 1) * GROUP), rows, maxBins, bins, counts, edges, hasMissing);
+    }
+  } catch (e) {
+    failure = e;
+    Atomics.store(counter, 0, nGroups);
+  }
+  const results = await Promise.allSettled(jobs);
+  if (failure) throw failure;
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return finishBinned(mapperOf(edges, hasMissing), bins, counts, n, opts);
+}
+
+/** Worker side of fitBinMatrixParallel: groups from the shared counter; returns the edges of the features it binned. */
+export function binGroupsJob(
+  heap: Heap,
+  j: { src: number; n: number; nCols: number; rows: Uint32Array | null; maxBins: number; bins: Uint8Array; counts: Float64Array; counter: Int32Array; nGroups: number },
+): { features: number[]; edges: Float32Array[]; missing: number[] } {
+  const binner = new GroupBinner(heap, j.n, j.rows ? j.rows.length : j.n);
+  const edges: Float32Array[] = new Array<Float32Array>(j.nCols);
+  const hasMissing = new Uint8Array(j.nCols);
+  const features: number[] = [];
+  for (;;) {
+    const g = Atomics.add(j.counter, 0, 1);
+    if (g >= j.nGroups) break;
+    const f1 = Math.min(j.nCols, (g + 1) * GROUP);
+    binner.group(j.src, null, j.n, j.nCols, g * GROUP, f1, j.rows, j.maxBins, j.bins, j.counts, edges, hasMissing);
+    for (let f = g * GROUP; f < f1; f++) features.push(f);
+  }
+  return { features, edges: features.map((f) => edges[f]!), missing: features.map((f) => hasMissing[f]!) };
+}
+
+function mapperOf(edges: Float32Array[], hasMissing: Uint8Array): BinMapper {
+  const nBins = Int32Array.from(edges, (e) => e.length + 1);
+  return { nFeatures: edges.length, nBins, edges, hasMissing };
 }
 
 /** Bin of one raw value (NaN → missing bin): the number of edges below x. */
