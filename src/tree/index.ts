@@ -1,0 +1,13 @@
+export type * from './types.js';
+export { fitBinMapper, binMatrix, binOf, fitBinMatrix, fitBinMatrixParallel } from './binner.js';
+export type { BinnerOptions, BinDataOptions } from './binner.js';
+export { EnsemblePredictor, rawToProba, addTreeOutputs } from './predictor.js';
+export { TreeBuilder, validateFlatTree } from './flat-tree.js';
+export { packTrees, unpackTrees, gainImportance } from './ensemble-io.js';
+export { GradTreeGrower, ClassTreeGrower } from './grower.js';
+export type { GradTreeParams, ClassTreeParams } from './grower.js';
+export { ForestTreeBuilder, drawBag } from './forest.js';
+export type { ForestSpec } from './forest.js';
+export { LocalGradHistBuilder } from './hist-builder.js';
+export type { GradHistBuilder } from './hist-builder.js';
+export { Heap } from './heap.js';
