@@ -22,4 +22,4 @@ for (const args of steps) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 console.log('\nDone: out/model.nadir (the detector), out/training-report.html and out/eda.html (open them in a browser).');
-console.log('Score new records: npm run nadir -- predict --model out/model.nadir --data <file> --explain');
+console.log('Score new records: npm run -s nadir -- predict --model out/model.nadir --data <file> --explain');
