@@ -383,6 +383,7 @@ function thresholdSection(input: EvaluationReportInput): HtmlValue {
   const c = body.metrics.cv ? binaryErrors(body.metrics.cv) : null;
   if (c) rows.push(costRow(chosenThere ? 'training CV, out-of-fold (where the threshold was chosen)' : 'training CV, out-of-fold', CV_COLOR, c));
   else if (chosenThere && info.oofFpr !== undefined && info.oofFpr !== null) rows.push({ name: 'training, out-of-fold (where the threshold was chosen)', fpr: info.oofFpr, tpr: info.oofTpr ?? null, color: CV_COLOR });
+  else if (info?.method === 'max-fpr-in-sample' && info.trainFpr !== undefined && info.trainFpr !== null) rows.push({ name: 'training, in-sample (where the threshold was chosen)', fpr: info.trainFpr, tpr: info.trainTpr ?? null, color: CV_COLOR });
   if (b) rows.push(costRow(html`<strong>${displayName(input.dataFile)}</strong>`, THIS_COLOR, b));
   const target = info?.maxFpr;
   const table = thresholdCostTable(rows, { setLabel: 'scores of', caption: 'What the threshold costs', ...(target !== undefined ? { maxFpr: target } : {}) });
@@ -400,6 +401,9 @@ function thresholdHow(body: ModelBody): SafeHtml {
   const info = body.thresholdInfo;
   if (info?.method === 'max-fpr') {
     return html`<p>Chosen at training time from the <strong>out-of-fold scores of the training data only</strong>: the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. Every prediction of this model uses it; this file played no part in choosing it.</p>`;
+  }
+  if (info?.method === 'max-fpr-in-sample') {
+    return html`<p>Chosen at training time <strong>in-sample</strong>, on the training rows' own scores (there was no cross-validation): the lowest threshold that flags at most <strong>${pct(info.maxFpr ?? NaN)}</strong> of normal training traffic. The model was fitted on those rows, so its false-positive rate on other normal traffic is likely higher. This file played no part in choosing it.</p>`;
   }
   if (info?.method === 'f1') return html`<p>Chosen at training time from the <strong>out-of-fold scores of the training data only</strong> as the threshold with the best F1 of the attack class. This file played no part in choosing it.</p>`;
   return html`<p>A fixed threshold set at training time (not tuned on any data). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>.</p>`;

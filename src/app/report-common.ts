@@ -58,6 +58,7 @@ export function thresholdMethodName(info: ModelBody['thresholdInfo'], opts: { sh
   const where = opts.training ? (opts.short ? ' in training' : ' on out-of-fold training scores') : opts.short ? '' : ' on out-of-fold scores';
   if (info?.method === 'max-fpr') return `auto${opts.short ? ',' : ':'} FPR ≤ ${pct(info.maxFpr ?? NaN, opts.short ? 1 : 2)}${where}`;
   if (info?.method === 'f1') return `best F1${where}`;
+  if (info?.method === 'max-fpr-in-sample') return `in-sample${opts.short ? ',' : ':'} FPR ≤ ${pct(info.maxFpr ?? NaN, opts.short ? 1 : 2)}${opts.short ? '' : ' on the training rows’ own scores (no CV)'}`;
   return 'fixed';
 }
 

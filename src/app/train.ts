@@ -124,7 +124,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // ---- threshold: from out-of-fold scores only ----
   let threshold: number | null = null;
   let thresholdInfo: ModelBody['thresholdInfo'];
-  const spec = task === 'binary' ? (opts.threshold ?? (model === 'iforest' ? 'auto' : 0.5)) : null;
+  const maxFpr = opts.maxFpr ?? 0.01;
+  // The isolation forest's default is 'auto': its score is not a probability (see below).
+  let spec = task === 'binary' ? (opts.threshold ?? (model === 'iforest' ? 'auto' : 0.5)) : null;
+  // No --threshold and no CV for the isolation forest: no out-of-fold scores to choose 'auto' from,
+  // so the threshold is chosen in-sample after the final fit (and the user is told).
+  const inSample = spec === 'auto' && opts.threshold === undefined && cvK < 2;
+  if (inSample) spec = null;
   if (spec !== null) {
     if (typeof spec === 'number') {
       if (!(spec >= 0 && spec <= 1)) throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `expected a probability in [0, 1], 'auto' or 'f1', got ${spec}`);
@@ -133,7 +139,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     } else {
       if (!oof) throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `'${spec}' is chosen from out-of-fold scores: it needs --cv 2 or more`);
       const scores = column(oof.proba, 2, 1);
-      const choice = spec === 'auto' ? calibrateThreshold(oof.y, scores, { method: 'max-fpr', maxFpr: opts.maxFpr ?? 0.01 }) : calibrateThreshold(oof.y, scores, { method: 'f1' });
+      const choice = spec === 'auto' ? calibrateThreshold(oof.y, scores, { method: 'max-fpr', maxFpr }) : calibrateThreshold(oof.y, scores, { method: 'f1' });
       threshold = choice.threshold;
       thresholdInfo = { method: choice.method, oofFpr: choice.rates.fpr, oofTpr: choice.rates.tpr, ...(choice.maxFpr !== undefined ? { maxFpr: choice.maxFpr } : {}) };
     }
@@ -147,6 +153,28 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const trainTable = labelled.length === target.y.length ? ds.features : takeRows(ds.features, labelled);
   const final = await fitOne(model, learnerOpts, trainTable, subset(target.y, labelled), target.classes, (d, t) => progress('final fit', d, t));
   timings.fitSeconds = (now() - t0) / 1000;
+
+  if (inSample) {
+    // The isolation forest's score s is not a probability: normal training traffic typically
+    // scores 0.35–0.5 and 0.5 is only the paper's rule of thumb, so a fixed 0.5 would give an
+    // unknown false-positive rate. Without out-of-fold scores, the threshold is chosen on the
+    // training rows' own scores at --max-fpr, like 'auto'. It is in-sample, hence optimistic —
+    // though each tree sees only ψ (≤ 256) rows, so on large data most rows are out-of-bag for
+    // most trees and the optimism is small.
+    const yTrain = subset(target.y, labelled);
+    const scores = column(final.learner.predictProba(final.pipeline.transform(trainTable)), 2, 1);
+    const choice = calibrateThreshold(yTrain, scores, { method: 'max-fpr', maxFpr });
+    threshold = choice.threshold;
+    thresholdInfo = { method: 'max-fpr-in-sample', maxFpr, trainFpr: choice.rates.fpr, trainTpr: choice.rates.tpr };
+    logger.warn({
+      code: 'threshold-in-sample',
+      message:
+        `no --threshold and no cross-validation (--cv ${cvK}): the isolation forest's threshold on its anomaly score is ${threshold.toFixed(4)}, ` +
+        `chosen in-sample on the training rows' own scores so that at most ${fmtPct(maxFpr)} of normal training rows are flagged ` +
+        `(in-sample false-positive rate ${fmtPct(choice.rates.fpr)}); expect more false alarms on new traffic. ` +
+        `Use --cv 2 or more to choose it from out-of-fold scores, or set --threshold <score>`,
+    });
+  }
 
   const body: ModelBody = {
     kind: 'nadir-model',
@@ -164,7 +192,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     provenance: {
       data: await fileProvenance(opts.data, ds.features.nRows),
       tests: [],
-      options: { model, target: task, cv: cvK, seed, threshold: spec, maxFpr: spec === 'auto' ? (opts.maxFpr ?? 0.01) : null, learner: learnerOpts },
+      options: { model, target: task, cv: cvK, seed, threshold: spec, maxFpr: spec === 'auto' || inSample ? maxFpr : null, learner: learnerOpts },
       command: opts.command ?? '',
       node: process.version,
     },
@@ -286,6 +314,10 @@ function column(p: Float64Array, k: number, c: number): Float64Array {
   const out = new Float64Array(p.length / k);
   for (let i = 0; i < out.length; i++) out[i] = p[i * k + c]!;
   return out;
+}
+
+function fmtPct(x: number | null): string {
+  return x === null || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(2)}%`;
 }
 
 function columnMeans(X: Matrix): number[] {

@@ -283,6 +283,8 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     how = html`<p>Chosen automatically from the <strong>out-of-fold scores of the training data only</strong> (no hold-out row was looked at): the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. On the out-of-fold scores it gives FPR ${pct(info.oofFpr ?? NaN)} and detection rate ${pct(info.oofTpr ?? NaN)}.</p>`;
   } else if (info?.method === 'f1') {
     how = html`<p>Chosen from the <strong>out-of-fold scores of the training data only</strong> as the threshold with the best F1 of the attack class (out-of-fold FPR ${pct(info.oofFpr ?? NaN)}, detection rate ${pct(info.oofTpr ?? NaN)}).</p>`;
+  } else if (info?.method === 'max-fpr-in-sample') {
+    how = html`<p>Chosen <strong>in-sample</strong>: there was no cross-validation (<code>--cv 0</code>) and no <code>--threshold</code>, so the isolation forest's threshold was picked on the <strong>training rows' own scores</strong> — the lowest one that flags at most <strong>${pct(info.maxFpr ?? NaN)}</strong> of normal training traffic. On those scores it gives FPR ${pct(info.trainFpr ?? NaN)} and detection rate ${pct(info.trainTpr ?? NaN)}; the model was fitted on the same rows, so expect more false alarms on new traffic. Train with <code>--cv 5</code> to choose it from out-of-fold scores.</p>`;
   } else {
     how = html`<p>A fixed threshold (not tuned). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>: the threshold is then picked from out-of-fold scores on the training data so that at most 1% of normal traffic is flagged.</p>`;
   }
@@ -412,7 +414,7 @@ export function reconstructCommand(result: TrainingReportInput): string {
   const threshold = o.threshold ?? (info?.method === 'max-fpr' ? 'auto' : info?.method === 'f1' ? 'f1' : null);
   const maxFpr = o.maxFpr ?? (info?.method === 'max-fpr' ? info.maxFpr : null);
   if (threshold !== undefined && threshold !== null) args.push('--threshold', String(threshold));
-  if (maxFpr !== undefined && maxFpr !== null && threshold === 'auto') args.push('--max-fpr', String(maxFpr));
+  if (maxFpr !== undefined && maxFpr !== null && (threshold === 'auto' || info?.method === 'max-fpr-in-sample')) args.push('--max-fpr', String(maxFpr));
   const learner = (o.learner ?? {}) as Record<string, unknown>;
   const flags: Record<string, string> = { nEstimators: '--trees', nTrees: '--trees', maxDepth: '--depth', learningRate: '--lr', maxFeatures: '--max-features', C: '--c', nThreads: '--threads' };
   for (const [k, flag] of Object.entries(flags)) if (learner[k] !== undefined) args.push(flag, String(learner[k]));

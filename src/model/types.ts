@@ -28,7 +28,11 @@ export interface ModelBody {
   learner: SerializedModel;
   /** Binary task: P(attack) ≥ threshold → attack. */
   threshold: number | null;
-  thresholdInfo?: { method: string; maxFpr?: number; oofFpr?: number | null; oofTpr?: number | null };
+  /**
+   * How the threshold was chosen: 'fixed', 'max-fpr' / 'f1' (out-of-fold scores, oofFpr/oofTpr), or
+   * 'max-fpr-in-sample' (no CV: the training rows' own scores, trainFpr/trainTpr — optimistic).
+   */
+  thresholdInfo?: { method: string; maxFpr?: number; oofFpr?: number | null; oofTpr?: number | null; trainFpr?: number | null; trainTpr?: number | null };
   metrics: { cv?: Metrics; test?: Record<string, Metrics> };
   importance: { gain?: ImportanceEntry[]; permutation?: ImportanceEntry[] };
   /** Per output feature training mean (linear explanations' baseline). */

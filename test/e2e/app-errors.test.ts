@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+// The CLI's one-line errors and warnings for the cases the use cases (src/app, src/data, src/model) report.
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
+const SMALL = join(DATA, 'KDDTest-21.txt.gz');
+const FAST = ['--cv', '0', '--trees', '5', '--permutation-repeats', '0'];
+const dir = mkdtempSync(join(tmpdir(), 'nadir-app-errors-'));
+
+async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('train --model iforest --cv 0', () => {
+  test('without --threshold: trains, with a warning naming the in-sample threshold', async () => {
+    const r = await nadir('train', '--data', SMALL, '--model', 'iforest', ...FAST, '--out', join(dir, 'if.nadir'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { threshold: number; warnings: string[] };
+    const w = doc.warnings.find((m) => m.startsWith('no --threshold and no cross-validation'));
+    assert.ok(w, doc.warnings.join('\n'));
+    assert.ok(w.includes(`threshold on its anomaly score is ${doc.threshold.toFixed(4)}, chosen in-sample`), w);
+  });
+
+  test('an explicit --threshold auto is still an error', async () => {
+    const r = await nadir('train', '--data', SMALL, '--model', 'iforest', ...FAST, '--threshold', 'auto', '--out', join(dir, 'if2.nadir'));
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').at(-1), "nadir: invalid option --threshold: 'auto' is chosen from out-of-fold scores: it needs --cv 2 or more");
+  });
+});
