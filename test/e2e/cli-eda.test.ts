@@ -151,13 +151,14 @@ test('bad input: one line on stderr, non-zero exit, no report written', async ()
     [['--data', TRAIN, '--sample', '0'], /^nadir: invalid option --sample: expected a positive integer, got '0'\n$/],
     [['--data', TRAIN, '--seed', '-1'], /^nadir: invalid option --seed: expected a non-negative integer/],
     [['--data', TRAIN, '--alpha', '1.5'], /^nadir: invalid option --alpha: expected a number between 0 and 1/],
-    [['--out', out], /required option '-d, --data <file>' not specified/],
+    [['--out', out], /^nadir: missing required option --data <file> \(see nadir eda --help\)\n$/],
   ];
   for (const [args, re] of cases) {
     const r = await nadir('eda', ...args, ...(args.includes('--out') ? [] : ['--out', out]));
     assert.notEqual(r.code, 0, args.join(' '));
     assert.match(r.stderr, re, args.join(' '));
-    assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help')).length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '', `nothing on stdout for ${args.join(' ')}`);
     assert.ok(!existsSync(out), `no report for ${args.join(' ')}`);
   }

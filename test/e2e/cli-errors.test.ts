@@ -1,0 +1,71 @@
+/**
+ * The CLI's error contract through the real entry point (dist/src/cli/main.js in a child
+ * process): every usage error and every bad option is one line `nadir: …` on stderr with
+ * exit code 2, naming the flag as the user typed it; --help and --version exit 0.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
+const SMALL = join(DATA, 'KDDTest-21.txt.gz');
+const dir = mkdtempSync(join(tmpdir(), 'nadir-errors-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+/** Exit code 2 and exactly this one line on stderr (nothing on stdout). */
+async function usageError(args: string[], line: string | RegExp): Promise<void> {
+  const r = await nadir(...args);
+  const what = `nadir ${args.join(' ')}`;
+  assert.equal(r.code, 2, `${what}: exit code (stderr: ${r.stderr})`);
+  assert.equal(r.stdout, '', `${what}: nothing on stdout`);
+  assert.equal(r.stderr.split('\n').length, 2, `${what}: one line on stderr, got ${JSON.stringify(r.stderr)}`);
+  if (typeof line === 'string') assert.equal(r.stderr, `${line}\n`, what);
+  else assert.match(r.stderr, line, what);
+}
+
+describe('usage errors: one line, exit 2', () => {
+  test('unknown command', async () => {
+    await usageError(['serve'], "nadir: unknown command 'serve' (commands: inspect, eda, train, evaluate, predict)");
+    await usageError(['trian'], "nadir: unknown command 'trian', did you mean 'train'? (commands: inspect, eda, train, evaluate, predict)");
+    await usageError(['help', 'serve'], "nadir: unknown command 'serve' (commands: inspect, eda, train, evaluate, predict)");
+  });
+
+  test('unknown option, at the top level and in a command (a typo beats the missing required option)', async () => {
+    await usageError(['--bogus'], "nadir: unknown option '--bogus' (see nadir --help)");
+    await usageError(['train', '--bogus'], "nadir: unknown option '--bogus' (see nadir train --help)");
+    await usageError(['train', '--dat', SMALL], "nadir: unknown option '--dat' (did you mean --data?) (see nadir train --help)");
+    await usageError(['inspect', '--data', SMALL, '--cv', '3'], "nadir: unknown option '--cv' (see nadir inspect --help)");
+  });
+
+  test('missing required option, missing value, stray argument', async () => {
+    await usageError(['eda'], 'nadir: missing required option --data <file> (see nadir eda --help)');
+    await usageError(['predict', '--model', 'm.nadir'], 'nadir: missing required option --data <file> (see nadir predict --help)');
+    await usageError(['inspect', '--data'], 'nadir: option --data <file> needs a value (see nadir inspect --help)');
+    await usageError(['evaluate', '--model', 'm.nadir', '--data', SMALL, 'extra'], "nadir: unexpected argument 'extra' (options are written --name value) (see nadir evaluate --help)");
+  });
+
+  test('--help and --version exit 0 on stdout', async () => {
+    for (const args of [['--help'], ['train', '--help'], ['help', 'predict'], ['--version']]) {
+      const r = await nadir(...args);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.equal(r.stderr, '', args.join(' '));
+      assert.ok(r.stdout.length > 0, args.join(' '));
+    }
+  });
+});
