@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { CollectingLogger } from '../logger.js';
-import { rejectsWith } from '../data/testdata/files.js';
+import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import { thresholdMethodName } from './report-common.js';
 import { train } from './train.js';
 import { reconstructCommand } from './training-report.js';
@@ -53,4 +55,74 @@ describe('train: the isolation forest without cross-validation', () => {
     assert.equal(r.body.thresholdInfo?.method, 'fixed');
     assert.equal(logger.warnings.filter((w) => w.code === 'threshold-in-sample').length, 0);
   });
+});
+
+describe('train: training data with a single class', () => {
+  const lines = gunzipSync(readFileSync(SMALL)).toString('utf8').trim().split('\n');
+  const dir = tempDir('nadir-train-');
+  const normal = writeFixture(dir, 'normal.csv', `${lines.filter((l) => l.includes(',normal,')).join('\n')}\n`);
+  const attack = writeFixture(dir, 'attack.csv', `${lines.filter((l) => !l.includes(',normal,')).join('\n')}\n`);
+  const neptune = writeFixture(dir, 'neptune.csv', `${lines.filter((l) => l.includes(',neptune,')).join('\n')}\n`);
+  const nNormal = lines.filter((l) => l.includes(',normal,')).length;
+  const nAttack = lines.length - nNormal;
+
+  for (const model of ['gbdt', 'rf', 'logreg'] as const) {
+    test(`${model} on normal rows only fails before fitting, pointing at --model iforest`, async () => {
+      await rejectsWith(
+        train({ data: normal, model, cv: 5, permutationRepeats: 0 }),
+        'NADIR_ERR_BAD_INPUT',
+        new RegExp(
+          `^${normal.replace(/[.+]/g, '\\$&')}: training data has one class only \\('normal', ${nNormal.toLocaleString('en-US')} rows\\): ` +
+            'a supervised model needs both normal and attack rows; use --model iforest to learn from normal traffic only, or check --label / --normal$',
+        ),
+      );
+    });
+  }
+
+  test('a supervised model on attack rows only: no label value counts as normal, with the values', async () => {
+    await rejectsWith(
+      train({ data: attack, model: 'gbdt', cv: 0, permutationRepeats: 0 }),
+      'NADIR_ERR_BAD_INPUT',
+      new RegExp(
+        `training data has one class only \\('attack', ${nAttack.toLocaleString('en-US')} rows\\): a supervised model needs both normal and attack rows; ` +
+          'no label value counts as normal \\(label values: guess_passwd, snmpguess, processtable, [^)]*, …\\); check --label / --normal$',
+      ),
+    );
+  });
+
+  test('a category target with one class', async () => {
+    await rejectsWith(
+      train({ data: neptune, model: 'rf', target: 'category', cv: 0, permutationRepeats: 0 }),
+      'NADIR_ERR_BAD_INPUT',
+      /neptune\.csv: training data has one category class only \('DoS', [\d,]+ rows\): a supervised model needs at least two classes; check --label \/ --target$/,
+    );
+  });
+
+  test('the isolation forest needs normal rows', async () => {
+    await rejectsWith(
+      train({ data: attack, model: 'iforest', cv: 0, learner: FAST, permutationRepeats: 0 }),
+      'NADIR_ERR_BAD_INPUT',
+      /attack\.csv: training data has no normal rows \(label values: guess_passwd, .*\): the isolation forest learns the profile of normal traffic; check --label \/ --normal$/,
+    );
+  });
+
+  for (const cv of [0, 3]) {
+    test(`the isolation forest on normal rows only trains (--cv ${cv}); permutation importance is skipped with a warning`, async () => {
+      const logger = new CollectingLogger();
+      const r = await train({ data: normal, model: 'iforest', cv, learner: FAST, logger });
+      assert.equal(r.train.rows, nNormal);
+      assert.deepEqual(r.train.classes, { normal: nNormal, attack: 0 });
+      assert.ok(r.body.threshold! > 0);
+      assert.equal(r.body.thresholdInfo?.method, cv ? 'max-fpr' : 'max-fpr-in-sample');
+      assert.equal(r.body.importance.permutation, undefined);
+      assert.ok(
+        logger.warnings.some((w) => w.message === 'permutation importance skipped: it is measured as the loss of ROC-AUC on the training data, which has normal rows only; give a --test file with both normal and attack rows'),
+        logger.warnings.map((w) => w.message).join('\n'),
+      );
+      // and it scores: attacks rank above normal traffic
+      const s = await train({ data: normal, tests: [SMALL], model: 'iforest', cv, learner: FAST, permutationRepeats: 1 });
+      assert.ok(s.tests[0]!.metrics.rocAuc! > 0.7, `AUC ${s.tests[0]!.metrics.rocAuc}`);
+      assert.ok(s.body.importance.permutation!.length > 0);
+    });
+  }
 });

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { LoadOptions } from '../data/load.js';
 import { loadDataset, takeRows } from '../data/load.js';
 import { stratifiedKFold } from '../data/split.js';
-import { buildTarget } from '../data/target.js';
+import { buildTarget, classCounts, labelValueList } from '../data/target.js';
 import type { Dataset, Table, Target, TargetKind } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import { computeMetrics } from '../eval/metrics.js';
@@ -97,7 +97,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let t0 = now();
   const ds = await loadDataset(opts.data, { ...opts.load, logger });
   const target = buildTarget(ds, task);
-  if (target.classes.length < 2) throw nadirError('NADIR_ERR_BAD_INPUT', `${opts.data}: the ${task} target has a single class (${target.classes.join('')}); a detector needs at least two`);
+  checkClasses(ds, target, model, opts.data);
   timings.loadSeconds = (now() - t0) / 1000;
 
   // ---- cross-validation: out-of-fold probabilities ----
@@ -221,9 +221,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   // ---- permutation importance on the hold-out set (or the training data if there is none) ----
   const repeats = opts.permutationRepeats ?? 3;
-  if (repeats > 0) {
+  const set = repeats > 0 ? (permutationSet ?? { X: final.pipeline.transform(trainTable), y: subset(target.y, labelled) }) : null;
+  if (set && task === 'binary' && new Set(set.y).size < 2) {
+    // ROC-AUC needs both classes: e.g. an isolation forest trained on normal traffic only, with no --test file
+    const from = permutationSet ? `the first --test file (${basename(opts.tests![0]!)})` : 'the training data';
+    logger.warn({ code: 'permutation-skipped', message: `permutation importance skipped: it is measured as the loss of ROC-AUC on ${from}, which has ${set.y[0] === 0 ? 'normal' : 'attack'} rows only; give a --test file with both normal and attack rows` });
+  } else if (set) {
     t0 = now();
-    const set = permutationSet ?? { X: final.pipeline.transform(trainTable), y: subset(target.y, labelled) };
     const pi = permutationImportance((X) => final.learner.predictProba(X), set.X, set.y, {
       scoring: task === 'binary' ? 'roc_auc' : 'accuracy',
       nRepeats: repeats,
@@ -239,6 +243,31 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   target.classes.forEach((c) => (counts[c] = 0));
   for (const v of target.y) if (v >= 0) counts[target.classes[v]!]!++;
   return { body, detector, cv, tests, timings, oof, train: { file: opts.data, rows: ds.features.nRows, classes: counts } };
+}
+
+/**
+ * Fail early, before any fitting, when the training data cannot train the model: a supervised
+ * model needs at least two classes; the isolation forest needs normal rows (training on normal
+ * traffic only is its intended use).
+ */
+function checkClasses(ds: Dataset, target: Target, model: ModelType, file: string): void {
+  const counts = classCounts(target);
+  const present = target.classes.map((c, i) => ({ c, n: counts[i]! })).filter((x) => x.n > 0);
+  if (present.length === 0) throw nadirError('NADIR_ERR_BAD_INPUT', `${file}: training data has no labelled rows`);
+  const values = (): string => labelValueList(ds.labels);
+  if (model === 'iforest') {
+    if (counts[0] === 0) {
+      throw nadirError('NADIR_ERR_BAD_INPUT', `${file}: training data has no normal rows (label values: ${values()}): the isolation forest learns the profile of normal traffic; check --label / --normal`);
+    }
+    return;
+  }
+  if (present.length >= 2) return;
+  const only = `'${present[0]!.c}', ${present[0]!.n.toLocaleString('en-US')} row${present[0]!.n === 1 ? '' : 's'}`;
+  if (target.kind !== 'binary') {
+    throw nadirError('NADIR_ERR_BAD_INPUT', `${file}: training data has one ${target.kind} class only (${only}): a supervised model needs at least two classes; check --label / --target`);
+  }
+  const hint = counts[0]! > 0 ? 'use --model iforest to learn from normal traffic only, or check --label / --normal' : `no label value counts as normal (label values: ${values()}); check --label / --normal`;
+  throw nadirError('NADIR_ERR_BAD_INPUT', `${file}: training data has one class only (${only}): a supervised model needs both normal and attack rows; ${hint}`);
 }
 
 /** Score a labelled dataset with a detector and compute the metrics (shared by train and evaluate). */

@@ -1,4 +1,4 @@
-import type { Dataset, Target, TargetKind } from './types.js';
+import type { CategoricalColumn, Dataset, Target, TargetKind } from './types.js';
 
 export interface TargetOptions {
   /** Fix the class order (e.g. the training classes when building a test target); unknown values → -1. */
@@ -51,4 +51,18 @@ export function classCounts(t: Target): number[] {
   const counts = new Array<number>(t.classes.length).fill(0);
   for (let i = 0; i < t.y.length; i++) if (t.y[i]! >= 0) counts[t.y[i]!]!++;
   return counts;
+}
+
+/** The label values present in a column, for messages: the first `max` in order of appearance, then '…'. */
+export function labelValueList(labels: CategoricalColumn, max = 6): string {
+  const seen = new Uint8Array(labels.dictionary.length);
+  const values: string[] = [];
+  for (let i = 0; i < labels.codes.length; i++) {
+    const c = labels.codes[i]!;
+    if (c < 0 || seen[c]) continue;
+    seen[c] = 1;
+    values.push(labels.dictionary[c]!);
+    if (values.length > max) break;
+  }
+  return values.slice(0, max).join(', ') + (values.length > max ? ', …' : '');
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 
 // The CLI's one-line errors and warnings for the cases the use cases (src/app, src/data, src/model) report.
 const run = promisify(execFile);
@@ -13,6 +14,15 @@ const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const SMALL = join(DATA, 'KDDTest-21.txt.gz');
 const FAST = ['--cv', '0', '--trees', '5', '--permutation-repeats', '0'];
 const dir = mkdtempSync(join(tmpdir(), 'nadir-app-errors-'));
+
+const LINES = gunzipSync(readFileSync(SMALL)).toString('utf8').trim().split('\n');
+
+/** A fixture CSV in the temp folder from lines of KDDTest-21 (headerless NSL-KDD). */
+function fixture(name: string, lines: readonly string[]): string {
+  const p = join(dir, name);
+  writeFileSync(p, `${lines.join('\n')}\n`);
+  return p;
+}
 
 async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -38,5 +48,25 @@ describe('train --model iforest --cv 0', () => {
     const r = await nadir('train', '--data', SMALL, '--model', 'iforest', ...FAST, '--threshold', 'auto', '--out', join(dir, 'if2.nadir'));
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').at(-1), "nadir: invalid option --threshold: 'auto' is chosen from out-of-fold scores: it needs --cv 2 or more");
+  });
+});
+
+describe('train on one class', () => {
+  const normalLines = LINES.filter((l) => l.includes(',normal,'));
+  const normal = fixture('normal-only.csv', normalLines);
+
+  test('gbdt on normal rows only: one line naming the file, the class and what to do', async () => {
+    const r = await nadir('train', '--data', normal, ...FAST, '--out', join(dir, 'one.nadir'));
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr.trim(),
+      `nadir: ${normal}: training data has one class only ('normal', ${normalLines.length.toLocaleString('en-US')} rows): a supervised model needs both normal and attack rows; use --model iforest to learn from normal traffic only, or check --label / --normal`,
+    );
+  });
+
+  test('iforest on normal rows only trains', async () => {
+    const r = await nadir('train', '--data', normal, '--model', 'iforest', ...FAST, '--out', join(dir, 'normal-if.nadir'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).learner, 'iforest');
   });
 });
