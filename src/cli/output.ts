@@ -1,4 +1,7 @@
-import { isNadirError } from '../errors.js';
+import { accessSync, constants, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isNadirError, nadirError } from '../errors.js';
 
 /** One machine-readable JSON document on stdout. */
 export function printJson(value: unknown): void {
@@ -27,4 +30,54 @@ export function table(rows: ReadonlyArray<ReadonlyArray<string | number>>, heade
 
 export function fmtInt(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/**
+ * Refuse, before any long work (loading, training), an output path that cannot be written:
+ * an existing folder or other non-regular file (writes go to a temp file renamed over the
+ * target, which would replace a device such as /dev/null), a parent folder that does not
+ * exist, is not a folder or is not writable. `option` is the flag as typed (`--out`).
+ */
+export function checkWritable(option: string, path: string): void {
+  const bad = (why: string): Error => nadirError('NADIR_ERR_BAD_INPUT', `cannot write ${option} ${path}: ${why}`);
+  const target = statOrNull(path, bad);
+  if (target?.isDirectory()) throw bad('it is a directory');
+  if (target && !target.isFile()) throw bad('it is not a regular file');
+  if (/[\\/]$/.test(path)) throw bad('it names a folder, not a file');
+  const folder = dirname(path);
+  const f = statOrNull(folder, bad);
+  if (!f) throw bad(`folder ${folder} does not exist`);
+  if (!f.isDirectory()) throw bad(`${folder} is not a folder`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw bad(`folder ${folder} is not writable`);
+  }
+}
+
+/**
+ * checkWritable for every output a command will write, and no output twice or over one of
+ * the command's inputs. Each entry is [flag, path]; entries with an undefined path are skipped.
+ */
+export function checkOutputs(outputs: ReadonlyArray<readonly [string, string | undefined]>, inputs: ReadonlyArray<readonly [string, string | undefined]> = []): void {
+  const seen: Array<readonly [string, string]> = [];
+  for (const [option, path] of inputs) if (path !== undefined && path !== '-') seen.push([option, resolve(path)]);
+  for (const [option, path] of outputs) {
+    if (path === undefined) continue;
+    checkWritable(option, path);
+    const same = seen.find(([, p]) => p === resolve(path));
+    if (same) throw nadirError('NADIR_ERR_BAD_INPUT', `cannot write ${option} ${path}: it is also the ${same[0]} file`);
+    seen.push([option, resolve(path)]);
+  }
+}
+
+/** stat, or null when nothing is there (ENOENT; ENOTDIR: a path component is a file). */
+function statOrNull(path: string, bad: (why: string) => Error): Stats | null {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw bad(`cannot check ${path} (${code ?? String(e)})`);
+  }
 }

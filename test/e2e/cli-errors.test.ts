@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -67,5 +67,23 @@ describe('usage errors: one line, exit 2', () => {
       assert.equal(r.stderr, '', args.join(' '));
       assert.ok(r.stdout.length > 0, args.join(' '));
     }
+  });
+});
+
+describe('output paths are checked before any work', () => {
+  test('an existing directory, a missing folder, a file as folder, a device, an output twice or over an input', async () => {
+    const missing = join(dir, 'nope');
+    await usageError(['train', '--data', SMALL, '--out', dir], `nadir: cannot write --out ${dir}: it is a directory`);
+    await usageError(['train', '--data', SMALL, '--out', join(dir, 'm.nadir'), '--report', join(missing, 'r.html')], `nadir: cannot write --report ${join(missing, 'r.html')}: folder ${missing} does not exist`);
+    await usageError(['train', '--data', SMALL, '--out', join(SMALL, 'm.nadir')], `nadir: cannot write --out ${join(SMALL, 'm.nadir')}: ${SMALL} is not a folder`);
+    await usageError(['train', '--data', SMALL, '--out', join(dir, 'same'), '--report', join(dir, 'same')], `nadir: cannot write --report ${join(dir, 'same')}: it is also the --out file`);
+    await usageError(['train', '--data', SMALL, '--out', SMALL], `nadir: cannot write --out ${SMALL}: it is also the --data file`);
+    await usageError(['eda', '--data', SMALL, '--out', dir], `nadir: cannot write --out ${dir}: it is a directory`);
+    await usageError(['eda', '--data', SMALL, '--out', '/dev/null'], 'nadir: cannot write --out /dev/null: it is not a regular file');
+    await usageError(['eda', '--data', SMALL, '--out', `${missing}/`], `nadir: cannot write --out ${missing}/: it names a folder, not a file`);
+    // the model file is never opened: the output check comes first
+    await usageError(['evaluate', '--model', join(dir, 'none.nadir'), '--data', SMALL, '--report', dir], `nadir: cannot write --report ${dir}: it is a directory`);
+    await usageError(['predict', '--model', join(dir, 'none.nadir'), '--data', SMALL, '--out', join(missing, 'p.csv')], `nadir: cannot write --out ${join(missing, 'p.csv')}: folder ${missing} does not exist`);
+    assert.deepEqual(readdirSync(dir), [], 'nothing written, no temp files');
   });
 });

@@ -9,7 +9,7 @@ import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
 import { formatP, formatNumber } from '../../report/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
-import { fmtInt, table } from '../output.js';
+import { checkOutputs, fmtInt, table } from '../output.js';
 import { createProgress } from '../progress.js';
 
 const TARGETS: TargetKind[] = ['binary', 'category', 'label'];
@@ -44,6 +44,7 @@ Examples:
       const alpha = Number(o.alpha);
       if (!(alpha > 0 && alpha < 1)) throw nadirError('NADIR_ERR_BAD_OPTION', '--alpha', `expected a number between 0 and 1, got '${String(o.alpha)}'`);
       const out = String(o.out);
+      checkOutputs([['--out', out]], [['--data', String(o.data)]]);
       const json = o.json === true;
       const tty = !json && process.stderr.isTTY === true;
       const bar = createProgress(tty);

@@ -5,7 +5,7 @@ import { loadDataset } from '../../data/load.js';
 import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
-import { printJson, table } from '../output.js';
+import { checkOutputs, printJson, table } from '../output.js';
 import { contract } from './train.js';
 
 export function registerEvaluate(program: Command): void {
@@ -20,6 +20,8 @@ export function registerEvaluate(program: Command): void {
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
     .action(async (o: Record<string, unknown>) => {
+      const report = typeof o.report === 'string' ? o.report : undefined;
+      checkOutputs([['--report', report]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const t0 = performance.now();
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();

@@ -9,6 +9,7 @@ import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { checkOutputs } from '../output.js';
 import { int } from './train.js';
 
 export function registerPredict(program: Command): void {
@@ -24,6 +25,9 @@ export function registerPredict(program: Command): void {
     .option('--top <n>', 'contributions per record with --explain', '5')
     .addHelpText('after', '\nExamples:\n  nadir predict --model model.nadir --data data/nsl-kdd/KDDTest+.txt.gz --out preds.csv\n  echo \'{"duration":0,"protocol_type":"tcp",…}\' | nadir predict --model model.nadir --data - --explain')
     .action(async (o: Record<string, unknown>) => {
+      const top = int(o.top, '--top', 1);
+      const out = typeof o.out === 'string' ? o.out : null;
+      checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
       const load = { label: detector.body.schema.labelColumn, ...loadOptionsFrom(o), logger };
@@ -32,10 +36,8 @@ export function registerPredict(program: Command): void {
         if (process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
         data = assemble(await readJsonl(process.stdin as AsyncIterable<Buffer>, 'stdin'), 'stdin', load);
       } else data = await loadData(String(o.data), load);
-      const top = int(o.top, '--top', 1);
       const p = predictData(detector, data, { explain: o.explain === true, top, logger });
       for (const w of logger.warnings) if (w.code !== 'constant-column' && w.code !== 'single-label') process.stderr.write(`warning: ${w.message}\n`);
-      const out = typeof o.out === 'string' ? o.out : null;
       const jsonl = out !== null && /\.jsonl?$/i.test(out);
       const text = jsonl ? toJsonl(detector, p) : toCsv(detector, p);
       if (out) {

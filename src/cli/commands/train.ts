@@ -8,7 +8,7 @@ import type { Metrics } from '../../eval/types.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
-import { printJson, table } from '../output.js';
+import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../app/training-report.js';
 
@@ -50,6 +50,12 @@ Examples:
       const model = String(o.model) as ModelType;
       if (!MODEL_TYPES.includes(model)) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', `expected one of ${MODEL_TYPES.join(', ')}, got '${model}'`);
       const target = String(o.target) as TargetKind;
+      const out = String(o.out);
+      const report = typeof o.report === 'string' ? o.report : undefined;
+      checkOutputs(
+        [['--out', out], ['--report', report]],
+        [['--data', String(o.data)], ...(o.test as string[]).map((t) => ['--test', t] as const)],
+      );
       const logger = new CollectingLogger();
       const bar = createProgress(!o.json && process.stderr.isTTY === true);
       let stage = '';
@@ -77,7 +83,6 @@ Examples:
         },
       });
       bar.stop();
-      const out = String(o.out);
       await saveModelFile(out, result.body);
       if (o.report) await writeTrainingReport(String(o.report), result);
       const totalSeconds = (performance.now() - started) / 1000;
