@@ -8,6 +8,7 @@ import { LABEL_CANDIDATES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
+import { noNormalFinding } from './target.js';
 import { probeSource, readChunks } from './source.js';
 import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, KindOverrides, Table } from './types.js';
 
@@ -60,7 +61,13 @@ export function dataFromRecords(records: readonly Record<string, unknown>[], opt
 }
 
 export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
-  if (d.labels && d.categories && d.labelColumn) return d as Dataset;
+  if (d.labels && d.categories && d.labelColumn) {
+    // the binary target needs normal rows: say so when the normal values match no label value
+    const f = noNormalFinding(d.labels, d.normalLabels, d.source);
+    if (!f) return d as Dataset;
+    (opts.logger ?? silentLogger).warn(f);
+    return { ...d, findings: [...d.findings, f] } as Dataset;
+  }
   const cols = d.features.columns.map((c) => c.name);
   const shown = cols.slice(0, 12).join(', ') + (cols.length > 12 ? ', …' : '');
   if (opts.label !== undefined) throw nadirError('NADIR_ERR_NO_LABEL', d.source, `label column '${opts.label}' not found; columns are: ${shown}`);

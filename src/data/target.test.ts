@@ -56,3 +56,28 @@ describe('buildTarget', () => {
     assert.deepEqual(classCounts(buildTarget(d, 'label')), [1]);
   });
 });
+
+describe('no label value counts as normal', () => {
+  it('loadDataset warns, naming the file, the values and the --normal option; the finding is kept', async () => {
+    const { loadDataset } = await import('./load.js');
+    const { collect, tempDir, writeFixture } = await import('./testdata/files.js');
+    const dir = tempDir();
+    const rows = ['benign-traffic', 'dos', 'scan', 'benign-traffic', 'probe', 'exfil', 'brute', 'worm'].map((l, i) => `${i},${l}`);
+    const path = writeFixture(dir, 'custom.csv', `x,label\n${rows.join('\n')}\n`);
+    const logger = collect();
+    const ds = await loadDataset(path, { logger });
+    const msg = `no label value counts as normal in ${path} (values: benign-traffic, dos, scan, probe, exfil, brute, …); pass --normal <value>`;
+    assert.deepEqual(logger.warnings.filter((w) => w.code === 'no-normal-label').map((w) => w.message), [msg]);
+    assert.equal(ds.findings.find((f) => f.code === 'no-normal-label')?.message, msg);
+    // with --normal the value counts, and there is nothing to say
+    const ok = collect();
+    const ds2 = await loadDataset(path, { logger: ok, normal: ['Benign-Traffic'] });
+    assert.equal(ok.warnings.filter((w) => w.code === 'no-normal-label').length, 0);
+    assert.deepEqual(classCounts(buildTarget(ds2, 'binary')), [2, 6]);
+  });
+
+  it('not when some value is normal', () => {
+    const d = dataset(['normal', 'neptune']);
+    assert.equal(d.findings.some((f) => f.code === 'no-normal-label'), false);
+  });
+});

@@ -1,4 +1,4 @@
-import type { CategoricalColumn, Dataset, Target, TargetKind } from './types.js';
+import type { CategoricalColumn, Dataset, Finding, Target, TargetKind } from './types.js';
 
 export interface TargetOptions {
   /** Fix the class order (e.g. the training classes when building a test target); unknown values → -1. */
@@ -44,6 +44,25 @@ export function buildTarget(ds: Dataset, kind: TargetKind, opts: TargetOptions =
     y[i] = c < 0 ? -1 : perCode[c]!;
   }
   return { kind, classes, y };
+}
+
+/**
+ * The finding when no label value present counts as normal (e.g. a CSV whose normal value is
+ * 'benign-traffic'): the binary target would call every row an attack. Null when some does.
+ */
+export function noNormalFinding(labels: CategoricalColumn, normalLabels: readonly string[], source: string): Finding | null {
+  const normal = new Set(normalLabels.map((s) => s.toLowerCase()));
+  const isNormal = labels.dictionary.map((l) => normal.has(l.toLowerCase()));
+  let any = false;
+  for (let i = 0; i < labels.codes.length; i++) {
+    const c = labels.codes[i]!;
+    if (c >= 0) {
+      any = true;
+      if (isNormal[c]) return null;
+    }
+  }
+  if (!any) return null;
+  return { code: 'no-normal-label', column: labels.name, message: `no label value counts as normal in ${source} (values: ${labelValueList(labels)}); pass --normal <value>` };
 }
 
 /** Count of rows per class (rows with y = -1 are not counted). */

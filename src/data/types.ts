@@ -53,7 +53,8 @@ export interface Finding {
     | 'duplicate-header'
     | 'padded-header'
     | 'all-missing'
-    | 'missing-label';
+    | 'missing-label'
+    | 'no-normal-label';
   message: string;
   column?: string;
   count?: number;

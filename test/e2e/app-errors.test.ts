@@ -70,3 +70,16 @@ describe('train on one class', () => {
     assert.equal(JSON.parse(r.stdout).learner, 'iforest');
   });
 });
+
+describe('no label value counts as normal', () => {
+  test('inspect lists it among the findings, naming the file and --normal', async () => {
+    const csv = join(dir, 'custom.csv');
+    writeFileSync(csv, 'bytes,proto,label\n1,tcp,benign-traffic\n2,udp,dos\n3,tcp,benign-traffic\n4,udp,scan\n');
+    const r = await nadir('inspect', '--data', csv, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ code: string; message: string }> };
+    assert.equal(doc.findings.find((f) => f.code === 'no-normal-label')?.message, `no label value counts as normal in ${csv} (values: benign-traffic, dos, scan); pass --normal <value>`);
+    const ok = await nadir('inspect', '--data', csv, '--normal', 'benign-traffic', '--json');
+    assert.equal((JSON.parse(ok.stdout) as { classes: { binary: Record<string, number> } }).classes.binary.normal, 2);
+  });
+});
