@@ -87,3 +87,31 @@ describe('output paths are checked before any work', () => {
     assert.deepEqual(readdirSync(dir), [], 'nothing written, no temp files');
   });
 });
+
+describe('option values are checked before any work and named by their flag', () => {
+  test('--cv 1 is refused (it used to act like no cross-validation)', async () => {
+    await usageError(['train', '--data', SMALL, '--cv', '1'], "nadir: invalid option --cv: expected 0 (no cross-validation) or a whole number of folds from 2 to 50, got '1'");
+  });
+
+  test('learner options use the flag names, never the library option names', async () => {
+    const out = join(dir, 'never.nadir');
+    const cases: Array<[string[], string]> = [
+      [['--lr', 'abc'], "invalid option --lr: expected a number > 0 (typically 0.01 to 0.3), got 'abc'"],
+      [['--lr', '0'], "invalid option --lr: expected a number > 0 (typically 0.01 to 0.3), got '0'"],
+      [['--model', 'rf', '--max-features', 'abc'], "invalid option --max-features: expected 'sqrt', 'log2', a fraction in (0, 1) or a whole number of features ≥ 1, got 'abc'"],
+      [['--model', 'logreg', '--c', '0'], "invalid option --c: expected a number > 0 (smaller = stronger regularisation), got '0'"],
+      [['--trees', '0'], "invalid option --trees: expected a whole number ≥ 1, got '0'"],
+      [['--depth', '100'], "invalid option --depth: expected a whole number from 1 to 64, got '100'"],
+      [['--threads', '0'], "invalid option --threads: expected a whole number from 1 to 256, got '0'"],
+      [['--seed', '-1'], "invalid option --seed: expected a whole number from 0 to 4294967295, got '-1'"],
+      [['--permutation-repeats', '1.5'], "invalid option --permutation-repeats: expected a whole number ≥ 0, got '1.5'"],
+      [['--max-fpr', '2'], "invalid option --max-fpr: expected a number from 0 to 1, got '2'"],
+      [['--threshold', 'high'], "invalid option --threshold: expected a probability from 0 to 1, 'auto' or 'f1', got 'high'"],
+      [['--threshold', 'auto', '--cv', '0'], "invalid option --threshold: 'auto' is chosen from out-of-fold scores: it needs --cv 2 or more"],
+      [['--model', 'rf', '--lr', '0.1'], 'invalid option --lr: does not apply to --model rf'],
+    ];
+    for (const [args, msg] of cases) await usageError(['train', '--data', SMALL, '--out', out, ...args], `nadir: ${msg}`);
+    await usageError(['predict', '--model', out, '--data', SMALL, '--top', '0'], "nadir: invalid option --top: expected a whole number ≥ 1, got '0'");
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+  });
+});

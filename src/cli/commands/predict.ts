@@ -9,8 +9,8 @@ import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { wholeNumber } from '../option-values.js';
 import { checkOutputs } from '../output.js';
-import { int } from './train.js';
 
 export function registerPredict(program: Command): void {
   withDataOptions(
@@ -25,7 +25,7 @@ export function registerPredict(program: Command): void {
     .option('--top <n>', 'contributions per record with --explain', '5')
     .addHelpText('after', '\nExamples:\n  nadir predict --model model.nadir --data data/nsl-kdd/KDDTest+.txt.gz --out preds.csv\n  echo \'{"duration":0,"protocol_type":"tcp",…}\' | nadir predict --model model.nadir --data - --explain')
     .action(async (o: Record<string, unknown>) => {
-      const top = int(o.top, '--top', 1);
+      const top = wholeNumber(o.top, '--top', 1);
       const out = typeof o.out === 'string' ? o.out : null;
       checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));

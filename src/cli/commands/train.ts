@@ -3,11 +3,12 @@ import { basename } from 'node:path';
 import type { ModelType } from '../../app/train.js';
 import { MODEL_TYPES, train } from '../../app/train.js';
 import type { TargetKind } from '../../data/types.js';
-import { nadirError } from '../../errors.js';
+import { isNadirError, NadirError, nadirError } from '../../errors.js';
 import type { Metrics } from '../../eval/types.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { badOption, numberIn, parseNumber, positiveNumber, wholeNumber } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../app/training-report.js';
@@ -47,9 +48,7 @@ Examples:
   nadir train -d data/nsl-kdd/KDDTrain+_20Percent.txt.gz --target category --json`,
     )
     .action(async (o: Record<string, unknown>) => {
-      const model = String(o.model) as ModelType;
-      if (!MODEL_TYPES.includes(model)) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', `expected one of ${MODEL_TYPES.join(', ')}, got '${model}'`);
-      const target = String(o.target) as TargetKind;
+      const { model, target, cv, seed, threshold, maxFpr, permutationRepeats, learner } = trainOptions(o);
       const out = String(o.out);
       const report = typeof o.report === 'string' ? o.report : undefined;
       checkOutputs(
@@ -65,12 +64,12 @@ Examples:
         tests: o.test as string[],
         model,
         target,
-        cv: int(o.cv, '--cv', 0),
-        seed: int(o.seed, '--seed', 0),
-        learner: learnerOptions(model, o),
-        ...(o.threshold !== undefined ? { threshold: thresholdOption(String(o.threshold)) } : {}),
-        maxFpr: num(o.maxFpr, '--max-fpr', 0, 1),
-        permutationRepeats: int(o.permutationRepeats, '--permutation-repeats', 0),
+        cv,
+        seed,
+        learner,
+        ...(threshold !== undefined ? { threshold } : {}),
+        maxFpr,
+        permutationRepeats,
         load: loadOptionsFrom(o),
         command: ['nadir', ...process.argv.slice(2)].join(' '),
         logger,
@@ -81,7 +80,7 @@ Examples:
           }
           bar.update(done, total);
         },
-      });
+      }).catch(withFlagNames);
       bar.stop();
       await saveModelFile(out, result.body);
       if (o.report) await writeTrainingReport(String(o.report), result);
@@ -122,47 +121,121 @@ export function contract(m: Metrics): Record<string, unknown> {
   return rest;
 }
 
+const TARGETS: TargetKind[] = ['binary', 'category', 'label'];
+
+export interface TrainCliOptions {
+  model: ModelType;
+  target: TargetKind;
+  cv: number;
+  seed: number;
+  threshold: number | 'auto' | 'f1' | undefined;
+  maxFpr: number;
+  permutationRepeats: number;
+  learner: Record<string, unknown>;
+}
+
+/**
+ * Every train option checked before anything is loaded, with the flag names the user typed.
+ * The ranges are the learners' own (src/learners/*.ts resolve()), so a learner never sees a
+ * value it would refuse under its internal option name.
+ */
+export function trainOptions(o: Record<string, unknown>): TrainCliOptions {
+  const model = String(o.model) as ModelType;
+  if (!MODEL_TYPES.includes(model)) throw badOption('--model', `one of ${MODEL_TYPES.join(', ')}`, o.model);
+  const target = String(o.target) as TargetKind;
+  if (!TARGETS.includes(target)) throw badOption('--target', `one of ${TARGETS.join(', ')}`, o.target);
+  const cv = parseNumber(o.cv);
+  // stratifiedKFold needs at least 2 folds; app/train.ts caps K at 50
+  if (!(Number.isInteger(cv) && (cv === 0 || (cv >= 2 && cv <= 50)))) throw badOption('--cv', '0 (no cross-validation) or a whole number of folds from 2 to 50', o.cv);
+  let threshold: TrainCliOptions['threshold'];
+  if (o.threshold !== undefined) {
+    if (target !== 'binary') throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `applies to --target binary only (a ${target} model predicts its most probable class)`);
+    const t = String(o.threshold);
+    if (t === 'auto' || t === 'f1') {
+      if (cv < 2) throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `'${t}' is chosen from out-of-fold scores: it needs --cv 2 or more`);
+      threshold = t;
+    } else {
+      threshold = parseNumber(t);
+      if (!(threshold >= 0 && threshold <= 1)) throw badOption('--threshold', "a probability from 0 to 1, 'auto' or 'f1'", t);
+    }
+  }
+  return {
+    model,
+    target,
+    cv,
+    seed: wholeNumber(o.seed, '--seed', 0, 0xffffffff),
+    threshold,
+    maxFpr: numberIn(o.maxFpr, '--max-fpr', 0, 1),
+    permutationRepeats: wholeNumber(o.permutationRepeats, '--permutation-repeats', 0),
+    learner: learnerOptions(model, o),
+  };
+}
+
+/** CLI defaults that differ from the learners' own (gbdt: 200 rounds instead of 100). */
+const LEARNER_DEFAULTS: Record<ModelType, Record<string, unknown>> = {
+  gbdt: { nEstimators: 200, maxDepth: 6, learningRate: 0.1 },
+  rf: { nEstimators: 100 },
+  logreg: {},
+  iforest: { nEstimators: 100 },
+};
+
 function learnerOptions(model: ModelType, o: Record<string, unknown>): Record<string, unknown> {
-  const opts: Record<string, unknown> = {};
-  const defaults: Record<ModelType, Record<string, unknown>> = {
-    gbdt: { nEstimators: 200, maxDepth: 6, learningRate: 0.1 },
-    rf: { nEstimators: 100 },
-    logreg: {},
-    iforest: { nEstimators: 100 },
+  const opts: Record<string, unknown> = { ...LEARNER_DEFAULTS[model] };
+  const allow = (flag: string, key: string, ok: boolean): void => {
+    if (o[key] !== undefined && !ok) throw nadirError('NADIR_ERR_BAD_OPTION', flag, `does not apply to --model ${model}`);
   };
-  Object.assign(opts, defaults[model]);
-  const allow = (flag: string, ok: boolean): void => {
-    if (o[flag] !== undefined && !ok) throw nadirError('NADIR_ERR_BAD_OPTION', `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, `does not apply to --model ${model}`);
-  };
-  allow('trees', model !== 'logreg');
-  allow('depth', model === 'gbdt' || model === 'rf');
-  allow('lr', model === 'gbdt');
-  allow('maxFeatures', model === 'rf');
-  allow('c', model === 'logreg');
-  if (o.trees !== undefined) opts.nEstimators = int(o.trees, '--trees', 1);
-  if (o.depth !== undefined) opts.maxDepth = int(o.depth, '--depth', 1);
-  if (o.lr !== undefined) opts.learningRate = num(o.lr, '--lr', 0, 10);
-  if (o.maxFeatures !== undefined) opts.maxFeatures = o.maxFeatures === 'sqrt' || o.maxFeatures === 'log2' ? o.maxFeatures : num(o.maxFeatures, '--max-features', 0, 1e9);
-  if (o.c !== undefined) opts.C = num(o.c, '--c', 0, Infinity);
-  if (o.threads !== undefined && model !== 'logreg') opts.nThreads = int(o.threads, '--threads', 1);
+  allow('--trees', 'trees', model !== 'logreg');
+  allow('--depth', 'depth', model === 'gbdt' || model === 'rf');
+  allow('--lr', 'lr', model === 'gbdt');
+  allow('--max-features', 'maxFeatures', model === 'rf');
+  allow('--c', 'c', model === 'logreg');
+  if (o.trees !== undefined) opts.nEstimators = wholeNumber(o.trees, '--trees', 1);
+  // gbdt: depth 1..64 (the grower's limit); rf: any depth ≥ 1 (default unlimited)
+  if (o.depth !== undefined) opts.maxDepth = model === 'gbdt' ? wholeNumber(o.depth, '--depth', 1, 64) : wholeNumber(o.depth, '--depth', 1);
+  if (o.lr !== undefined) opts.learningRate = positiveNumber(o.lr, '--lr', 'typically 0.01 to 0.3');
+  if (o.maxFeatures !== undefined) opts.maxFeatures = maxFeaturesOption(o.maxFeatures);
+  if (o.c !== undefined) opts.C = positiveNumber(o.c, '--c', 'smaller = stronger regularisation');
+  // logistic regression is single-threaded: --threads is checked but has nothing to set
+  if (o.threads !== undefined) {
+    const n = wholeNumber(o.threads, '--threads', 1, 256);
+    if (model !== 'logreg') opts.nThreads = n;
+  }
   return opts;
 }
 
-function thresholdOption(s: string): number | 'auto' | 'f1' {
-  if (s === 'auto' || s === 'f1') return s;
-  return num(s, '--threshold', 0, 1);
+/** The random forest's maxFeatures: 'sqrt', 'log2', a fraction in (0, 1) or a whole number of features. */
+function maxFeaturesOption(v: unknown): 'sqrt' | 'log2' | number {
+  const s = String(v).trim();
+  if (s === 'sqrt' || s === 'log2') return s;
+  const n = parseNumber(s);
+  if ((n > 0 && n < 1) || (Number.isInteger(n) && n >= 1)) return n;
+  throw badOption('--max-features', "'sqrt', 'log2', a fraction in (0, 1) or a whole number of features ≥ 1", v);
 }
 
-export function int(v: unknown, name: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw nadirError('NADIR_ERR_BAD_OPTION', name, `expected a whole number ≥ ${min}, got '${String(v)}'`);
-  return n;
-}
+/** Learner and evaluation option names that could reach a message → the flags that set them. */
+const FLAG_OF: Record<string, string> = {
+  nEstimators: '--trees',
+  nTrees: '--trees',
+  nRounds: '--trees',
+  maxDepth: '--depth',
+  learningRate: '--lr',
+  maxFeatures: '--max-features',
+  C: '--c',
+  nThreads: '--threads',
+  seed: '--seed',
+  nRepeats: '--permutation-repeats',
+  'max-fpr': '--max-fpr',
+  maxFpr: '--max-fpr',
+};
 
-export function num(v: unknown, name: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw nadirError('NADIR_ERR_BAD_OPTION', name, `expected a number between ${min} and ${max}, got '${String(v)}'`);
-  return n;
+/** Safety net: an option error raised inside training names the CLI flag, not the library option. */
+export function withFlagNames(e: unknown): never {
+  if (isNadirError(e) && e.code === 'NADIR_ERR_BAD_OPTION') {
+    const m = /^invalid option ([^\s:]+)(:[\s\S]*)$/.exec(e.message);
+    const flag = m ? FLAG_OF[m[1]!] : undefined;
+    if (m && flag) throw new NadirError(e.code, `invalid option ${flag}${m[2]}`, { cause: e });
+  }
+  throw e;
 }
 
 function f4(x: number): string {
