@@ -100,4 +100,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// `nadir predict … | head`: a reader that stops early is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 await main(process.argv);

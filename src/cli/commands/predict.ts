@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../model/artifact.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { wholeNumber } from '../option-values.js';
-import { checkOutputs } from '../output.js';
+import { checkOutputs, printJson } from '../output.js';
 
 export function registerPredict(program: Command): void {
   withDataOptions(
@@ -23,10 +23,35 @@ export function registerPredict(program: Command): void {
     .option('-o, --out <file>', 'write predictions to a .csv or .jsonl file (default: CSV on stdout)')
     .option('--explain', 'add the top contributing input columns per record')
     .option('--top <n>', 'contributions per record with --explain', '5')
-    .addHelpText('after', '\nExamples:\n  nadir predict --model model.nadir --data data/nsl-kdd/KDDTest+.txt.gz --out preds.csv\n  echo \'{"duration":0,"protocol_type":"tcp",…}\' | nadir predict --model model.nadir --data - --explain')
+    .option('--json', 'print one JSON document on stdout: { model, classes, threshold, rows, predictions: [{ row, label, class, probability, explanation? }], warnings }; with --out, a summary instead of the predictions')
+    .addHelpText(
+      'after',
+      `
+Columns (CSV header; keys in JSONL and --json):
+  row          1-based number of the record in the input
+  label        binary models: Normal or Attack; category/label models: the
+               predicted class
+  class        the model's own name for the predicted class (binary: normal or
+               attack)
+  probability  binary models: P(attack); label is Attack when it is ≥ the
+               model's threshold (isolation forest: its anomaly score in (0, 1]);
+               category/label models: the probability of the predicted class
+  explanation  with --explain: the --top input columns that moved the score
+               most, as column:value (JSON: [{ feature, value }]). A value is
+               the column's contribution to the model's raw score — log-odds
+               for gbdt and logreg, probability for rf; positive pushes towards
+               attack (multi-class: towards the predicted class). TreeSHAP for
+               trees, exact for logistic regression, none for iforest.
+
+Examples:
+  nadir predict --model model.nadir --data data/nsl-kdd/KDDTest+.txt.gz --out preds.csv
+  echo '{"duration":0,"protocol_type":"tcp",…}' | nadir predict --model model.nadir --data - --explain
+  nadir predict --model model.nadir --data flows.csv --json > preds.json`,
+    )
     .action(async (o: Record<string, unknown>) => {
       const top = wholeNumber(o.top, '--top', 1);
       const out = typeof o.out === 'string' ? o.out : null;
+      const json = o.json === true;
       checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
@@ -37,14 +62,42 @@ export function registerPredict(program: Command): void {
         data = assemble(await readJsonl(process.stdin as AsyncIterable<Buffer>, 'stdin'), 'stdin', load);
       } else data = await loadData(String(o.data), load);
       const p = predictData(detector, data, { explain: o.explain === true, top, logger });
-      for (const w of logger.warnings) if (w.code !== 'constant-column' && w.code !== 'single-label') process.stderr.write(`warning: ${w.message}\n`);
+      // a constant column or a label seen once in records to score says nothing about them
+      const warnings = logger.warnings.filter((w) => w.code !== 'constant-column' && w.code !== 'single-label').map((w) => w.message);
+      if (o.explain === true && !p.explanations) warnings.push(`--explain: ${detector.body.learner.type} models have no per-column explanation; predictions have none`);
+      if (!json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const jsonl = out !== null && /\.jsonl?$/i.test(out);
-      const text = jsonl ? toJsonl(detector, p) : toCsv(detector, p);
       if (out) {
-        await writeFileAtomic(out, text);
-        process.stderr.write(`${p.nRows.toLocaleString('en-US')} predictions written to ${out}\n`);
-      } else process.stdout.write(text);
+        await writeFileAtomic(out, jsonl ? toJsonl(detector, p) : toCsv(detector, p));
+        if (json) printJson({ ...header(String(o.model), p), out, format: jsonl ? 'jsonl' : 'csv', labels: labelCounts(detector, p), warnings });
+        else process.stderr.write(`${p.nRows.toLocaleString('en-US')} predictions written to ${out}\n`);
+      } else if (json) printJson({ ...header(String(o.model), p), predictions: records(detector, p), warnings });
+      else process.stdout.write(toCsv(detector, p));
     });
+}
+
+function header(model: string, p: Predictions): { model: string; classes: readonly string[]; threshold: number | null; rows: number } {
+  return { model, classes: p.classes, threshold: p.threshold, rows: p.nRows };
+}
+
+/** Predictions per display label, e.g. { Normal: 9000, Attack: 13544 }. */
+function labelCounts(detector: Detector, p: Predictions): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (let c = 0; c < p.classes.length; c++) counts[displayLabel(detector, c)] = 0;
+  for (let i = 0; i < p.nRows; i++) counts[displayLabel(detector, p.pred[i]!)]!++;
+  return counts;
+}
+
+function record(detector: Detector, p: Predictions, i: number): Record<string, unknown> {
+  const rec: Record<string, unknown> = { row: i + 1, label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!], probability: p.score[i] };
+  if (p.explanations) rec.explanation = p.explanations[i];
+  return rec;
+}
+
+function records(detector: Detector, p: Predictions): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < p.nRows; i++) out.push(record(detector, p, i));
+  return out;
 }
 
 function toCsv(detector: Detector, p: Predictions): string {
@@ -61,11 +114,7 @@ function toCsv(detector: Detector, p: Predictions): string {
 
 function toJsonl(detector: Detector, p: Predictions): string {
   const lines: string[] = [];
-  for (let i = 0; i < p.nRows; i++) {
-    const rec: Record<string, unknown> = { row: i + 1, label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!], probability: p.score[i] };
-    if (p.explanations) rec.explanation = p.explanations[i];
-    lines.push(JSON.stringify(rec));
-  }
+  for (let i = 0; i < p.nRows; i++) lines.push(JSON.stringify(record(detector, p, i)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,122 @@
+/**
+ * `nadir predict` output through the real CLI: --json (predictions, or a summary with --out),
+ * the meaning of the columns in --help, and a reader that stops early.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const SMALL = new URL('../../../data/nsl-kdd/KDDTest-21.txt.gz', import.meta.url).pathname;
+const ROWS = 11850;
+const dir = mkdtempSync(join(tmpdir(), 'nadir-predict-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 256 << 20 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+interface Prediction {
+  row: number;
+  label: string;
+  class: string;
+  probability: number;
+  explanation?: Array<{ feature: string; value: number }>;
+}
+
+const binary = join(dir, 'binary.nadir');
+const category = join(dir, 'category.nadir');
+before(async () => {
+  const common = ['--data', SMALL, '--cv', '0', '--trees', '5', '--permutation-repeats', '0', '--json'];
+  for (const [out, target] of [[binary, 'binary'], [category, 'category']] as const) {
+    const r = await nadir('train', ...common, '--target', target, '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+  }
+});
+
+describe('nadir predict --json', () => {
+  test('binary model: one document with every prediction; label follows probability ≥ threshold', async () => {
+    const r = await nadir('predict', '--model', binary, '--data', SMALL, '--json', '--explain', '--top', '2');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', 'warnings are in the document, not on stderr');
+    const doc = JSON.parse(r.stdout) as { model: string; classes: string[]; threshold: number; rows: number; predictions: Prediction[]; warnings: string[] };
+    assert.deepEqual(Object.keys(doc), ['model', 'classes', 'threshold', 'rows', 'predictions', 'warnings']);
+    assert.equal(doc.model, binary);
+    assert.deepEqual(doc.classes, ['normal', 'attack']);
+    assert.equal(doc.threshold, 0.5);
+    assert.equal(doc.rows, ROWS);
+    assert.equal(doc.predictions.length, ROWS);
+    assert.deepEqual(doc.warnings, []);
+    doc.predictions.forEach((p, i) => {
+      assert.equal(p.row, i + 1);
+      assert.equal(p.label, p.probability >= doc.threshold ? 'Attack' : 'Normal');
+      assert.equal(p.class, p.label.toLowerCase());
+      assert.ok(p.explanation && p.explanation.length <= 2 && p.explanation.every((c) => typeof c.feature === 'string' && Number.isFinite(c.value)));
+    });
+    // the same predictions as the CSV
+    const csv = await nadir('predict', '--model', binary, '--data', SMALL);
+    const lines = csv.stdout.trim().split('\n').slice(1);
+    assert.equal(lines.length, ROWS);
+    assert.equal(lines[0], `1,${doc.predictions[0]!.label},${doc.predictions[0]!.class},${doc.predictions[0]!.probability.toFixed(6)}`);
+  });
+
+  test('multi-class model: label is the class, probability is that of the predicted class, no threshold', async () => {
+    const r = await nadir('predict', '--model', category, '--data', SMALL, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { classes: string[]; threshold: null; predictions: Prediction[] };
+    assert.deepEqual(doc.classes, ['normal', 'DoS', 'Probe', 'R2L', 'U2R']);
+    assert.equal(doc.threshold, null);
+    for (const p of doc.predictions) {
+      assert.equal(p.label, p.class);
+      assert.ok(doc.classes.includes(p.class));
+      assert.ok(p.probability >= 1 / doc.classes.length - 1e-9 && p.probability <= 1, `the predicted class is the most probable: ${p.probability}`);
+      assert.equal('explanation' in p, false);
+    }
+  });
+
+  test('with --out: the predictions go to the file and --json prints a summary', async () => {
+    const out = join(dir, 'preds.jsonl');
+    const r = await nadir('predict', '--model', binary, '--data', SMALL, '--out', out, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const doc = JSON.parse(r.stdout) as { rows: number; out: string; format: string; labels: Record<string, number>; warnings: string[] };
+    assert.equal(doc.out, out);
+    assert.equal(doc.format, 'jsonl');
+    assert.equal(doc.rows, ROWS);
+    assert.equal('predictions' in doc, false);
+    const written = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Prediction);
+    assert.equal(written.length, ROWS);
+    assert.deepEqual(doc.labels, { Normal: written.filter((p) => p.label === 'Normal').length, Attack: written.filter((p) => p.label === 'Attack').length });
+  });
+});
+
+test('nadir predict --help says what the columns mean', async () => {
+  const r = await nadir('predict', '--help');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--json\s+print one JSON document/);
+  assert.match(r.stdout, /label\s+binary models: Normal or Attack; category\/label models: the\s+predicted class/);
+  assert.match(r.stdout, /probability\s+binary models: P\(attack\)/);
+  assert.match(r.stdout, /category\/label models: the probability of the predicted class/);
+  assert.match(r.stdout, /log-odds\s+for gbdt and logreg, probability for rf; positive pushes towards\s+attack/);
+});
+
+test('a reader that stops early (| head) ends predict quietly with exit 0', async () => {
+  const p = spawn(process.execPath, [CLI, 'predict', '--model', binary, '--data', SMALL]);
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  p.stdout.once('data', () => p.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});
