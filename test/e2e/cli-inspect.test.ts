@@ -67,3 +67,21 @@ test('every command has --help', async () => {
   assert.match(r.stdout, /--label <column>/);
   assert.match(r.stdout, /Example:/);
 });
+
+test('data-quality findings are printed once: in the report on stdout, or in the JSON — never again on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nadir-cli-'));
+  const csv = join(dir, 'findings.csv');
+  writeFileSync(csv, 'a,b,c,label\n1,x,7,normal\n,y,7,attack\nInfinity,x,7,normal\n2,,7,attack\n3,x,7,normal\n');
+  const text = await nadir('inspect', '--data', csv);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stderr, '');
+  const listed = text.stdout.split('\n').filter((l) => l.startsWith('  - '));
+  assert.ok(listed.length >= 3, text.stdout);
+  assert.equal(new Set(listed).size, listed.length, 'each finding once');
+  assert.match(text.stdout, new RegExp(`data-quality findings \\(${listed.length}\\):`));
+  assert.ok(listed.some((l) => l.includes("'c' is constant")), text.stdout);
+  const json = await nadir('inspect', '--data', csv, '--json');
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stderr, '');
+  assert.equal(JSON.parse(json.stdout).findings.length, listed.length);
+});

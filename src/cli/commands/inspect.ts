@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { inspectDataset } from '../../app/inspect.js';
 import { loadDataset } from '../../data/load.js';
+import { CollectingLogger } from '../../logger.js';
 import { fmtInt, printJson, table } from '../output.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 
@@ -14,7 +15,8 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print one JSON document')
     .addHelpText('after', '\nExample:\n  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz\n  nadir inspect --data flows.csv --label Label --json')
     .action(async (o: Record<string, unknown>) => {
-      const ds = await loadDataset(String(o.data), loadOptionsFrom(o));
+      // the findings are printed once, in the report (or in the JSON): collected, never echoed to stderr
+      const ds = await loadDataset(String(o.data), { ...loadOptionsFrom(o), logger: new CollectingLogger() });
       const r = inspectDataset(ds);
       if (o.json) return printJson(r);
       const out: string[] = [];
