@@ -31,7 +31,7 @@ export interface Predictions {
 /** Score raw records (any format the loader reads, or JSON records) with a trained detector. */
 export function predictData(detector: Detector, data: LoadedData, opts: PredictOptions = {}): Predictions {
   const logger = opts.logger ?? silentLogger;
-  const X = detector.features(data.features, logger);
+  const X = detector.features(data.features, logger, data.source);
   const s = detector.scoreMatrix(X);
   const k = detector.classes.length;
   const score = new Float64Array(s.nRows);

@@ -278,9 +278,11 @@ export function evaluateDataset(detector: Detector, ds: Dataset, logger: Logger 
   if (skipped > 0) {
     logger.warn({ code: 'unknown-class', count: skipped, message: `${ds.source}: ${skipped} row${skipped === 1 ? ' has a' : 's have'} ${detector.body.task} class the model was not trained on; left out of the metrics` });
   }
+  // checked on all rows first, so that an error's row number is the file's
+  detector.checkInputs(ds.features, ds.source);
   if (keep.length === 0) throw nadirError('NADIR_ERR_BAD_INPUT', `${ds.source}: no rows with a class the model knows`);
   const table = skipped > 0 ? takeRows(ds.features, keep) : ds.features;
-  const X = detector.features(table, logger);
+  const X = detector.features(table, logger, ds.source);
   const s = detector.scoreMatrix(X);
   const y = skipped > 0 ? subset(t.y, keep) : t.y;
   const metrics = computeMetrics(y, s.proba, detector.classes, { ...(detector.isBinary ? { threshold: detector.threshold } : {}), curves: true });

@@ -263,7 +263,18 @@ describe('bad input: one clear line naming the file', () => {
     assert.equal(f.count, 2);
     assert.deepEqual(f.examples, [3, 5]);
     assert.equal(f.message, '2 rows skipped: wrong number of fields (expected 3); first at lines 3, 5');
-    assert.ok(log.warnings.some((w) => w.code === 'ragged-rows'));
+    // as a warning it names the file (train and evaluate read several); the finding belongs to the file already
+    assert.equal(log.warnings.find((w) => w.code === 'ragged-rows')?.message, `${p}: 2 rows skipped: wrong number of fields (expected 3); first at lines 3, 5`);
+  });
+
+  it('every data-quality warning names the file', async () => {
+    const log = collect();
+    const p = writeFixture(dir, 'quality.csv', 'a,b,c,label\n1,,7,x\n1,Infinity,7,y\n1,2,7,x\n1,,7,x\n');
+    const d = await loadData(p, { logger: log });
+    assert.deepEqual(log.warnings.map((w) => w.code).sort(), ['constant-column', 'constant-column', 'duplicate-rows', 'infinity', 'missing-values', 'single-label']);
+    for (const w of log.warnings) assert.ok(w.message.startsWith(`${p}: `), w.message);
+    assert.deepEqual(log.warnings.map((w) => w.message), d.findings.map((f) => `${p}: ${f.message}`));
+    assert.ok(log.warnings.some((w) => w.message === `${p}: column 'b' has 2 missing values (50.0%)`));
   });
 
   it('a file whose every row is ragged', async () => {

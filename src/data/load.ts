@@ -174,7 +174,8 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   }
   const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
   findings.push(...assessQuality(features, labels ?? undefined));
-  for (const f of findings) logger.warn(f);
+  // as warnings they name the file (several files are read in one run); the findings themselves belong to it
+  for (const f of findings) logger.warn(namedFinding(f, source));
   const normalLabels = opts.normal ?? rec.normalLabels;
   return {
     format: rec.format,
@@ -187,6 +188,11 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     findings,
     skippedRows: raw.skippedRows,
   };
+}
+
+/** A finding as a warning: its message prefixed with the source file. */
+export function namedFinding(f: Finding, source: string): Finding {
+  return { ...f, message: `${source}: ${f.message}` };
 }
 
 /** Copy of a column restricted to the given rows. */

@@ -172,21 +172,22 @@ export class Pipeline {
     return { type: 'pipeline', version: 1, options: this.options, plans, dropped };
   }
 
-  static fromJSON(obj: unknown): Pipeline {
+  /** `source` names the model (file) in errors. */
+  static fromJSON(obj: unknown, source = 'pipeline'): Pipeline {
     const j = obj as PipelineJSON;
     if (!j || typeof j !== 'object' || j.type !== 'pipeline' || j.version !== 1 || !Array.isArray(j.plans) || !Array.isArray(j.dropped)) {
-      throw nadirError('NADIR_ERR_MODEL_CORRUPT', 'pipeline', 'preprocessing section is missing or malformed');
+      throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'preprocessing section is missing or malformed');
     }
     const encoding = j.options?.encoding ?? 'onehot';
-    if (encoding !== 'onehot' && encoding !== 'ordinal') throw nadirError('NADIR_ERR_MODEL_CORRUPT', 'pipeline', `unknown encoding ${JSON.stringify(encoding)}`);
-    if (j.plans.length === 0 || !j.dropped.every((d) => typeof d === 'string')) throw nadirError('NADIR_ERR_MODEL_CORRUPT', 'pipeline', 'no column plans');
+    if (encoding !== 'onehot' && encoding !== 'ordinal') throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `preprocessing: unknown encoding ${JSON.stringify(encoding)}`);
+    if (j.plans.length === 0 || !j.dropped.every((d) => typeof d === 'string')) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'preprocessing: no column plans');
     for (const p of j.plans) {
       const ok =
         p && typeof p === 'object' && typeof p.name === 'string' &&
         ((p.kind === 'numeric' && [p.fill, p.mean, p.scale].every((x) => typeof x === 'number' && Number.isFinite(x)) && typeof p.log === 'boolean') ||
           (p.kind === 'categorical' && Array.isArray(p.categories) && p.categories.every((c) => typeof c === 'string') &&
             (p.fill === null || (typeof p.fill === 'string' && p.categories.includes(p.fill)))));
-      if (!ok) throw nadirError('NADIR_ERR_MODEL_CORRUPT', 'pipeline', `bad column plan ${JSON.stringify(p).slice(0, 80)}`);
+      if (!ok) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `preprocessing: bad column plan ${JSON.stringify(p).slice(0, 80)}`);
     }
     const pipe = new Pipeline(j.options ?? {});
     pipe.fitted = { plans: j.plans, dropped: j.dropped, ...layout(j.plans, j.options?.encoding ?? 'onehot') };

@@ -1,5 +1,6 @@
 import type { LoadedData } from '../data/load.js';
-import type { Table } from '../data/types.js';
+import { asNumeric, parseCell } from '../data/column-builder.js';
+import type { CategoricalColumn, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import { Pipeline } from '../features/pipeline.js';
 import type { Matrix } from '../features/types.js';
@@ -34,12 +35,18 @@ export class Detector {
     this.learner = learner;
   }
 
+  /** `source` (the model file's path) names the model in every structure error: `model.nadir: not a valid nadir model (…)`. */
   static fromBody(body: ModelBody, source = 'model'): Detector {
     if (!Array.isArray(body.classes) || body.classes.length < 2 || !body.pipeline || !body.learner || !body.schema) {
       throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'a required section (classes, schema, pipeline, learner) is missing');
     }
-    const pipeline = Pipeline.fromJSON(body.pipeline);
-    const learner = learnerFromJSON(body.learner);
+    if (!body.classes.every((c) => typeof c === 'string')) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'classes must be names');
+    if (!TASKS.includes(body.task)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `unknown task ${JSON.stringify(body.task)} (expected ${TASKS.join(', ')})`);
+    if (body.threshold !== null && !(typeof body.threshold === 'number' && body.threshold >= 0 && body.threshold <= 1)) {
+      throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `threshold must be a number in [0, 1] or null, got ${JSON.stringify(body.threshold)}`);
+    }
+    const pipeline = Pipeline.fromJSON(body.pipeline, source);
+    const learner = learnerFromJSON(body.learner, source);
     if (learner.classes.length !== body.classes.length) {
       throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `learner has ${learner.classes.length} classes, model says ${body.classes.length}`);
     }
@@ -62,9 +69,33 @@ export class Detector {
     return this.body.threshold ?? 0.5;
   }
 
-  /** Raw table → the model's feature matrix (missing columns are an error naming them; unseen categories warn). */
-  features(table: Table, logger: Logger = silentLogger): Matrix {
-    return this.pipeline.transform(table, logger);
+  /**
+   * Raw table → the model's feature matrix. `source` (the file or 'stdin') names where the rows
+   * came from in errors and warnings: a missing column or a text value in a numeric input is an
+   * error naming the file (and the row); unseen categories warn, naming the file.
+   */
+  features(table: Table, logger: Logger = silentLogger, source = 'input'): Matrix {
+    this.checkInputs(table, source);
+    const named: Logger = { warn: (w) => logger.warn({ ...w, message: `${source}: ${w.message}` }), info: (m) => logger.info(m) };
+    return this.pipeline.transform(table, named);
+  }
+
+  /** Every input column the model needs is present, and numeric inputs hold numbers; errors name `source` and the row. */
+  checkInputs(table: Table, source = 'input'): void {
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const inputs = this.pipeline.inputs;
+    const missing = inputs.filter((i) => !byName.has(i.name)).map((i) => i.name);
+    if (missing.length > 0) {
+      const more = missing.slice(1);
+      const also = more.length ? `; also missing: ${more.slice(0, 8).map((m) => `'${m}'`).join(', ')}${more.length > 8 ? ', …' : ''}` : '';
+      throw nadirError('NADIR_ERR_MISSING_COLUMN', missing[0]!, `${source} (the model needs it${also})`);
+    }
+    for (const input of inputs) {
+      const col = byName.get(input.name)!;
+      if (input.kind !== 'numeric' || col.kind === 'numeric' || asNumeric(col)) continue;
+      const bad = firstText(col);
+      throw nadirError('NADIR_ERR_BAD_VALUE', `${source}${bad ? ` row ${bad.row + 1}` : ''}`, `column '${input.name}' must be a number${bad ? `, got ${JSON.stringify(bad.value)}` : ''}`);
+    }
   }
 
   scoreMatrix(X: Matrix): Scores {
@@ -85,7 +116,19 @@ export class Detector {
   }
 
   score(data: Table | LoadedData, logger: Logger = silentLogger): Scores {
-    const table = 'features' in data ? data.features : data;
-    return this.scoreMatrix(this.features(table, logger));
+    if ('features' in data) return this.scoreMatrix(this.features(data.features, logger, data.source));
+    return this.scoreMatrix(this.features(data, logger));
   }
+}
+
+const TASKS: readonly string[] = ['binary', 'category', 'label'];
+
+/** The first row whose value is text (not a number, not missing), for an error message. */
+function firstText(col: CategoricalColumn): { row: number; value: string } | null {
+  const isText = col.dictionary.map((d) => parseCell(d).kind === 'text');
+  for (let i = 0; i < col.codes.length; i++) {
+    const c = col.codes[i]!;
+    if (c >= 0 && isText[c]) return { row: i, value: col.dictionary[c]! };
+  }
+  return null;
 }

@@ -83,3 +83,62 @@ describe('no label value counts as normal', () => {
     assert.equal((JSON.parse(ok.stdout) as { classes: { binary: Record<string, number> } }).classes.binary.normal, 2);
   });
 });
+
+describe('errors and warnings name the file', () => {
+  const NAMES = [
+    'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent', 'hot', 'num_failed_logins', 'logged_in',
+    'num_compromised', 'root_shell', 'su_attempted', 'num_root', 'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login',
+    'is_guest_login', 'count', 'srv_count', 'serror_rate', 'srv_serror_rate', 'rerror_rate', 'srv_rerror_rate', 'same_srv_rate', 'diff_srv_rate',
+    'srv_diff_host_rate', 'dst_host_count', 'dst_host_srv_count', 'dst_host_same_srv_rate', 'dst_host_diff_srv_rate', 'dst_host_same_src_port_rate',
+    'dst_host_srv_diff_host_rate', 'dst_host_serror_rate', 'dst_host_srv_serror_rate', 'dst_host_rerror_rate', 'dst_host_srv_rerror_rate', 'label', 'difficulty',
+  ];
+  const rows = LINES.slice(0, 40).map((l) => l.split(','));
+  const csv = (name: string, drop: string | null, edit?: (r: string[], i: number) => void): string => {
+    const keep = NAMES.map((n, j) => (n === drop ? -1 : j)).filter((j) => j >= 0);
+    const body = rows.map((r, i) => {
+      const copy = [...r];
+      edit?.(copy, i);
+      return keep.map((j) => copy[j]).join(',');
+    });
+    return fixture(name, [keep.map((j) => NAMES[j]).join(','), ...body]);
+  };
+  const model = join(dir, 'small.nadir');
+
+  test('predict and evaluate: a missing column, a bad value in row N, a damaged model file', async () => {
+    const t = await nadir('train', '--data', SMALL, ...FAST, '--out', model);
+    assert.equal(t.code, 0, t.stderr);
+
+    const noService = csv('KDDTest.csv', 'service');
+    for (const cmd of ['predict', 'evaluate']) {
+      const r = await nadir(cmd, '--model', model, '--data', noService, ...(cmd === 'predict' ? ['--out', join(dir, 'p.csv')] : []));
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `nadir: missing column 'service' in ${noService} (the model needs it)\n`);
+    }
+
+    const bad = csv('flows.csv', null, (r, i) => {
+      if (i === 16) r[4] = 'lots';
+    });
+    for (const cmd of ['predict', 'evaluate']) {
+      const r = await nadir(cmd, '--model', model, '--data', bad, ...(cmd === 'predict' ? ['--out', join(dir, 'p.csv')] : []));
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `nadir: ${bad} row 17: column 'src_bytes' must be a number, got "lots"\n`);
+    }
+
+    // a model whose body is valid JSON with the right checksum but a broken structure
+    const { readModelFile, saveModelFile } = await import('../../src/model/artifact.js');
+    const body = await readModelFile(model);
+    (body.learner as { type: string }).type = 'svm';
+    const broken = join(dir, 'broken.nadir');
+    await saveModelFile(broken, body);
+    const r = await nadir('predict', '--model', broken, '--data', SMALL);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`^nadir: ${broken.replace(/[.+]/g, '\\$&')}: not a valid nadir model \\(unknown learner type 'svm' \\(known: .*\\)\\)\\n$`));
+  });
+
+  test('data-quality warnings name their file', async () => {
+    const ragged = fixture('ragged.csv', [...LINES.slice(0, 30), 'a,b,c', ...LINES.slice(30, 60)]);
+    const ev = await nadir('evaluate', '--model', model, '--data', ragged);
+    assert.equal(ev.code, 0, ev.stderr);
+    assert.ok(ev.stderr.includes(`warning: ${ragged}: 1 row skipped: wrong number of fields (expected 43); first at line 31\n`), ev.stderr);
+  });
+});
