@@ -4,6 +4,7 @@ import { evaluateDataset } from '../../app/train.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
+import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { contract } from './train.js';
@@ -45,14 +46,52 @@ export function registerEvaluate(program: Command): void {
       }
       if (o.json) return printJson({ ...contract(r.metrics), skipped: r.skipped, warnings: logger.warnings.map((w) => w.message), ...(o.report ? { report: String(o.report) } : {}) });
       for (const w of logger.warnings) process.stderr.write(`warning: ${w.message}\n`);
-      const m = r.metrics;
-      process.stdout.write(`${String(o.data)}: ${m.n.toLocaleString('en-US')} rows, ${detector.body.task} (${m.classes.join(', ')})\n`);
-      if (m.threshold !== undefined) process.stdout.write(`threshold on P(attack): ${m.threshold.toFixed(4)}\n`);
-      process.stdout.write(
-        `${table(
-          [['accuracy', m.accuracy.toFixed(4)], ['precision', m.precision.toFixed(4)], ['recall', m.recall.toFixed(4)], ['f1', m.f1.toFixed(4)], ['roc-auc', m.rocAuc === null ? '—' : m.rocAuc.toFixed(4)], ['pr-auc', m.prAuc === null ? '—' : m.prAuc.toFixed(4)], ...(m.fpr !== undefined && m.fpr !== null ? [['false-positive rate', m.fpr.toFixed(4)]] : [])],
-        )}\n\nconfusion matrix (rows = true, columns = predicted):\n${table(m.confusionMatrix.map((row, i) => [m.classes[i]!, ...row]), ['', ...m.classes])}\n`,
-      );
+      process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped)}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
+}
+
+const f4 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(4));
+
+/**
+ * The text report of `nadir evaluate`. Binary: precision, recall and F1 are those of the
+ * attack class at the model's threshold, with the false-positive rate there. Multi-class:
+ * macro averages (and the support-weighted F1), then one row per class.
+ */
+export function metricsText(file: string, task: string, m: Metrics, skipped = 0): string {
+  const out: string[] = [];
+  out.push(`${file}: ${m.n.toLocaleString('en-US')} rows${skipped ? ` (${skipped.toLocaleString('en-US')} left out: class unknown to the model)` : ''}, ${task} (${m.classes.join(', ')})`);
+  const rows: Array<[string, string]> = [['accuracy', f4(m.accuracy)]];
+  if (m.task === 'binary') {
+    const pos = m.positive ?? m.classes[1]!;
+    const t = m.threshold ?? 0.5;
+    out.push(`decision threshold on P(${pos}): ${t.toFixed(4)}`);
+    rows.push(
+      [`precision (${pos})`, f4(m.precision)],
+      [`recall (${pos}, true-positive rate)`, f4(m.recall)],
+      [`f1 (${pos})`, f4(m.f1)],
+      [`false-positive rate at ${t.toFixed(4)}`, f4(m.fpr)],
+      ['roc-auc', f4(m.rocAuc)],
+      ['pr-auc (average precision)', f4(m.prAuc)],
+    );
+  } else {
+    rows.push(
+      ['precision (macro)', f4(m.precision)],
+      ['recall (macro)', f4(m.recall)],
+      ['f1 (macro)', f4(m.f1)],
+      ['f1 (weighted by support)', f4(m.weighted.f1)],
+      ['roc-auc (macro, one-vs-rest)', f4(m.rocAuc)],
+      ['pr-auc (macro, one-vs-rest)', f4(m.prAuc)],
+    );
+  }
+  out.push('', table(rows));
+  if (m.task !== 'binary') {
+    const perClass = m.classes.map((c) => {
+      const k = m.perClass[c]!;
+      return [c, f4(k.precision), f4(k.recall), f4(k.f1), k.support, f4(k.rocAuc)];
+    });
+    out.push('', 'per class:', table(perClass, ['class', 'precision', 'recall', 'f1', 'support', 'roc-auc']));
+  }
+  out.push('', 'confusion matrix (rows = true, columns = predicted):', table(m.confusionMatrix.map((row, i) => [m.classes[i]!, ...row]), ['', ...m.classes]));
+  return out.join('\n');
 }

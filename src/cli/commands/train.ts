@@ -108,7 +108,15 @@ Examples:
       for (const t of result.tests) line(`test ${basename(t.file)}`, t.metrics);
       process.stdout.write(`trained ${model} on ${result.train.rows.toLocaleString('en-US')} rows (${target}: ${result.body.classes.join(', ')}) in ${totalSeconds.toFixed(1)} s\n`);
       if (result.body.threshold !== null) process.stdout.write(`decision threshold on P(attack): ${result.body.threshold.toFixed(4)} (${result.body.thresholdInfo?.method ?? 'fixed'})\n`);
-      if (rows.length) process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr'])}\n`);
+      if (rows.length) {
+        process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr'])}\n`);
+        const binary = result.body.threshold !== null;
+        process.stdout.write(
+          binary
+            ? `(precision, recall, f1 of class ${result.body.classes[1]} at the threshold; fpr: share of ${result.body.classes[0]} rows flagged)\n`
+            : '(precision, recall, f1: macro averages over the classes; roc-auc one-vs-rest)\n',
+        );
+      }
       const top = (result.body.importance.permutation ?? result.body.importance.gain ?? []).slice(0, 5);
       if (top.length) process.stdout.write(`\nmost important: ${top.map((t) => t.feature).join(', ')}\n`);
       process.stdout.write(`\nmodel written to ${out}${o.report ? `, report to ${String(o.report)}` : ''}\n`);
