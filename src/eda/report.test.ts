@@ -63,3 +63,23 @@ test('report: single-class label and categorical-only files say so instead of fa
   assert.match(s2.get('univariate') ?? '', /No numeric columns/);
   assert.match(s2.get('tests') ?? '', /class="data tests-categorical"/);
 });
+
+test('report: a t-test / Mann–Whitney disagreement is explained with the p-values of the tests table', async () => {
+  const r = analyzeDataset(dataset(300, (i) => (i % 3 === 0 ? 'smurf' : 'normal')));
+  const t = r.tests.numeric.find((x) => x.feature === 'bytes')!;
+  // pretend the t-test fell short after BH: the explanation is rebuilt by the ranking with these numbers
+  t.welch.p = 0.039;
+  t.welch.pAdjusted = 0.41;
+  const { rankFeatures } = await import('./ranking.js');
+  r.ranking = rankFeatures(r.tests.numeric, r.numeric, r.tests.categorical, r.categorical, r.tests.alpha);
+  assert.equal(r.ranking.find((x) => x.feature === 'bytes')!.agreement, 'only Mann–Whitney');
+  const s = sections(await buildEdaReport(r));
+  assert.match(s.get('overview') ?? '', /disagree on 1 feature \(bytes\): one is significant after Benjamini–Hochberg, the other not/);
+  const ranking = s.get('ranking') ?? '';
+  assert.match(ranking, /Welch t p = 0\.039 \(BH-adjusted 0\.41\) is not significant at 0\.05 while Mann–Whitney p/);
+  // the tests table shows the same two numbers
+  const table = (s.get('tests') ?? '').split('class="data tests-numeric"')[1] ?? '';
+  const row = table.split('<tr').find((x) => x.includes('>bytes<')) ?? '';
+  assert.match(row, />0\.039</);
+  assert.match(row, />0\.41 /);
+});

@@ -118,7 +118,7 @@ function overviewSection(r: EdaResult, charts: ChartQueue): SafeHtml {
   if (r.tests.testsRun) {
     key.push(html`<p><strong>${formatPercent(attackShare)}</strong> of labelled rows are attacks (imbalance ratio ${formatNumber(b.imbalanceRatio, 3)} : 1).</p>`);
     if (top.length > 0) key.push(html`<p>Most linked to attacks: ${top.map((f, i) => html`${i ? ', ' : ''}<strong>${f.feature}</strong> (${f.measure} ${formatNumber(f.strength, 3)})`)} — see <a href="#ranking">the ranking</a>.</p>`);
-    if (disagreements.length > 0) key.push(html`<p>Welch's t-test and Mann–Whitney disagree on ${disagreements.length} feature${disagreements.length === 1 ? '' : 's'} (${disagreements.slice(0, 6).map((f) => f.feature).join(', ')}${disagreements.length > 6 ? ', …' : ''}): heavy tails; the ranking explains each.</p>`);
+    if (disagreements.length > 0) key.push(html`<p>Welch's t-test and Mann–Whitney disagree on ${disagreements.length} feature${disagreements.length === 1 ? '' : 's'} (${disagreements.slice(0, 6).map((f) => f.feature).join(', ')}${disagreements.length > 6 ? ', …' : ''}): one is significant after Benjamini–Hochberg, the other not — usually heavy tails or a few outliers; the ranking explains each.</p>`);
   }
   if (redundancy > 0) key.push(html`<p>${redundancy} pair${redundancy === 1 ? '' : 's'} of numeric columns with |Pearson r| &gt; ${r.correlation?.threshold ?? 0.95}: redundancy candidates (<a href="#correlation">correlation</a>).</p>`);
   const findings = o.findings.length
