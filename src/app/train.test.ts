@@ -40,6 +40,22 @@ describe('train: the isolation forest without cross-validation', () => {
     assert.equal(thresholdMethodName(info, { short: true }), 'in-sample, FPR ≤ 2.0%');
   });
 
+  test('progress: the training file is loaded with a byte-level stage before the fit', async () => {
+    const { statSync } = await import('node:fs');
+    const stages: Array<[string, number, number]> = [];
+    await train({ data: SMALL, tests: [SMALL], model: 'iforest', cv: 0, learner: FAST, permutationRepeats: 0, onProgress: (s, d, t) => stages.push([s, d, t]) });
+    const size = statSync(SMALL).size;
+    const names = [...new Set(stages.map((s) => s[0]))];
+    assert.deepEqual(names, ['loading KDDTest-21.txt.gz', 'final fit', 'test KDDTest-21.txt.gz']);
+    assert.ok(stages.filter((s) => s[0] === 'loading KDDTest-21.txt.gz').every((s) => s[2] === size && s[1] <= size));
+    // the training file, then the test file, is loaded up to its size
+    const fit = stages.findIndex((s) => s[0] === 'final fit');
+    assert.deepEqual(stages[fit - 1], ['loading KDDTest-21.txt.gz', size, size]);
+    const test = stages.findIndex((s) => s[0] === 'test KDDTest-21.txt.gz');
+    assert.deepEqual(stages[test - 1], ['loading KDDTest-21.txt.gz', size, size]);
+    assert.equal(stages[fit + 1]![0], 'final fit');
+  });
+
   test('an explicit --threshold auto with --cv 0 stays an error', async () => {
     await rejectsWith(
       train({ data: SMALL, model: 'iforest', cv: 0, threshold: 'auto', learner: FAST, permutationRepeats: 0 }),

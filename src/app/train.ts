@@ -46,6 +46,7 @@ export interface TrainOptions {
   /** The command line that produced the model (provenance, report). */
   command?: string;
   logger?: Logger;
+  /** Per stage (`loading <file>` in bytes, `cross-validation` in folds, `final fit` in trees, …): done of total. */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -95,7 +96,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const timings: Record<string, number> = {};
 
   let t0 = now();
-  const ds = await loadDataset(opts.data, { ...opts.load, logger });
+  const ds = await loadDataset(opts.data, { ...opts.load, logger, onProgress: (d, t) => progress(`loading ${basename(opts.data)}`, d, t) });
   const target = buildTarget(ds, task);
   checkClasses(ds, target, model, opts.data);
   timings.loadSeconds = (now() - t0) / 1000;
@@ -208,8 +209,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let permutationSet: { X: Matrix; y: Int32Array } | null = null;
   t0 = now();
   for (const file of opts.tests ?? []) {
+    const tds = await loadDataset(file, { ...opts.load, logger, onProgress: (d, t) => progress(`loading ${basename(file)}`, d, t) });
     progress(`test ${basename(file)}`, 0, 1);
-    const tds = await loadDataset(file, { ...opts.load, logger });
     const r = evaluateDataset(detector, tds, logger);
     tests.push({ file, metrics: r.metrics, skipped: r.skipped });
     body.provenance.tests.push(await fileProvenance(file, tds.features.nRows));

@@ -289,3 +289,21 @@ describe('bad input: one clear line naming the file', () => {
     assert.equal((await loadData(p)).labels, null);
   });
 });
+
+describe('loadData: reading progress', () => {
+  it('reports bytes read of the file size, for plain and gzipped CSV, ending at the size', async () => {
+    const { statSync } = await import('node:fs');
+    const rows = Array.from({ length: 40000 }, (_, i) => `${i},${(i * 7919) % 1000},${i % 3 ? 'normal' : 'attack'}`);
+    const text = `a,b,label\n${rows.join('\n')}\n`;
+    for (const name of ['progress.csv', 'progress.csv.gz']) {
+      const p = writeFixture(dir, name, text);
+      const size = statSync(p).size;
+      const calls: Array<[number, number]> = [];
+      const d = await loadData(p, { onProgress: (done, total) => calls.push([done, total]) });
+      assert.equal(d.features.nRows, 40000);
+      assert.ok(calls.length >= 2, `${name}: ${calls.length} updates`);
+      assert.ok(calls.every(([done, total]) => total === size && done <= size), name);
+      assert.deepEqual(calls.at(-1), [size, size]);
+    }
+  });
+});

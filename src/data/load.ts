@@ -27,6 +27,8 @@ export interface LoadOptions {
   normal?: readonly string[];
   /** Where data-quality findings go as warnings (they are also returned in `findings`). */
   logger?: Logger;
+  /** Reading progress: bytes read from the file (compressed bytes for gzip) of its size. Parquet reports only the end. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A loaded file whose label may be absent (scoring input). */
@@ -39,13 +41,17 @@ export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'lab
 /** Read a file (CSV, gzipped CSV, JSONL, Parquet) into columns, recognising its format. Label optional. */
 export async function loadData(path: string, opts: LoadOptions = {}): Promise<LoadedData> {
   const info = await probeSource(path);
+  const progress = opts.onProgress;
   let raw: RawColumns;
-  if (info.kind === 'parquet') raw = await readParquet(path);
-  else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info), path);
+  if (info.kind === 'parquet') {
+    progress?.(0, info.size);
+    raw = await readParquet(path);
+    progress?.(info.size, info.size);
+  } else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info, undefined, progress), path);
   else {
     const csvOpts: { header?: boolean | 'auto'; delimiter?: string } = { header: opts.header ?? 'auto' };
     if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
-    raw = await readCsv(readChunks(info), path, csvOpts);
+    raw = await readCsv(readChunks(info, undefined, progress), path, csvOpts);
   }
   return assemble(raw, path, opts);
 }

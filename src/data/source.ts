@@ -41,8 +41,11 @@ export async function probeSource(path: string): Promise<SourceInfo> {
   return { path, gzip, size, kind };
 }
 
-/** The file's bytes as a stream of chunks, gunzipped when needed; errors become catalogued NadirErrors. */
-export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes as a stream of chunks, gunzipped when needed; errors become catalogued NadirErrors.
+ * `onProgress(done, total)` follows the bytes read from disk (compressed bytes for gzip) against the file size.
+ */
+export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20, onProgress?: (done: number, total: number) => void): AsyncGenerator<Buffer> {
   const file = createReadStream(info.path, { highWaterMark });
   const stream = info.gzip ? file.pipe(createGunzip({ chunkSize: highWaterMark })) : file;
   if (info.gzip) file.on('error', (e) => stream.destroy(e));
@@ -56,6 +59,7 @@ export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20): As
         }
         if (looksBinary(chunk)) throw nadirError('NADIR_ERR_BINARY', info.path);
       }
+      onProgress?.(Math.min(file.bytesRead, info.size), info.size);
       yield chunk;
     }
   } catch (e) {
@@ -69,6 +73,7 @@ export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20): As
     file.destroy();
   }
   if (first) throw nadirError('NADIR_ERR_EMPTY_FILE', info.path);
+  onProgress?.(info.size, info.size);
 }
 
 /** Text files have no NUL bytes and few control characters. */

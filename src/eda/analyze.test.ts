@@ -158,3 +158,22 @@ test('edge cases: all-missing column, single-class label, only categorical colum
   assert.equal(cats.tests.categorical.length, 2);
   assert.ok(cats.ranking.length === 2);
 });
+
+test('analyzeFile: one progress callback for loading (bytes of the file) and the analysis stages', async () => {
+  const { statSync } = await import('node:fs');
+  const file = fileURLToPath(new URL('../../../data/nsl-kdd/KDDTest-21.txt.gz', import.meta.url));
+  const { analyzeFile } = await import('./analyze.js');
+  const calls: Array<[string, number, number]> = [];
+  const r = await analyzeFile(file, { onProgress: (s, d, t) => calls.push([s, d, t]) });
+  const loading = calls.filter((c) => c[0] === 'loading KDDTest-21.txt.gz');
+  const size = statSync(file).size;
+  assert.ok(loading.length >= 2, 'several loading updates');
+  assert.ok(loading.every((c) => c[2] === size));
+  assert.deepEqual(loading.at(-1), ['loading KDDTest-21.txt.gz', size, size]);
+  for (let i = 1; i < loading.length; i++) assert.ok(loading[i]![1] >= loading[i - 1]![1], 'bytes only grow');
+  // loading comes first, then the analysis stages
+  assert.equal(calls[0]![0], 'loading KDDTest-21.txt.gz');
+  assert.ok(calls.findIndex((c) => c[0] === 'numeric columns') > calls.lastIndexOf(loading.at(-1)!));
+  assert.ok(r.timings.load! > 0);
+  assert.equal(r.rows.analysed, 11850);
+});

@@ -6,7 +6,10 @@
  * 1,000,000 rows this takes seconds (see docs/benchmarks-eda.md), so no database round trip
  * is needed for the aggregates.
  */
+import { basename } from 'node:path';
 import { buildTarget } from '../data/index.js';
+import type { LoadOptions } from '../data/load.js';
+import { loadDataset } from '../data/load.js';
 import type { Dataset, NumericColumn } from '../data/types.js';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { profileCategorical } from './categorical-profile.js';
@@ -18,6 +21,22 @@ import { sampleDataset, sampleRowIndices } from './sample.js';
 import type { CategoricalColumnResult, CategoricalTest, CorrelationResult, EdaOptions, EdaResult, NumericColumnResult, NumericTest, Overview } from './types.js';
 
 export const CORRELATION_THRESHOLD = 0.95;
+
+/**
+ * Load a file and analyse it, with one progress callback for both: the `loading <file>` stage
+ * (bytes read of the file size) and then the analysis stages. `timings.load` is the load time (ms).
+ */
+export async function analyzeFile(path: string, opts: EdaOptions & { load?: LoadOptions } = {}): Promise<EdaResult> {
+  const { load, ...eda } = opts;
+  const progress = opts.onProgress;
+  const t0 = performance.now();
+  const stage = `loading ${basename(path)}`;
+  const ds = await loadDataset(path, { ...load, ...(progress ? { onProgress: (d: number, t: number) => progress(stage, d, t) } : {}) });
+  const tLoad = performance.now() - t0;
+  const result = analyzeDataset(ds, eda);
+  result.timings.load = tLoad;
+  return result;
+}
 
 export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult {
   const timings: Record<string, number> = {};

@@ -1,4 +1,4 @@
-export { analyzeDataset, CORRELATION_THRESHOLD } from './analyze.js';
+export { analyzeDataset, analyzeFile, CORRELATION_THRESHOLD } from './analyze.js';
 export { buildEdaReport, SECTIONS } from './report.js';
 export type { EdaReportOptions } from './report.js';
 export { edaToJson } from './json.js';
