@@ -25,23 +25,41 @@ export function registerTrain(program: Command): void {
     .option('-t, --test <file>', 'hold-out test file (repeatable)', collect, [])
     .option('-m, --model <type>', `learner: ${MODEL_TYPES.join(' | ')}`, 'gbdt')
     .option('--target <kind>', 'binary (normal vs attack) | category | label', 'binary')
-    .option('--cv <k>', 'folds of stratified cross-validation (0 = none)', '5')
+    .option('--cv <k>', 'folds of stratified cross-validation: 0 (none) or 2 to 50', '5')
     .option('-o, --out <file>', 'where to write the model', 'model.nadir')
     .option('--report <file>', 'write an HTML training report')
-    .option('--threshold <t>', "binary decision threshold on P(attack): a number, 'auto' (false-positive rate ≤ --max-fpr on out-of-fold scores) or 'f1'")
-    .option('--max-fpr <rate>', "target false-positive rate for --threshold auto", '0.01')
-    .option('--trees <n>', 'trees / boosting rounds (gbdt 200, rf 100, iforest 100)')
-    .option('--depth <n>', 'maximum tree depth (gbdt 6, rf unlimited)')
-    .option('--lr <rate>', 'learning rate (gbdt, default 0.1)')
-    .option('--max-features <f>', "features tried per split (rf: 'sqrt' or a fraction)")
-    .option('--c <C>', 'inverse L2 regularisation strength (logreg, default 1)')
-    .option('--seed <n>', 'random seed', '0')
-    .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
+    .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", '0.01')
+    .option('--trees <n>', 'trees / boosting rounds (default: gbdt 200, rf 100, iforest 100)')
+    .option('--depth <n>', 'maximum tree depth (default: gbdt 6, at most 64; rf unlimited)')
+    .option('--lr <rate>', 'gbdt learning rate, > 0 (default 0.1)')
+    .option('--max-features <f>', "rf: features tried per split — 'sqrt' (default), 'log2', a fraction in (0, 1) or a count")
+    .option('--c <C>', 'logreg: inverse L2 regularisation strength, > 0 (default 1; smaller = stronger)')
+    .option('--seed <n>', 'random seed of folds, sampling and permutations', '0')
+    .option('--threads <n>', 'worker threads for gbdt and rf, 1 to 256 (default: all cores; logreg and iforest use one)')
     .option('--permutation-repeats <n>', 'permutation-importance repeats (0 = skip)', '3')
     .option('--json', 'print one JSON document: { model, task, classes, cv, test, threshold, timings, … }')
     .addHelpText(
       'after',
       `
+Decision threshold (binary target; category and label models predict their most
+probable class, --threshold does not apply):
+  not given  gbdt, rf, logreg: 0.5 — Attack when P(attack) ≥ 0.5.
+             iforest: auto (its anomaly score is not a probability); with --cv 0
+             there are no out-of-fold scores, so it is chosen the same way on the
+             training rows' own scores, and a warning says so.
+  <number>   a fixed threshold from 0 to 1.
+  auto       the threshold with the highest recall whose false-positive rate on
+             the out-of-fold (cross-validation) scores is ≤ --max-fpr; needs --cv 2+.
+  f1         the threshold with the best F1 on the out-of-fold scores; needs --cv 2+.
+
+Learner defaults (an option another model does not take is refused):
+           --trees  --depth       --lr  --max-features  --c
+  gbdt     200      6 (max 64)    0.1
+  rf       100      unlimited           sqrt
+  logreg                                                1
+  iforest  100
+
 Examples:
   nadir train --data data/nsl-kdd/KDDTrain+_20Percent.txt.gz --test data/nsl-kdd/KDDTest+.txt.gz
   nadir train -d train.csv --label Label --model rf --trees 200 --report report.html
@@ -232,6 +250,7 @@ const FLAG_OF: Record<string, string> = {
   nThreads: '--threads',
   seed: '--seed',
   nRepeats: '--permutation-repeats',
+  threshold: '--threshold',
   'max-fpr': '--max-fpr',
   maxFpr: '--max-fpr',
 };
