@@ -76,7 +76,9 @@ test('forest layout: vector leaves averaged with scale 1/nTrees; deep trees', ()
   const trees = Array.from({ length: 9 }, () => randomTree(r, 4, K, 25));
   const ens: TreeEnsemble = { trees, treeOutput: new Int32Array(9).fill(-1), nOutputs: K, baseScore: new Float64Array(K), scale: 1 / 9, link: 'identity', nFeatures: 4 };
   const X = rows(r, 57, 4);
-  const raw = new EnsemblePredictor(ens).raw(X, 57, 4);
+  const p = new EnsemblePredictor(ens);
+  assert.equal(p.kernel, 'general');
+  const raw = p.raw(X, 57, 4);
   for (let i = 0; i < 57; i++) {
     for (let k = 0; k < K; k++) {
       let s = 0;
@@ -108,12 +110,118 @@ test('parallel batch prediction (main thread + pool workers) equals the single-t
     link: 'softmax',
     nFeatures: 8,
   };
-  const p = new EnsemblePredictor(ens);
   const nRows = 20_003;
   const X = rows(r, nRows, 8);
-  const one = p.raw(X, nRows, 8, undefined, 1);
-  for (let rep = 0; rep < 3; rep++) assert.deepEqual(p.raw(X, nRows, 8, undefined, 2), one);
-  assert.deepEqual(p.raw(X, nRows, 8, undefined, 3), one);
-  // a smaller batch after a larger one reuses the buffers
-  assert.deepEqual(p.raw(X.subarray(0, 8 * 5000), 5000, 8, undefined, 2), one.subarray(0, 5000 * K));
+  // the complete-tree kernel, and the general one (a missing-goes-right split at +∞ rules the former out)
+  for (const extra of [[], [splitTree(8, 1, Infinity, 0)]]) {
+    const p = new EnsemblePredictor({ ...ens, trees: [...trees, ...extra], treeOutput: Int32Array.from([...trees, ...extra], (_, t) => t % K) });
+    assert.equal(p.kernel, extra.length ? 'general' : 'complete');
+    const one = p.raw(X, nRows, 8, undefined, 1);
+    for (let i = 0; i < nRows; i += 997) {
+      const row = new Float64Array(K);
+      p.rawRow(X, i * 8, row, 0);
+      assert.deepEqual(one.subarray(i * K, (i + 1) * K), row);
+    }
+    for (let rep = 0; rep < 3; rep++) assert.deepEqual(p.raw(X, nRows, 8, undefined, 2), one);
+    assert.deepEqual(p.raw(X, nRows, 8, undefined, 3), one);
+    // a smaller batch after a larger one reuses the buffers
+    assert.deepEqual(p.raw(X.subarray(0, 8 * 5000), 5000, 8, undefined, 2), one.subarray(0, 5000 * K));
+  }
+});
+
+/** Root split on `feature` at `threshold` (defaultLeft 0/1) with leaves -1 (left) and +1 (right). */
+function splitTree(nFeatures: number, feature: number, threshold: number, defaultLeft: number): FlatTree {
+  const tb = new TreeBuilder(1);
+  const root = tb.addNode(2);
+  const l = tb.addNode(1);
+  const rr = tb.addNode(1);
+  tb.value[l] = -1;
+  tb.value[rr] = 1;
+  tb.setSplit(root, feature % nFeatures, threshold, defaultLeft, l, rr, 1);
+  return tb.finish();
+}
+
+/** A chain: every right child is a leaf, the left child splits again, `depth` levels. */
+function chainTree(r: Random, nFeatures: number, depth: number, thresholds: number[]): FlatTree {
+  const tb = new TreeBuilder(1);
+  const grow = (level: number): number => {
+    const id = tb.addNode(1);
+    if (level < depth) {
+      const l = grow(level + 1);
+      const rr = tb.addNode(1);
+      tb.value[rr] = r.normal();
+      tb.setSplit(id, r.int(nFeatures), thresholds[r.int(thresholds.length)]!, r.int(2), l, rr, 1);
+    } else tb.value[id] = r.normal();
+    return id;
+  };
+  grow(0);
+  return tb.finish();
+}
+
+test('complete-tree kernel (boosting): the same sums as the reference row by row — NaN and ±∞ values, ties, missing-goes-right splits, one-leaf and lopsided trees, 1 and 3 outputs, every batch size around a group', () => {
+  const r = new Random(14);
+  const nF = 5;
+  const nCols = 7;
+  const values = [-Infinity, -1, 0, 0.5, 1, 2, Infinity, NaN];
+  const thresholds = [-Infinity, -1, 0, 0.5, 1, 2, Infinity];
+  const X = new Float32Array(1100 * nCols);
+  for (let i = 0; i < X.length; i++) X[i] = r.next() < 0.5 ? values[r.int(values.length)]! : r.normal();
+  const leaf = new TreeBuilder(1);
+  leaf.value[leaf.addNode(1)] = 0.25;
+  const trees: FlatTree[] = [
+    leaf.finish(),
+    chainTree(r, nF, 7, thresholds),
+    splitTree(nF, 2, Infinity, 1), // missing goes left at +∞: every row left
+    splitTree(nF, 3, -Infinity, 0), // missing goes right at −∞
+    splitTree(nF, 3, 0.5, 0), // the same feature read both ways
+    splitTree(nF, 3, 0.5, 1),
+    ...Array.from({ length: 25 }, () => randomTree(r, nF, 1, 6)),
+  ];
+  for (const K of [1, 3]) {
+    const ens: TreeEnsemble = {
+      trees,
+      treeOutput: Int32Array.from(trees, (_, t) => t % K),
+      nOutputs: K,
+      baseScore: Float64Array.from({ length: K }, (_, k) => 0.1 * (k + 1)),
+      scale: 1,
+      link: K === 1 ? 'logit' : 'softmax',
+      nFeatures: nF,
+    };
+    const p = new EnsemblePredictor(ens);
+    assert.equal(p.kernel, 'complete');
+    for (const n of [1, 2, 7, 8, 9, 15, 16, 17, 1023, 1024, 1025, 1100]) {
+      const raw = p.raw(X, n, nCols);
+      const one = new Float64Array(K);
+      for (let i = 0; i < n; i++) {
+        p.rawRow(X, i * nCols, one, 0);
+        assert.deepEqual(raw.subarray(i * K, (i + 1) * K), one, `K ${K}, ${n} rows, row ${i}`);
+        const expect = Float64Array.from(ens.baseScore);
+        trees.forEach((t, k) => (expect[k % K] += t.value[naiveLeaf(t, X, i * nCols)]!));
+        for (let k = 0; k < K; k++) assert.ok(Math.abs(one[k]! - expect[k]!) < 1e-12, `K ${K}, row ${i}`);
+      }
+    }
+  }
+});
+
+test('models the complete-tree kernel does not take use the general one: a missing-goes-right split at +∞ or NaN, trees deeper than 12', () => {
+  const r = new Random(15);
+  const X = rows(r, 40, 3);
+  const deep = chainTree(r, 3, 13, [0, 0.5, -0.5]);
+  for (const extra of [splitTree(3, 0, Infinity, 0), splitTree(3, 1, NaN, 0), deep]) {
+    const trees = [randomTree(r, 3, 1, 4), extra];
+    const p = new EnsemblePredictor({ trees, treeOutput: new Int32Array(2), nOutputs: 1, baseScore: new Float64Array(1), scale: 1, link: 'logit', nFeatures: 3 });
+    assert.equal(p.kernel, 'general');
+    const raw = p.raw(X, 40, 3);
+    const one = new Float64Array(1);
+    for (let i = 0; i < 40; i++) {
+      p.rawRow(X, i * 3, one, 0);
+      assert.equal(raw[i], one[0]);
+      // (a NaN threshold sends every present value left in the predictor, right in naiveLeaf)
+      if (extra.threshold.some(Number.isNaN)) continue;
+      const expect = trees.reduce((s, t) => s + t.value[naiveLeaf(t, X, i * 3)]!, 0);
+      assert.ok(Math.abs(raw[i]! - expect) < 1e-12, `row ${i}`);
+    }
+  }
+  // the same split with missing values going left is fine for it
+  assert.equal(new EnsemblePredictor({ trees: [splitTree(3, 0, Infinity, 1), splitTree(3, 1, NaN, 1)], treeOutput: new Int32Array(2), nOutputs: 1, baseScore: new Float64Array(1), scale: 1, link: 'logit', nFeatures: 3 }).kernel, 'complete');
 });

@@ -11,7 +11,7 @@ import type { FlatTree, TreeEnsemble } from '../learners/types.js';
 import { nadirError } from '../errors.js';
 import { getWorkers } from '../parallel/pool.js';
 import { Heap } from './heap.js';
-import type { Kernels } from './wasm/kernels.js';
+import { COMPLETE_MAX_DEPTH, GROUP_ROWS, type Kernels } from './wasm/kernels.js';
 import type { WasmMemory } from './wasm/runtime.js';
 
 /** Node code bits: missing values go left; the node is a leaf. */
@@ -40,7 +40,13 @@ export class EnsemblePredictor {
   private readonly treeOut: Int32Array;
   private readonly base: Float64Array;
   private readonly scale: number;
+  /** The complete-tree layout of the batch kernel, or null when the model does not fit it (see completeLayout). */
+  private readonly complete: CompleteLayout | null;
   private wasm: WasmPredictor | null = null;
+  /** Which batch kernel this model uses: 'complete' (boosting models, see completeLayout) or 'general'. */
+  get kernel(): 'complete' | 'general' {
+    return this.complete ? 'complete' : 'general';
+  }
 
   constructor(ens: TreeEnsemble) {
     this.nOutputs = ens.nOutputs;
@@ -94,6 +100,7 @@ export class EnsemblePredictor {
       }
       at += tr.nNodes;
     }
+    this.complete = completeLayout(ens);
   }
 
   /** Offset in the value table of the leaf reached by the row at X[off..) in tree t. */
@@ -129,56 +136,63 @@ export class EnsemblePredictor {
 
   /**
    * Raw outputs for nRows rows of a row-major matrix with nCols ≥ nFeatures columns; out is
-   * nRows × nOutputs. Rows are copied 1024 at a time into the model's WebAssembly heap and go
-   * through each tree 8 (or 4) at a time (kernels predict8 / predict4): branch-free steps whose
-   * independent chains overlap their memory latency, until all have reached a leaf. With
-   * nThreads > 1, large batches are shared with pool workers (see rawParallel); the result is
-   * the same.
+   * nRows × nOutputs. Rows are copied CHUNK_ROWS at a time into the model's WebAssembly heap
+   * and go through the trees in groups (see predictChunk). With nThreads > 1, large batches are
+   * shared with pool workers (see rawParallel); the result is the same.
    */
   raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array, nThreads = 1): Float64Array {
     const K = this.nOutputs;
     const res = out ?? new Float64Array(nRows * K);
-    const n4 = nRows - (nRows % 4);
-    if (n4 > 0 && this.nTrees > 0) {
+    // The complete-tree kernel takes any number of rows (the last group is padded; a single row
+    // is faster alone, on rawRow); the general one takes multiples of 4 and leaves the rest to rawRow.
+    const nk = this.complete ? (nRows > 1 ? nRows : 0) : nRows - (nRows % 4);
+    if (nk > 0 && this.nTrees > 0) {
       const w = this.wasmFor(nCols);
       const base = this.base;
       const scale = this.scale;
       const rowBytes = nCols * 4;
-      if (nThreads > 1 && n4 >= PARALLEL_MIN_ROWS) {
-        const r = this.rawParallel(w, X, n4, nCols, nThreads);
-        for (let i = 0; i < n4 * K; i++) res[i] = base[i % K]! + scale * r[i]!;
+      const groupMajor = this.complete !== null && K > 1;
+      if (nThreads > 1 && nk >= PARALLEL_MIN_ROWS) {
+        finish(this.rawParallel(w, X, nk, nCols, nThreads), nk, K, groupMajor, base, scale, res, 0);
       } else {
-        for (let r0 = 0; r0 < n4; r0 += w.rows) {
-          const rows = Math.min(w.rows, n4 - r0);
+        for (let r0 = 0; r0 < nk; r0 += CHUNK_ROWS) {
+          const rows = Math.min(CHUNK_ROWS, nk - r0);
           w.stage.set(X.subarray(r0 * nCols, (r0 + rows) * nCols));
-          w.res.fill(0, 0, rows * K);
-          predictChunk(w.k, w.model, w.stage.byteOffset, rowBytes, rows, w.res.byteOffset, K);
-          for (let i = 0; i < rows * K; i++) res[r0 * K + i] = base[i % K]! + scale * w.res[i]!;
+          w.res.fill(0, 0, roundUp(rows, GROUP_ROWS) * K);
+          predictChunk(w.k, w.model, w.stage.byteOffset, rowBytes, rows, w.res.byteOffset, K, w.scratch.byteOffset);
+          finish(w.res, rows, K, groupMajor, base, scale, res, r0 * K);
         }
       }
     }
-    for (let r = n4; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
+    for (let r = nk; r < nRows; r++) this.rawRow(X, r * nCols, res, r * K);
     return res;
   }
 
   /**
-   * n4 rows (a multiple of 4) on the main thread and nThreads-1 pool workers, synchronously:
-   * the rows are copied into the model's shared heap, cut into chunks, and every thread takes
-   * chunks (compare-and-swap on a state word that also carries this call's token, so a worker
-   * that picks up the message late can never take a chunk of a later call) until none is left.
-   * The main thread waits for the chunks it did not do; if no worker is free it does them all.
+   * nk rows on the main thread and nThreads-1 pool workers, synchronously: the rows are copied
+   * into the model's shared heap, cut into chunks, and every thread takes chunks (compare-and-swap
+   * on a state word that also carries this call's token, so a worker that picks up the message
+   * late can never take a chunk of a later call) until none is left. Each thread stages its
+   * chunks in its own scratch slot (the main thread's is 0). The main thread waits for the chunks
+   * it did not do; if no worker is free it does them all.
    */
-  private rawParallel(w: WasmPredictor, X: Float32Array, n4: number, nCols: number, nThreads: number): Float64Array {
+  private rawParallel(w: WasmPredictor, X: Float32Array, nk: number, nCols: number, nThreads: number): Float64Array {
     const K = this.nOutputs;
     const heap = w.heap;
-    if (w.xbuf.length < n4 * nCols) w.xbuf = heap.f32(Math.max(n4 * nCols, 2 * w.xbuf.length));
-    if (w.rbuf.length < n4 * K) w.rbuf = heap.f64(Math.max(n4 * K, 2 * w.rbuf.length));
-    w.xbuf.set(X.subarray(0, n4 * nCols));
-    w.rbuf.fill(0, 0, n4 * K);
+    // Room for the padded last group of the complete-tree kernel.
+    const nRes = roundUp(nk, GROUP_ROWS) * K;
+    if (w.xbuf.length < nk * nCols) w.xbuf = heap.f32(Math.max(nk * nCols, 2 * w.xbuf.length));
+    if (w.rbuf.length < nRes) w.rbuf = heap.f64(Math.max(nRes, 2 * w.rbuf.length));
+    if (w.slots < nThreads) {
+      w.pscratch = heap.u8(nThreads * w.scratchBytes);
+      w.slots = nThreads;
+    }
+    w.xbuf.set(X.subarray(0, nk * nCols));
+    w.rbuf.fill(0, 0, nRes);
     const ctrl = w.ctrl;
     const token = (w.token = (w.token + 1) & TOKEN_MASK);
-    const chunk = PARALLEL_CHUNK;
-    const nChunks = Math.ceil(n4 / chunk);
+    const chunk = CHUNK_ROWS;
+    const nChunks = Math.ceil(nk / chunk);
     Atomics.store(ctrl, PCTRL.COMPLETED, 0);
     Atomics.store(ctrl, PCTRL.ERROR, 0);
     Atomics.store(ctrl, PCTRL.STATE, token << TOKEN_SHIFT);
@@ -187,14 +201,18 @@ export class EnsemblePredictor {
       model: w.model,
       X: w.xbuf.byteOffset,
       rowBytes: nCols * 4,
-      rows: n4,
+      rows: nk,
       chunk,
       res: w.rbuf.byteOffset,
       K,
+      scratch: w.pscratch.byteOffset,
       ctrl,
       token,
     };
-    for (const worker of getWorkers(nThreads - 1)) worker.run('predict', job as unknown as Record<string, unknown>).catch(() => {});
+    getWorkers(nThreads - 1).forEach((worker, i) => {
+      const scratch = job.scratch + (i + 1) * w.scratchBytes;
+      worker.run('predict', { ...job, scratch } as unknown as Record<string, unknown>).catch(() => {});
+    });
     runPredictChunks(heap.k, job);
     const start = Date.now();
     for (;;) {
@@ -207,7 +225,7 @@ export class EnsemblePredictor {
     return w.rbuf;
   }
 
-  /** Node records for the kernels: 16 bytes each, [code, child, threshold (f32 bits), leafAt]. */
+  /** Node records for the general kernels: 16 bytes each, [code, child, threshold (f32 bits), leafAt]. */
   private records(heap: Heap): number {
     const n = this.thr.length;
     const recs = heap.i32(4 * n);
@@ -221,12 +239,36 @@ export class EnsemblePredictor {
     return recs.byteOffset;
   }
 
-  /** The model copied into a WebAssembly heap, with a staging area for `rows` rows of nCols columns. */
+  /** The complete-tree layout copied into a heap, with absolute addresses in the tree descriptors. */
+  private completePtrs(heap: Heap, c: CompleteLayout): CompletePtrs {
+    const recs = heap.i32(c.recs.length);
+    recs.set(c.recs);
+    const leaves = heap.f64(c.leaves.length);
+    leaves.set(c.leaves);
+    const cols = heap.i32(c.cols.length);
+    for (let k = 0; k < c.cols.length; k++) cols[k] = 4 * c.cols[k]!;
+    const nT = c.trees.length / 4;
+    const trees = heap.i32(4 * nT);
+    for (let t = 0; t < nT; t++) {
+      const d = c.trees[4 * t + 1]!;
+      // node n (1-based) at nb + 8n; leaf n ∈ [2^d, 2^(d+1)) at lb + 8n
+      trees[4 * t] = recs.byteOffset + 8 * (c.trees[4 * t]! - 1);
+      trees[4 * t + 1] = d;
+      trees[4 * t + 2] = leaves.byteOffset + 8 * (c.trees[4 * t + 2]! - 2 ** d);
+      trees[4 * t + 3] = 8 * GROUP_ROWS * c.trees[4 * t + 3]!;
+    }
+    return { trees: trees.byteOffset, cols: cols.byteOffset, nKeep: c.nKeep, U: c.cols.length };
+  }
+
+  /** The model copied into a WebAssembly heap, with a staging area for CHUNK_ROWS rows of nCols columns. */
   private wasmFor(nCols: number): WasmPredictor {
     if (this.wasm && this.wasm.nCols === nCols) return this.wasm;
-    const rows = 1024;
+    const rows = CHUNK_ROWS;
     const K = this.nOutputs;
-    const heap = this.wasm?.heap ?? Heap.create(this.nodes.length * 4 + this.thr.length * 8 + this.val.length * 8 + rows * (nCols * 4 + K * 8) + 4096);
+    const c = this.complete;
+    const scratchBytes = c ? (rows / GROUP_ROWS) * c.cols.length * 4 * GROUP_ROWS : 0;
+    const completeBytes = c ? c.recs.length * 4 + c.leaves.length * 8 + c.cols.length * 4 + c.trees.length * 4 + scratchBytes : 0;
+    const heap = this.wasm?.heap ?? Heap.create(this.nodes.length * 8 + this.thr.length * 8 + this.val.length * 8 + rows * (nCols * 4 + K * 8) + completeBytes + 4096);
     const copy = <T extends Int32Array | Float32Array | Float64Array>(a: T, make: (n: number) => T): number => {
       const v = make(a.length);
       v.set(a);
@@ -239,23 +281,135 @@ export class EnsemblePredictor {
       roots: copy(this.roots, i32),
       treeOut: copy(this.treeOut, i32),
       nTrees: this.nTrees,
+      complete: c ? this.completePtrs(heap, c) : null,
     };
     this.wasm = {
       heap,
       k: heap.k,
       nCols,
-      rows,
       model,
       stage: heap.f32(rows * nCols),
       res: heap.f64(rows * K),
+      scratch: this.wasm?.scratch ?? heap.u8(Math.max(16, scratchBytes)),
+      scratchBytes: Math.max(16, scratchBytes),
       xbuf: this.wasm?.xbuf ?? new Float32Array(0),
       rbuf: this.wasm?.rbuf ?? new Float64Array(0),
+      pscratch: this.wasm?.pscratch ?? new Uint8Array(0),
+      slots: this.wasm?.slots ?? 0,
       ctrl: this.wasm?.ctrl ?? heap.i32(4),
       token: this.wasm?.token ?? 0,
     };
     return this.wasm;
   }
 }
+
+/**
+ * The batch kernel's layout of a boosting model (every tree adds to one output): each tree
+ * padded to a complete binary tree of its depth in heap order (node n has children 2n, 2n+1),
+ * so a step is n = 2n + (x > thr) with no child pointer and no leaf test, and a row takes
+ * exactly `depth` steps. A leaf above the bottom level gets padding nodes under it that send
+ * every row left (threshold +∞) and its value in every leaf below it.
+ *
+ * Missing values: the kernel reads columns staged per group (predictStage). A split whose
+ * missing values go left reads the column as is (NaN > thr is false); one whose missing values
+ * go right reads a copy of the column with NaN replaced by +∞ (+∞ > thr is true for a finite
+ * threshold). So the staged columns are the model's (feature, missing-goes-right) pairs.
+ *
+ * null (the general kernels are used) when a tree adds a vector (forests) or is deeper than
+ * COMPLETE_MAX_DEPTH, when padding would make the model more than COMPLETE_MAX_GROWTH times
+ * its number of nodes (deep, lopsided trees), or when a missing-goes-right split has threshold
+ * +∞ or NaN (+∞ > thr is false there, so it cannot be read from the +∞ copy).
+ */
+export function completeLayout(ens: TreeEnsemble): CompleteLayout | null {
+  const nT = ens.trees.length;
+  const depths = new Int32Array(nT);
+  const colOf = new Map<number, number>();
+  let nPadded = 0;
+  let nNodes = 0;
+  for (let t = 0; t < nT; t++) {
+    const tr = ens.trees[t]!;
+    if (ens.treeOutput[t]! < 0) return null;
+    const depth = new Int32Array(tr.nNodes);
+    let d = 0;
+    const stack = [0];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (depth[i]! > d) d = depth[i]!;
+      const f = tr.feature[i]!;
+      if (f < 0) continue;
+      const thr = tr.threshold[i]!;
+      const right = !tr.defaultLeft[i];
+      if (right && !(thr < Infinity)) return null;
+      colOf.set(2 * f + (right ? 1 : 0), 0);
+      depth[tr.left[i]!] = depth[i]! + 1;
+      depth[tr.right[i]!] = depth[i]! + 1;
+      stack.push(tr.left[i]!, tr.right[i]!);
+    }
+    if (d > COMPLETE_MAX_DEPTH) return null;
+    depths[t] = d;
+    nPadded += 2 ** d;
+    nNodes += tr.nNodes;
+  }
+  if (2 * nPadded > COMPLETE_MAX_GROWTH * nNodes + 128 * nT) return null;
+  // Columns: the features read as is (missing goes left), then the +∞ copies, each ascending.
+  const keys = [...colOf.keys()].sort((a, b) => (a & 1) - (b & 1) || a - b);
+  keys.forEach((key, k) => colOf.set(key, k));
+  const nKeep = keys.filter((key) => (key & 1) === 0).length;
+  const cols = Int32Array.from(keys, (key) => key >> 1);
+  const recs = new Int32Array(2 * nPadded);
+  const thrs = new Float32Array(recs.buffer);
+  const leaves = new Float64Array(nPadded);
+  const trees = new Int32Array(4 * nT);
+  let at = 0;
+  for (let t = 0; t < nT; t++) {
+    const tr = ens.trees[t]!;
+    const out = ens.treeOutput[t]!;
+    const d = depths[t]!;
+    trees[4 * t] = at;
+    trees[4 * t + 1] = d;
+    trees[4 * t + 2] = at;
+    trees[4 * t + 3] = out;
+    // node n (1-based) is record at + n - 1; leaf n is leaves[at + n - 2^d]
+    const fill = (i: number, n: number, level: number): void => {
+      const f = tr.feature[i]!;
+      if (f >= 0) {
+        recs[2 * (at + n - 1)] = 32 * colOf.get(2 * f + (tr.defaultLeft[i] ? 0 : 1))!;
+        thrs[2 * (at + n - 1) + 1] = tr.threshold[i]!;
+        fill(tr.left[i]!, 2 * n, level + 1);
+        fill(tr.right[i]!, 2 * n + 1, level + 1);
+        return;
+      }
+      for (let l = level, first = n, count = 1; l < d; l++, first *= 2, count *= 2) {
+        for (let m = first; m < first + count; m++) {
+          recs[2 * (at + m - 1)] = 0;
+          thrs[2 * (at + m - 1) + 1] = Infinity;
+        }
+      }
+      const v = tr.value[i * tr.nOutputs + (tr.nOutputs === 1 ? 0 : out)]!;
+      const span = 2 ** (d - level);
+      leaves.fill(v, at + n * span - 2 ** d, at + (n + 1) * span - 2 ** d);
+    };
+    fill(0, 1, 0);
+    at += 2 ** d;
+  }
+  return { cols, nKeep, recs, leaves, trees };
+}
+
+/** See completeLayout. Node and leaf offsets are relative to the start of recs / leaves. */
+export interface CompleteLayout {
+  /** Feature of each staged column. */
+  cols: Int32Array;
+  /** Columns [0, nKeep) are read as is, the others with NaN → +∞. */
+  nKeep: number;
+  /** Two i32 per node: [column · 32, threshold (f32 bits)]; tree t's 2^d − 1 nodes from trees[4t]. */
+  recs: Int32Array;
+  /** Tree t's 2^d leaf values from trees[4t + 2]. */
+  leaves: Float64Array;
+  /** Four i32 per tree: [first node, depth d, first leaf, output]. */
+  trees: Int32Array;
+}
+
+const COMPLETE_MAX_GROWTH = 8;
 
 /** Byte offsets of a packed model in a heap, and its tree count. */
 export interface ModelPtrs {
@@ -264,29 +418,67 @@ export interface ModelPtrs {
   roots: number;
   treeOut: number;
   nTrees: number;
+  /** The complete-tree layout (predictComplete), when the model has one. */
+  complete: CompletePtrs | null;
+}
+
+/** A complete-tree model in a heap: tree descriptors and the staged columns' byte offsets in a row. */
+export interface CompletePtrs {
+  trees: number;
+  cols: number;
+  nKeep: number;
+  U: number;
 }
 
 interface WasmPredictor {
   heap: Heap;
   k: Kernels;
   nCols: number;
-  rows: number;
   model: ModelPtrs;
   stage: Float32Array;
   res: Float64Array;
-  /** Parallel batches: all rows, their outputs, the control block, the call token. */
+  /** Staged groups of one chunk (complete-tree kernel), scratchBytes long. */
+  scratch: Uint8Array;
+  scratchBytes: number;
+  /** Parallel batches: all rows, their outputs, one scratch per thread (slots of them), the control block, the call token. */
   xbuf: Float32Array;
   rbuf: Float64Array;
+  pscratch: Uint8Array;
+  slots: number;
   ctrl: Int32Array;
   token: number;
 }
 
+/** Rows per staged chunk (a multiple of GROUP_ROWS), also the unit of work of parallel calls. */
+const CHUNK_ROWS = 1024;
 /** Batches of at least this many rows are predicted on several threads (when asked). */
 const PARALLEL_MIN_ROWS = 4096;
-const PARALLEL_CHUNK = 1024;
 const TOKEN_SHIFT = 20;
 const TOKEN_MASK = 0x7ff;
 const PCTRL = { STATE: 0, COMPLETED: 1, ERROR: 2 } as const;
+
+/**
+ * out[at + r·K + o] = base[o] + scale · sum of row r, output o, for rows [0, rows) of `sums`:
+ * row-major, or group-major (the complete-tree kernel with K > 1: row j of group g, output o at
+ * g·8K + 8o + j).
+ */
+function finish(sums: Float64Array, rows: number, K: number, groupMajor: boolean, base: Float64Array, scale: number, out: Float64Array, at: number): void {
+  if (K === 1) {
+    const b = base[0]!;
+    for (let r = 0; r < rows; r++) out[at + r] = b + scale * sums[r]!;
+  } else if (!groupMajor) {
+    for (let i = 0; i < rows * K; i++) out[at + i] = base[i % K]! + scale * sums[i]!;
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const g = (r - (r % GROUP_ROWS)) * K + (r % GROUP_ROWS);
+      for (let o = 0; o < K; o++) out[at + r * K + o] = base[o]! + scale * sums[g + GROUP_ROWS * o]!;
+    }
+  }
+}
+
+function roundUp(n: number, m: number): number {
+  return Math.ceil(n / m) * m;
+}
 
 /** A parallel prediction call as a worker sees it (see EnsemblePredictor.rawParallel). */
 export interface PredictJob {
@@ -298,12 +490,27 @@ export interface PredictJob {
   chunk: number;
   res: number;
   K: number;
+  /** This thread's staging area (the complete-tree kernel). */
+  scratch: number;
   ctrl: Int32Array;
   token: number;
 }
 
-/** Raw sums (no base score, no scale) of `rows` rows (a multiple of 4) at byte offset X into res. */
-export function predictChunk(k: Kernels, m: ModelPtrs, X: number, rowBytes: number, rows: number, res: number, K: number): void {
+/**
+ * Raw sums (no base score, no scale) of `rows` rows at byte offset X into res (zeroed by the
+ * caller). Complete-tree models: the rows are staged in groups at `scratch` (predictStage) and
+ * go through the trees GROUP_ROWS at a time (predictComplete); res is group-major (see finish)
+ * and needs room for the padded last group. Other
+ * models: rows must be a multiple of 4, going through each tree 8 (or 4) at a time (predict8 /
+ * predict4: branch-free steps over 16-byte node records until all rows have reached a leaf).
+ */
+export function predictChunk(k: Kernels, m: ModelPtrs, X: number, rowBytes: number, rows: number, res: number, K: number, scratch: number): void {
+  const c = m.complete;
+  if (c) {
+    k.predictStage(X, rows, rowBytes, c.cols, c.nKeep, c.U, scratch);
+    k.predictComplete(c.trees, 0, m.nTrees, scratch, Math.ceil(rows / GROUP_ROWS), c.U * 4 * GROUP_ROWS, res, 8 * GROUP_ROWS * K);
+    return;
+  }
   let g = 0;
   for (; g + 8 <= rows; g += 8) k.predict8(m.recs, m.val, m.roots, m.treeOut, m.nTrees, X + g * rowBytes, rowBytes, res + g * K * 8, K);
   for (; g < rows; g += 4) k.predict4(m.recs, m.val, m.roots, m.treeOut, m.nTrees, X + g * rowBytes, rowBytes, res + g * K * 8, K);
@@ -322,7 +529,7 @@ export function runPredictChunks(k: Kernels, j: PredictJob): void {
       if (Atomics.compareExchange(ctrl, PCTRL.STATE, s, s + 1) !== s) continue;
       const r0 = c * j.chunk;
       const rows = Math.min(j.chunk, j.rows - r0);
-      predictChunk(k, j.model, j.X + r0 * j.rowBytes, j.rowBytes, rows, j.res + r0 * j.K * 8, j.K);
+      predictChunk(k, j.model, j.X + r0 * j.rowBytes, j.rowBytes, rows, j.res + r0 * j.K * 8, j.K, j.scratch);
       if (Atomics.add(ctrl, PCTRL.COMPLETED, 1) + 1 >= nChunks) Atomics.notify(ctrl, PCTRL.COMPLETED);
     }
   } catch (e) {

@@ -41,12 +41,22 @@ function name(s: string): Code {
   return [...uleb(b.length), ...b];
 }
 
+/**
+ * The byte runs one after another. Structural helpers use this instead of spreads: a kernel is
+ * tens of kilobytes, nested many levels deep, and spreading it at every level is slow.
+ */
+export function cat(...parts: Code[]): Code {
+  const out: Code = [];
+  for (const p of parts) for (let i = 0; i < p.length; i++) out.push(p[i]!);
+  return out;
+}
+
 function vec(items: Code[]): Code {
-  return [...uleb(items.length), ...items.flat()];
+  return cat(uleb(items.length), ...items);
 }
 
 function section(id: number, body: Code): Code {
-  return [id, ...uleb(body.length), ...body];
+  return cat([id], uleb(body.length), body);
 }
 
 /** A function being written: named parameters and locals resolve to indices. */
@@ -145,12 +155,14 @@ export const storeF32 = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, 
 /** select(a, b, cond): a when cond ≠ 0, else b. */
 export const select = (a: Code, b: Code, cond: Code): Code => [...a, ...b, ...cond, 0x1b];
 
-export const block = (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b];
-export const loop = (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b];
+export const block = (...body: Code[]): Code => cat([0x02, 0x40], ...body, [0x0b]);
+export const loop = (...body: Code[]): Code => cat([0x03, 0x40], ...body, [0x0b]);
 export const br = (depth: number): Code => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number, cond: Code): Code => [...cond, 0x0d, ...uleb(depth)];
-export const ifThen = (cond: Code, ...body: Code[]): Code => [...cond, 0x04, 0x40, ...body.flat(), 0x0b];
-export const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => [...cond, 0x04, 0x40, ...then.flat(), 0x05, ...otherwise.flat(), 0x0b];
+/** br_table: branch to labels[index], or to `otherwise` when index ≥ labels.length. */
+export const brTable = (index: Code, labels: number[], otherwise: number): Code => [...index, 0x0e, ...uleb(labels.length), ...labels.flatMap(uleb), ...uleb(otherwise)];
+export const ifThen = (cond: Code, ...body: Code[]): Code => cat(cond, [0x04, 0x40], ...body, [0x0b]);
+export const ifElse = (cond: Code, then: Code[], otherwise: Code[]): Code => cat(cond, [0x04, 0x40], ...then, [0x05], ...otherwise, [0x0b]);
 export const ret = (v: Code = []): Code => [...v, 0x0f];
 
 /**
@@ -158,7 +170,7 @@ export const ret = (v: Code = []): Code => [...v, 0x0f];
  * every iteration (pass a local).
  */
 export function forRange(f: Fn, v: string, from: Code, to: Code, step: number, ...body: Code[]): Code {
-  return [...f.set(v, from), ...block(loop(brIf(1, geS(f.get(v), to)), ...body, f.set(v, add(f.get(v), i32(step))), br(0)))];
+  return cat(f.set(v, from), block(loop(brIf(1, geS(f.get(v), to)), ...body, f.set(v, add(f.get(v), i32(step))), br(0))));
 }
 
 /** A module importing one memory ("env"."mem", shared when `shared`) and exporting `fns`. */
@@ -171,18 +183,13 @@ export function assemble(fns: Fn[], shared: boolean): Uint8Array {
   const codes = vec(
     fns.map((f) => {
       const locals = vec(f.locals.map(([, t]) => [...uleb(1), VT[t]]));
-      const body = [...locals, ...f.body, 0x0b];
-      return [...uleb(body.length), ...body];
+      const body = cat(locals, f.body, [0x0b]);
+      return cat(uleb(body.length), body);
     }),
   );
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, imports),
-    ...section(3, funcs),
-    ...section(7, exports),
-    ...section(10, codes),
-  ]);
+  return Uint8Array.from(
+    cat([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], section(1, vec(types)), section(2, imports), section(3, funcs), section(7, exports), section(10, codes)),
+  );
 }
 
 /** Maximum size of a shared memory: 32768 pages of 64 KiB = 2 GiB (reserved, not committed). */

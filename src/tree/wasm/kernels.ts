@@ -16,6 +16,8 @@
  * - classHist4 / classHist1: class histograms with stride S = K+1 (class weights, then draws)
  * - partition: stable partition of idx[begin..end) by a go-left table over a bin column
  * - predict4 / predict8: 4 / 8 rows at a time through every tree (node records, see predictor.ts)
+ * - predictStage / predictComplete: rows staged in groups of 8 (the model's columns only), then
+ *   through boosting trees padded to complete binary trees (completeLayout in predictor.ts)
  * - hashCount / hashBin: the binner's distinct-value counting and row binning (see binner.ts)
  * - fewDistinct / binFew: the same for features with at most FEW distinct values (one-hot, flags)
  * - transpose: a group of columns of a row-major matrix into column-major order
@@ -24,6 +26,7 @@
  */
 import {
   add,
+  geU,
   and,
   assemble,
   ltS,
@@ -51,6 +54,8 @@ import {
   block,
   br,
   brIf,
+  brTable,
+  cat,
   eqz,
   f32gt,
   f32ne,
@@ -94,6 +99,8 @@ export interface Kernels {
   partition(col: number, lut: number, idx: number, begin: number, end: number, scratch: number): number;
   predict4(recs: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
   predict8(recs: number, val: number, roots: number, treeOut: number, nT: number, X: number, rowBytes: number, res: number, K: number): void;
+  predictStage(src: number, nRows: number, rowBytes: number, cols: number, nKeep: number, U: number, dst: number): void;
+  predictComplete(trees: number, t0: number, t1: number, X: number, nG: number, gBytes: number, res: number, gRes: number): void;
   hashCount(col: number, n: number, keys: number, vals: number, used: number, mask: number, limit: number, missingOut: number): number;
   hashBin(col: number, n: number, keys: number, vals: number, mask: number, edges: number, ne: number, out: number, counts: number): number;
   fewDistinct(col: number, n: number, keys: number, cnt: number): number;
@@ -457,6 +464,136 @@ function predictRows(width: number): Fn {
     ),
   ];
   return f;
+}
+
+/** Rows per group of the complete-tree kernel (predictStage / predictComplete). */
+export const GROUP_ROWS = 8;
+/** Deepest tree of the complete-tree kernel. */
+export const COMPLETE_MAX_DEPTH = 12;
+
+/**
+ * Rows [0, nRows) of a row-major chunk (rowBytes apart) into groups of GROUP_ROWS rows, the
+ * model's columns only, column-major inside a group: value (row r, column k) at
+ * dst + (r >> 3)·U·32 + k·32 + (r & 7)·4, U = nCols columns. cols[k] = byte offset of column k
+ * in a row; columns k ≥ nKeep get NaN replaced by +∞ (read by "missing goes right" nodes, see
+ * predictor.ts). The rows that fill up the last group are zeros. Bits are copied as i32.
+ */
+function predictStage(): Fn {
+  const f = new Fn(
+    'predictStage',
+    [['src', I], ['nRows', I], ['rowBytes', I], ['cols', I], ['nKeep', I], ['U', I], ['dst', I]],
+    null,
+    [['r', I], ['k', I], ['s', I], ['d', I], ['v', I], ['end', I], ['gBytes', I]],
+  );
+  f.body = [
+    ...f.set('gBytes', shl(f.get('U'), i32(5))),
+    ...f.set('end', and(add(f.get('nRows'), i32(GROUP_ROWS - 1)), i32(-GROUP_ROWS))),
+    ...forRange(
+      f,
+      'r',
+      i32(0),
+      f.get('end'),
+      1,
+      f.set('d', add(f.get('dst'), add(mul(shrU(f.get('r'), i32(3)), f.get('gBytes')), shl(and(f.get('r'), i32(7)), i32(2))))),
+      ifElse(
+        ltS(f.get('r'), f.get('nRows')),
+        [
+          f.set('s', add(f.get('src'), mul(f.get('r'), f.get('rowBytes')))),
+          forRange(f, 'k', i32(0), f.get('nKeep'), 1, store32(add(f.get('d'), shl(f.get('k'), i32(5))), load32(add(f.get('s'), load32(add(f.get('cols'), shl(f.get('k'), i32(2)))))))),
+          forRange(
+            f,
+            'k',
+            f.get('nKeep'),
+            f.get('U'),
+            1,
+            f.set('v', load32(add(f.get('s'), load32(add(f.get('cols'), shl(f.get('k'), i32(2))))))),
+            store32(add(f.get('d'), shl(f.get('k'), i32(5))), select(i32(0x7f800000), f.get('v'), geU(and(f.get('v'), i32(0x7fffffff)), i32(0x7f800001)))),
+          ),
+        ],
+        [forRange(f, 'k', i32(0), f.get('U'), 1, store32(add(f.get('d'), shl(f.get('k'), i32(5))), i32(0)))],
+      ),
+    ),
+  ];
+  return f;
+}
+
+/**
+ * nG groups of GROUP_ROWS staged rows (predictStage; group g at X + g·gBytes) through trees
+ * [t0, t1) of a complete-tree model. Tree descriptors are 4 i32 at trees + 16t: [nb, depth, lb,
+ * q]: node n (1-based, heap order: children 2n and 2n+1) is the 8-byte record nb + 8n =
+ * [column byte offset within a group row (k·32), threshold (f32)]; after `depth` steps n is in
+ * [2^depth, 2^(depth+1)) and its leaf value is the f64 at lb + 8n. Sums are group-major: row j of
+ * group g adds to the f64 at res + g·gRes + q + 8j (q = 64·output, gRes = 64·nOutputs).
+ * A step is n = 2n + (x > thr): no child pointers, no leaf test, no loop (unrolledSteps).
+ */
+function predictComplete(): Fn {
+  const W = GROUP_ROWS;
+  const rowsL: [string, 'i32'][] = [];
+  for (let j = 0; j < W; j++) rowsL.push([`n${j}`, I]);
+  const f = new Fn(
+    'predictComplete',
+    [['trees', I], ['t0', I], ['t1', I], ['X', I], ['nG', I], ['gBytes', I], ['res', I], ['gRes', I]],
+    null,
+    [['s', I], ['sEnd', I], ['d', I], ['nb', I], ['lb', I], ['G', I], ['gEnd', I], ['R', I], ['a', I], ['p', I], ...rowsL],
+  );
+  const steps: Code[] = [];
+  for (let j = 0; j < W; j++) {
+    steps.push(
+      f.set('p', add(f.get('nb'), shl(f.get(`n${j}`), i32(3)))),
+      f.set(`n${j}`, or(shl(f.get(`n${j}`), i32(1)), f32gt(loadF32(add(f.get('G'), load32(f.get('p'))), 4 * j), loadF32(f.get('p'), 4)))),
+    );
+  }
+  const init: Code[] = [];
+  for (let j = 0; j < W; j++) init.push(f.set(`n${j}`, i32(1)));
+  const leaves: Code[] = [f.set('a', add(f.get('R'), load32(f.get('s'), 12)))];
+  for (let j = 0; j < W; j++) leaves.push(addF64(f.get('a'), loadF64(add(f.get('lb'), shl(f.get(`n${j}`), i32(3)))), 8 * j));
+  f.body = [
+    ...f.set('G', f.get('X')),
+    ...f.set('gEnd', add(f.get('X'), mul(f.get('nG'), f.get('gBytes')))),
+    ...f.set('R', f.get('res')),
+    ...block(
+      loop(
+        brIf(1, geU(f.get('G'), f.get('gEnd'))),
+        f.set('s', add(f.get('trees'), shl(f.get('t0'), i32(4)))),
+        f.set('sEnd', add(f.get('trees'), shl(f.get('t1'), i32(4)))),
+        block(
+          loop(
+            brIf(1, geU(f.get('s'), f.get('sEnd'))),
+            f.set('nb', load32(f.get('s'))),
+            f.set('d', load32(f.get('s'), 4)),
+            f.set('lb', load32(f.get('s'), 8)),
+            ...init,
+            unrolledSteps(f.get('d'), cat(...steps), cat(...leaves)),
+            f.set('s', add(f.get('s'), i32(16))),
+            br(0),
+          ),
+        ),
+        f.set('G', add(f.get('G'), f.get('gBytes'))),
+        f.set('R', add(f.get('R'), f.get('gRes'))),
+        br(0),
+      ),
+    ),
+  ];
+  return f;
+}
+
+/**
+ * `depth` copies of `steps`, then `after`, without a loop or a merge between steps: a br_table
+ * on depth jumps to a straight run of exactly that many copies (0 ≤ depth ≤ COMPLETE_MAX_DEPTH).
+ */
+function unrolledSteps(depth: Code, steps: Code, after: Code): Code {
+  const n = COMPLETE_MAX_DEPTH + 1;
+  // block_n { block_{n-1} { … block_0 { br_table } run_0 br n-1 … } run_{n-1} }: exiting block_d
+  // runs run_d = d steps + after, then leaves the outermost block.
+  // Written flat (the block openings first), not by nesting block(): one copy of the runs.
+  const parts: Code[] = [];
+  for (let d = 0; d <= n; d++) parts.push([0x02, 0x40]);
+  parts.push(brTable(depth, Array.from({ length: n }, (_, d) => d), n - 1), [0x0b]);
+  for (let d = 0; d < n; d++) {
+    for (let k = 0; k < d; k++) parts.push(steps);
+    parts.push(after, d < n - 1 ? br(n - 1 - d) : [], [0x0b]);
+  }
+  return cat(...parts);
 }
 
 /** Empty slot marker of the binner's hash table: a NaN bit pattern, never a key. */
@@ -835,6 +972,8 @@ export function kernelModule(): WasmModule {
       partition(),
       predictRows(4),
       predictRows(8),
+      predictStage(),
+      predictComplete(),
       hashCount(),
       hashBin(),
       fewDistinct(),
