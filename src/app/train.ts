@@ -209,7 +209,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let permutationSet: { X: Matrix; y: Int32Array } | null = null;
   t0 = now();
   for (const file of opts.tests ?? []) {
-    const tds = await loadDataset(file, { ...opts.load, logger, onProgress: (d, t) => progress(`loading ${basename(file)}`, d, t) });
+    const tds = await loadDataset(file, { ...opts.load, role: 'evaluate', logger, onProgress: (d, t) => progress(`loading ${basename(file)}`, d, t) });
     progress(`test ${basename(file)}`, 0, 1);
     const r = evaluateDataset(detector, tds, logger);
     tests.push({ file, metrics: r.metrics, skipped: r.skipped });

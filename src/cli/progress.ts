@@ -14,7 +14,8 @@ export function createProgress(enabled = process.stderr.isTTY === true): Progres
     start(label, total) {
       bar?.stop();
       bar = new cliProgress.SingleBar(
-        { format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+        // loading stages count bytes of the file: a percentage says more than raw byte counts
+        { format: `${label.padEnd(24)} [{bar}] {percentage}% | ${label.startsWith('loading ') ? '' : '{value}/{total} | '}{duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0);

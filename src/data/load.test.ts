@@ -163,6 +163,35 @@ describe('loadData: Parquet (written by DuckDB)', () => {
   });
 });
 
+describe('loadData: scoring input', () => {
+  const PARTLY_LABELLED = 'dur,proto,label\n1,tcp,normal\n2,udp,\n3,tcp,attack\n';
+
+  it('drops rows without a label for learning, and says so', async () => {
+    const d = await loadData(writeFixture(dir, 'partly.csv', PARTLY_LABELLED));
+    assert.equal(d.features.nRows, 2);
+    assert.match(d.findings.map((f) => f.message).join('\n'), /1 row has no label and was dropped/);
+  });
+
+  it('keeps every row to score, the label column set aside', async () => {
+    const d = await loadData(writeFixture(dir, 'partly-score.csv', PARTLY_LABELLED), { label: 'label', role: 'score' });
+    assert.equal(d.features.nRows, 3);
+    assert.deepEqual(d.features.columns.map((c) => c.name), ['dur', 'proto']);
+    assert.deepEqual(values(col(d.features, 'dur')), [1, 2, 3]);
+    assert.equal(d.labels, null);
+    assert.equal(d.findings.some((f) => f.code === 'missing-label'), false);
+  });
+
+  it('leaves out the findings that matter only for learning when evaluating or scoring', async () => {
+    const csv = 'dur,flag,label\n1,x,normal\n1,x,normal\n2,x,attack\n3,x,u2r\n';
+    const codes = async (role?: 'train' | 'evaluate' | 'score'): Promise<string[]> =>
+      (await loadData(writeFixture(dir, `roles-${role ?? 'default'}.csv`, csv), role ? { role } : {})).findings.map((f) => f.code).sort();
+    assert.deepEqual(await codes(), ['constant-column', 'duplicate-rows', 'single-label']);
+    assert.deepEqual(await codes('train'), ['constant-column', 'duplicate-rows', 'single-label']);
+    assert.deepEqual(await codes('evaluate'), []);
+    assert.deepEqual(await codes('score'), []);
+  });
+});
+
 describe('dataFromRecords', () => {
   it('types records like a file and leaves the label optional', () => {
     const d = dataFromRecords([

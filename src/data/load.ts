@@ -27,9 +27,19 @@ export interface LoadOptions {
   normal?: readonly string[];
   /** Where data-quality findings go as warnings (they are also returned in `findings`). */
   logger?: Logger;
+  /**
+   * What the data is for (default 'train'). 'evaluate' and 'score' leave out the findings that only
+   * matter for learning (constant columns, duplicated rows, labels seen once). 'score': the label
+   * column, when present, is set aside and not read as a target, so rows with an empty label are
+   * kept (they are what is being scored); `labels` and `categories` are null.
+   */
+  role?: 'train' | 'evaluate' | 'score';
   /** Reading progress: bytes read from the file (compressed bytes for gzip) of its size. Parquet reports only the end. */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Findings that matter only for learning from the data, not for evaluating or scoring it. */
+const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label']);
 
 /** A loaded file whose label may be absent (scoring input). */
 export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'labelColumn'> {
@@ -144,7 +154,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   let nRows = raw.nRows;
   let labels: CategoricalColumn | null = null;
   const labelIdx = rec.labelColumn === null ? -1 : columns.findIndex((c) => c.name === rec.labelColumn);
-  if (labelIdx >= 0) {
+  if (labelIdx >= 0 && opts.role !== 'score') {
     labels = asCategorical(columns[labelIdx]!) as CategoricalColumn;
     // rows without a label cannot be used to learn or evaluate: drop them, say so
     let missing = 0;
@@ -179,7 +189,8 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     categories = fromStrings('category', perRow);
   }
   const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
-  findings.push(...assessQuality(features, labels ?? undefined));
+  const quality = assessQuality(features, labels ?? undefined);
+  findings.push(...((opts.role ?? 'train') === 'train' ? quality : quality.filter((f) => !LEARNING_FINDINGS.has(f.code))));
   // as warnings they name the file (several files are read in one run); the findings themselves belong to it
   for (const f of findings) logger.warn(namedFinding(f, source));
   const normalLabels = opts.normal ?? rec.normalLabels;

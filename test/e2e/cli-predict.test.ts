@@ -4,10 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -119,4 +120,21 @@ test('a reader that stops early (| head) ends predict quietly with exit 0', asyn
   const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
   assert.equal(stderr, '');
   assert.equal(code, 0);
+});
+
+test('records whose label cell is empty are scored too: one prediction per input row, in order', async () => {
+  // the first rows of KDDTest-21 with the label of the second one blanked: the label column is
+  // not needed to score, so nothing may be dropped (row numbers must match the input)
+  const lines = gunzipSync(readFileSync(SMALL)).toString('utf8').split('\n').slice(0, 4);
+  const cells = lines[1]!.split(',');
+  cells[cells.length - 2] = '';
+  lines[1] = cells.join(',');
+  const file = join(dir, 'unlabelled.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const r = await nadir('predict', '--model', binary, '--data', file, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { rows: number; predictions: Prediction[]; warnings: string[] };
+  assert.equal(doc.rows, 4);
+  assert.deepEqual(doc.predictions.map((p) => p.row), [1, 2, 3, 4]);
+  assert.equal(doc.warnings.some((w) => /no label/.test(w)), false, doc.warnings.join('\n'));
 });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadDataset } from '../../data/index.js';
 import type { TargetKind } from '../../data/types.js';
-import { analyzeDataset } from '../../eda/analyze.js';
+import { analyzeFile } from '../../eda/analyze.js';
 import { edaToJson } from '../../eda/json.js';
 import { buildEdaReport } from '../../eda/report.js';
 import { nadirError } from '../../errors.js';
@@ -51,12 +50,9 @@ Examples:
       const logger = new CollectingLogger();
       const t0 = performance.now();
 
-      if (tty) process.stderr.write(`loading ${String(o.data)} …\n`);
-      const ds = await loadDataset(String(o.data), { ...loadOptionsFrom(o), logger });
-      const tLoad = performance.now();
-
       let stage = '';
-      const result = analyzeDataset(ds, {
+      const result = await analyzeFile(String(o.data), {
+        load: { ...loadOptionsFrom(o), logger },
         target,
         alpha,
         seed,
@@ -75,7 +71,6 @@ Examples:
       bar.stop();
       await writeFileAtomic(out, page); // temp file + rename: never a half-written report
       const tEnd = performance.now();
-      result.timings.load = tLoad - t0;
       result.timings.report = tEnd - tAnalyse;
       result.timings.command = tEnd - t0;
 

@@ -27,7 +27,7 @@ export function registerEvaluate(program: Command): void {
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
       const load = loadOptionsFrom(o);
-      const ds = await loadDataset(String(o.data), { label: detector.body.schema.labelColumn, ...load, logger });
+      const ds = await loadDataset(String(o.data), { label: detector.body.schema.labelColumn, ...load, logger, role: 'evaluate' });
       const t1 = performance.now();
       const r = evaluateDataset(detector, ds, logger);
       if (o.report) {

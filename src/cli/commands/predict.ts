@@ -55,7 +55,7 @@ Examples:
       checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
-      const load = { label: detector.body.schema.labelColumn, ...loadOptionsFrom(o), logger };
+      const load = { label: detector.body.schema.labelColumn, ...loadOptionsFrom(o), logger, role: 'score' as const };
       let data: LoadedData;
       if (o.data === '-') {
         if (process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
@@ -63,7 +63,7 @@ Examples:
       } else data = await loadData(String(o.data), load);
       const p = predictData(detector, data, { explain: o.explain === true, top, logger });
       // a constant column or a label seen once in records to score says nothing about them
-      const warnings = logger.warnings.filter((w) => w.code !== 'constant-column' && w.code !== 'single-label').map((w) => w.message);
+      const warnings = logger.warnings.map((w) => w.message);
       if (o.explain === true && !p.explanations) warnings.push(`--explain: ${detector.body.learner.type} models have no per-column explanation; predictions have none`);
       if (!json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const jsonl = out !== null && /\.jsonl?$/i.test(out);
