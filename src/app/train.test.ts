@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CollectingLogger } from '../logger.js';
+import { saveModelFile } from '../model/artifact.js';
+import { Detector } from '../model/detector.js';
 import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import { thresholdMethodName } from './report-common.js';
 import { train } from './train.js';
@@ -141,4 +143,19 @@ describe('train: training data with a single class', () => {
       assert.ok(s.body.importance.permutation!.length > 0);
     });
   }
+});
+
+describe('train: --threshold auto when no threshold meets --max-fpr', () => {
+  test('coarse scores (5 trees): the model flags nothing, says so, and still saves and loads', async () => {
+    const logger = new CollectingLogger();
+    const r = await train({ data: SMALL, model: 'rf', cv: 2, threshold: 'auto', maxFpr: 0.01, learner: FAST, permutationRepeats: 0, logger });
+    assert.ok(r.body.threshold! > 1, `threshold ${r.body.threshold}`);
+    assert.equal(r.body.thresholdInfo!.oofTpr, 0);
+    const w = logger.warnings.find((x) => x.code === 'threshold-flags-nothing');
+    assert.ok(w, logger.warnings.map((x) => x.message).join('\n'));
+    assert.match(w.message, /^--threshold auto: no threshold keeps the false-positive rate on the out-of-fold scores within --max-fpr 1\.00% .*Raise --max-fpr, use more trees/);
+    const out = `${tempDir()}/flags-nothing.nadir`;
+    await saveModelFile(out, r.body);
+    assert.equal((await Detector.load(out)).threshold, r.body.threshold);
+  });
 });

@@ -143,6 +143,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const choice = spec === 'auto' ? calibrateThreshold(oof.y, scores, { method: 'max-fpr', maxFpr }) : calibrateThreshold(oof.y, scores, { method: 'f1' });
       threshold = choice.threshold;
       thresholdInfo = { method: choice.method, oofFpr: choice.rates.fpr, oofTpr: choice.rates.tpr, ...(choice.maxFpr !== undefined ? { maxFpr: choice.maxFpr } : {}) };
+      if (choice.method === 'max-fpr' && choice.rates.tp + choice.rates.fp === 0) {
+        logger.warn({
+          code: 'threshold-flags-nothing',
+          message:
+            `--threshold auto: no threshold keeps the false-positive rate on the out-of-fold scores within --max-fpr ${fmtPct(maxFpr)} ` +
+            `(even the highest score flags more normal rows than that), so the model flags nothing (threshold ${threshold.toFixed(4)}, recall 0). ` +
+            `Raise --max-fpr, use more trees for finer-grained scores, or set --threshold <p>`,
+        });
+      }
     }
   }
   if (oof) cv = computeMetrics(oof.y, oof.proba, target.classes, { ...(threshold !== null ? { threshold } : {}), curves: true });

@@ -42,7 +42,8 @@ export class Detector {
     }
     if (!body.classes.every((c) => typeof c === 'string')) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'classes must be names');
     if (!TASKS.includes(body.task)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `unknown task ${JSON.stringify(body.task)} (expected ${TASKS.join(', ')})`);
-    if (body.threshold !== null && !(typeof body.threshold === 'number' && body.threshold >= 0 && body.threshold <= 1)) {
+    // a calibrated threshold may sit just above the highest score (1.0000000000000002: flag nothing)
+    if (body.threshold !== null && !(typeof body.threshold === 'number' && body.threshold >= 0 && body.threshold <= 1 + 1e-9)) {
       throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `threshold must be a number in [0, 1] or null, got ${JSON.stringify(body.threshold)}`);
     }
     const pipeline = Pipeline.fromJSON(body.pipeline, source);
