@@ -24,7 +24,7 @@ import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, f
 import { NADIR_VERSION } from '../version.js';
 import { binaryErrors, chartRow, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
 import type { evaluateDataset } from './train.js';
-import { confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
+import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
 
 /** What `evaluateDataset` returns (the report reads the metrics with curves, the scores and the labels). */
@@ -489,12 +489,18 @@ async function modelCardSection(input: EvaluationReportInput): Promise<HtmlValue
   const parts: HtmlValue[] = [html`<div class="row"><div>${kv}</div><div>${prov}</div></div>`];
   const { gain, permutation } = body.importance;
   const charts: SafeHtml[] = [];
-  if (gain && gain.length) charts.push(await renderChart(gainSpec(gain, 15), { label: 'Gain importance', caption: 'Recorded at training: how much each column reduced the training loss across all splits.' }));
+  const notes: SafeHtml[] = [];
+  if (gain && gain.length) {
+    if (carriedImportance(gain).length) charts.push(await renderChart(gainSpec(gain, 15), { label: 'Gain importance', caption: 'Recorded at training: how much each column reduced the training loss across all splits.' }));
+    else notes.push(html`<p class="empty">No column carried gain importance: the trees made no split.</p>`);
+  }
   if (permutation && permutation.length) {
     const where = p.tests.length ? `the hold-out set ${displayName(p.tests[0]!.file)}` : 'the training data';
-    charts.push(await renderChart(permutationSpec(permutation, body.task === 'binary' ? 'ROC-AUC' : 'accuracy', 15), { label: 'Permutation importance', caption: `Recorded at training, measured on ${where}.` }));
+    const scoreName = body.task === 'binary' ? 'ROC-AUC' : 'accuracy';
+    if (carriedImportance(permutation).length) charts.push(await renderChart(permutationSpec(permutation, scoreName, 15), { label: 'Permutation importance', caption: `Recorded at training, measured on ${where}.` }));
+    else notes.push(html`<p class="empty">No column carried permutation importance: at training, shuffling no single column lowered ${scoreName} on ${where}.</p>`);
   }
-  if (charts.length) parts.push(html`<h3>What the model relies on</h3>${chartRow(charts, 460)}`);
+  if (charts.length || notes.length) parts.push(html`<h3>What the model relies on</h3>${charts.length ? chartRow(charts, 460) : ''}${notes}`);
   return parts;
 }
 

@@ -266,13 +266,28 @@ export function scoreHistogramSpec(proba: Float64Array, y: Int32Array, classes: 
   });
 }
 
-/** Gain importance as each column's share of the total gain, top `top` columns. */
+/**
+ * The columns that carried importance (> 0), most important first. A zero is not a rank: a column
+ * the trees never split on has no gain, and one whose shuffling does not lower the score (or
+ * raises it, by chance) is not needed — listing those in file order after the real ones would
+ * read as a ranking. Ties keep their order.
+ */
+export function carriedImportance(entries: readonly ImportanceEntry[] | undefined): ImportanceEntry[] {
+  return (entries ?? []).filter((e) => e.importance > 0).sort((a, b) => b.importance - a.importance);
+}
+
+/** Gain importance as each column's share of the total gain, top `top` of the columns with any gain. */
 export function gainSpec(entries: readonly ImportanceEntry[], top = 20): VegaLiteSpec {
+  const carried = carriedImportance(entries);
   let total = 0;
-  for (const e of entries) total += Math.max(0, e.importance);
-  const rows = entries.slice(0, top).map((e) => ({ feature: e.feature, share: total > 0 ? e.importance / total : 0 }));
+  for (const e of carried) total += e.importance;
+  const rows = carried.slice(0, top).map((e) => ({ feature: e.feature, share: total > 0 ? e.importance / total : 0 }));
+  const none = entries.length - carried.length;
   return spec({
-    title: { text: 'Gain importance', subtitle: `share of the total split gain, top ${rows.length} of ${entries.length} columns` },
+    title: {
+      text: 'Gain importance',
+      subtitle: [`share of the total split gain, top ${rows.length} of the ${carried.length} column${carried.length === 1 ? '' : 's'} split on`, ...(none > 0 ? [`${none} never split on (no gain) not shown`] : [])],
+    },
     width: 300,
     height: { step: 15 },
     data: { values: rows },
@@ -284,15 +299,24 @@ export function gainSpec(entries: readonly ImportanceEntry[], top = 20): VegaLit
   });
 }
 
-/** Permutation importance: mean drop of the score when a column is shuffled, ± one standard deviation over repeats. */
+/**
+ * Permutation importance: mean drop of the score when a column is shuffled, ± one standard
+ * deviation over repeats; only the columns whose shuffling lowered the score (top `top`).
+ */
 export function permutationSpec(entries: readonly ImportanceEntry[], scoreName: string, top = 20): VegaLiteSpec {
-  const rows = [...entries]
-    .sort((a, b) => b.importance - a.importance)
-    .slice(0, top)
-    .map((e) => ({ feature: e.feature, mean: e.importance, lo: e.importance - (e.std ?? 0), hi: e.importance + (e.std ?? 0) }));
+  const carried = carriedImportance(entries);
+  const rows = carried.slice(0, top).map((e) => ({ feature: e.feature, mean: e.importance, lo: e.importance - (e.std ?? 0), hi: e.importance + (e.std ?? 0) }));
+  const none = entries.length - carried.length;
   const y = { field: 'feature', type: 'nominal', sort: rows.map((r) => r.feature), title: null, axis: { labelLimit: 280 } };
   return spec({
-    title: { text: 'Permutation importance', subtitle: `drop in ${scoreName} when the column is shuffled, ± 1 std over repeats` },
+    title: {
+      text: 'Permutation importance',
+      // short lines: a subtitle wider than the plot would shrink the whole chart
+      subtitle: [
+        `drop in ${scoreName} when the column is shuffled, ± 1 std`,
+        `top ${rows.length} of the ${carried.length} column${carried.length === 1 ? '' : 's'} whose shuffling lowers it${none > 0 ? `; ${none} not shown` : ''}`,
+      ],
+    },
     width: 300,
     height: { step: 15 },
     data: { values: rows },

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { computeMetrics } from '../eval/metrics.js';
 import { Random } from '../util/random.js';
 import { binaryScores, CATEGORIES, modelBody, multiclassScores } from './testdata/report-fixtures.js';
-import { curveSpec } from './training-report-charts.js';
+import { carriedImportance, curveSpec, gainSpec, permutationSpec } from './training-report-charts.js';
 import { displayName } from './report-common.js';
-import { holdoutCallouts, holdoutFindings, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
+import { holdoutCallouts, holdoutFindings, importanceTable, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
 
 /**
  * A small TrainResult-shaped run built from real metric computations on seeded synthetic scores:
@@ -227,4 +227,51 @@ test('curves: a set given only its rates (CV metrics stored without curves) is d
   const pr = curveSpec('pr', sets) as unknown as Layers;
   // no chance line on the PR chart: the curves, then the points
   assert.deepEqual(pr.layer[1]!.data.values[1], { set: 'training CV', x: stored.perClass.attack!.recall, y: stored.perClass.attack!.precision });
+});
+
+test('importance: columns with zero importance are not ranked or charted (a ranking of zeros is file order)', async () => {
+  // as on a small CIC-like file where one column decides everything: every other column has 0
+  const gain = [
+    { feature: 'Destination Port', importance: 12 },
+    { feature: 'Flow Duration', importance: 0 },
+    { feature: 'Total Fwd Packets', importance: 0 },
+    { feature: 'Fwd IAT', importance: 3 },
+  ];
+  const permutation = [
+    { feature: 'Flow Duration', importance: 0, std: 0 },
+    { feature: 'Destination Port', importance: 0.46, std: 0.02 },
+    { feature: 'Total Fwd Packets', importance: -0.001, std: 0.002 },
+    { feature: 'Fwd IAT', importance: 0, std: 0 },
+  ];
+  assert.deepEqual(carriedImportance(permutation).map((e) => e.feature), ['Destination Port']);
+  assert.deepEqual(carriedImportance(gain).map((e) => e.feature), ['Destination Port', 'Fwd IAT']);
+  type Bars = { data: { values: Array<{ feature: string }> }; title: { subtitle: string[] } };
+  const g = gainSpec(gain) as unknown as Bars;
+  assert.deepEqual(g.data.values.map((r) => r.feature), ['Destination Port', 'Fwd IAT']);
+  assert.deepEqual(g.title.subtitle, ['share of the total split gain, top 2 of the 2 columns split on', '2 never split on (no gain) not shown']);
+  const p = permutationSpec(permutation, 'ROC-AUC') as unknown as Bars;
+  assert.deepEqual(p.data.values.map((r) => r.feature), ['Destination Port']);
+  assert.deepEqual(p.title.subtitle, ['drop in ROC-AUC when the column is shuffled, ± 1 std', 'top 1 of the 1 column whose shuffling lowers it; 3 not shown']);
+
+  // the table of all columns ranks only what carried importance
+  const table = importanceTable(gain, permutation)!.value;
+  const rows = [...table.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].slice(1).map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, '')));
+  assert.deepEqual(
+    rows.map((r) => [r[0], r[1]]),
+    [
+      ['1', 'Destination Port'],
+      ['', 'Fwd IAT'],
+      ['', 'Flow Duration'],
+      ['', 'Total Fwd Packets'],
+    ],
+  );
+  assert.match(table, /Ranked by permutation drop, for the 1 column where it is above zero; 2 columns carried no importance by either measure \(dimmed, unranked\)/);
+
+  // nothing carried importance: said in words, no chart of zeros
+  const run = binaryRun();
+  run.body.importance = { gain: gain.map((e) => ({ ...e, importance: 0 })), permutation: permutation.map((e) => ({ ...e, importance: 0 })) };
+  const page = await renderTrainingReport(run);
+  assert.doesNotMatch(page, /aria-label="(Gain|Permutation) importance"/);
+  assert.match(page, /No column carried gain importance: the trees made no split\./);
+  assert.match(page, /No column carried permutation importance: shuffling no single column lowered ROC-AUC on the hold-out set KDDTest\+\./);
 });

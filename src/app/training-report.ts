@@ -12,7 +12,7 @@ import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
 import { binaryErrors, chartRow, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
-import { confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
+import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
@@ -319,10 +319,14 @@ async function importanceSection(result: TrainingReportInput): Promise<HtmlValue
   const where = result.tests.length ? `the hold-out set ${displayName(result.tests[0]!.file)}` : 'the training data';
   const parts: HtmlValue[] = [];
   const charts: SafeHtml[] = [];
-  if (gain && gain.length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
-  else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${modelName(result.body)}) has no split gains` : 'the learner did not report it'}.</p>`);
+  if (gain && gain.length) {
+    if (carriedImportance(gain).length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
+    else parts.push(html`<p class="empty">No column carried gain importance: the trees made no split.</p>`);
+  } else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${modelName(result.body)}) has no split gains` : 'the learner did not report it'}.</p>`);
   if (permutation && permutation.length) {
-    charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Near zero = the column can be shuffled without harm.` }));
+    if (carriedImportance(permutation).length) {
+      charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Columns whose shuffling did not lower ${scoreName} are left out.` }));
+    } else parts.push(html`<p class="empty">No column carried permutation importance: shuffling no single column lowered ${scoreName} on ${where}.</p>`);
   } else parts.push(html`<p class="empty">No permutation importance (run with <code>--permutation-repeats 3</code> or more).</p>`);
   if (charts.length) parts.unshift(chartRow(charts, 460));
   const table = importanceTable(gain ?? [], permutation ?? []);
@@ -330,26 +334,41 @@ async function importanceSection(result: TrainingReportInput): Promise<HtmlValue
   return parts;
 }
 
-function importanceTable(gain: readonly ImportanceEntry[], permutation: readonly ImportanceEntry[]): SafeHtml | null {
+/**
+ * Every column with both measures. Ranked (#) by permutation importance when it was measured,
+ * else by gain, and only while that measure is above zero; the columns after are ordered by the
+ * other measure, then left in input order, unranked, and dimmed when neither measure is above zero.
+ */
+export function importanceTable(gain: readonly ImportanceEntry[], permutation: readonly ImportanceEntry[]): SafeHtml | null {
   const names = new Set<string>();
   for (const e of permutation) names.add(e.feature);
   for (const e of gain) names.add(e.feature);
   if (names.size === 0) return null;
   let total = 0;
   for (const e of gain) total += Math.max(0, e.importance);
-  const g = new Map(gain.map((e) => [e.feature, e] as const));
-  const p = new Map(permutation.map((e) => [e.feature, e] as const));
-  const rows = [...names].sort((a, b) => (p.get(b)?.importance ?? -Infinity) - (p.get(a)?.importance ?? -Infinity) || (g.get(b)?.importance ?? 0) - (g.get(a)?.importance ?? 0));
+  const g = new Map(gain.map((e) => [e.feature, e.importance] as const));
+  const p = new Map(permutation.map((e) => [e.feature, e.importance] as const));
+  const std = new Map(permutation.map((e) => [e.feature, e.std] as const));
+  const [primary, secondary] = permutation.length ? [p, g] : [g, p];
+  const positive = (m: Map<string, number>, f: string): number => Math.max(0, m.get(f) ?? 0);
+  // stable sort: the input order stays for ties (and for the columns with no importance at all)
+  const rows = [...names].sort((a, b) => positive(primary, b) - positive(primary, a) || positive(secondary, b) - positive(secondary, a));
+  const ranked = rows.filter((f) => positive(primary, f) > 0).length;
+  const none = rows.filter((f) => positive(p, f) === 0 && positive(g, f) === 0).length;
+  const by = permutation.length ? 'permutation drop' : 'share of gain';
   return renderTable(
     [
-      { label: '#', cell: (_f: string, i) => i + 1, align: 'right' },
+      { label: '#', cell: (_f: string, i) => (i < ranked ? i + 1 : ''), align: 'right' },
       { label: 'column', cell: (f) => html`<code>${f}</code>` },
-      { label: 'share of gain', cell: (f) => (g.has(f) && total > 0 ? pct(g.get(f)!.importance / total, 2) : '–'), align: 'right' },
-      { label: 'permutation drop', cell: (f) => (p.has(f) ? formatNumber(p.get(f)!.importance, 3) : '–'), align: 'right' },
-      { label: '± std', cell: (f) => (p.get(f)?.std !== undefined ? formatNumber(p.get(f)!.std!, 2) : '–'), align: 'right' },
+      { label: 'share of gain', cell: (f) => (g.has(f) && total > 0 ? pct(g.get(f)! / total, 2) : '–'), align: 'right' },
+      { label: 'permutation drop', cell: (f) => (p.has(f) ? formatNumber(p.get(f)!, 3) : '–'), align: 'right' },
+      { label: '± std', cell: (f) => (std.get(f) !== undefined ? formatNumber(std.get(f)!, 2) : '–'), align: 'right' },
     ],
     rows,
-    { rowClass: (f) => ((p.get(f)?.importance ?? 1) <= 0 && (g.get(f)?.importance ?? 0) <= 0 ? 'dim' : undefined) },
+    {
+      caption: `Ranked by ${by}, for the ${ranked} column${ranked === 1 ? '' : 's'} where it is above zero${none ? `; ${none} column${none === 1 ? '' : 's'} carried no importance by either measure (dimmed, unranked)` : ''}`,
+      rowClass: (f) => (positive(p, f) === 0 && positive(g, f) === 0 ? 'dim' : undefined),
+    },
   );
 }
 

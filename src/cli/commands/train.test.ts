@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nadirError } from '../../errors.js';
 import { createLearner } from '../../learners/registry.js';
-import { trainOptions, withFlagNames } from './train.js';
+import { importanceLine, trainOptions, withFlagNames } from './train.js';
 
 /** Option values as commander hands them over (defaults included). */
 function opts(extra: Record<string, string>): Record<string, unknown> {
@@ -89,4 +89,32 @@ test('an option error from inside training is renamed to its flag', () => {
   }
   assert.throws(() => withFlagNames(nadirError('NADIR_ERR_BAD_OPTION', '--cv', 'x')), { message: 'invalid option --cv: x' });
   assert.throws(() => withFlagNames(nadirError('NADIR_ERR_FILE_NOT_FOUND', 'C')), { message: 'file not found: C' });
+});
+
+test('the importance line lists only columns that carried importance, most important first', () => {
+  // permutation importance as a small CIC-like run gave it: one column decides, the rest are 0 in file order
+  const permutation = [
+    { feature: 'Destination Port', importance: 0.4625, std: 0.02 },
+    { feature: 'Flow Duration', importance: 0, std: 0 },
+    { feature: 'Total Fwd Packets', importance: 0, std: 0 },
+    { feature: 'Flow Bytes/s', importance: -0.0004, std: 0.001 },
+  ];
+  const gain = [
+    { feature: 'Destination Port', importance: 30 },
+    { feature: 'Flow Bytes/s', importance: 10 },
+    { feature: 'Flow Duration', importance: 0 },
+  ];
+  assert.equal(
+    importanceLine({ permutation, gain }, 'ROC-AUC', 'data/test.csv'),
+    'most important (permutation importance: drop in ROC-AUC when shuffled, on test.csv): Destination Port 0.4625 (3 of 4 columns carried none)',
+  );
+  assert.equal(importanceLine({ gain }, 'ROC-AUC'), 'most important (share of split gain): Destination Port 75.0%, Flow Bytes/s 25.0% (1 of 3 columns carried none)');
+  // ordered by importance, not by the order given; more than five: the rest counted
+  const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((feature, i) => ({ feature, importance: (i + 1) / 100 }));
+  assert.equal(importanceLine({ permutation: many }, 'accuracy'), 'most important (permutation importance: drop in accuracy when shuffled, on the training data): g 0.0700, f 0.0600, e 0.0500, d 0.0400, c 0.0300 (2 more)');
+  assert.equal(
+    importanceLine({ permutation: permutation.map((e) => ({ ...e, importance: 0 })) }, 'ROC-AUC', 'test.csv'),
+    'most important (permutation importance: drop in ROC-AUC when shuffled, on test.csv): no column carried importance',
+  );
+  assert.equal(importanceLine({}, 'ROC-AUC'), '');
 });

@@ -12,6 +12,8 @@ import { badOption, numberIn, parseNumber, positiveNumber, wholeNumber } from '.
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../app/training-report.js';
+import { carriedImportance } from '../../app/training-report-charts.js';
+import type { ModelBody } from '../../model/types.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -135,10 +137,35 @@ Examples:
             : '(precision, recall, f1: macro averages over the classes; roc-auc one-vs-rest)\n',
         );
       }
-      const top = (result.body.importance.permutation ?? result.body.importance.gain ?? []).slice(0, 5);
-      if (top.length) process.stdout.write(`\nmost important: ${top.map((t) => t.feature).join(', ')}\n`);
+      const important = importanceLine(result.body.importance, target === 'binary' ? 'ROC-AUC' : 'accuracy', (o.test as string[])[0]);
+      if (important) process.stdout.write(`\n${important}\n`);
       process.stdout.write(`\nmodel written to ${out}${o.report ? `, report to ${String(o.report)}` : ''}\n`);
     });
+}
+
+/**
+ * The text output's importance line: the columns that carried importance (> 0), most important
+ * first, with their values — permutation importance when it was measured (what the model needs on
+ * held-out rows), else the share of split gain. A column with zero importance is not listed, so a
+ * run where one column decides everything says so instead of naming the rest in file order.
+ * Empty when the model has neither measure.
+ */
+export function importanceLine(importance: ModelBody['importance'], scoreName: string, testFile?: string): string {
+  const { permutation, gain } = importance;
+  const entries = permutation ?? gain;
+  if (!entries || !entries.length) return '';
+  const where = testFile !== undefined ? basename(testFile) : 'the training data';
+  const what = permutation ? `permutation importance: drop in ${scoreName} when shuffled, on ${where}` : 'share of split gain';
+  const carried = carriedImportance(entries);
+  if (!carried.length) return `most important (${what}): no column carried importance`;
+  let total = 0;
+  for (const e of carried) total += e.importance;
+  const value = (x: number): string => (permutation ? x.toFixed(4) : `${((100 * x) / total).toFixed(1)}%`);
+  const shown = carried.slice(0, 5).map((e) => `${e.feature} ${value(e.importance)}`);
+  const rest = carried.length - shown.length;
+  const none = entries.length - carried.length;
+  const tail = [...(rest > 0 ? [`${rest} more`] : []), ...(none > 0 ? [`${none} of ${entries.length} columns carried none`] : [])];
+  return `most important (${what}): ${shown.join(', ')}${tail.length ? ` (${tail.join('; ')})` : ''}`;
 }
 
 /** The `--json` contract's Metrics: { accuracy, precision, recall, f1, rocAuc, confusionMatrix } plus the rest. */
