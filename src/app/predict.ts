@@ -1,4 +1,5 @@
 import type { LoadedData } from '../data/load.js';
+import { rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
@@ -16,6 +17,8 @@ export interface PredictOptions {
 /** Predictions for a batch, column-wise: no per-row objects until the caller formats them. */
 export interface Predictions {
   nRows: number;
+  /** 1-based number of each prediction's record in the input (rows skipped while loading keep their numbers unused). */
+  recordNumbers: Uint32Array;
   classes: readonly string[];
   /** Predicted class index per row. */
   pred: Int32Array;
@@ -31,12 +34,17 @@ export interface Predictions {
 /** Score raw records (any format the loader reads, or JSON records) with a trained detector. */
 export function predictData(detector: Detector, data: LoadedData, opts: PredictOptions = {}): Predictions {
   const logger = opts.logger ?? silentLogger;
-  const X = detector.features(data.features, logger, data.source);
+  const X = detector.features(data.features, logger, data.source, (i) => rowName(data, i));
   const s = detector.scoreMatrix(X);
   const k = detector.classes.length;
   const score = new Float64Array(s.nRows);
   for (let i = 0; i < s.nRows; i++) score[i] = detector.isBinary ? s.proba[i * 2 + 1]! : s.proba[i * k + s.pred[i]!]!;
-  const out: Predictions = { nRows: s.nRows, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
+  let recordNumbers = data.recordNumbers ?? null;
+  if (!recordNumbers) {
+    recordNumbers = new Uint32Array(s.nRows);
+    for (let i = 0; i < s.nRows; i++) recordNumbers[i] = i + 1;
+  }
+  const out: Predictions = { nRows: s.nRows, recordNumbers, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
   if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5);
   return out;
 }

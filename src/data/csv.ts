@@ -10,6 +10,8 @@ export interface CsvReadOptions {
   names?: readonly string[];
   /** How many bad-row line numbers to keep as examples. */
   maxExamples?: number;
+  /** Keep the data-record number of every skipped row in `skippedRecords` (scoring: output rows name their input records). */
+  keepSkipped?: boolean;
 }
 
 /** The raw result of reading a delimited file: builders per column plus what went wrong on the way. */
@@ -23,6 +25,11 @@ export interface RawColumns {
   skippedExamples: number[];
   /** Field count the skipped rows were compared against. */
   width: number;
+  /**
+   * With `keepSkipped`: the 1-based data-record numbers (header and blank lines not counted) of
+   * every skipped row, ascending; the kept rows are the other records, in order.
+   */
+  skippedRecords?: number[];
 }
 
 const QUOTE = 0x22;
@@ -75,6 +82,8 @@ class CsvReader {
   nRows = 0;
   skippedRows = 0;
   skippedExamples: number[] = [];
+  /** Data-record numbers of the skipped rows (only with opts.keepSkipped). */
+  private readonly skippedRecords: number[] | null;
   /** 1-based line number where the next record starts. */
   line = 1;
   /** With header 'auto', the first two records are held back (as strings) until the header question is settled. */
@@ -98,6 +107,7 @@ class CsvReader {
     const auto = opts.header === 'auto' || opts.header === undefined;
     this.pending = auto ? [] : null;
     this.headerDecided = !auto;
+    this.skippedRecords = opts.keepSkipped ? [] : null;
   }
 
   private growFields(): void {
@@ -235,6 +245,8 @@ class CsvReader {
   }
 
   private skip(recLine: number): void {
+    // every data record is either kept (nRows) or skipped, in file order: this one's number follows them
+    this.skippedRecords?.push(this.nRows + this.skippedRows + 1);
     this.skippedRows++;
     if (this.skippedExamples.length < this.maxExamples) this.skippedExamples.push(recLine);
   }
@@ -371,7 +383,9 @@ class CsvReader {
       throw nadirError('NADIR_ERR_BAD_FORMAT', this.path, `no row could be read: all ${this.skippedRows} rows have a different number of fields than the ${this.header ? 'header' : 'first row'} (${this.width}); first at line${this.skippedExamples.length === 1 ? '' : 's'} ${this.skippedExamples.join(', ')}`);
     }
     if (this.nRows === 0 && this.header) throw nadirError('NADIR_ERR_BAD_FORMAT', this.path, 'only a header line, no data rows');
-    return { header: this.header, builders: this.builders, nRows: this.nRows, skippedRows: this.skippedRows, skippedExamples: this.skippedExamples, width: this.width };
+    const raw: RawColumns = { header: this.header, builders: this.builders, nRows: this.nRows, skippedRows: this.skippedRows, skippedExamples: this.skippedExamples, width: this.width };
+    if (this.skippedRecords) raw.skippedRecords = this.skippedRecords;
+    return raw;
   }
 }
 

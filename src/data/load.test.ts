@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Random } from '../util/random.js';
 import { readJsonl } from './jsonl.js';
-import { dataFromRecords, loadData, loadDataset, takeRows } from './load.js';
+import { dataFromRecords, loadData, loadDataset, recordNumbers, takeRows } from './load.js';
 import { chunksOf, collect, rejectsWith, tempDir, writeFixture } from './testdata/files.js';
 import type { Column, Table } from './types.js';
 import { getColumn } from './types.js';
@@ -179,6 +179,27 @@ describe('loadData: scoring input', () => {
     assert.deepEqual(values(col(d.features, 'dur')), [1, 2, 3]);
     assert.equal(d.labels, null);
     assert.equal(d.findings.some((f) => f.code === 'missing-label'), false);
+  });
+
+  it('remembers the input record number of every row when ragged rows were skipped (header and blank lines not counted)', async () => {
+    // records: 1 (a=1), 2 (short), 3 (a=4), blank line, 4 (long), 5 (a=9), 6 (short, last)
+    const text = 'a,b,label\n1,2,x\n3,y\n4,5,z\n\n6,7,8,w\n9,10,x\n11\n';
+    const scored = await loadData(writeFixture(dir, 'ragged-score.csv', text), { role: 'score' });
+    assert.deepEqual(values(col(scored.features, 'a')), [1, 4, 9]);
+    assert.deepEqual(Array.from(scored.recordNumbers ?? []), [1, 3, 5]);
+    assert.equal(scored.skippedRows, 3);
+    // the same on a headerless file, whose first record is data; and nothing to remember when nothing was skipped
+    const headerless = await loadData(writeFixture(dir, 'ragged-headerless.csv', '1,2\n3\n4,5\n'), { role: 'score', header: false });
+    assert.deepEqual(Array.from(headerless.recordNumbers ?? []), [1, 3]);
+    assert.equal((await loadData(writeFixture(dir, 'even.csv', 'a,b\n1,2\n3,4\n'), { role: 'score' })).recordNumbers, null);
+    // learning needs no record numbers
+    assert.equal((await loadData(writeFixture(dir, 'ragged-train.csv', text))).recordNumbers, null);
+  });
+
+  it('recordNumbers: kept rows numbered around the skipped ones', () => {
+    assert.equal(recordNumbers(3, undefined), null);
+    assert.equal(recordNumbers(3, []), null);
+    assert.deepEqual(Array.from(recordNumbers(4, [1, 3, 4, 7])!), [2, 5, 6, 8]);
   });
 
   it('leaves out the findings that matter only for learning when evaluating or scoring', async () => {

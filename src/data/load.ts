@@ -2,7 +2,7 @@ import { nadirError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { asCategorical, asNumeric, parseCell } from './column-builder.js';
-import type { RawColumns } from './csv.js';
+import type { CsvReadOptions, RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
 import { LABEL_CANDIDATES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
@@ -31,7 +31,8 @@ export interface LoadOptions {
    * What the data is for (default 'train'). 'evaluate' and 'score' leave out the findings that only
    * matter for learning (constant columns, duplicated rows, labels seen once). 'score': the label
    * column, when present, is set aside and not read as a target, so rows with an empty label are
-   * kept (they are what is being scored); `labels` and `categories` are null.
+   * kept (they are what is being scored); `labels` and `categories` are null; rows skipped while
+   * reading (wrong number of fields) are remembered, so `recordNumbers` names each row's input record.
    */
   role?: 'train' | 'evaluate' | 'score';
   /** Reading progress: bytes read from the file (compressed bytes for gzip) of its size. Parquet reports only the end. */
@@ -46,6 +47,12 @@ export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'lab
   readonly labelColumn: string | null;
   readonly labels: CategoricalColumn | null;
   readonly categories: CategoricalColumn | null;
+  /**
+   * Role 'score' only: the 1-based number of each row's record in the input (header and blank
+   * lines not counted) when rows were skipped while reading, so row i is not record i + 1;
+   * null (or absent, as in a Dataset) when row i is record i + 1 (nothing skipped, or another role).
+   */
+  readonly recordNumbers?: Uint32Array | null;
 }
 
 /** Read a file (CSV, gzipped CSV, JSONL, Parquet) into columns, recognising its format. Label optional. */
@@ -59,7 +66,7 @@ export async function loadData(path: string, opts: LoadOptions = {}): Promise<Lo
     progress?.(info.size, info.size);
   } else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info, undefined, progress), path);
   else {
-    const csvOpts: { header?: boolean | 'auto'; delimiter?: string } = { header: opts.header ?? 'auto' };
+    const csvOpts: CsvReadOptions = { header: opts.header ?? 'auto', keepSkipped: opts.role === 'score' };
     if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
     raw = await readCsv(readChunks(info, undefined, progress), path, csvOpts);
   }
@@ -204,7 +211,29 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     categories,
     findings,
     skippedRows: raw.skippedRows,
+    recordNumbers: opts.role === 'score' ? recordNumbers(nRows, raw.skippedRecords) : null,
   };
+}
+
+/** The 1-based input record number of each kept row, given the (ascending) numbers of the skipped ones; null when none was skipped. */
+export function recordNumbers(nRows: number, skipped: readonly number[] | undefined): Uint32Array | null {
+  if (!skipped || skipped.length === 0) return null;
+  const out = new Uint32Array(nRows);
+  let rec = 1;
+  let s = 0;
+  for (let i = 0; i < nRows; i++) {
+    while (s < skipped.length && skipped[s] === rec) {
+      s++;
+      rec++;
+    }
+    out[i] = rec++;
+  }
+  return out;
+}
+
+/** Names row i of loaded data in an error: `flows.csv row 7`, its record number in the input. */
+export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers'>, i: number): string {
+  return `${d.source} row ${d.recordNumbers ? d.recordNumbers[i]! : i + 1}`;
 }
 
 /** A finding as a warning: its message prefixed with the source file. */

@@ -57,6 +57,13 @@ describe('Detector: errors about the scored file name it', () => {
     throwsNadir(() => evaluateDataset(detector, ds), 'NADIR_ERR_BAD_VALUE', `${labelled} row 3: column 'bytes' must be a number, got "lots"`);
   });
 
+  it('a row after a skipped (ragged) one is named by its record number in the input', async () => {
+    const path = writeFixture(dir, 'ragged.csv', 'dur,proto,bytes\n1,tcp,100\n2,udp\n3,tcp,lots\n4,tcp,7\n');
+    const data = await loadData(path, { role: 'score' });
+    throwsNadir(() => predictData(detector, data), 'NADIR_ERR_BAD_VALUE', `${path} row 3: column 'bytes' must be a number, got "lots"`);
+    throwsNadir(() => detector.score(data), 'NADIR_ERR_BAD_VALUE', `${path} row 3: column 'bytes' must be a number, got "lots"`);
+  });
+
   it('unseen categories warn, naming the file', async () => {
     const path = writeFixture(dir, 'new.csv', 'dur,proto,bytes\n1,sctp,100\n2,tcp,200\n');
     const logger = collect();

@@ -1,4 +1,5 @@
 import type { LoadedData } from '../data/load.js';
+import { rowName } from '../data/load.js';
 import { asNumeric, parseCell } from '../data/column-builder.js';
 import type { CategoricalColumn, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
@@ -73,16 +74,17 @@ export class Detector {
   /**
    * Raw table → the model's feature matrix. `source` (the file or 'stdin') names where the rows
    * came from in errors and warnings: a missing column or a text value in a numeric input is an
-   * error naming the file (and the row); unseen categories warn, naming the file.
+   * error naming the file (and the row); unseen categories warn, naming the file. `where(i)` names
+   * row i in errors (default `<source> row <i + 1>`; see rowName for loaded data).
    */
-  features(table: Table, logger: Logger = silentLogger, source = 'input'): Matrix {
-    this.checkInputs(table, source);
+  features(table: Table, logger: Logger = silentLogger, source = 'input', where?: (row: number) => string): Matrix {
+    this.checkInputs(table, source, where);
     const named: Logger = { warn: (w) => logger.warn({ ...w, message: `${source}: ${w.message}` }), info: (m) => logger.info(m) };
     return this.pipeline.transform(table, named);
   }
 
   /** Every input column the model needs is present, and numeric inputs hold numbers; errors name `source` and the row. */
-  checkInputs(table: Table, source = 'input'): void {
+  checkInputs(table: Table, source = 'input', where: (row: number) => string = (i) => `${source} row ${i + 1}`): void {
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const inputs = this.pipeline.inputs;
     const missing = inputs.filter((i) => !byName.has(i.name)).map((i) => i.name);
@@ -95,7 +97,7 @@ export class Detector {
       const col = byName.get(input.name)!;
       if (input.kind !== 'numeric' || col.kind === 'numeric' || asNumeric(col)) continue;
       const bad = firstText(col);
-      throw nadirError('NADIR_ERR_BAD_VALUE', `${source}${bad ? ` row ${bad.row + 1}` : ''}`, `column '${input.name}' must be a number${bad ? `, got ${JSON.stringify(bad.value)}` : ''}`);
+      throw nadirError('NADIR_ERR_BAD_VALUE', bad ? where(bad.row) : source, `column '${input.name}' must be a number${bad ? `, got ${JSON.stringify(bad.value)}` : ''}`);
     }
   }
 
@@ -117,7 +119,7 @@ export class Detector {
   }
 
   score(data: Table | LoadedData, logger: Logger = silentLogger): Scores {
-    if ('features' in data) return this.scoreMatrix(this.features(data.features, logger, data.source));
+    if ('features' in data) return this.scoreMatrix(this.features(data.features, logger, data.source, (i) => rowName(data, i)));
     return this.scoreMatrix(this.features(data, logger));
   }
 }

@@ -138,3 +138,32 @@ test('records whose label cell is empty are scored too: one prediction per input
   assert.deepEqual(doc.predictions.map((p) => p.row), [1, 2, 3, 4]);
   assert.equal(doc.warnings.some((w) => /no label/.test(w)), false, doc.warnings.join('\n'));
 });
+
+test('a ragged row (wrong number of fields) is skipped with a warning; every other prediction keeps its record number', async () => {
+  // records 1–5 of KDDTest-21, the third cut short: the predictions are for records 1, 2, 4 and 5
+  const lines = gunzipSync(readFileSync(SMALL)).toString('utf8').split('\n').slice(0, 5);
+  lines[2] = lines[2]!.split(',').slice(0, 20).join(',');
+  const file = join(dir, 'ragged.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const expected = [1, 2, 4, 5];
+
+  const csv = await nadir('predict', '--model', binary, '--data', file);
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.match(csv.stderr, /1 row skipped: wrong number of fields \(expected 43\); first at line 3/);
+  assert.deepEqual(csv.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[0])), expected);
+
+  const json = await nadir('predict', '--model', binary, '--data', file, '--json');
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { rows: number; predictions: Prediction[]; warnings: string[] };
+  assert.equal(doc.rows, 4);
+  assert.deepEqual(doc.predictions.map((p) => p.row), expected);
+  assert.ok(doc.warnings.some((w) => /1 row skipped/.test(w)), doc.warnings.join('\n'));
+
+  const out = join(dir, 'ragged-preds.jsonl');
+  const jsonl = await nadir('predict', '--model', binary, '--data', file, '--out', out);
+  assert.equal(jsonl.code, 0, jsonl.stderr);
+  assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Prediction).row), expected);
+  // the same predictions as for the intact records, row for row
+  const intact = JSON.parse((await nadir('predict', '--model', binary, '--data', SMALL, '--json')).stdout) as { predictions: Prediction[] };
+  assert.deepEqual(doc.predictions, expected.map((r) => intact.predictions[r - 1]));
+});

@@ -89,7 +89,7 @@ function labelCounts(detector: Detector, p: Predictions): Record<string, number>
 }
 
 function record(detector: Detector, p: Predictions, i: number): Record<string, unknown> {
-  const rec: Record<string, unknown> = { row: i + 1, label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!], probability: p.score[i] };
+  const rec: Record<string, unknown> = { row: p.recordNumbers[i], label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!], probability: p.score[i] };
   if (p.explanations) rec.explanation = p.explanations[i];
   return rec;
 }
@@ -105,7 +105,7 @@ function toCsv(detector: Detector, p: Predictions): string {
   if (p.explanations) header.push('explanation');
   const lines = [header.join(',')];
   for (let i = 0; i < p.nRows; i++) {
-    const cells = [String(i + 1), displayLabel(detector, p.pred[i]!), csvCell(p.classes[p.pred[i]!]!), p.score[i]!.toFixed(6)];
+    const cells = [String(p.recordNumbers[i]), displayLabel(detector, p.pred[i]!), csvCell(p.classes[p.pred[i]!]!), p.score[i]!.toFixed(6)];
     if (p.explanations) cells.push(csvCell(p.explanations[i]!.map((c) => `${c.feature}:${c.value >= 0 ? "+" : ""}${c.value.toFixed(4)}`).join(' ')));
     lines.push(cells.join(','));
   }
