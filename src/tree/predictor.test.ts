@@ -129,6 +129,26 @@ test('parallel batch prediction (main thread + pool workers) equals the single-t
   }
 });
 
+test('parallel batches go through the heap a slice at a time: its size does not grow with the batch', () => {
+  const r = new Random(16);
+  const trees = Array.from({ length: 10 }, () => randomTree(r, 6, 1, 5));
+  for (const extra of [[], [splitTree(6, 1, Infinity, 0)]]) {
+    const all = [...trees, ...extra];
+    const p = new EnsemblePredictor({ trees: all, treeOutput: new Int32Array(all.length), nOutputs: 1, baseScore: new Float64Array(1), scale: 1, link: 'logit', nFeatures: 6 });
+    const heapBytes = (): number => (p as unknown as { wasm: { heap: { memory: { buffer: ArrayBuffer } } } }).wasm.heap.memory.buffer.byteLength;
+    const small = rows(r, 20_000, 6);
+    const smallRaw = p.raw(small, 20_000, 6, undefined, 2);
+    const before = heapBytes();
+    const big = new Float32Array(300_000 * 6);
+    for (let k = 0; k < 15; k++) big.set(small, k * small.length);
+    const bigRaw = p.raw(big, 300_000, 6, undefined, 2);
+    assert.equal(heapBytes(), before, p.kernel);
+    for (let k = 0; k < 15; k++) assert.deepEqual(bigRaw.subarray(k * 20_000, (k + 1) * 20_000), smallRaw);
+    // one slice, and a last slice of a few rows
+    for (const n of [4096, 4100, 8196]) assert.deepEqual(p.raw(big, n, 6, undefined, 2), p.raw(big, n, 6, undefined, 1));
+  }
+});
+
 /** Root split on `feature` at `threshold` (defaultLeft 0/1) with leaves -1 (left) and +1 (right). */
 function splitTree(nFeatures: number, feature: number, threshold: number, defaultLeft: number): FlatTree {
   const tb = new TreeBuilder(1);

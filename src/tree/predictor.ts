@@ -153,7 +153,7 @@ export class EnsemblePredictor {
       const rowBytes = nCols * 4;
       const groupMajor = this.complete !== null && K > 1;
       if (nThreads > 1 && nk >= PARALLEL_MIN_ROWS) {
-        finish(this.rawParallel(w, X, nk, nCols, nThreads), nk, K, groupMajor, base, scale, res, 0);
+        this.rawParallel(w, X, nk, nCols, nThreads, res);
       } else {
         for (let r0 = 0; r0 < nk; r0 += CHUNK_ROWS) {
           const rows = Math.min(CHUNK_ROWS, nk - r0);
@@ -169,41 +169,57 @@ export class EnsemblePredictor {
   }
 
   /**
-   * nk rows on the main thread and nThreads-1 pool workers, synchronously: the rows are copied
-   * into the model's shared heap, cut into chunks, and every thread takes chunks (compare-and-swap
-   * on a state word that also carries this call's token, so a worker that picks up the message
-   * late can never take a chunk of a later call) until none is left. Each thread stages its
-   * chunks in its own scratch slot (the main thread's is 0). The main thread waits for the chunks
-   * it did not do; if no worker is free it does them all.
+   * nk rows on the main thread and nThreads-1 pool workers, synchronously, into res. The rows go
+   * through the model's shared heap a slice (SLICE_CHUNKS chunks) at a time, in two alternating
+   * slice buffers: while the threads work on one slice the main thread copies the next one in,
+   * and the heap holds at most two slices whatever the batch size. Every thread takes chunks
+   * (compare-and-swap on a state word that also carries this call's token, so a worker that
+   * picks up the message late can never take a chunk of a later call) below the published limit;
+   * workers wait for the next slice, the main thread copies slices in and results out between its
+   * chunks. Each thread stages its chunks in its own scratch slot (the main thread's is 0). If no
+   * worker is free the main thread does every chunk.
    */
-  private rawParallel(w: WasmPredictor, X: Float32Array, nk: number, nCols: number, nThreads: number): Float64Array {
+  private rawParallel(w: WasmPredictor, X: Float32Array, nk: number, nCols: number, nThreads: number, res: Float64Array): void {
     const K = this.nOutputs;
     const heap = w.heap;
-    // Room for the padded last group of the complete-tree kernel.
-    const nRes = roundUp(nk, GROUP_ROWS) * K;
-    if (w.xbuf.length < nk * nCols) w.xbuf = heap.f32(Math.max(nk * nCols, 2 * w.xbuf.length));
-    if (w.rbuf.length < nRes) w.rbuf = heap.f64(Math.max(nRes, 2 * w.rbuf.length));
+    const chunk = PARALLEL_CHUNK;
+    const nChunks = Math.ceil(nk / chunk);
+    const sliceRows = Math.min(SLICE_CHUNKS * chunk, roundUp(nk, GROUP_ROWS));
+    if (w.xbuf.length < 2 * sliceRows * nCols) w.xbuf = heap.f32(2 * sliceRows * nCols);
+    if (w.rbuf.length < 2 * sliceRows * K) w.rbuf = heap.f64(2 * sliceRows * K);
     if (w.slots < nThreads) {
       w.pscratch = heap.u8(nThreads * w.scratchBytes);
       w.slots = nThreads;
     }
-    w.xbuf.set(X.subarray(0, nk * nCols));
-    w.rbuf.fill(0, 0, nRes);
-    const ctrl = w.ctrl;
+    const { xbuf, rbuf, ctrl } = w;
+    const nSlices = Math.ceil(nChunks / SLICE_CHUNKS);
+    const firstRow = (s: number): number => s * SLICE_CHUNKS * chunk;
+    const rowsOf = (s: number): number => Math.min(nk, firstRow(s + 1)) - firstRow(s);
+    const chunksOf = (s: number): number => Math.min(nChunks, (s + 1) * SLICE_CHUNKS) - s * SLICE_CHUNKS;
+    const stage = (s: number): void => {
+      const b = s & 1;
+      const r0 = firstRow(s);
+      const n = rowsOf(s);
+      xbuf.set(X.subarray(r0 * nCols, (r0 + n) * nCols), b * sliceRows * nCols);
+      rbuf.fill(0, b * sliceRows * K, (b * sliceRows + roundUp(n, GROUP_ROWS)) * K);
+      Atomics.store(ctrl, PCTRL.DONE + b, 0);
+      Atomics.store(ctrl, PCTRL.LIMIT, s * SLICE_CHUNKS + chunksOf(s));
+      Atomics.notify(ctrl, PCTRL.LIMIT);
+    };
+    const groupMajor = this.complete !== null && K > 1;
     const token = (w.token = (w.token + 1) & TOKEN_MASK);
-    const chunk = CHUNK_ROWS;
-    const nChunks = Math.ceil(nk / chunk);
-    Atomics.store(ctrl, PCTRL.COMPLETED, 0);
     Atomics.store(ctrl, PCTRL.ERROR, 0);
     Atomics.store(ctrl, PCTRL.STATE, token << TOKEN_SHIFT);
+    stage(0);
     const job: PredictJob = {
       memory: heap.memory,
       model: w.model,
-      X: w.xbuf.byteOffset,
+      X: xbuf.byteOffset,
       rowBytes: nCols * 4,
       rows: nk,
       chunk,
-      res: w.rbuf.byteOffset,
+      sliceRows,
+      res: rbuf.byteOffset,
       K,
       scratch: w.pscratch.byteOffset,
       ctrl,
@@ -213,16 +229,31 @@ export class EnsemblePredictor {
       const scratch = job.scratch + (i + 1) * w.scratchBytes;
       worker.run('predict', { ...job, scratch } as unknown as Record<string, unknown>).catch(() => {});
     });
-    runPredictChunks(heap.k, job);
+    let staged = 1;
+    let finished = 0;
     const start = Date.now();
-    for (;;) {
-      const done = Atomics.load(ctrl, PCTRL.COMPLETED);
-      if (done >= nChunks) break;
-      if (Atomics.load(ctrl, PCTRL.ERROR) !== 0) throw nadirError('NADIR_ERR_INTERNAL', 'a prediction worker failed');
-      if (Date.now() - start > 120_000) throw nadirError('NADIR_ERR_INTERNAL', 'prediction workers stopped responding');
-      Atomics.wait(ctrl, PCTRL.COMPLETED, done, 50);
+    try {
+      while (finished < nSlices) {
+        // Copy the next slice in as soon as its buffer is free (the slice before it was copied out).
+        if (staged < nSlices && staged - finished < 2) stage(staged++);
+        const b = finished & 1;
+        const done = Atomics.load(ctrl, PCTRL.DONE + b);
+        if (done >= chunksOf(finished)) {
+          finish(rbuf.subarray(b * sliceRows * K), rowsOf(finished), K, groupMajor, this.base, this.scale, res, firstRow(finished) * K);
+          finished++;
+          continue;
+        }
+        if (takeChunk(heap.k, job)) continue;
+        if (Atomics.load(ctrl, PCTRL.ERROR) !== 0) throw nadirError('NADIR_ERR_INTERNAL', 'a prediction worker failed');
+        if (Date.now() - start > 120_000) throw nadirError('NADIR_ERR_INTERNAL', 'prediction workers stopped responding');
+        Atomics.wait(ctrl, PCTRL.DONE + b, done, 50);
+      }
+    } finally {
+      // The call is over: waiting workers see another token and return.
+      Atomics.store(ctrl, PCTRL.STATE, ((token + 1) & TOKEN_MASK) << TOKEN_SHIFT);
+      Atomics.store(ctrl, PCTRL.LIMIT, 0);
+      Atomics.notify(ctrl, PCTRL.LIMIT);
     }
-    return w.rbuf;
   }
 
   /** Node records for the general kernels: 16 bytes each, [code, child, threshold (f32 bits), leafAt]. */
@@ -296,7 +327,7 @@ export class EnsemblePredictor {
       rbuf: this.wasm?.rbuf ?? new Float64Array(0),
       pscratch: this.wasm?.pscratch ?? new Uint8Array(0),
       slots: this.wasm?.slots ?? 0,
-      ctrl: this.wasm?.ctrl ?? heap.i32(4),
+      ctrl: this.wasm?.ctrl ?? heap.i32(8),
       token: this.wasm?.token ?? 0,
     };
     return this.wasm;
@@ -449,13 +480,18 @@ interface WasmPredictor {
   token: number;
 }
 
-/** Rows per staged chunk (a multiple of GROUP_ROWS), also the unit of work of parallel calls. */
+/** Rows per staged chunk of single-thread calls (a multiple of GROUP_ROWS). */
 const CHUNK_ROWS = 1024;
 /** Batches of at least this many rows are predicted on several threads (when asked). */
 const PARALLEL_MIN_ROWS = 4096;
+/** Rows per chunk of parallel calls (≤ CHUNK_ROWS, a multiple of GROUP_ROWS): small, so no thread waits long for another's last chunk. */
+const PARALLEL_CHUNK = 256;
+/** Chunks per slice of parallel calls (see rawParallel). */
+const SLICE_CHUNKS = 16;
 const TOKEN_SHIFT = 20;
 const TOKEN_MASK = 0x7ff;
-const PCTRL = { STATE: 0, COMPLETED: 1, ERROR: 2 } as const;
+/** Control words of parallel calls: [token | next chunk, chunks published, error, chunks done in slice buffer 0, … 1]. */
+const PCTRL = { STATE: 0, LIMIT: 1, ERROR: 2, DONE: 3 } as const;
 
 /**
  * out[at + r·K + o] = base[o] + scale · sum of row r, output o, for rows [0, rows) of `sums`:
@@ -488,6 +524,8 @@ export interface PredictJob {
   rowBytes: number;
   rows: number;
   chunk: number;
+  /** Rows per slice buffer; X and res hold two. */
+  sliceRows: number;
   res: number;
   K: number;
   /** This thread's staging area (the complete-tree kernel). */
@@ -516,25 +554,46 @@ export function predictChunk(k: Kernels, m: ModelPtrs, X: number, rowBytes: numb
   for (; g < rows; g += 4) k.predict4(m.recs, m.val, m.roots, m.treeOut, m.nTrees, X + g * rowBytes, rowBytes, res + g * K * 8, K);
 }
 
-/** Take chunks of a parallel prediction call until none is left (or the call is over). */
+/**
+ * Take one chunk of a parallel prediction call below the published limit and predict it; false
+ * when there is none (all taken, none published yet, or the call is over).
+ */
+function takeChunk(k: Kernels, j: PredictJob): boolean {
+  const ctrl = j.ctrl;
+  for (;;) {
+    const s = Atomics.load(ctrl, PCTRL.STATE);
+    if (s >>> TOKEN_SHIFT !== j.token) return false;
+    const c = s & ((1 << TOKEN_SHIFT) - 1);
+    if (c >= Atomics.load(ctrl, PCTRL.LIMIT)) return false;
+    if (Atomics.compareExchange(ctrl, PCTRL.STATE, s, s + 1) !== s) continue;
+    // Chunk c is in slice ⌊c / SLICE_CHUNKS⌋, whose buffer stays put until its chunks are done.
+    const slice = Math.floor(c / SLICE_CHUNKS);
+    const b = slice & 1;
+    const r0 = c * j.chunk;
+    const at = b * j.sliceRows + r0 - slice * SLICE_CHUNKS * j.chunk;
+    predictChunk(k, j.model, j.X + at * j.rowBytes, j.rowBytes, Math.min(j.chunk, j.rows - r0), j.res + at * j.K * 8, j.K, j.scratch);
+    Atomics.add(ctrl, PCTRL.DONE + b, 1);
+    Atomics.notify(ctrl, PCTRL.DONE + b);
+    return true;
+  }
+}
+
+/** A worker's part of a parallel prediction call: take chunks, wait for the next slice, until the call is over. */
 export function runPredictChunks(k: Kernels, j: PredictJob): void {
   const ctrl = j.ctrl;
   const nChunks = Math.ceil(j.rows / j.chunk);
   try {
     for (;;) {
+      if (takeChunk(k, j)) continue;
       const s = Atomics.load(ctrl, PCTRL.STATE);
-      if (s >>> TOKEN_SHIFT !== j.token) return;
-      const c = s & ((1 << TOKEN_SHIFT) - 1);
-      if (c >= nChunks) return;
-      if (Atomics.compareExchange(ctrl, PCTRL.STATE, s, s + 1) !== s) continue;
-      const r0 = c * j.chunk;
-      const rows = Math.min(j.chunk, j.rows - r0);
-      predictChunk(k, j.model, j.X + r0 * j.rowBytes, j.rowBytes, rows, j.res + r0 * j.K * 8, j.K, j.scratch);
-      if (Atomics.add(ctrl, PCTRL.COMPLETED, 1) + 1 >= nChunks) Atomics.notify(ctrl, PCTRL.COMPLETED);
+      if (s >>> TOKEN_SHIFT !== j.token || (s & ((1 << TOKEN_SHIFT) - 1)) >= nChunks) return;
+      const limit = Atomics.load(ctrl, PCTRL.LIMIT);
+      if ((s & ((1 << TOKEN_SHIFT) - 1)) >= limit) Atomics.wait(ctrl, PCTRL.LIMIT, limit, 50);
     }
   } catch (e) {
     Atomics.store(ctrl, PCTRL.ERROR, 1);
-    Atomics.notify(ctrl, PCTRL.COMPLETED);
+    Atomics.notify(ctrl, PCTRL.DONE);
+    Atomics.notify(ctrl, PCTRL.DONE + 1);
     throw e;
   }
 }
