@@ -30,6 +30,8 @@ export interface RawColumns {
    * every skipped row, ascending; the kept rows are the other records, in order.
    */
   skippedRecords?: number[];
+  /** JSON Lines: the 1-based line of each record (blank lines are not records). */
+  recordLines?: Uint32Array;
 }
 
 const QUOTE = 0x22;

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { nadirError } from '../errors.js';
-import { ColumnBuilder } from './column-builder.js';
+import { ColumnBuilder, parseCell } from './column-builder.js';
 import type { RawColumns } from './csv.js';
 
 /**
@@ -11,7 +11,7 @@ import type { RawColumns } from './csv.js';
  * with `[` is one JSON array of objects (a .json export) and is parsed as a whole.
  */
 export async function readJsonl(chunks: AsyncIterable<Buffer>, path: string): Promise<RawColumns> {
-  const columns = new RecordColumns(1024, (n) => `${path} line ${n}`);
+  const columns = new RecordColumns(1024, (n) => `${path} line ${n}`, true);
   let lineNo = 0;
   let carry = '';
   const onLine = (text: string): void => {
@@ -90,21 +90,34 @@ export function recordsToColumns(records: readonly Record<string, unknown>[], wh
 /**
  * Records pushed one at a time into typed column builders: keys become columns in first-seen
  * order (a new key's column is missing in the earlier rows), a missing or null field is a
- * missing value, booleans are 0/1, and nested values are refused.
+ * missing value, and nested values are refused. JSON true/false are read as 1/0, for columns of
+ * 0/1 flags: a column that mixes true/false with text or with numbers other than 0 and 1
+ * (`"src_bytes": true` among byte counts) is refused, naming both records.
  */
 class RecordColumns {
   readonly builders: ColumnBuilder[] = [];
   private readonly names = new Set<string>();
+  /** Per column: the first record holding true/false, and the first holding text or a number other than 0/1 (0 = none yet). */
+  private readonly boolAt: number[] = [];
+  private readonly otherAt: number[] = [];
+  private readonly boolValue: boolean[] = [];
+  private readonly otherValue: unknown[] = [];
+  /** With `keepLines`: the 1-based line of each record. */
+  private lines: Uint32Array | null;
   nRows = 0;
 
   /**
    * `capacity`: rows expected (the builders' first block size); `where` names a record in errors
-   * from its 1-based line or record number (built only when there is an error).
+   * from its 1-based line or record number (built only when there is an error); `keepLines`:
+   * remember each record's line (a JSONL file or stream, where blank lines are not records).
    */
   constructor(
     private readonly capacity: number,
     private readonly where: (lineNo: number) => string,
-  ) {}
+    keepLines = false,
+  ) {
+    this.lines = keepLines ? new Uint32Array(Math.max(16, Math.min(capacity, 1 << 16))) : null;
+  }
 
   /** Append one record; `lineNo` is its 1-based line or record number. */
   push(rec: Record<string, unknown>, lineNo: number): void {
@@ -114,21 +127,65 @@ class RecordColumns {
         for (let i = 0; i < this.nRows; i++) b.pushMissing();
         this.names.add(key);
         this.builders.push(b);
+        this.boolAt.push(0);
+        this.otherAt.push(0);
+        this.boolValue.push(false);
+        this.otherValue.push(null);
       }
     }
-    for (const b of this.builders) {
+    const builders = this.builders;
+    for (let k = 0; k < builders.length; k++) {
+      const b = builders[k]!;
       const v = rec[b.name];
       if (v === undefined || v === null) b.pushMissing();
-      else if (typeof v === 'number') b.pushNumber(v);
-      else if (typeof v === 'boolean') b.pushNumber(v ? 1 : 0);
-      else if (typeof v === 'string') b.pushCell(v, lineNo);
-      else throw nadirError('NADIR_ERR_BAD_VALUE', this.where(lineNo), `field '${b.name}' must be a number or a string`);
+      else if (typeof v === 'number') {
+        if (v !== 0 && v !== 1 && this.otherAt[k] === 0) this.other(k, v, lineNo);
+        b.pushNumber(v);
+      } else if (typeof v === 'boolean') {
+        if (this.boolAt[k] === 0) {
+          if (this.otherAt[k] !== 0) this.mixed(k, lineNo, v, this.otherAt[k]!, this.otherValue[k]);
+          this.boolAt[k] = lineNo;
+          this.boolValue[k] = v;
+        }
+        b.pushNumber(v ? 1 : 0);
+      } else if (typeof v === 'string') {
+        if (this.otherAt[k] === 0 && v !== '0' && v !== '1') {
+          const c = parseCell(v);
+          if (c.kind === 'text' || (c.kind === 'number' && c.value !== 0 && c.value !== 1)) this.other(k, v, lineNo);
+        }
+        b.pushCell(v, lineNo);
+      } else throw nadirError('NADIR_ERR_BAD_VALUE', this.where(lineNo), `field '${b.name}' must be a number or a string`);
+    }
+    if (this.lines) {
+      if (this.nRows === this.lines.length) {
+        const grown = new Uint32Array(this.lines.length * 2);
+        grown.set(this.lines);
+        this.lines = grown;
+      }
+      this.lines[this.nRows] = lineNo;
     }
     this.nRows++;
   }
 
+  /** Column k's first value that is text or a number other than 0/1: refused if the column already had true/false. */
+  private other(k: number, v: unknown, lineNo: number): void {
+    if (this.boolAt[k] !== 0) this.mixed(k, lineNo, v, this.boolAt[k]!, this.boolValue[k]);
+    this.otherAt[k] = lineNo;
+    this.otherValue[k] = v;
+  }
+
+  private mixed(k: number, lineNo: number, v: unknown, earlier: number, earlierValue: unknown): never {
+    throw nadirError(
+      'NADIR_ERR_BAD_VALUE',
+      this.where(lineNo),
+      `field '${this.builders[k]!.name}' is ${JSON.stringify(v)}, but ${this.where(earlier)} has ${JSON.stringify(earlierValue)} there; true/false are read as 1/0, only in columns of 0/1 flags`,
+    );
+  }
+
   toRaw(): RawColumns {
     const { builders, nRows } = this;
-    return { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+    const raw: RawColumns = { header: builders.map((b) => b.name), builders, nRows, skippedRows: 0, skippedExamples: [], width: builders.length };
+    if (this.lines) raw.recordLines = this.lines.subarray(0, nRows);
+    return raw;
   }
 }

@@ -53,6 +53,8 @@ export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'lab
    * null (or absent, as in a Dataset) when row i is record i + 1 (nothing skipped, or another role).
    */
   readonly recordNumbers?: Uint32Array | null;
+  /** JSON Lines (a file or stdin): the 1-based line of each row, which names it in errors (`stdin line 3`); null for other inputs. */
+  readonly lineNumbers?: Uint32Array | null;
 }
 
 /** Read a file (CSV, gzipped CSV, JSONL, Parquet) into columns, recognising its format. Label optional. */
@@ -159,6 +161,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   }
 
   let nRows = raw.nRows;
+  let lineNumbers = raw.recordLines ?? null;
   let labels: CategoricalColumn | null = null;
   const labelIdx = rec.labelColumn === null ? -1 : columns.findIndex((c) => c.name === rec.labelColumn);
   if (labelIdx >= 0 && opts.role !== 'score') {
@@ -172,6 +175,10 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
       for (let i = 0; i < nRows; i++) if (labels.codes[i]! >= 0) keep[k++] = i;
       columns = columns.map((c) => takeColumn(c, keep));
       labels = takeColumn(labels, keep) as CategoricalColumn;
+      if (lineNumbers) {
+        const lines = lineNumbers;
+        lineNumbers = keep.map((r) => lines[r]!);
+      }
       findings.push({ code: 'missing-label', column: labels.name, count: missing, message: `${missing} row${missing === 1 ? ' has' : 's have'} no label and ${missing === 1 ? 'was' : 'were'} dropped` });
       nRows = keep.length;
     }
@@ -212,6 +219,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     findings,
     skippedRows: raw.skippedRows,
     recordNumbers: opts.role === 'score' ? recordNumbers(nRows, raw.skippedRecords) : null,
+    lineNumbers,
   };
 }
 
@@ -231,8 +239,9 @@ export function recordNumbers(nRows: number, skipped: readonly number[] | undefi
   return out;
 }
 
-/** Names row i of loaded data in an error: `flows.csv row 7`, its record number in the input. */
-export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers'>, i: number): string {
+/** Names row i of loaded data in an error: `stdin line 3` (JSON Lines: its line), else `flows.csv row 7` (its record number in the input). */
+export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNumbers'>, i: number): string {
+  if (d.lineNumbers) return `${d.source} line ${d.lineNumbers[i]!}`;
   return `${d.source} row ${d.recordNumbers ? d.recordNumbers[i]! : i + 1}`;
 }
 

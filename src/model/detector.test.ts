@@ -64,6 +64,26 @@ describe('Detector: errors about the scored file name it', () => {
     throwsNadir(() => detector.score(data), 'NADIR_ERR_BAD_VALUE', `${path} row 3: column 'bytes' must be a number, got "lots"`);
   });
 
+  it('a record with no value in any of the model\'s input columns is refused, naming its row (CSV) or line (JSON Lines)', async () => {
+    const msg = "none of the model's input columns has a value (expected dur, proto, bytes)";
+    const csv = writeFixture(dir, 'blank-row.csv', 'dur,proto,bytes,note\n1,tcp,100,a\n,,,b\n3,udp,7,c\n,,,\n');
+    const rows = await loadData(csv, { role: 'score' });
+    throwsNadir(() => predictData(detector, rows), 'NADIR_ERR_BAD_VALUE', `${csv} row 2: ${msg}; 2 records are like this`);
+    const jsonl = writeFixture(dir, 'empty-record.jsonl', '{"dur":1,"proto":"tcp","bytes":100}\n\n{}\n{"note":"x"}\n');
+    const data = await loadData(jsonl, { role: 'score' });
+    throwsNadir(() => predictData(detector, data), 'NADIR_ERR_BAD_VALUE', `${jsonl} line 3: ${msg}; 2 records are like this`);
+    throwsNadir(() => detector.score(data), 'NADIR_ERR_BAD_VALUE', `${jsonl} line 3: ${msg}; 2 records are like this`);
+    // one value is enough to be scored
+    const partial = writeFixture(dir, 'partial.jsonl', '{"dur":1,"proto":"tcp","bytes":100}\n{"proto":"udp","note":"x"}\n');
+    assert.equal(predictData(detector, await loadData(partial, { role: 'score' })).nRows, 2);
+  });
+
+  it('a text value in a numeric input of a JSON Lines file is named by its line', async () => {
+    const path = writeFixture(dir, 'text.jsonl', '{"dur":1,"proto":"tcp","bytes":100}\n\n{"dur":2,"proto":"tcp","bytes":"lots"}\n');
+    const data = await loadData(path, { role: 'score' });
+    throwsNadir(() => predictData(detector, data), 'NADIR_ERR_BAD_VALUE', `${path} line 3: column 'bytes' must be a number, got "lots"`);
+  });
+
   it('unseen categories warn, naming the file', async () => {
     const path = writeFixture(dir, 'new.csv', 'dur,proto,bytes\n1,sctp,100\n2,tcp,200\n');
     const logger = collect();

@@ -1,7 +1,7 @@
 import type { LoadedData } from '../data/load.js';
 import { rowName } from '../data/load.js';
 import { asNumeric, parseCell } from '../data/column-builder.js';
-import type { CategoricalColumn, Table } from '../data/types.js';
+import type { CategoricalColumn, Column, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import { Pipeline } from '../features/pipeline.js';
 import type { Matrix } from '../features/types.js';
@@ -83,7 +83,11 @@ export class Detector {
     return this.pipeline.transform(table, named);
   }
 
-  /** Every input column the model needs is present, and numeric inputs hold numbers; errors name `source` and the row. */
+  /**
+   * Every input column the model needs is present, every row has a value in at least one of them
+   * (a blank record, a JSON `{}` or one holding only other fields is not a flow to score), and numeric
+   * inputs hold numbers; errors name `source` and the row (`where`).
+   */
   checkInputs(table: Table, source = 'input', where: (row: number) => string = (i) => `${source} row ${i + 1}`): void {
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const inputs = this.pipeline.inputs;
@@ -92,6 +96,13 @@ export class Detector {
       const more = missing.slice(1);
       const also = more.length ? `; also missing: ${more.slice(0, 8).map((m) => `'${m}'`).join(', ')}${more.length > 8 ? ', …' : ''}` : '';
       throw nadirError('NADIR_ERR_MISSING_COLUMN', missing[0]!, `${source} (the model needs it${also})`);
+    }
+    const empty = emptyRows(inputs.map((i) => byName.get(i.name)!), table.nRows);
+    if (empty.count > 0) {
+      const names = inputs.map((i) => i.name);
+      const expected = names.length > 6 ? `${names.slice(0, 5).join(', ')}, … ${names.length} in all` : names.join(', ');
+      const more = empty.count > 1 ? `; ${empty.count} records are like this` : '';
+      throw nadirError('NADIR_ERR_BAD_VALUE', where(empty.first), `none of the model's input columns has a value (expected ${expected})${more}`);
     }
     for (const input of inputs) {
       const col = byName.get(input.name)!;
@@ -125,6 +136,35 @@ export class Detector {
 }
 
 const TASKS: readonly string[] = ['binary', 'category', 'label'];
+
+/** Rows where every one of `cols` is missing: how many, and the first. */
+function emptyRows(cols: readonly Column[], nRows: number): { count: number; first: number } {
+  if (cols.length === 0 || nRows === 0) return { count: 0, first: -1 };
+  // one pass per column over the rows still without a value; a column with no missing value ends it
+  const has = new Uint8Array(nRows);
+  let left = nRows;
+  for (const c of cols) {
+    if (c.kind === 'numeric') {
+      const v = c.values;
+      for (let i = 0; i < nRows; i++) {
+        if (has[i] === 0 && v[i] === v[i]) {
+          has[i] = 1;
+          left--;
+        }
+      }
+    } else {
+      const codes = c.codes;
+      for (let i = 0; i < nRows; i++) {
+        if (has[i] === 0 && codes[i]! >= 0) {
+          has[i] = 1;
+          left--;
+        }
+      }
+    }
+    if (left === 0) return { count: 0, first: -1 };
+  }
+  return { count: left, first: has.indexOf(0) };
+}
 
 /** The first row whose value is text (not a number, not missing), for an error message. */
 function firstText(col: CategoricalColumn): { row: number; value: string } | null {

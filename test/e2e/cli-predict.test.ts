@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -26,6 +26,25 @@ async function nadir(...args: string[]): Promise<{ code: number; stdout: string;
     const x = e as { code: number; stdout: string; stderr: string };
     return { code: x.code, stdout: x.stdout, stderr: x.stderr };
   }
+}
+
+function nadirStdin(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    p.stdin.end(input);
+  });
+}
+
+/** The first KDDTest-21 record as a JSON object with the NSL-KDD column names (no label, no difficulty). */
+function firstRecord(): Record<string, string | number> {
+  const names = ['duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent', 'hot', 'num_failed_logins', 'logged_in', 'num_compromised', 'root_shell', 'su_attempted', 'num_root', 'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login', 'is_guest_login', 'count', 'srv_count', 'serror_rate', 'srv_serror_rate', 'rerror_rate', 'srv_rerror_rate', 'same_srv_rate', 'diff_srv_rate', 'srv_diff_host_rate', 'dst_host_count', 'dst_host_srv_count', 'dst_host_same_srv_rate', 'dst_host_diff_srv_rate', 'dst_host_same_src_port_rate', 'dst_host_srv_diff_host_rate', 'dst_host_serror_rate', 'dst_host_srv_serror_rate', 'dst_host_rerror_rate', 'dst_host_srv_rerror_rate'];
+  const cells = gunzipSync(readFileSync(SMALL)).toString('utf8').split('\n')[0]!.split(',');
+  return Object.fromEntries(names.map((n, i) => [n, Number.isNaN(Number(cells[i])) ? cells[i]! : Number(cells[i])]));
 }
 
 interface Prediction {
@@ -166,4 +185,46 @@ test('a ragged row (wrong number of fields) is skipped with a warning; every oth
   // the same predictions as for the intact records, row for row
   const intact = JSON.parse((await nadir('predict', '--model', binary, '--data', SMALL, '--json')).stdout) as { predictions: Prediction[] };
   assert.deepEqual(doc.predictions, expected.map((r) => intact.predictions[r - 1]));
+});
+
+describe('junk records are refused, not scored', () => {
+  const rec = JSON.stringify(firstRecord());
+
+  test('a JSON {} on stdin (no input column has a value): one line naming stdin and the line, exit 2, nothing written', async () => {
+    const out = join(dir, 'junk.csv');
+    for (const extra of [[], ['--out', out]]) {
+      const r = await nadirStdin(`${rec}\n{}\n${rec}\n`, 'predict', '--model', binary, '--data', '-', ...extra);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, "nadir: stdin line 2: none of the model's input columns has a value (expected duration, protocol_type, service, flag, src_bytes, … 40 in all)\n");
+      assert.equal(r.stdout, '');
+    }
+    assert.equal(existsSync(out), false);
+    // a record holding only fields the model does not use is as empty; blank lines are counted as lines
+    const r = await nadirStdin(`${rec}\n\n{"note":"x"}\n`, 'predict', '--model', binary, '--data', '-', '--json');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^nadir: stdin line 3: none of the model's input columns has a value/);
+  });
+
+  test('stdin errors name the line: a text value in a numeric column, true/false among byte counts', async () => {
+    const text = JSON.stringify({ ...firstRecord(), src_bytes: 'lots' });
+    let r = await nadirStdin(`${rec}\n${text}\n`, 'predict', '--model', binary, '--data', '-');
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `nadir: stdin line 2: column 'src_bytes' must be a number, got "lots"\n`);
+    const bool = JSON.stringify({ ...firstRecord(), src_bytes: true });
+    r = await nadirStdin(`${rec}\n${bool}\n`, 'predict', '--model', binary, '--data', '-');
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `nadir: stdin line 2: field 'src_bytes' is true, but stdin line 1 has ${firstRecord().src_bytes} there; true/false are read as 1/0, only in columns of 0/1 flags\n`);
+    // true/false in a 0/1 flag column are 1/0: the same prediction as with the numbers
+    const flags = JSON.stringify({ ...firstRecord(), land: false, logged_in: firstRecord().logged_in === 1 });
+    const a = await nadirStdin(`${flags}\n`, 'predict', '--model', binary, '--data', '-');
+    const b = await nadirStdin(`${rec}\n`, 'predict', '--model', binary, '--data', '-');
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  test('--help says how records are read', async () => {
+    const r = await nadir('predict', '--help');
+    assert.match(r.stdout, /a\s+blank row or a JSON \{\} is refused/);
+    assert.match(r.stdout, /true\/false are read as 1\/0, for 0\/1 flag columns/);
+  });
 });

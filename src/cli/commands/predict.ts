@@ -27,8 +27,17 @@ export function registerPredict(program: Command): void {
     .addHelpText(
       'after',
       `
+Input:
+  Every record needs a value in at least one of the model's input columns (a
+  blank row or a JSON {} is refused, naming its row or line; exit 2). In JSON
+  records, true/false are read as 1/0, for 0/1 flag columns such as land or
+  logged_in; a column that mixes true/false with text or other numbers is
+  refused.
+
 Columns (CSV header; keys in JSONL and --json):
-  row          1-based number of the record in the input
+  row          1-based number of the record in the input (a CSV header and
+               blank lines are not records; a skipped malformed row keeps its
+               number unused)
   label        binary models: Normal or Attack; category/label models: the
                predicted class
   class        the model's own name for the predicted class (binary: normal or
