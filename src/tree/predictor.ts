@@ -41,11 +41,18 @@ export class EnsemblePredictor {
   private readonly base: Float64Array;
   private readonly scale: number;
   /** The complete-tree layout of the batch kernel, or null when the model does not fit it (see completeLayout). */
-  private readonly complete: CompleteLayout | null;
+  private completeAt: CompleteLayout | null | undefined;
+  /** The model, for the complete layout (built on the first batch call: single rows never need it). */
+  private readonly ens: TreeEnsemble;
   private wasm: WasmPredictor | null = null;
   /** Which batch kernel this model uses: 'complete' (boosting models, see completeLayout) or 'general'. */
   get kernel(): 'complete' | 'general' {
     return this.complete ? 'complete' : 'general';
+  }
+
+  private get complete(): CompleteLayout | null {
+    if (this.completeAt === undefined) this.completeAt = completeLayout(this.ens);
+    return this.completeAt;
   }
 
   constructor(ens: TreeEnsemble) {
@@ -100,7 +107,7 @@ export class EnsemblePredictor {
       }
       at += tr.nNodes;
     }
-    this.complete = completeLayout(ens);
+    this.ens = ens;
   }
 
   /** Offset in the value table of the leaf reached by the row at X[off..) in tree t. */
