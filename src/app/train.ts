@@ -43,6 +43,12 @@ export interface TrainOptions {
   permutationRepeats?: number;
   permutationRows?: number;
   load?: LoadOptions;
+  /**
+   * Input columns to leave out (`--drop`): identifiers such as a flow id or a timestamp. They are
+   * removed after loading, before anything is fitted, and their data-quality findings are not
+   * reported; a name that is not an input column of the training file is an error.
+   */
+  drop?: readonly string[];
   /** The command line that produced the model (provenance, report). */
   command?: string;
   logger?: Logger;
@@ -96,7 +102,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const timings: Record<string, number> = {};
 
   let t0 = now();
-  const ds = await loadDataset(opts.data, { ...opts.load, logger, onProgress: (d, t) => progress(`loading ${basename(opts.data)}`, d, t) });
+  const drop = new Set(opts.drop ?? []);
+  // findings about a dropped column (e.g. 'looks like a row identifier') are answered by dropping it
+  const loadLogger: Logger = drop.size ? { warn: (w) => (w.column !== undefined && drop.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) } : logger;
+  const loaded = await loadDataset(opts.data, { ...opts.load, logger: loadLogger, onProgress: (d, t) => progress(`loading ${basename(opts.data)}`, d, t) });
+  const ds = drop.size ? dropColumns(loaded, drop) : loaded;
   const target = buildTarget(ds, task);
   checkClasses(ds, target, model, opts.data);
   timings.loadSeconds = (now() - t0) / 1000;
@@ -202,7 +212,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     provenance: {
       data: await fileProvenance(opts.data, ds.features.nRows),
       tests: [],
-      options: { model, target: task, cv: cvK, seed, threshold: spec, maxFpr: spec === 'auto' || inSample ? maxFpr : null, learner: learnerOpts },
+      options: { model, target: task, cv: cvK, seed, threshold: spec, maxFpr: spec === 'auto' || inSample ? maxFpr : null, learner: learnerOpts, ...(drop.size ? { drop: [...drop] } : {}) },
       command: opts.command ?? '',
       node: process.version,
     },
@@ -218,7 +228,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let permutationSet: { X: Matrix; y: Int32Array } | null = null;
   t0 = now();
   for (const file of opts.tests ?? []) {
-    const tds = await loadDataset(file, { ...opts.load, role: 'evaluate', logger, onProgress: (d, t) => progress(`loading ${basename(file)}`, d, t) });
+    const tds = await loadDataset(file, { ...opts.load, role: 'evaluate', logger: loadLogger, onProgress: (d, t) => progress(`loading ${basename(file)}`, d, t) });
     progress(`test ${basename(file)}`, 0, 1);
     const r = evaluateDataset(detector, tds, logger);
     tests.push({ file, metrics: r.metrics, skipped: r.skipped });
@@ -253,6 +263,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   target.classes.forEach((c) => (counts[c] = 0));
   for (const v of target.y) if (v >= 0) counts[target.classes[v]!]!++;
   return { body, detector, cv, tests, timings, oof, train: { file: opts.data, rows: ds.features.nRows, classes: counts } };
+}
+
+/** The dataset without the `--drop` columns; every name must be an input column of the file. */
+function dropColumns(ds: Dataset, drop: ReadonlySet<string>): Dataset {
+  const names = new Set(ds.features.columns.map((c) => c.name));
+  for (const d of drop) {
+    if (names.has(d)) continue;
+    if (d === ds.labelColumn) throw nadirError('NADIR_ERR_BAD_OPTION', '--drop', `'${d}' is the label column of ${ds.source}; to use another label, give --label`);
+    const list = [...names].slice(0, 12).map((n) => `'${n}'`).join(', ');
+    throw nadirError('NADIR_ERR_BAD_OPTION', '--drop', `no input column '${d}' in ${ds.source} (its columns: ${list}${names.size > 12 ? ', …' : ''})`);
+  }
+  if (drop.size >= names.size) throw nadirError('NADIR_ERR_BAD_OPTION', '--drop', `leaves no input column in ${ds.source}`);
+  return {
+    ...ds,
+    features: { nRows: ds.features.nRows, columns: ds.features.columns.filter((c) => !drop.has(c.name)) },
+    findings: ds.findings.filter((f) => f.column === undefined || !drop.has(f.column)),
+  };
 }
 
 /**

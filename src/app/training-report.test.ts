@@ -178,6 +178,9 @@ test('display names and reconstructed commands', () => {
     reconstructCommand(run),
     "nadir train --data 'my data/it'\\''s.csv' --test data/nsl-kdd/KDDTest+.txt.gz --model rf --target binary --cv 5 --seed 0 --threshold auto --max-fpr 0.005 --trees 100 --max-features sqrt --label 'Attack Label'",
   );
+  // columns left out with --drop are part of the command
+  run.body.provenance.options.drop = ['flow_id', 'Src IP'];
+  assert.match(reconstructCommand(run), / --label 'Attack Label' --drop 'flow_id,Src IP'$/);
 });
 
 test('log-FPR ROC: FPR 0 sits on the left edge and long segments stay straight in linear space', () => {

@@ -438,5 +438,6 @@ export function reconstructCommand(result: TrainingReportInput): string {
   const flags: Record<string, string> = { nEstimators: '--trees', nTrees: '--trees', maxDepth: '--depth', learningRate: '--lr', maxFeatures: '--max-features', C: '--c', nThreads: '--threads' };
   for (const [k, flag] of Object.entries(flags)) if (learner[k] !== undefined) args.push(flag, String(learner[k]));
   if (result.body.schema.format === 'generic') args.push('--label', shellQuote(result.body.schema.labelColumn));
+  if (Array.isArray(o.drop) && o.drop.length) args.push('--drop', shellQuote(o.drop.join(',')));
   return args.join(' ');
 }

@@ -32,6 +32,23 @@ export function loadOptionsFrom(o: Record<string, unknown>): LoadOptions {
   return opts;
 }
 
+/**
+ * `--drop <columns>`: input columns to leave out of training (an identifier such as a flow id, a
+ * timestamp, an address). Only `train` takes it: a model never sees the dropped columns, so
+ * `evaluate` and `predict` ignore them in their input without being told.
+ */
+export function withDropOption(cmd: Command): Command {
+  return cmd.option('--drop <columns>', 'comma-separated input columns to leave out of training (identifiers such as a flow id or a timestamp)');
+}
+
+/** The `--drop` columns, or undefined when the option was not given. */
+export function dropListFrom(o: Record<string, unknown>): string[] | undefined {
+  if (typeof o.drop !== 'string') return undefined;
+  const names = splitList(o.drop);
+  if (!names.length) throw nadirError('NADIR_ERR_BAD_OPTION', '--drop', 'expected one or more comma-separated column names');
+  return names;
+}
+
 export function splitList(s: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }

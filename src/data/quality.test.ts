@@ -85,3 +85,59 @@ describe('countDuplicateRows', () => {
     assert.equal(countDuplicateRows({ nRows: 0, columns: [] }), 0);
   });
 });
+
+describe('identifier-like columns', () => {
+  const ids = (n: number, from = 1000, step = 1): number[] => Array.from({ length: n }, (_, i) => from + i * step);
+  const codes = (name: string, values: string[]): CategoricalColumn => cat(name, values, values.map((_, i) => i));
+  const found = (t: Table): Array<[string | undefined, string]> => assessQuality(t).filter((f) => f.code === 'identifier-like').map((f) => [f.column, f.message]);
+
+  it('flags whole numbers in strictly increasing or decreasing order, and text distinct on every row, over more than 50 rows', () => {
+    const n = 60;
+    const t: Table = {
+      nRows: n,
+      columns: [
+        num('flow_id', ids(n)),
+        num('countdown', ids(n, 5000, -7)),
+        num('bytes', ids(n).map((x) => (x * 7919) % 613)),
+        codes('uid', ids(n).map((x) => `C${x.toString(36)}`)),
+      ],
+    };
+    assert.deepEqual(found(t), [
+      [
+        'flow_id',
+        "column 'flow_id' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (nadir train --drop flow_id)",
+      ],
+      [
+        'countdown',
+        "column 'countdown' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (nadir train --drop countdown)",
+      ],
+      ['uid', "column 'uid' looks like a row identifier (a different value on every row): a model can only memorise rows from it, nothing that carries over to new traffic; drop it (nadir train --drop uid)"],
+    ]);
+  });
+
+  it('leaves alone: 50 rows or fewer, fractions, ties, a row out of order, a missing value, repeated text; quotes a name with spaces', () => {
+    const n = 60;
+    const outOfOrder = ids(n);
+    [outOfOrder[10], outOfOrder[11]] = [outOfOrder[11]!, outOfOrder[10]!];
+    const tie = ids(n);
+    tie[30] = tie[29]!;
+    const gap: number[] = ids(n);
+    gap[5] = NaN;
+    const text = ids(n).map((x) => `h${x}`);
+    text[59] = text[0]!;
+    const t: Table = {
+      nRows: n,
+      columns: [
+        num('time', ids(n).map((x) => x + 0.5)),
+        num('tie', tie),
+        num('swapped', outOfOrder),
+        num('gap', gap),
+        cat('host', [...new Set(text)], text.map((v, i) => (i === 59 ? 0 : i))),
+      ],
+    };
+    assert.deepEqual(found(t), []);
+    assert.deepEqual(found({ nRows: 50, columns: [num('id', ids(50)), codes('uid', ids(50).map(String))] }), []);
+    const spaced = found({ nRows: 51, columns: [num('Flow ID', ids(51))] });
+    assert.match(spaced[0]![1], /drop it \(nadir train --drop 'Flow ID'\)$/);
+  });
+});

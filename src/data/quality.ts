@@ -2,8 +2,8 @@ import type { CategoricalColumn, Column, Finding, Table } from './types.js';
 
 /**
  * Data-quality findings over a loaded table: missing values, ±Infinity, constant and
- * all-missing columns, duplicated rows, labels seen only once. Each is a finding (a
- * warning), never an error: the data is still usable.
+ * all-missing columns, identifier-like columns, duplicated rows, labels seen only once. Each
+ * is a finding (a warning), never an error: the data is still usable.
  */
 export function assessQuality(table: Table, labels?: CategoricalColumn): Finding[] {
   const findings: Finding[] = [];
@@ -12,9 +12,16 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
     let missing = 0;
     let inf = 0;
     let distinct = 0;
+    // identifier-like: numeric = whole numbers in strictly increasing (or decreasing) order;
+    // categorical = a different value on every row
+    let identifier = false;
     if (col.kind === 'numeric') {
       const v = col.values;
       let first = NaN;
+      let prev = NaN;
+      let whole = true;
+      let up = true;
+      let down = true;
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
         if (x !== x) missing++;
@@ -24,8 +31,16 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
             first = x;
             distinct = 1;
           } else if (distinct === 1 && x !== first) distinct = 2;
+          if (whole && !Number.isInteger(x)) whole = false;
         }
+        // NaN compares false both ways, so a missing value ends both runs
+        if (i > 0) {
+          if (!(x > prev)) up = false;
+          if (!(x < prev)) down = false;
+        }
+        prev = x;
       }
+      identifier = n > IDENTIFIER_MIN_ROWS && whole && (up || down);
     } else {
       const c = col.codes;
       let first = -1;
@@ -37,6 +52,7 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
           distinct = 1;
         } else if (distinct === 1 && x !== first) distinct = 2;
       }
+      identifier = n > IDENTIFIER_MIN_ROWS && missing === 0 && everyCodeOnce(c, col.dictionary.length);
     }
     if (n > 0 && missing === n) {
       findings.push({ code: 'all-missing', column: col.name, count: n, message: `column '${col.name}' has no values (all ${n} missing)` });
@@ -51,6 +67,14 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
     if (distinct === 1 && n > 1) {
       findings.push({ code: 'constant-column', column: col.name, message: `column '${col.name}' is constant: it carries no information` });
     }
+    if (identifier) {
+      const what = col.kind === 'numeric' ? 'a different value on every row, in order' : 'a different value on every row';
+      const harm =
+        col.kind === 'numeric'
+          ? 'a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic'
+          : 'a model can only memorise rows from it, nothing that carries over to new traffic';
+      findings.push({ code: 'identifier-like', column: col.name, message: `column '${col.name}' looks like a row identifier (${what}): ${harm}; drop it (nadir train --drop ${quoteColumn(col.name)})` });
+    }
   }
   const dups = countDuplicateRows(table, labels);
   if (dups > 0) findings.push({ code: 'duplicate-rows', count: dups, message: `${dups} duplicated row${dups === 1 ? '' : 's'} (${pct(dups, n)})` });
@@ -63,6 +87,29 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
     }
   }
   return findings;
+}
+
+/**
+ * Rows a column must have before "a different value on every row" says anything: a few rows
+ * are often distinct or in order by chance.
+ */
+const IDENTIFIER_MIN_ROWS = 50;
+
+/** Every dictionary code occurs at most once (no missing codes are passed in use). */
+function everyCodeOnce(codes: Int32Array, size: number): boolean {
+  if (codes.length > size) return false;
+  const seen = new Uint8Array(size);
+  for (let i = 0; i < codes.length; i++) {
+    const k = codes[i]!;
+    if (seen[k]) return false;
+    seen[k] = 1;
+  }
+  return true;
+}
+
+/** A column name as a shell word for the hint (quoted when it holds spaces or shell characters). */
+function quoteColumn(name: string): string {
+  return /^[\w@%+=:./-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
 function pct(k: number, n: number): string {

@@ -54,7 +54,8 @@ export interface Finding {
     | 'padded-header'
     | 'all-missing'
     | 'missing-label'
-    | 'no-normal-label';
+    | 'no-normal-label'
+    | 'identifier-like';
   message: string;
   column?: string;
   count?: number;

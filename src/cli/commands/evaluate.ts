@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { sha256File, writeEvaluationReport } from '../../app/evaluation-report.js';
 import { evaluateDataset } from '../../app/train.js';
 import { loadDataset } from '../../data/load.js';
-import { CollectingLogger } from '../../logger.js';
+import { CollectingLogger, type Logger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
@@ -27,7 +27,10 @@ export function registerEvaluate(program: Command): void {
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
       const load = loadOptionsFrom(o);
-      const ds = await loadDataset(String(o.data), { label: detector.body.schema.labelColumn, ...load, logger, role: 'evaluate' });
+      // a column the model does not read (e.g. one dropped with train --drop) is no concern here
+      const inputs = new Set(detector.body.schema.inputs.map((i) => i.name));
+      const loadLogger: Logger = { warn: (w) => (w.code === 'identifier-like' && w.column !== undefined && !inputs.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) };
+      const ds = await loadDataset(String(o.data), { label: detector.body.schema.labelColumn, ...load, logger: loadLogger, role: 'evaluate' });
       const t1 = performance.now();
       const r = evaluateDataset(detector, ds, logger);
       if (o.report) {

@@ -7,7 +7,7 @@ import { isNadirError, NadirError, nadirError } from '../../errors.js';
 import type { Metrics } from '../../eval/types.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
-import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '../data-options.js';
 import { badOption, numberIn, parseNumber, positiveNumber, wholeNumber } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -18,11 +18,13 @@ import type { ModelBody } from '../../model/types.js';
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function registerTrain(program: Command): void {
-  withDataOptions(
-    program
-      .command('train')
-      .description('train a detector: stratified cross-validation, a final fit, hold-out tests, a model file and a report')
-      .requiredOption('-d, --data <file>', 'training data (CSV, .csv.gz, JSONL, Parquet)'),
+  withDropOption(
+    withDataOptions(
+      program
+        .command('train')
+        .description('train a detector: stratified cross-validation, a final fit, hold-out tests, a model file and a report')
+        .requiredOption('-d, --data <file>', 'training data (CSV, .csv.gz, JSONL, Parquet)'),
+    ),
   )
     .option('-t, --test <file>', 'hold-out test file (repeatable)', collect, [])
     .option('-m, --model <type>', `learner: ${MODEL_TYPES.join(' | ')}`, 'gbdt')
@@ -69,6 +71,7 @@ Examples:
     )
     .action(async (o: Record<string, unknown>) => {
       const { model, target, cv, seed, threshold, maxFpr, permutationRepeats, learner } = trainOptions(o);
+      const drop = dropListFrom(o);
       const out = String(o.out);
       const report = typeof o.report === 'string' ? o.report : undefined;
       checkOutputs(
@@ -91,6 +94,7 @@ Examples:
         maxFpr,
         permutationRepeats,
         load: loadOptionsFrom(o),
+        ...(drop ? { drop } : {}),
         command: ['nadir', ...process.argv.slice(2)].join(' '),
         logger,
         onProgress: (s, done, total) => {
