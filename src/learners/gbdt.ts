@@ -291,8 +291,13 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   predictProba(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
-    const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
-    return rawToProba(raw, X.nRows, f.classes.length === 2 ? 'logit' : 'softmax', f.classes.length);
+    const n = X.nRows;
+    const k = f.classes.length;
+    // One allocation: the margins go where rawToProba may read them in place (the second half
+    // for the binary log-odds, the whole array for softmax).
+    const out = new Float64Array(n * k);
+    const raw = f.predictor.raw(X.data, n, X.nCols, k === 2 ? out.subarray(n) : out, f.threads);
+    return rawToProba(raw, n, k === 2 ? 'logit' : 'softmax', k, out);
   }
 
   predict(X: Matrix): Int32Array {

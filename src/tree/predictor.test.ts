@@ -97,6 +97,22 @@ test('links: logit → [1−σ, σ], softmax rows sum to 1, identity clipped and
   assert.deepEqual([...rawToProba(Float64Array.from([0.5, -0.1, 0.5]), 1, 'identity', 3)], [0.5, 0, 0.5]);
 });
 
+test('rawToProba in place: logit margins in the second half of the output, softmax and identity over the margins themselves', () => {
+  const r = new Random(17);
+  const n = 37;
+  const m = Float64Array.from({ length: 3 * n }, () => 4 * r.normal());
+  const logit = rawToProba(m.subarray(0, n), n, 'logit', 2);
+  const out = new Float64Array(2 * n);
+  out.set(m.subarray(0, n), n);
+  assert.equal(rawToProba(out.subarray(n), n, 'logit', 2, out), out);
+  assert.deepEqual(out, logit);
+  for (const link of ['softmax', 'identity'] as const) {
+    const expect = rawToProba(m, n, link, 3);
+    const same = m.slice();
+    assert.deepEqual(rawToProba(same, n, link, 3, same), expect);
+  }
+});
+
 test('parallel batch prediction (main thread + pool workers) equals the single-thread result', () => {
   const r = new Random(13);
   const K = 3;

@@ -608,6 +608,8 @@ export function runPredictChunks(k: Kernels, j: PredictJob): void {
 /**
  * Probabilities (row-major nRows × nClasses) from raw outputs: 'logit' → [1−σ(m), σ(m)],
  * 'softmax' → stable softmax, 'identity' → clipped at 0 and renormalised to sum 1.
+ * `out` may be `raw` itself ('softmax', 'identity'), or for 'logit' hold raw in its second half
+ * (raw = out.subarray(nRows)): row r reads raw[r] before writing out[2r], out[2r + 1] ≤ its slot.
  */
 export function rawToProba(raw: Float64Array, nRows: number, link: 'logit' | 'softmax' | 'identity', nClasses: number, out?: Float64Array): Float64Array {
   const res = out ?? new Float64Array(nRows * nClasses);
