@@ -4,7 +4,7 @@ import { silentLogger } from '../logger.js';
 import { asCategorical, asNumeric, parseCell } from './column-builder.js';
 import type { CsvReadOptions, RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
-import { LABEL_CANDIDATES, recognise } from './formats/index.js';
+import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
@@ -95,6 +95,11 @@ export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
   }
   const cols = d.features.columns.map((c) => c.name);
   const shown = cols.slice(0, 12).join(', ') + (cols.length > 12 ? ', …' : '');
+  if (d.format === 'nsl-kdd' && cols.length === NSL_KDD_FEATURES) {
+    // headerless NSL-KDD without its last two columns: raw records to score, whatever label was asked for
+    const what = opts.label !== undefined ? `label column '${opts.label}' not found` : 'no label column';
+    throw nadirError('NADIR_ERR_NO_LABEL', d.source, `${what}: these are unlabelled NSL-KDD records (${NSL_KDD_FEATURES} columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)`);
+  }
   if (opts.label !== undefined) throw nadirError('NADIR_ERR_NO_LABEL', d.source, `label column '${opts.label}' not found; columns are: ${shown}`);
   throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for ${LABEL_CANDIDATES.join(', ')}); name it with --label <column>. Columns: ${shown}`);
 }

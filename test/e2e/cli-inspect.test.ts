@@ -85,3 +85,13 @@ test('data-quality findings are printed once: in the report on stdout, or in the
   assert.equal(json.stderr, '');
   assert.equal(JSON.parse(json.stdout).findings.length, listed.length);
 });
+
+test('unlabelled NSL-KDD records (41 columns): inspect says they have no label and what they are for', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nadir-cli-'));
+  const raw = join(dir, 'raw41.csv');
+  const row = '0,tcp,http,SF,215,45076,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,1,0.00,0.00,0.00,0.00,1.00,0.00,0.00,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00';
+  writeFileSync(raw, `${row}\n${row}\n`);
+  const r = await nadir('inspect', '--data', raw);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `nadir: ${raw}: no label column: these are unlabelled NSL-KDD records (41 columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)\n`);
+});

@@ -228,3 +228,22 @@ describe('junk records are refused, not scored', () => {
     assert.match(r.stdout, /true\/false are read as 1\/0, for 0\/1 flag columns/);
   });
 });
+
+test('unlabelled NSL-KDD records (41 columns, no label or difficulty) are scored like the labelled file', async () => {
+  const lines = gunzipSync(readFileSync(SMALL)).toString('utf8').split('\n').slice(0, 6);
+  const file = join(dir, 'raw41.csv');
+  writeFileSync(file, `${lines.map((l) => l.split(',').slice(0, 41).join(',')).join('\n')}\n`);
+  const r = await nadir('predict', '--model', binary, '--data', file, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { predictions: Prediction[]; warnings: string[] };
+  const intact = JSON.parse((await nadir('predict', '--model', binary, '--data', SMALL, '--json')).stdout) as { predictions: Prediction[] };
+  assert.deepEqual(doc.predictions, intact.predictions.slice(0, 6));
+  assert.deepEqual(doc.warnings, []);
+  const forced = await nadir('predict', '--model', binary, '--data', file, '--format', 'nsl-kdd');
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(forced.stdout.trim().split('\n').length, 7);
+  // evaluating them is refused: they have no label
+  const e = await nadir('evaluate', '--model', binary, '--data', file);
+  assert.equal(e.code, 2);
+  assert.match(e.stderr, /^nadir: .*raw41\.csv: label column 'label' not found: these are unlabelled NSL-KDD records \(41 columns, without label and difficulty\)/);
+});

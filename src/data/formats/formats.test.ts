@@ -191,8 +191,32 @@ describe('NSL-KDD layouts', () => {
     assert.deepEqual(classCounts(buildTarget(d, 'category')), [1, 1]);
   });
 
+  it('headerless with 41 columns: unlabelled records to score, recognised the same way, no label column', async () => {
+    const text = `${row}\n${row.replace('tcp', 'udp')}\n`;
+    for (const opts of [{ role: 'score' as const }, { role: 'score' as const, format: 'nsl-kdd' as const }, { role: 'score' as const, label: 'label' }]) {
+      const d = await loadData(writeFixture(dir, 'kdd41.csv', text), opts);
+      assert.equal(d.format, 'nsl-kdd', JSON.stringify(opts));
+      assert.equal(d.labelColumn, null);
+      assert.equal(d.labels, null);
+      assert.deepEqual(d.features.columns.map((c) => c.name), NSL_KDD_COLUMNS.slice(0, 41));
+      assert.deepEqual(values(col(d, 'protocol_type')), ['tcp', 'udp']);
+      assert.deepEqual(values(col(d, 'dst_host_srv_rerror_rate')), [0, 0]);
+    }
+    // 41 columns without a protocol in column 2 stay generic
+    const other = Array.from({ length: 41 }, (_, i) => String(i)).join(',');
+    assert.equal((await loadData(writeFixture(dir, 'forty-one.csv', `${other}\n${other}\n`))).format, 'generic');
+  });
+
+  it('unlabelled NSL-KDD records cannot be learned from or evaluated: the error says why', async () => {
+    const p = writeFixture(dir, 'kdd41-train.csv', `${row}\n${row}\n`);
+    const why = 'these are unlabelled NSL-KDD records (41 columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)';
+    assert.equal(await rejectsWith(loadDataset(p), 'NADIR_ERR_NO_LABEL', /./), `${p}: no label column: ${why}`);
+    // evaluate asks for the model's label column
+    assert.equal(await rejectsWith(loadDataset(p, { label: 'label', role: 'evaluate' }), 'NADIR_ERR_NO_LABEL', /./), `${p}: label column 'label' not found: ${why}`);
+  });
+
   it('a forced format that does not fit is an error', async () => {
-    await rejectsWith(loadData(writeFixture(dir, 'notkdd.csv', 'a,b,label\n1,2,x\n'), { format: 'nsl-kdd' }), 'NADIR_ERR_BAD_FORMAT', /notkdd\.csv: does not look like nsl-kdd/);
+    await rejectsWith(loadData(writeFixture(dir, 'notkdd.csv', 'a,b,label\n1,2,x\n'), { format: 'nsl-kdd' }), 'NADIR_ERR_BAD_FORMAT', /notkdd\.csv: does not look like nsl-kdd \(expected 41 \(unlabelled\), 42 or 43 columns without a header/);
   });
 });
 

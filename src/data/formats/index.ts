@@ -1,4 +1,4 @@
-export { recogniseNslKdd, NSL_KDD_COLUMNS, NSL_KDD_CATEGORIES } from './nsl-kdd.js';
+export { recogniseNslKdd, NSL_KDD_COLUMNS, NSL_KDD_CATEGORIES, NSL_KDD_FEATURES } from './nsl-kdd.js';
 export { recogniseCicIds2017, cicCategory } from './cic-ids2017.js';
 export { recogniseUnswNb15 } from './unsw-nb15.js';
 export { recogniseGeneric, LABEL_CANDIDATES, DEFAULT_NORMAL } from './generic.js';

@@ -22,19 +22,24 @@ export const NSL_KDD_CATEGORIES: Readonly<Record<string, string>> = Object.fromE
   }).flatMap(([cat, names]) => names.split(' ').map((n) => [n, cat])),
 );
 
+/** Features per NSL-KDD record (the columns before label and difficulty). */
+export const NSL_KDD_FEATURES = 41;
+
 /**
  * NSL-KDD as distributed: headerless, 43 (or 42, without difficulty) columns, a protocol in
- * column 2. Also the copies with a header row (the KDD column names, the label named
- * label/class/attack and the difficulty named difficulty/difficulty_level/level).
+ * column 2. Raw records to score have the 41 features only (no label, no difficulty): the same
+ * layout, recognised the same way, with no label column. Also the copies with a header row (the
+ * KDD column names, the label named label/class/attack and the difficulty named
+ * difficulty/difficulty_level/level).
  */
 export function recogniseNslKdd(p: Peek): Recognition | null {
   if (p.header !== null) return recogniseWithHeader(p.header);
-  if (p.width !== 43 && p.width !== 42) return null;
+  if (p.width !== 43 && p.width !== 42 && p.width !== NSL_KDD_FEATURES) return null;
   if (!['tcp', 'udp', 'icmp'].includes(p.firstRow(1) ?? '')) return null;
   return {
     format: 'nsl-kdd',
     names: NSL_KDD_COLUMNS.slice(0, p.width),
-    labelColumn: 'label',
+    labelColumn: p.width === NSL_KDD_FEATURES ? null : 'label',
     drop: p.width === 43 ? ['difficulty'] : [],
     normalLabels: ['normal'],
     categories: (labels) => mapLabels(labels, nslKddCategory),

@@ -51,7 +51,7 @@ export function recognise(p: Peek, opts: { format?: DatasetFormat; label?: strin
 function describe(f: DatasetFormat): string {
   switch (f) {
     case 'nsl-kdd':
-      return 'expected 42 or 43 columns without a header, or a header with protocol_type, service, flag and src_bytes';
+      return 'expected 41 (unlabelled), 42 or 43 columns without a header and tcp, udp or icmp in column 2, or a header with protocol_type, service, flag and src_bytes';
     case 'cic-ids2017':
       return 'expected a header with Label and CICFlowMeter columns such as Flow Duration';
     case 'unsw-nb15':
