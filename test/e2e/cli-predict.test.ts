@@ -247,3 +247,44 @@ test('unlabelled NSL-KDD records (41 columns, no label or difficulty) are scored
   assert.equal(e.code, 2);
   assert.match(e.stderr, /^nadir: .*raw41\.csv: label column 'label' not found: these are unlabelled NSL-KDD records \(41 columns, without label and difficulty\)/);
 });
+
+describe('predict --out: the format follows the extension', () => {
+  test('.json holds the document --json prints; .ndjson and .JSONL one object per line; .csv the CSV', async () => {
+    const stdout = await nadir('predict', '--model', binary, '--data', SMALL, '--json');
+    const json = join(dir, 'p.json');
+    let r = await nadir('predict', '--model', binary, '--data', SMALL, '--out', json);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(json, 'utf8'), stdout.stdout);
+    r = await nadir('predict', '--model', binary, '--data', SMALL, '--out', json, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { format: string }).format, 'json');
+    const doc = JSON.parse(stdout.stdout) as { predictions: Prediction[] };
+    for (const name of ['p.ndjson', 'p.JSONL']) {
+      const out = join(dir, name);
+      r = await nadir('predict', '--model', binary, '--data', SMALL, '--out', out, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { format: string }).format, 'jsonl');
+      assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Prediction), doc.predictions);
+    }
+    const csv = join(dir, 'p.csv');
+    r = await nadir('predict', '--model', binary, '--data', SMALL, '--out', csv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(csv, 'utf8'), (await nadir('predict', '--model', binary, '--data', SMALL)).stdout);
+  });
+
+  test('any other extension is refused before anything is loaded (here the model and data do not even exist)', async () => {
+    for (const name of ['p.txt', 'p', 'p.csv.gz', 'p.json.bak']) {
+      const out = join(dir, name);
+      const r = await nadir('predict', '--model', join(dir, 'none.nadir'), '--data', join(dir, 'none.csv'), '--out', out);
+      assert.equal(r.code, 2, name);
+      assert.equal(r.stderr, `nadir: invalid option --out: ${out}: expected a .csv, .jsonl or .json file\n`);
+      assert.equal(existsSync(out), false);
+    }
+  });
+
+  test('--help names the formats', async () => {
+    const r = await nadir('predict', '--help');
+    assert.match(r.stdout, /-o, --out <file>\s+write predictions to a file, in the format its\s+extension names: \.csv, \.jsonl or \.ndjson/);
+    assert.match(r.stdout, /\.json \(the document --json\s+prints\)/);
+  });
+});

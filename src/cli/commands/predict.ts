@@ -20,7 +20,7 @@ export function registerPredict(program: Command): void {
       .requiredOption('-M, --model <file>', 'model file written by nadir train')
       .requiredOption('-d, --data <file>', "records to score (CSV, .csv.gz, JSONL, Parquet), or '-' for JSONL on stdin"),
   )
-    .option('-o, --out <file>', 'write predictions to a .csv or .jsonl file (default: CSV on stdout)')
+    .option('-o, --out <file>', 'write predictions to a file, in the format its extension names: .csv, .jsonl or .ndjson (one JSON object per line), .json (the document --json prints) (default: CSV on stdout)')
     .option('--explain', 'add the top contributing input columns per record')
     .option('--top <n>', 'contributions per record with --explain', '5')
     .option('--json', 'print one JSON document on stdout: { model, classes, threshold, rows, predictions: [{ row, label, class, probability, explanation? }], warnings }; with --out, a summary instead of the predictions')
@@ -61,6 +61,7 @@ Examples:
       const top = wholeNumber(o.top, '--top', 1);
       const out = typeof o.out === 'string' ? o.out : null;
       const json = o.json === true;
+      const format = out === null ? null : outputFormat(out);
       checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
@@ -75,14 +76,29 @@ Examples:
       const warnings = logger.warnings.map((w) => w.message);
       if (o.explain === true && !p.explanations) warnings.push(`--explain: ${detector.body.learner.type} models have no per-column explanation; predictions have none`);
       if (!json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      const jsonl = out !== null && /\.jsonl?$/i.test(out);
-      if (out) {
-        await writeFileAtomic(out, jsonl ? toJsonl(detector, p) : toCsv(detector, p));
-        if (json) printJson({ ...header(String(o.model), p), out, format: jsonl ? 'jsonl' : 'csv', labels: labelCounts(detector, p), warnings });
+      const doc = (): Record<string, unknown> => ({ ...header(String(o.model), p), predictions: records(detector, p), warnings });
+      if (out !== null && format !== null) {
+        const text = format === 'csv' ? toCsv(detector, p) : format === 'jsonl' ? toJsonl(detector, p) : jsonText(doc());
+        await writeFileAtomic(out, text);
+        if (json) printJson({ ...header(String(o.model), p), out, format, labels: labelCounts(detector, p), warnings });
         else process.stderr.write(`${p.nRows.toLocaleString('en-US')} predictions written to ${out}\n`);
-      } else if (json) printJson({ ...header(String(o.model), p), predictions: records(detector, p), warnings });
+      } else if (json) printJson(doc());
       else process.stdout.write(toCsv(detector, p));
     });
+}
+
+/** The --out file's format from its extension; anything else is refused before any work. */
+function outputFormat(out: string): 'csv' | 'jsonl' | 'json' {
+  const ext = /\.([^./\\]+)$/.exec(out)?.[1]?.toLowerCase();
+  if (ext === 'csv') return 'csv';
+  if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
+  if (ext === 'json') return 'json';
+  throw nadirError('NADIR_ERR_BAD_OPTION', '--out', `${out}: expected a .csv, .jsonl or .json file`);
+}
+
+/** The --json document as text, laid out as printJson prints it. */
+function jsonText(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 function header(model: string, p: Predictions): { model: string; classes: readonly string[]; threshold: number | null; rows: number } {
