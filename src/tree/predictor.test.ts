@@ -88,6 +88,19 @@ test('forest layout: vector leaves averaged with scale 1/nTrees; deep trees', ()
   }
 });
 
+test('a model without trees predicts its base scores for every row; a single row does not build the batch layout', () => {
+  const p = new EnsemblePredictor({ trees: [], treeOutput: new Int32Array(0), nOutputs: 2, baseScore: Float64Array.from([0.5, -1]), scale: 1, link: 'softmax', nFeatures: 3 });
+  assert.deepEqual([...p.raw(new Float32Array(9 * 3), 9, 3)], Array.from({ length: 18 }, (_, i) => (i % 2 ? -1 : 0.5)));
+  const r = new Random(18);
+  const trees = [randomTree(r, 3, 1, 4)];
+  const q = new EnsemblePredictor({ trees, treeOutput: new Int32Array(1), nOutputs: 1, baseScore: new Float64Array(1), scale: 1, link: 'logit', nFeatures: 3 });
+  const layoutBuilt = (): boolean => (q as unknown as { completeAt: unknown }).completeAt !== undefined;
+  q.raw(Float32Array.from([0.1, 0.2, 0.3]), 1, 3);
+  assert.equal(layoutBuilt(), false);
+  q.raw(new Float32Array(6), 2, 3);
+  assert.equal(layoutBuilt(), true);
+});
+
 test('links: logit → [1−σ, σ], softmax rows sum to 1, identity clipped and renormalised', () => {
   const l = rawToProba(Float64Array.from([0, Math.log(3)]), 2, 'logit', 2);
   [0.5, 0.5, 0.25, 0.75].forEach((v, i) => assert.ok(Math.abs(l[i]! - v) < 1e-15));

@@ -1,8 +1,9 @@
 /**
  * Flat predictor: a tree ensemble packed into one set of typed arrays (all trees' nodes
  * concatenated, child indices global) and evaluated over a row-major Float32Array.
- * Batch prediction is row-outer (one row stays in L1 while every tree reads it) and allocates
- * nothing per row; `rawRow` is the single-record path.
+ * Batch prediction takes a group of rows at a time through every tree (a few rows' values stay
+ * in L1 while every tree reads them, see predictChunk) and allocates nothing per row; `rawRow`
+ * is the single-record path.
  *
  * raw[o] = baseScore[o] + scale × Σ_t leaf_t[o]; a tree with treeOutput = c adds to output c
  * only (boosting), treeOutput = -1 adds its whole leaf vector (forests).
@@ -150,10 +151,11 @@ export class EnsemblePredictor {
   raw(X: Float32Array, nRows: number, nCols: number, out?: Float64Array, nThreads = 1): Float64Array {
     const K = this.nOutputs;
     const res = out ?? new Float64Array(nRows * K);
-    // The complete-tree kernel takes any number of rows (the last group is padded; a single row
-    // is faster alone, on rawRow); the general one takes multiples of 4 and leaves the rest to rawRow.
-    const nk = this.complete ? (nRows > 1 ? nRows : 0) : nRows - (nRows % 4);
-    if (nk > 0 && this.nTrees > 0) {
+    // The complete-tree kernel takes any number of rows (the last group is padded); the general
+    // one takes multiples of 4 and leaves the rest to rawRow. A single row is faster alone, on
+    // rawRow (which also gives a model without trees its base scores).
+    const nk = nRows < 2 || this.nTrees === 0 ? 0 : this.complete ? nRows : nRows - (nRows % 4);
+    if (nk > 0) {
       const w = this.wasmFor(nCols);
       const base = this.base;
       const scale = this.scale;
