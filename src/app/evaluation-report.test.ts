@@ -264,3 +264,15 @@ test('sha256File streams the same digest as hashing the bytes', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('isolation forest: the model card, cards, curves and metrics name the anomaly score, and leave out log loss', async () => {
+  const input = binaryInput();
+  input.body = body('binary', BINARY, { learner: { type: 'iforest', version: 1, options: {}, fitted: {} }, importance: {} });
+  input.body.provenance.options.model = 'iforest';
+  const page = await renderEvaluationReport(input);
+  assert.doesNotMatch(page, /P\(attack\)|Log loss/);
+  assert.match(page, /anomaly score s\(x\) ≥ <strong>0\.3<\/strong> → attack/);
+  assert.match(page, /the isolation forest&#39;s anomaly score \(Liu et al\. 2008\): in \(0, 1\), higher = more anomalous; not a probability/);
+  assert.match(page, /threshold on the anomaly score/);
+  assert.match(page, /Thresholded metrics use s\(x\) ≥ 0\.3 in every column, the isolation forest/);
+});

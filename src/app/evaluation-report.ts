@@ -22,7 +22,7 @@ import { writeFileAtomic } from '../model/artifact.js';
 import type { ModelBody } from '../model/types.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
 import { NADIR_VERSION } from '../version.js';
-import { binaryErrors, chartRow, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
+import { binaryErrors, chartRow, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
 import type { evaluateDataset } from './train.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
@@ -75,7 +75,7 @@ export async function renderEvaluationReport(input: EvaluationReportInput): Prom
   add('summary', 'Summary', 'Summary', [cards(headlineCards(input, comparison)), comparison.callout]);
   add('comparison', 'Training vs this file', 'Training-time metrics vs this file', comparisonTable(input, comparison), comparisonIntro(input, comparison));
   add('confusion', 'Confusion', 'Confusion matrices', await confusionSection(input), 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes). The training cross-validation matrix is shown for comparison.');
-  if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${body.threshold !== null ? html` (P(attack) ≥ ${formatNumber(body.threshold, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
+  if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${body.threshold !== null ? html` (${scoreKind(body).probability ? scoreKind(body).name : 'anomaly score s(x)'} ≥ ${formatNumber(body.threshold, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
   if (binary) add('threshold', 'Threshold', 'Decision threshold on this file', thresholdSection(input));
   add('classes', 'Per class', 'Per-class metrics', perClassSection(input), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate. CV recall is the training-time figure.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class on this file, with the recall cross-validation measured at training time.');
   const byLabel = labelBreakdown(input);
@@ -302,7 +302,7 @@ function headlineCards(input: EvaluationReportInput, cmp: TrainingComparison): C
   if (b && input.body.threshold !== null) {
     out.push({ label: 'detection rate (recall)', value: pct(b.tpr), hint: `${formatInt(b.fn)} of ${formatInt(b.attacks)} attacks missed` });
     out.push({ label: 'false-positive rate', value: pct(b.fpr), hint: `${formatInt(b.fp)} false alarms · ≈ ${formatPerTenThousand(b.fpr)} per 10,000 normal` });
-    out.push({ label: 'threshold on P(attack)', value: formatNumber(input.body.threshold, 4), hint: thresholdMethodName(input.body.thresholdInfo, { short: true, training: true }) });
+    out.push({ label: `threshold on ${scoreKind(input.body).probability ? scoreKind(input.body).name : 'the anomaly score'}`, value: formatNumber(input.body.threshold, 4), hint: thresholdMethodName(input.body.thresholdInfo, { short: true, training: true }) });
   } else {
     out.push({ label: 'macro F1', value: f4(m.f1), hint: `weighted F1 ${f4(m.weighted.f1)}${cv ? ` · CV ${f4(cv.f1)}` : ''}` });
   }
@@ -328,7 +328,7 @@ function comparisonColumns(input: EvaluationReportInput, cmp: TrainingComparison
 }
 
 function comparisonIntro(input: EvaluationReportInput, cmp: TrainingComparison): HtmlValue {
-  const thr = input.body.task === 'binary' && input.body.threshold !== null ? html` Thresholded metrics use P(attack) ≥ ${formatNumber(input.body.threshold, 4)} in every column; attack is the positive class.` : ' Multi-class: the predicted class is the most probable one.';
+  const thr = input.body.task === 'binary' && input.body.threshold !== null ? thresholdRule(input.body, input.body.threshold, ' in every column') : ' Multi-class: the predicted class is the most probable one.';
   const cv = cmp.cv ? 'Training CV: stratified folds of the training file, preprocessing fitted inside each fold, stored in the model file.' : 'The model holds no cross-validation metrics (trained with --cv 0).';
   return html`${cv} The badges under this file's numbers give its change against CV.${thr}`;
 }
@@ -336,7 +336,7 @@ function comparisonIntro(input: EvaluationReportInput, cmp: TrainingComparison):
 function comparisonTable(input: EvaluationReportInput, cmp: TrainingComparison): SafeHtml {
   const columns: MetricColumn[] = comparisonColumns(input, cmp).map((c) => ({ label: c.name, color: c.color, metrics: c.metrics, base: c.isThis ? cmp.cv : null, strong: c.isThis }));
   const binary = input.evaluation.metrics.task === 'binary' && input.body.task === 'binary';
-  return metricsTable(metricRows(binary, { fprNextToRecall: true }), columns, 'metrics comparison');
+  return metricsTable(metricRows(binary, { fprNextToRecall: true, score: scoreKind(input.body) }), columns, 'metrics comparison');
 }
 
 async function confusionSection(input: EvaluationReportInput): Promise<HtmlValue> {
@@ -364,7 +364,7 @@ async function curvesSection(input: EvaluationReportInput): Promise<HtmlValue> {
         caption: 'Normal rows right of the threshold are the false alarms an analyst would triage; attacks left of it are the misses.',
         // this page's scores are the file's, not out-of-fold ones
         title: `Scores on ${name} by true class`,
-        scoreLabel: `P(${body.classes[positiveIndex(body.classes, m.positive)]})`,
+        scoreLabel: scoreKind(body).probability ? `P(${body.classes[positiveIndex(body.classes, m.positive)]})` : 'anomaly score s(x)',
       }),
     );
   }
@@ -394,7 +394,7 @@ function thresholdSection(input: EvaluationReportInput): HtmlValue {
         ? callout('ok', html`<p>On ${displayName(input.dataFile)} the false-positive rate stays within the model's target of ${pct(target)}: ${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections.</p>`)
         : callout('warn', html`<p><strong>On ${displayName(input.dataFile)} the false-positive rate is ${pct(b.fpr)}, above the model's target of ${pct(target)}</strong> (${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections). The threshold was calibrated on the training traffic; normal traffic here looks different to the model. Re-calibrate on a labelled sample of this traffic before relying on the alert volume.</p>`);
   }
-  return html`${thresholdHeader(body.threshold, thresholdMethodName(info, { training: true }), thresholdHow(body))}${table}${verdict}`;
+  return html`${thresholdHeader(body.threshold, thresholdMethodName(info, { training: true }), thresholdHow(body), scoreKind(body))}${table}${verdict}`;
 }
 
 function thresholdHow(body: ModelBody): SafeHtml {
@@ -473,7 +473,7 @@ async function modelCardSection(input: EvaluationReportInput): Promise<HtmlValue
     ['learner options', html`<code>${JSON.stringify(p.options.learner ?? body.learner.options)}</code>`],
     ['task', targetName(body.task)],
     ['classes', html`${joinHtml(body.classes.map((c) => html`<code>${c}</code>`), ', ')}`],
-    ['decision', body.threshold !== null ? html`P(attack) ≥ <strong>${formatNumber(body.threshold, 4)}</strong> → attack (${thresholdMethodName(body.thresholdInfo, { training: true })})` : 'the most probable class'],
+    ['decision', body.threshold !== null ? html`${scoreKind(body).name} ≥ <strong>${formatNumber(body.threshold, 4)}</strong> → attack (${thresholdMethodName(body.thresholdInfo, { training: true })})${scoreKind(body).probability ? '' : html`<br><span style="color:var(--muted)">${scoreKind(body).note}</span>`}` : 'the most probable class'],
     ['input columns', `${inputs.length} (${inputs.length - nCat} numeric, ${nCat} categorical)`],
     ['label column', html`<code>${body.schema.labelColumn}</code> (${body.schema.format}; normal: ${body.schema.normalLabels.join(', ') || '–'})`],
   ]);

@@ -37,6 +37,41 @@ export function modelName(body: ModelBody): string {
   return MODEL_NAMES[model] ?? model;
 }
 
+/**
+ * What a binary model's score is, so that no page calls an anomaly score a probability.
+ * Classifiers (gbdt, rf, logreg) give P(attack). The isolation forest gives the anomaly score
+ * s(x) = 2^(−E[h(x)] / c(ψ)) of Liu, Ting & Zhou (2008): in (0, 1), higher = more anomalous
+ * (shorter average path), but not a probability — so its log loss means nothing.
+ */
+export interface ScoreKind {
+  /** False for the isolation forest's anomaly score. */
+  probability: boolean;
+  /** In a sentence or a label: "P(attack)" or "anomaly score s(x)". */
+  name: string;
+  /** Explained once per page. */
+  note: string;
+}
+
+export function scoreKind(body: Pick<ModelBody, 'learner' | 'provenance' | 'classes'>): ScoreKind {
+  const positive = body.classes[1] ?? 'attack';
+  if (body.learner.type === 'iforest' || body.provenance.options.model === 'iforest') {
+    return {
+      probability: false,
+      name: 'anomaly score s(x)',
+      note: "the isolation forest's anomaly score (Liu et al. 2008): in (0, 1), higher = more anomalous; not a probability",
+    };
+  }
+  return { probability: true, name: `P(${positive})`, note: `the model’s probability of ${positive}` };
+}
+
+/** The sentence on the decision rule of a binary model's metrics, naming what the threshold is applied to. */
+export function thresholdRule(body: Pick<ModelBody, 'learner' | 'provenance' | 'classes'>, threshold: number, where = ''): SafeHtml {
+  const score = scoreKind(body);
+  return score.probability
+    ? html` Thresholded metrics use ${score.name} ≥ ${formatNumber(threshold, 4)}${where}; attack is the positive class.`
+    : html` Thresholded metrics use s(x) ≥ ${formatNumber(threshold, 4)}${where}, ${score.note}, so no log loss is given; attack is the positive class.`;
+}
+
 /** "binary" → "binary: normal vs attack" (an unknown target as it is). */
 export function targetName(task: string): string {
   return TARGET_NAMES[task] ?? task;
@@ -136,10 +171,12 @@ export interface MetricRow {
  * false-positive rate follows recall (the evaluation report: the two rates the model runs at);
  * otherwise it comes after the threshold-free scores.
  */
-export function metricRows(binary: boolean, opts: { fprNextToRecall?: boolean } = {}): MetricRow[] {
+export function metricRows(binary: boolean, opts: { fprNextToRecall?: boolean; score?: ScoreKind } = {}): MetricRow[] {
   const head: MetricRow[] = [{ label: 'Accuracy', hint: 'rows classified correctly', get: (m) => m.accuracy, kind: 'pct' }];
+  // an anomaly score is not a probability: its log loss would be a number without a meaning
+  const probability = opts.score?.probability ?? true;
   const tail: MetricRow[] = [
-    { label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m) => m.logLoss, kind: 'loss', lowerIsBetter: true },
+    ...(probability ? [{ label: 'Log loss', hint: 'quality of the probabilities (lower is better)', get: (m: Metrics) => m.logLoss, kind: 'loss' as const, lowerIsBetter: true }] : []),
     { label: 'Rows', hint: 'rows evaluated', get: (m) => m.n, kind: 'count' },
   ];
   if (binary) {
@@ -151,7 +188,7 @@ export function metricRows(binary: boolean, opts: { fprNextToRecall?: boolean } 
       { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
       ...(near ? [fpr] : []),
       { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
-      { label: 'ROC-AUC', hint: 'ranking of P(attack), threshold-free', get: (m) => m.rocAuc, kind: 'score' },
+      { label: 'ROC-AUC', hint: `ranking of ${probability ? 'P(attack)' : 'the anomaly score'}, threshold-free`, get: (m) => m.rocAuc, kind: 'score' },
       { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },
       ...(near ? [] : [fpr]),
       ...tail,
@@ -310,8 +347,8 @@ export function thresholdCostTable(rows: readonly ThresholdCostRow[], opts: { se
 }
 
 /** The threshold as a card next to the words on how it was chosen. */
-export function thresholdHeader(threshold: number, hint: string, how: HtmlValue): SafeHtml {
-  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: 'threshold on P(attack)', value: formatNumber(threshold, 4), hint }])}</div><div style="flex:1 1 500px">${how}</div></div>`;
+export function thresholdHeader(threshold: number, hint: string, how: HtmlValue, score: ScoreKind): SafeHtml {
+  return html`<div class="row" style="align-items:center"><div style="flex:0 0 200px">${cards([{ label: `threshold on ${score.probability ? score.name : 'the anomaly score'}`, value: formatNumber(threshold, 4), hint }])}</div><div style="flex:1 1 500px">${how}</div></div>`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -278,3 +278,21 @@ test('importance: columns with zero importance are not ranked or charted (a rank
   assert.match(page, /No column carried gain importance: the trees made no split\./);
   assert.match(page, /No column carried permutation importance: shuffling no single column lowered ROC-AUC on the hold-out set KDDTest\+\./);
 });
+
+test('isolation forest: the threshold is on the anomaly score s(x), not P(attack), and no log loss is shown', async () => {
+  const run = binaryRun();
+  run.body.learner = { type: 'iforest', version: 1, options: { nEstimators: 100 }, fitted: {} };
+  run.body.provenance.options.model = 'iforest';
+  run.body.importance = {};
+  run.body.threshold = 0.5426;
+  const page = await renderTrainingReport(run);
+  assert.doesNotMatch(page, /P\(attack\)|Log loss|quality of the probabilities/);
+  assert.match(page, /Thresholded metrics use s\(x\) ≥ 0\.5426, the isolation forest&#39;s anomaly score \(Liu et al\. 2008\): in \(0, 1\), higher = more anomalous; not a probability, so no log loss is given/);
+  assert.match(page, /threshold on the anomaly score/);
+  assert.match(page, /ranking of the anomaly score, threshold-free/);
+  assert.match(page, /out-of-fold anomaly score s\(x\)/);
+  // a classifier keeps its probability wording
+  const gbdt = await renderTrainingReport(binaryRun());
+  assert.match(gbdt, /Thresholded metrics use P\(attack\) ≥ 0\.5; attack is the positive class\./);
+  assert.match(gbdt, /Log loss/);
+});

@@ -11,7 +11,7 @@ import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
-import { binaryErrors, chartRow, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
@@ -43,7 +43,7 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
 
   if (evals.length) {
     nav.push({ id: 'metrics', label: 'Metrics' });
-    parts.push(section('metrics', 'Cross-validation and hold-out metrics', setsMetricsTable(evals, binary), metricsIntro(result, evals)));
+    parts.push(section('metrics', 'Cross-validation and hold-out metrics', setsMetricsTable(evals, binary, scoreKind(body)), metricsIntro(result, evals)));
     nav.push({ id: 'confusion', label: 'Confusion' });
     const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
     parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!.metrics)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
@@ -246,15 +246,15 @@ function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
 }
 
 function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
-  const thr = result.body.task === 'binary' && result.body.threshold !== null ? html` Thresholded metrics use P(attack) ≥ ${formatNumber(result.body.threshold, 4)}; attack is the positive class.` : ' Multi-class: the predicted class is the most probable one.';
+  const thr = result.body.task === 'binary' && result.body.threshold !== null ? thresholdRule(result.body, result.body.threshold) : ' Multi-class: the predicted class is the most probable one.';
   const cv = evals.some((e) => e.isCv) ? 'Cross-validation: stratified folds, preprocessing fitted inside each fold, metrics on the pooled out-of-fold predictions.' : 'No cross-validation was run (--cv 0).';
   return html`${cv} Hold-out columns show the change against CV.${thr}`;
 }
 
-function setsMetricsTable(evals: Evaluation[], binary: boolean): SafeHtml {
+function setsMetricsTable(evals: Evaluation[], binary: boolean, score: ScoreKind): SafeHtml {
   const cv = evals.find((e) => e.isCv);
   return metricsTable(
-    metricRows(binary),
+    metricRows(binary, { score }),
     evals.map((e) => ({ label: e.name, color: e.color, metrics: e.metrics, base: cv && !e.isCv ? cv.metrics : null })),
   );
 }
@@ -267,6 +267,7 @@ async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): 
     parts.push(
       await scoreDistribution(oof, body.classes, result.cv?.positive, body.threshold, {
         label: 'Out-of-fold score distribution',
+        ...(scoreKind(body).probability ? {} : { scoreLabel: 'out-of-fold anomaly score s(x)' }),
         caption: 'A well-separated model puts normal traffic to the left and attacks to the right; normal rows right of the threshold are the false alarms an analyst would triage, attacks left of it are the misses.',
       }),
     );
@@ -293,7 +294,7 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     return b ? [costRow(e.name, e.color, b)] : [];
   });
   const table = thresholdCostTable(rows, { setLabel: 'set', caption: 'What the threshold costs on each set', ...(info?.maxFpr !== undefined ? { maxFpr: info.maxFpr } : {}) });
-  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how)}${table}`;
+  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how, scoreKind(body))}${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {

@@ -81,3 +81,18 @@ test('multi-class: macro averages named as such, and one row per class', async (
     assert.deepEqual(cells.slice(0, 5), [c, k.precision.toFixed(4), k.recall.toFixed(4), k.f1.toFixed(4), String(k.support)], c);
   });
 });
+
+test('iforest: the threshold is on the anomaly score, and --json gives logLoss null with a note', async () => {
+  const model = join(dir, 'if.nadir');
+  const t = await nadir('train', '--data', SMALL, '--model', 'iforest', '--trees', '10', '--cv', '0', '--permutation-repeats', '0', '--out', model, '--json');
+  assert.equal(t.code, 0, t.stderr);
+  const r = await nadir('evaluate', '--model', model, '--data', SMALL);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\ndecision threshold on the anomaly score s\(x\): 0\.\d{4} — the isolation forest's anomaly score \(Liu et al\. 2008\): in \(0, 1\), higher = more anomalous; not a probability\n/);
+  const j = JSON.parse((await nadir('evaluate', '--model', model, '--data', SMALL, '--json')).stdout);
+  assert.equal(j.logLoss, null);
+  assert.equal(j.score.kind, 'anomaly-score');
+  assert.match(j.score.note, /logLoss is null \(not meaningful\)$/);
+  // a classifier's JSON keeps its log loss
+  assert.equal(typeof JSON.parse((await nadir('evaluate', '--model', binary, '--data', SMALL, '--json')).stdout).logLoss, 'number');
+});

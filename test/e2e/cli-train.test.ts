@@ -207,3 +207,18 @@ describe('a row identifier among the columns', () => {
     assert.ok(!existsSync(join(dir, 'x.nadir')));
   });
 });
+
+test('iforest: the threshold is on the anomaly score s(x), not P(attack); --json says so and gives no log loss', async () => {
+  const small = join(DATA, 'KDDTest-21.txt.gz');
+  const args = ['train', '--data', small, '--model', 'iforest', '--trees', '20', '--cv', '2', '--permutation-repeats', '0', '--out', join(dir, 'if.nadir')];
+  const r = await nadir(...args);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\ndecision threshold on the anomaly score s\(x\): 0\.\d{4} \(max-fpr\) — the isolation forest's anomaly score \(Liu et al\. 2008\): in \(0, 1\), higher = more anomalous; not a probability\n/);
+  assert.doesNotMatch(r.stdout, /P\(attack\)/);
+  const j = await nadir(...args, '--json');
+  assert.equal(j.code, 0, j.stderr);
+  const doc = JSON.parse(j.stdout);
+  assert.equal(doc.score.kind, 'anomaly-score');
+  assert.equal(doc.cv.logLoss, null);
+  for (const k of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'confusionMatrix']) assert.ok(k in doc.cv, `cv.${k}`);
+});

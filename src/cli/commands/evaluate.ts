@@ -7,7 +7,8 @@ import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
-import { contract } from './train.js';
+import { scoreKind, type ScoreKind } from '../../app/report-common.js';
+import { contract, scoreJson } from './train.js';
 
 export function registerEvaluate(program: Command): void {
   withDataOptions(
@@ -47,9 +48,10 @@ export function registerEvaluate(program: Command): void {
           timings: { load: (t1 - t0) / 1000, score: (t2 - t1) / 1000 },
         });
       }
-      if (o.json) return printJson({ ...contract(r.metrics), skipped: r.skipped, warnings: logger.warnings.map((w) => w.message), ...(o.report ? { report: String(o.report) } : {}) });
+      const score = scoreKind(detector.body);
+      if (o.json) return printJson({ ...contract(r.metrics, score), ...(detector.body.threshold !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map((w) => w.message), ...(o.report ? { report: String(o.report) } : {}) });
       for (const w of logger.warnings) process.stderr.write(`warning: ${w.message}\n`);
-      process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped)}\n`);
+      process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
 }
@@ -61,14 +63,14 @@ const f4 = (x: number | null | undefined): string => (x === null || x === undefi
  * attack class at the model's threshold, with the false-positive rate there. Multi-class:
  * macro averages (and the support-weighted F1), then one row per class.
  */
-export function metricsText(file: string, task: string, m: Metrics, skipped = 0): string {
+export function metricsText(file: string, task: string, m: Metrics, skipped = 0, score?: ScoreKind): string {
   const out: string[] = [];
   out.push(`${file}: ${m.n.toLocaleString('en-US')} rows${skipped ? ` (${skipped.toLocaleString('en-US')} left out: class unknown to the model)` : ''}, ${task} (${m.classes.join(', ')})`);
   const rows: Array<[string, string]> = [['accuracy', f4(m.accuracy)]];
   if (m.task === 'binary') {
     const pos = m.positive ?? m.classes[1]!;
     const t = m.threshold ?? 0.5;
-    out.push(`decision threshold on P(${pos}): ${t.toFixed(4)}`);
+    out.push(score && !score.probability ? `decision threshold on the anomaly score s(x): ${t.toFixed(4)} — ${score.note}` : `decision threshold on P(${pos}): ${t.toFixed(4)}`);
     rows.push(
       [`precision (${pos})`, f4(m.precision)],
       [`recall (${pos}, true-positive rate)`, f4(m.recall)],

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nadirError } from '../../errors.js';
 import { createLearner } from '../../learners/registry.js';
-import { importanceLine, trainOptions, withFlagNames } from './train.js';
+import { scoreKind } from '../../app/report-common.js';
+import type { Metrics } from '../../eval/types.js';
+import { contract, importanceLine, scoreJson, thresholdLine, trainOptions, withFlagNames } from './train.js';
 
 /** Option values as commander hands them over (defaults included). */
 function opts(extra: Record<string, string>): Record<string, unknown> {
@@ -117,4 +119,20 @@ test('the importance line lists only columns that carried importance, most impor
     'most important (permutation importance: drop in ROC-AUC when shuffled, on test.csv): no column carried importance',
   );
   assert.equal(importanceLine({}, 'ROC-AUC'), '');
+});
+
+test('an isolation forest threshold is on the anomaly score; its JSON metrics have logLoss null and say why', () => {
+  const iforest = scoreKind({ learner: { type: 'iforest', version: 1, options: {}, fitted: {} }, provenance: { data: { file: 'x', sha256: '', rows: 0 }, tests: [], options: {}, command: '', node: '' }, classes: ['normal', 'attack'] });
+  assert.equal(
+    thresholdLine(iforest, 0.54261, 'max-fpr'),
+    "decision threshold on the anomaly score s(x): 0.5426 (max-fpr) — the isolation forest's anomaly score (Liu et al. 2008): in (0, 1), higher = more anomalous; not a probability",
+  );
+  const gbdt = scoreKind({ learner: { type: 'gbdt', version: 1, options: {}, fitted: {} }, provenance: { data: { file: 'x', sha256: '', rows: 0 }, tests: [], options: {}, command: '', node: '' }, classes: ['normal', 'attack'] });
+  assert.equal(thresholdLine(gbdt, 0.5, 'fixed'), 'decision threshold on P(attack): 0.5000 (fixed)');
+  const m = { accuracy: 0.9, logLoss: 0.7, curves: {} } as unknown as Metrics;
+  assert.deepEqual(contract(m, iforest), { accuracy: 0.9, logLoss: null });
+  assert.deepEqual(contract(m, gbdt), { accuracy: 0.9, logLoss: 0.7 });
+  assert.equal(scoreJson(iforest).kind, 'anomaly-score');
+  assert.match(String(scoreJson(iforest).note), /not a probability; the threshold applies to it, and logLoss is null \(not meaningful\)$/);
+  assert.deepEqual(scoreJson(gbdt), { kind: 'probability', name: 'P(attack)' });
 });

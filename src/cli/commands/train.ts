@@ -13,6 +13,7 @@ import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../app/training-report.js';
 import { carriedImportance } from '../../app/training-report-charts.js';
+import { scoreKind, type ScoreKind } from '../../app/report-common.js';
 import type { ModelBody } from '../../model/types.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -109,14 +110,16 @@ Examples:
       await saveModelFile(out, result.body);
       if (o.report) await writeTrainingReport(String(o.report), result);
       const totalSeconds = (performance.now() - started) / 1000;
+      const score = scoreKind(result.body);
       const doc = {
         model: out,
         learner: model,
         task: target,
         classes: result.body.classes,
         threshold: result.body.threshold,
-        ...(result.cv ? { cv: contract(result.cv) } : {}),
-        test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics)])),
+        ...(result.body.threshold !== null ? { score: scoreJson(score) } : {}),
+        ...(result.cv ? { cv: contract(result.cv, score) } : {}),
+        test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
         timings: { ...result.timings, totalSeconds },
         warnings: logger.warnings.map((w) => w.message),
@@ -131,7 +134,7 @@ Examples:
       if (result.cv) line(`${o.cv}-fold CV (out-of-fold)`, result.cv);
       for (const t of result.tests) line(`test ${basename(t.file)}`, t.metrics);
       process.stdout.write(`trained ${model} on ${result.train.rows.toLocaleString('en-US')} rows (${target}: ${result.body.classes.join(', ')}) in ${totalSeconds.toFixed(1)} s\n`);
-      if (result.body.threshold !== null) process.stdout.write(`decision threshold on P(attack): ${result.body.threshold.toFixed(4)} (${result.body.thresholdInfo?.method ?? 'fixed'})\n`);
+      if (result.body.threshold !== null) process.stdout.write(`${thresholdLine(score, result.body.threshold, result.body.thresholdInfo?.method ?? 'fixed')}\n`);
       if (rows.length) {
         process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr'])}\n`);
         const binary = result.body.threshold !== null;
@@ -172,10 +175,28 @@ export function importanceLine(importance: ModelBody['importance'], scoreName: s
   return `most important (${what}): ${shown.join(', ')}${tail.length ? ` (${tail.join('; ')})` : ''}`;
 }
 
-/** The `--json` contract's Metrics: { accuracy, precision, recall, f1, rocAuc, confusionMatrix } plus the rest. */
-export function contract(m: Metrics): Record<string, unknown> {
+/**
+ * The `--json` contract's Metrics: { accuracy, precision, recall, f1, rocAuc, confusionMatrix } plus
+ * the rest. For an anomaly score (isolation forest) `logLoss` is null: it is defined on
+ * probabilities, and the score is not one (the document's `score` says so).
+ */
+export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown> {
   const { curves: _c, ...rest } = m;
-  return rest;
+  return score && !score.probability ? { ...rest, logLoss: null } : rest;
+}
+
+/** The `score` entry of a binary model's JSON: what the threshold is applied to. */
+export function scoreJson(score: ScoreKind): Record<string, unknown> {
+  return score.probability
+    ? { kind: 'probability', name: score.name }
+    : { kind: 'anomaly-score', name: score.name, note: `${score.note}; the threshold applies to it, and logLoss is null (not meaningful)` };
+}
+
+/** The text output's threshold line, naming what it is applied to. */
+export function thresholdLine(score: ScoreKind, threshold: number, method: string): string {
+  return score.probability
+    ? `decision threshold on ${score.name}: ${threshold.toFixed(4)} (${method})`
+    : `decision threshold on the anomaly score s(x): ${threshold.toFixed(4)} (${method}) — ${score.note}`;
 }
 
 const TARGETS: TargetKind[] = ['binary', 'category', 'label'];
