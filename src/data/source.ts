@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { nadirError, nadirErrorWithCause } from '../errors.js';
 
 /** What a file holds, judged from its name and first bytes. */
@@ -25,13 +25,14 @@ export async function probeSource(path: string): Promise<SourceInfo> {
     throw nadirErrorWithCause('NADIR_ERR_FILE_UNREADABLE', e, path, (e as Error).message);
   }
   if (size === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', path);
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(Math.min(size, MODEL_PEEK));
   const fh = await open(path, 'r');
   try {
-    await fh.read(head, 0, 4, 0);
+    await fh.read(head, 0, head.length, 0);
   } finally {
     await fh.close();
   }
+  if (isModelFile(head)) throw notData(path);
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const parquet = head.toString('latin1', 0, 4) === 'PAR1';
   const base = path.toLowerCase().replace(/\.gz$/, '');
@@ -54,10 +55,7 @@ export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20, onP
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (first) {
         first = false;
-        if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-          throw nadirError('NADIR_ERR_BAD_FORMAT', info.path, 'the text is UTF-16 encoded; save it as UTF-8');
-        }
-        if (looksBinary(chunk)) throw nadirError('NADIR_ERR_BINARY', info.path);
+        checkText(chunk, info.path);
       }
       onProgress?.(Math.min(file.bytesRead, info.size), info.size);
       yield chunk;
@@ -74,6 +72,68 @@ export async function* readChunks(info: SourceInfo, highWaterMark = 1 << 20, onP
   }
   if (first) throw nadirError('NADIR_ERR_EMPTY_FILE', info.path);
   onProgress?.(info.size, info.size);
+}
+
+/**
+ * Data read from a stream (stdin) with the checks a file gets on its first bytes: not a nadir
+ * model file, not UTF-16, not binary. `name` names the stream in errors.
+ */
+export async function* readStream(chunks: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  // the first bytes are gathered until there are enough to recognise a model file (or the stream ends)
+  let head: Buffer[] | null = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head.push(chunk);
+    size += chunk.length;
+    if (size < MODEL_PEEK) continue;
+    const first = Buffer.concat(head);
+    head = null;
+    checkText(first, name);
+    yield first;
+  }
+  if (head !== null && size > 0) {
+    const first = Buffer.concat(head);
+    checkText(first, name);
+    yield first;
+  }
+}
+
+/** The first chunk of (decompressed) text: UTF-16 and binary data are refused, naming `name`. */
+function checkText(chunk: Buffer, name: string): void {
+  if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+    throw nadirError('NADIR_ERR_BAD_FORMAT', name, 'the text is UTF-16 encoded; save it as UTF-8');
+  }
+  if (isModelFile(chunk)) throw notData(name);
+  if (looksBinary(chunk)) throw nadirError('NADIR_ERR_BINARY', name);
+}
+
+/** Bytes read from the start of a file to recognise a nadir model (its gzip'd header line decompresses from far fewer). */
+const MODEL_PEEK = 4096;
+const MODEL_HEADER = Buffer.from('NADIR-MODEL ', 'latin1');
+
+/**
+ * A nadir model file starts with the line `NADIR-MODEL <version> sha256=…`, gzip'd (or, written
+ * by hand, plain). `head` is the file's first bytes: a gzip'd start is inflated as far as it goes
+ * (Z_SYNC_FLUSH accepts a cut stream).
+ */
+export function isModelFile(head: Buffer): boolean {
+  if (head.length >= MODEL_HEADER.length && head.subarray(0, MODEL_HEADER.length).equals(MODEL_HEADER)) return true;
+  if (head.length < 10 || head[0] !== 0x1f || head[1] !== 0x8b) return false;
+  let text: Buffer;
+  try {
+    text = gunzipSync(head.subarray(0, MODEL_PEEK), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return false;
+  }
+  return text.length >= MODEL_HEADER.length && text.subarray(0, MODEL_HEADER.length).equals(MODEL_HEADER);
+}
+
+function notData(name: string): Error {
+  return nadirError('NADIR_ERR_BAD_INPUT', `${name} is a nadir model file, not a dataset (use it with --model)`);
 }
 
 /** Text files have no NUL bytes and few control characters. */

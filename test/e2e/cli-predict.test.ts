@@ -28,7 +28,7 @@ async function nadir(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-function nadirStdin(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function nadirStdin(input: string | Buffer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args]);
     let stdout = '';
@@ -287,4 +287,27 @@ describe('predict --out: the format follows the extension', () => {
     assert.match(r.stdout, /-o, --out <file>\s+write predictions to a file, in the format its\s+extension names: \.csv, \.jsonl or \.ndjson/);
     assert.match(r.stdout, /\.json \(the document --json\s+prints\)/);
   });
+});
+
+test('a nadir model file given as data is named as such by every command that loads data, and on stdin', async () => {
+  const msg = (name: string): string => `nadir: ${name} is a nadir model file, not a dataset (use it with --model)\n`;
+  const out = join(dir, 'never.nadir');
+  // [arguments, the file named]
+  const runs: Array<[string[], string]> = [
+    [['inspect', '-d', binary], binary],
+    [['eda', '--data', binary, '--out', join(dir, 'never.html')], binary],
+    [['train', '--data', binary, '--out', out], binary],
+    [['train', '--data', SMALL, '--test', category, '--cv', '0', '--trees', '2', '--permutation-repeats', '0', '--out', out], category],
+    [['evaluate', '--model', binary, '--data', category], category],
+    [['predict', '--model', binary, '--data', category], category],
+  ];
+  for (const [args, named] of runs) {
+    const r = await nadir(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.stderr, msg(named), args.join(' '));
+  }
+  assert.equal(existsSync(out), false);
+  const r = await nadirStdin(readFileSync(binary), 'predict', '--model', binary, '--data', '-');
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, msg('stdin'));
 });

@@ -4,6 +4,7 @@ import { displayLabel, predictData } from '../../app/predict.js';
 import type { LoadedData } from '../../data/load.js';
 import { assemble, loadData } from '../../data/load.js';
 import { readJsonl } from '../../data/jsonl.js';
+import { readStream } from '../../data/source.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
@@ -69,7 +70,7 @@ Examples:
       let data: LoadedData;
       if (o.data === '-') {
         if (process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
-        data = assemble(await readJsonl(process.stdin as AsyncIterable<Buffer>, 'stdin'), 'stdin', load);
+        data = assemble(await readJsonl(readStream(process.stdin as AsyncIterable<Buffer>, 'stdin'), 'stdin'), 'stdin', load);
       } else data = await loadData(String(o.data), load);
       const p = predictData(detector, data, { explain: o.explain === true, top, logger });
       // a constant column or a label seen once in records to score says nothing about them
