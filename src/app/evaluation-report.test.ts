@@ -276,3 +276,25 @@ test('isolation forest: the model card, cards, curves and metrics name the anoma
   assert.match(page, /threshold on the anomaly score/);
   assert.match(page, /Thresholded metrics use s\(x\) ≥ 0\.3 in every column, the isolation forest/);
 });
+
+test('the same data compressed or not: matched on the content digest, and each digest labelled', async () => {
+  const content = 'e'.repeat(64);
+  // the model recorded the gzip'd hold-out with its content digest; this file is the uncompressed copy
+  const input = binaryInput({ novel: 0.35, sha: content });
+  input.body.provenance.tests = [{ file: 'KDDTest+.txt.gz', sha256: TEST_SHA, contentSha256: content, rows: 2000 }];
+  assert.equal(compareWithTraining(input).relation, 'training-holdout');
+  // and the other way round: a gzip'd copy of an uncompressed training file
+  const gz = binaryInput({ novel: 0.35, sha: NEW_SHA });
+  gz.dataContentSha256 = TRAIN_SHA;
+  assert.equal(compareWithTraining(gz).relation, 'training-file');
+  // other data
+  const other = binaryInput({ novel: 0.35, sha: NEW_SHA });
+  other.dataContentSha256 = 'f'.repeat(64);
+  assert.equal(compareWithTraining(other).relation, 'new');
+  const page = await renderEvaluationReport(gz);
+  const data = page.slice(page.indexOf('id="data"'), page.indexOf('id="reproduce"'));
+  assert.match(data, /sha256 of the content \(decompressed\)<\/span><\/td><td class="">.*?<code title="a{64}">/);
+  assert.match(data, /<td class="">sha256 of the file bytes \(compressed\)<\/td>/);
+  assert.match(data, /<td class="">seen at training<\/td><td class="">.*?the training data/);
+  assert.match(page, /training data: sha256 of the file bytes \(compressed\)/);
+});

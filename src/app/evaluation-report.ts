@@ -19,10 +19,10 @@ import type { Dataset, DatasetFormat } from '../data/types.js';
 import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
 import { writeFileAtomic } from '../model/artifact.js';
-import type { ModelBody } from '../model/types.js';
+import type { FileProvenance, ModelBody } from '../model/types.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
 import { NADIR_VERSION } from '../version.js';
-import { binaryErrors, chartRow, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
 import type { evaluateDataset } from './train.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
@@ -43,8 +43,13 @@ export interface EvaluationReportInput {
    * data-quality findings. Without it those parts are left out.
    */
   dataset?: Pick<Dataset, 'format' | 'features' | 'labels' | 'normalLabels' | 'findings' | 'skippedRows'>;
-  /** sha256 of the evaluated file: tells whether it is the training file or a training-time hold-out. */
+  /** sha256 of the evaluated file's bytes: tells whether it is the training file or a training-time hold-out. */
   dataSha256?: string;
+  /**
+   * gzip files: sha256 of the decompressed content. The same data matches whether it is stored
+   * compressed or not (a model trained on f.csv.gz, evaluated on f.csv).
+   */
+  dataContentSha256?: string;
   /** Warnings raised while loading and scoring (unseen categories, missing values, unknown classes). */
   warnings?: readonly Warning[];
   /** The command line that produced the report. */
@@ -111,8 +116,8 @@ export async function sha256File(path: string): Promise<string> {
 
 export interface TrainingComparison {
   /**
-   * 'training-file': the file the model was trained on (same sha256): resubstitution numbers.
-   * 'training-holdout': a file the model was tested on at training time (same sha256).
+   * 'training-file': the data the model was trained on (same sha256 of the file or of its content): resubstitution numbers.
+   * 'training-holdout': data the model was tested on at training time (same sha256 of the file or of its content).
    * 'new': neither (or no checksum was given).
    */
   relation: 'training-file' | 'training-holdout' | 'new';
@@ -140,12 +145,10 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
   const m = evaluation.metrics;
   const name = displayName(input.dataFile);
   const cv = body.metrics.cv ?? null;
-  const sha = input.dataSha256;
-  const relation: TrainingComparison['relation'] =
-    sha !== undefined && sha === body.provenance.data.sha256 ? 'training-file' : sha !== undefined && body.provenance.tests.some((t) => t.sha256 === sha) ? 'training-holdout' : 'new';
+  const relation = relationTo(input);
   let recorded: TrainingComparison['recorded'] = null;
   if (relation === 'training-holdout') {
-    const t = body.provenance.tests.find((x) => x.sha256 === sha)!;
+    const t = body.provenance.tests.find((x) => sameData(x, input))!;
     const stored = body.metrics.test?.[t.file];
     if (stored) recorded = { name: displayName(t.file), metrics: stored, same: sameMetrics(stored, m) };
   }
@@ -155,7 +158,7 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
     out.push(
       callout(
         'warn',
-        html`<p><strong>This is the file the model was trained on</strong> (same sha256 as <code>${body.provenance.data.file}</code>). The model has seen every row, so these are resubstitution numbers: they say how well it memorised its training data, not how it will do on new traffic. ${cv ? html`The honest estimate from the same data is cross-validation (accuracy ${pct(cv.accuracy)}${cv.rocAuc !== null ? html`, ROC-AUC ${f4(cv.rocAuc)}` : ''}); a separately captured file is better still.` : 'Evaluate a separately captured file for an honest estimate.'}</p>`,
+        html`<p><strong>This is the file the model was trained on</strong> (same data as <code>${body.provenance.data.file}</code>: the sha256 matches). The model has seen every row, so these are resubstitution numbers: they say how well it memorised its training data, not how it will do on new traffic. ${cv ? html`The honest estimate from the same data is cross-validation (accuracy ${pct(cv.accuracy)}${cv.rocAuc !== null ? html`, ROC-AUC ${f4(cv.rocAuc)}` : ''}); a separately captured file is better still.` : 'Evaluate a separately captured file for an honest estimate.'}</p>`,
       ),
     );
     return { relation, cv, recorded, level: null, accuracyDrop: cv ? cv.accuracy - m.accuracy : null, aucDrop: cv && cv.rocAuc !== null && m.rocAuc !== null ? cv.rocAuc - m.rocAuc : null, callout: joinHtml(out) };
@@ -167,7 +170,7 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
       ? callout('ok', html`<p>This file was the hold-out set <code>${recorded.name}</code> when the model was trained, and it scores exactly as recorded then (accuracy ${pct(m.accuracy)}, same confusion matrix): the model file reproduces its training-time evaluation.</p>`)
       : callout(
           'warn',
-          html`<p><strong>This file was the hold-out set <code>${recorded.name}</code> at training time, but it scores differently now</strong>: accuracy ${pct(m.accuracy)} against ${pct(recorded.metrics.accuracy)} recorded then. The file is byte-identical, so the difference comes from how it was read (other <code>--label</code>/format options) or from the model file.</p>`,
+          html`<p><strong>This file was the hold-out set <code>${recorded.name}</code> at training time, but it scores differently now</strong>: accuracy ${pct(m.accuracy)} against ${pct(recorded.metrics.accuracy)} recorded then. The data is identical (the sha256 matches), so the difference comes from how it was read (other <code>--label</code>/format options) or from the model file.</p>`,
         );
   if (!cv) {
     out.push(callout('note', html`<p>The model holds no cross-validation metrics (it was trained with <code>--cv 0</code>), so there is no training-time estimate to compare ${name} with.</p>`));
@@ -196,6 +199,20 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
     );
   }
   return { relation, cv, recorded, level: finding.level, accuracyDrop: finding.accuracyDrop, aucDrop: finding.aucDrop, callout: joinHtml([...out, recordedCallout]) };
+}
+
+/**
+ * The evaluated file holds the same data as a file recorded in the model: the same bytes, or the
+ * same content once decompressed (a file's content is its bytes when it is not compressed).
+ */
+function sameData(recorded: FileProvenance, input: Pick<EvaluationReportInput, 'dataSha256' | 'dataContentSha256'>): boolean {
+  if (input.dataSha256 === undefined) return false;
+  return recorded.sha256 === input.dataSha256 || (recorded.contentSha256 ?? recorded.sha256) === (input.dataContentSha256 ?? input.dataSha256);
+}
+
+function relationTo(input: EvaluationReportInput): TrainingComparison['relation'] {
+  const p = input.body.provenance;
+  return sameData(p.data, input) ? 'training-file' : p.tests.some((t) => sameData(t, input)) ? 'training-holdout' : 'new';
 }
 
 /** Two evaluations of the same rows agree: same counts, same scores up to rounding. */
@@ -479,7 +496,7 @@ async function modelCardSection(input: EvaluationReportInput): Promise<HtmlValue
   ]);
   const prov = facts('training', [
     ['training data', html`<code>${p.data.file}</code> · ${formatInt(p.data.rows)} rows`],
-    ['training sha256', html`<code title="${p.data.sha256}">${p.data.sha256.slice(0, 16)}…</code>`],
+    ...checksumRows(p.data, { prefix: 'training data: ' }),
     ...p.tests.map((t) => [html`hold-out at training`, html`<code>${t.file}</code> · ${formatInt(t.rows)} rows`] as const),
     ['cross-validation', p.options.cv !== undefined && Number(p.options.cv) >= 2 ? `${String(p.options.cv)} folds, stratified` : 'none'],
     ['seed', String(p.options.seed ?? '–')],
@@ -519,14 +536,16 @@ function facts(title: string, rows: ReadonlyArray<readonly [HtmlValue, HtmlValue
 function dataSection(input: EvaluationReportInput): HtmlValue {
   const m = input.evaluation.metrics;
   const ds = input.dataset;
-  const rel = input.dataSha256 === undefined ? '' : input.dataSha256 === input.body.provenance.data.sha256 ? ' — the training file' : input.body.provenance.tests.some((t) => t.sha256 === input.dataSha256) ? ' — a training-time hold-out' : ' — not seen at training';
+  const relation = relationTo(input);
+  const rel = input.dataSha256 === undefined ? '' : relation === 'training-file' ? 'the training data' : relation === 'training-holdout' ? 'a training-time hold-out' : 'not seen at training';
   const kv = facts('file', [
     ['path', html`<code>${input.dataFile}</code>`],
     ...(ds ? [['format', formatName(ds.format)] as const, ['rows loaded', formatInt(ds.features.nRows)] as const] : []),
     ...(ds && ds.skippedRows ? [['malformed lines skipped', formatInt(ds.skippedRows)] as const] : []),
     ['rows scored', formatInt(m.n)],
     ['left out', input.evaluation.skipped ? html`${formatInt(input.evaluation.skipped)} ${badge('class unknown to the model', 'warn')}` : '0'],
-    ...(input.dataSha256 !== undefined ? [['sha256', html`<code title="${input.dataSha256}">${input.dataSha256.slice(0, 16)}…</code>${rel}`] as const] : []),
+    ...(input.dataSha256 !== undefined ? checksumRows({ file: basename(input.dataFile), sha256: input.dataSha256, contentSha256: input.dataContentSha256 }) : []),
+    ...(rel ? [['seen at training', rel] as const] : []),
   ]);
   const classes = classShareTable(
     m.classes.map((c, i) => [c, m.support[i] ?? 0] as const),

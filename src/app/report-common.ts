@@ -72,6 +72,24 @@ export function thresholdRule(body: Pick<ModelBody, 'learner' | 'provenance' | '
     : html` Thresholded metrics use s(x) ≥ ${formatNumber(threshold, 4)}${where}, ${score.note}, so no log loss is given; attack is the positive class.`;
 }
 
+/**
+ * A data file's checksums as labelled key-value rows, saying which bytes each sha256 is of: for a
+ * gzip file the decompressed content (what `zcat f.gz | sha256sum` prints and checksum lists of
+ * the uncompressed data give) and the compressed file bytes; otherwise the file bytes. `full`
+ * prints whole digests (the reproduce sections), else 16 digits with the rest in a tooltip.
+ */
+export function checksumRows(p: { file: string; sha256: string; contentSha256?: string | undefined }, opts: { full?: boolean; prefix?: string } = {}): Array<readonly [HtmlValue, HtmlValue]> {
+  const digest = (h: string): SafeHtml => (opts.full ? html`<code>${h}</code>` : html`<code title="${h}">${h.slice(0, 16)}…</code>`);
+  const pre = opts.prefix ?? '';
+  const compressed = p.contentSha256 !== undefined || /\.gz$/i.test(p.file);
+  const rows: Array<readonly [HtmlValue, HtmlValue]> = [];
+  if (p.contentSha256 !== undefined) {
+    rows.push([html`<span title="what zcat ${p.file} | sha256sum prints, and what checksum lists of the uncompressed data give">${pre}sha256 of the content (decompressed)</span>`, digest(p.contentSha256)]);
+  }
+  rows.push([`${pre}sha256 of the file bytes${compressed ? ' (compressed)' : ''}`, digest(p.sha256)]);
+  return rows;
+}
+
 /** "binary" → "binary: normal vs attack" (an unknown target as it is). */
 export function targetName(task: string): string {
   return TARGET_NAMES[task] ?? task;

@@ -7,7 +7,7 @@ import { saveModelFile } from '../model/artifact.js';
 import { Detector } from '../model/detector.js';
 import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import { thresholdMethodName } from './report-common.js';
-import { train } from './train.js';
+import { fileChecksums, train } from './train.js';
 import { reconstructCommand } from './training-report.js';
 
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
@@ -157,5 +157,29 @@ describe('train: --threshold auto when no threshold meets --max-fpr', () => {
     const out = `${tempDir()}/flags-nothing.nadir`;
     await saveModelFile(out, r.body);
     assert.equal((await Detector.load(out)).threshold, r.body.threshold);
+  });
+});
+
+describe('provenance checksums', () => {
+  test('a gzip file gets the sha256 of its bytes and of its decompressed content (the one SHA256SUMS lists)', async () => {
+    const sums = Object.fromEntries(
+      readFileSync(`${DATA}SHA256SUMS`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/).reverse()),
+    );
+    const { createHash } = await import('node:crypto');
+    const bytes = readFileSync(SMALL);
+    const c = await fileChecksums(SMALL);
+    assert.equal(c.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(c.contentSha256, sums['KDDTest-21.txt']);
+    assert.equal(c.contentSha256, createHash('sha256').update(gunzipSync(bytes)).digest('hex'));
+    // a plain file: its bytes are its content, one digest
+    const plain = writeFixture(tempDir(), 'flows.csv', 'a,label\n1,normal\n');
+    assert.deepEqual(await fileChecksums(plain), { sha256: createHash('sha256').update('a,label\n1,normal\n').digest('hex') });
+    // recorded in the model for the training and the test files
+    const r = await train({ data: SMALL, tests: [SMALL], model: 'iforest', cv: 0, learner: FAST, permutationRepeats: 0 });
+    assert.deepEqual(r.body.provenance.data, { file: 'KDDTest-21.txt.gz', sha256: c.sha256, contentSha256: sums['KDDTest-21.txt'], rows: 11850 });
+    assert.equal(r.body.provenance.tests[0]!.contentSha256, sums['KDDTest-21.txt']);
   });
 });

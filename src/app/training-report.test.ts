@@ -296,3 +296,21 @@ test('isolation forest: the threshold is on the anomaly score s(x), not P(attack
   assert.match(gbdt, /Thresholded metrics use P\(attack\) ≥ 0\.5; attack is the positive class\./);
   assert.match(gbdt, /Log loss/);
 });
+
+test('provenance: each sha256 says which bytes it is of (the content digest of a gzip file matches SHA256SUMS)', async () => {
+  const run = binaryRun();
+  run.body.provenance.data = { ...run.body.provenance.data, contentSha256: 'c'.repeat(64) };
+  const page = await renderTrainingReport(run);
+  const data = page.slice(page.indexOf('id="data"'), page.indexOf('id="metrics"'));
+  assert.match(data, /sha256 of the content \(decompressed\)<\/span><\/td><td class="num"><code title="c{64}">c{16}…<\/code>/);
+  assert.match(data, /<td class="">sha256 of the file bytes \(compressed\)<\/td><td class="num"><code title="a{64}">a{16}…<\/code>/);
+  const reproduce = page.slice(page.indexOf('id="reproduce"'));
+  assert.match(reproduce, /training data: sha256 of the content \(decompressed\)/);
+  assert.match(reproduce, /the content digest is what <code>zcat &lt;file&gt; \| sha256sum<\/code> prints/);
+  // an uncompressed file has one digest, of its bytes
+  const plain = binaryRun();
+  plain.body.provenance.data = { file: 'flows.csv', sha256: 'd'.repeat(64), rows: 3000 };
+  const p = await renderTrainingReport(plain);
+  assert.match(p, /<td class="">sha256 of the file bytes<\/td>/);
+  assert.doesNotMatch(p.slice(p.indexOf('id="data"'), p.indexOf('id="metrics"')), /decompressed/);
+});

@@ -11,7 +11,7 @@ import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
-import { binaryErrors, chartRow, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
@@ -215,7 +215,7 @@ function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValu
   const kv = renderKeyValue([
     ['training file', html`<code>${train.file}</code>`],
     ['rows', formatInt(train.rows)],
-    ['sha256', html`<code title="${body.provenance.data.sha256}">${body.provenance.data.sha256.slice(0, 16)}…</code>`],
+    ...checksumRows(body.provenance.data),
     ['dataset format', body.schema.format],
     ['label column', html`<code>${body.schema.labelColumn}</code>`],
     ['target', targetName(body.task)],
@@ -242,7 +242,10 @@ function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValu
 
 function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
   const p = result.body.provenance.tests.find((t) => e.file !== undefined && t.file === basename(e.file));
-  return p ? html`<code title="${p.sha256}">${p.sha256.slice(0, 12)}…</code>` : '–';
+  if (!p) return '–';
+  const short = (h: string): SafeHtml => html`<code title="${h}">${h.slice(0, 12)}…</code>`;
+  // the content digest first: it is the one published checksum lists give
+  return p.contentSha256 !== undefined ? html`${short(p.contentSha256)} content<br>${short(p.sha256)} file (compressed)` : html`${short(p.sha256)} file`;
 }
 
 function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
@@ -403,21 +406,22 @@ function reproduceSection(result: TrainingReportInput): HtmlValue {
   const given = body.provenance.command.trim();
   const cmd = given || reconstructCommand(result);
   const learner = body.provenance.options.learner;
+  const hasContent = [body.provenance.data, ...body.provenance.tests].some((p) => p.contentSha256 !== undefined);
   const kv = renderKeyValue([
     ['model', `${modelName(body)} (${body.learner.type} v${body.learner.version})`],
     ['learner options', html`<code>${JSON.stringify(learner ?? body.learner.options)}</code>`],
     ['seed', String(body.provenance.options.seed ?? '–')],
     ['cross-validation folds', String(body.provenance.options.cv ?? '–')],
     ['training data', html`<code>${body.provenance.data.file}</code> · ${formatInt(body.provenance.data.rows)} rows`],
-    ['training sha256', html`<code>${body.provenance.data.sha256}</code>`],
-    ...body.provenance.tests.map((t) => [html`hold-out <code>${t.file}</code>`, html`<code>${t.sha256}</code>`] as const),
+    ...checksumRows(body.provenance.data, { full: true, prefix: 'training data: ' }),
+    ...body.provenance.tests.flatMap((t) => checksumRows(t, { full: true, prefix: `hold-out ${t.file}: ` })),
     ['nadir', body.nadirVersion],
     ['Node.js', body.provenance.node],
     ['created', formatUtcMinute(body.createdAt)],
   ]);
   return html`<p>${given ? 'The exact command that produced this model:' : 'The model was trained through the library API; this command reproduces it:'}</p>
 ${commandBlock(cmd)}
-<p style="color:var(--muted)">Same data (check the sha256 sums), same seed and options give the same model. Timing numbers are not reproducible on a shared machine.</p>${kv}`;
+<p style="color:var(--muted)">Same data (check the sha256 sums), same seed and options give the same model. Timing numbers are not reproducible on a shared machine.${hasContent ? html` For a gzip file, the content digest is what <code>zcat &lt;file&gt; | sha256sum</code> prints and what checksum lists of the uncompressed data give (e.g. <code>data/nsl-kdd/SHA256SUMS</code>); the file-bytes digest is of the compressed file as stored.` : ''}</p>${kv}`;
 }
 
 /** The `nadir train` command line equivalent to the recorded options (library runs have none). */

@@ -9,6 +9,14 @@ export interface ImportanceEntry {
   std?: number;
 }
 
+/** A data file a model was trained or tested on. */
+export interface FileProvenance {
+  file: string;
+  sha256: string;
+  contentSha256?: string;
+  rows: number;
+}
+
 /** Everything a model file holds (see artifact.ts for the container). */
 export interface ModelBody {
   kind: 'nadir-model';
@@ -38,8 +46,13 @@ export interface ModelBody {
   /** Per output feature training mean (linear explanations' baseline). */
   featureMeans?: number[];
   provenance: {
-    data: { file: string; sha256: string; rows: number };
-    tests: Array<{ file: string; sha256: string; rows: number }>;
+    /**
+     * `sha256`: of the file's bytes as read (for a .gz file, the compressed bytes).
+     * `contentSha256`: gzip files only, of the decompressed content — what `zcat f.gz | sha256sum`
+     * prints and what checksum lists of the uncompressed data (data/nsl-kdd/SHA256SUMS) give.
+     */
+    data: FileProvenance;
+    tests: FileProvenance[];
     options: Record<string, unknown>;
     command: string;
     node: string;

@@ -221,4 +221,9 @@ test('iforest: the threshold is on the anomaly score s(x), not P(attack); --json
   assert.equal(doc.score.kind, 'anomaly-score');
   assert.equal(doc.cv.logLoss, null);
   for (const k of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'confusionMatrix']) assert.ok(k in doc.cv, `cv.${k}`);
+  // provenance: the digest of the decompressed content is the one data/nsl-kdd/SHA256SUMS lists
+  const sums = readFileSync(join(DATA, 'SHA256SUMS'), 'utf8');
+  assert.ok(sums.includes(`${doc.provenance.data.contentSha256}  KDDTest-21.txt\n`), JSON.stringify(doc.provenance));
+  assert.ok(!sums.includes(doc.provenance.data.sha256));
+  assert.match(doc.provenance.note, /^sha256: of the file bytes as read \(for a \.gz file, the compressed bytes\); contentSha256 \(gzip files\): of the decompressed content/);
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { sha256File, writeEvaluationReport } from '../../app/evaluation-report.js';
-import { evaluateDataset } from '../../app/train.js';
+import { writeEvaluationReport } from '../../app/evaluation-report.js';
+import { evaluateDataset, fileChecksums } from '../../app/train.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger, type Logger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
@@ -42,7 +42,7 @@ export function registerEvaluate(program: Command): void {
           dataFile: String(o.data),
           evaluation: r,
           dataset: ds,
-          dataSha256: await sha256File(String(o.data)),
+          ...(await checksums(String(o.data))),
           warnings: logger.warnings,
           command: ['nadir', ...process.argv.slice(2)].join(' '),
           timings: { load: (t1 - t0) / 1000, score: (t2 - t1) / 1000 },
@@ -54,6 +54,12 @@ export function registerEvaluate(program: Command): void {
       process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
+}
+
+/** The evaluated file's checksums for the report (file bytes; gzip: also the decompressed content). */
+async function checksums(file: string): Promise<{ dataSha256: string; dataContentSha256?: string }> {
+  const c = await fileChecksums(file);
+  return { dataSha256: c.sha256, ...(c.contentSha256 !== undefined ? { dataContentSha256: c.contentSha256 } : {}) };
 }
 
 const f4 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(4));

@@ -121,6 +121,11 @@ Examples:
         ...(result.cv ? { cv: contract(result.cv, score) } : {}),
         test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
+        provenance: {
+          note: 'sha256: of the file bytes as read (for a .gz file, the compressed bytes); contentSha256 (gzip files): of the decompressed content, what `zcat <file> | sha256sum` prints',
+          data: result.body.provenance.data,
+          tests: result.body.provenance.tests,
+        },
         timings: { ...result.timings, totalSeconds },
         warnings: logger.warnings.map((w) => w.message),
         ...(o.report ? { report: String(o.report) } : {}),
