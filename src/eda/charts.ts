@@ -319,9 +319,11 @@ export function rankingSpec(ranking: readonly RankedFeature[], maxBars = 20): Ve
     data: { values },
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: 'feature', type: 'nominal', sort: values.map((v) => v.feature), title: null },
+      // label limits in pixels of vega's server-side text estimate (0.8 em per character), which
+      // is wider than the rendered text: the defaults cut the legend to "numeric: |rank-bi…"
+      y: { field: 'feature', type: 'nominal', sort: values.map((v) => v.feature), title: null, axis: { labelLimit: 280 } },
       x: { field: 'strength', type: 'quantitative', scale: { domain: [0, 1] }, title: 'effect size' },
-      color: { field: 'kind', type: 'nominal', scale: { domain: ['numeric: |rank-biserial r|', "categorical: Cramér's V"], range: [COLORS.accent, '#F58518'] }, title: null, legend: { orient: 'bottom', direction: 'vertical' } },
+      color: { field: 'kind', type: 'nominal', scale: { domain: ['numeric: |rank-biserial r|', "categorical: Cramér's V"], range: [COLORS.accent, '#F58518'] }, title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 320 } },
     },
   });
 }

@@ -81,5 +81,17 @@ test('report: a t-test / Mann–Whitney disagreement is explained with the p-val
   const table = (s.get('tests') ?? '').split('class="data tests-numeric"')[1] ?? '';
   const row = table.split('<tr').find((x) => x.includes('>bytes<')) ?? '';
   assert.match(row, />0\.039</);
-  assert.match(row, />0\.41 /);
+  assert.match(row, />0\.41<br>/);
+});
+
+test('ranking chart: the legend and long feature names are written out in the SVG, not cut with …', async () => {
+  const { rankingSpec } = await import('./charts.js');
+  const { renderVegaLiteSvg } = await import('../report/vega.js');
+  const feature = (name: string, kind: 'numeric' | 'categorical', strength: number) =>
+    ({ rank: 1, feature: name, kind, strength, measure: kind === 'numeric' ? 'rank-biserial' : "Cramér's V", direction: null, significant: true, agreement: 'agree', explanation: '' }) as unknown as import('./types.js').RankedFeature;
+  const svg = await renderVegaLiteSvg(rankingSpec([feature('dst_host_same_src_port_rate', 'numeric', 0.8), feature('service', 'categorical', 0.6)]));
+  assert.ok(svg.includes('numeric: |rank-biserial r|'), 'numeric legend entry');
+  assert.ok(svg.includes('categorical: Cramér&#39;s V') || svg.includes("categorical: Cramér's V"), 'categorical legend entry');
+  assert.ok(svg.includes('>dst_host_same_src_port_rate<'), 'feature name');
+  assert.doesNotMatch(svg, /…/);
 });

@@ -220,6 +220,7 @@ function univariateSection(r: EdaResult, charts: ChartQueue): SafeHtml {
   ];
   const table = renderTable<NumericColumnResult>(
     [
+      // the first column may wrap: a name with its badges would otherwise push the table past the page
       { label: 'column', cell: (c) => html`${c.name} ${flags(c)}` },
       { label: 'count', cell: (c) => formatInt(c.count), align: 'right' },
       { label: 'missing', cell: (c) => formatInt(c.missing + c.posInf + c.negInf), align: 'right', title: 'missing or infinite' },
@@ -384,12 +385,13 @@ function testsSection(r: EdaResult, charts: ChartQueue): SafeHtml {
       { label: 'Welch t', cell: (t) => formatNumber(t.welch.t, 6), align: 'right', title: 'mean(attack) − mean(normal) over its standard error' },
       { label: 'df', cell: (t) => formatNumber(t.welch.df, 5), align: 'right' },
       { label: 'p', cell: (t) => formatP(t.welch.p), align: 'right' },
-      { label: 'p (BH)', cell: (t) => html`${formatP(t.welch.pAdjusted)} ${verdict(t.welch.pAdjusted)}`, align: 'right' },
+      // the verdict under the value: side by side, two of them made the table wider than the page
+      { label: 'p (BH)', cell: (t) => html`${formatP(t.welch.pAdjusted)}<br>${verdict(t.welch.pAdjusted)}`, align: 'right' },
       { label: "Cohen's d", cell: (t) => formatNumber(t.welch.cohenD, 3), align: 'right' },
       { label: 'U', cell: (t) => formatNumber(t.mannWhitney.u, 10), align: 'right', title: 'U of the attack sample' },
       { label: 'z', cell: (t) => formatNumber(t.mannWhitney.z, 5), align: 'right' },
       { label: 'p', cell: (t) => formatP(t.mannWhitney.p), align: 'right' },
-      { label: 'p (BH)', cell: (t) => html`${formatP(t.mannWhitney.pAdjusted)} ${verdict(t.mannWhitney.pAdjusted)}`, align: 'right' },
+      { label: 'p (BH)', cell: (t) => html`${formatP(t.mannWhitney.pAdjusted)}<br>${verdict(t.mannWhitney.pAdjusted)}`, align: 'right' },
       { label: 'rank-biserial r', cell: (t) => formatNumber(t.mannWhitney.rankBiserial, 3), align: 'right' },
     ],
     run,

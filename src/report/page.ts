@@ -60,6 +60,12 @@ table.data .num{text-align:right;white-space:nowrap}
 table.data .center{text-align:center}
 table.data tr.dim td{color:#8a96a3}
 table.kv{width:auto;min-width:320px}
+table.data.per-class{width:auto}
+table.data.per-class .num{padding-left:22px}
+table.data.numeric-summary td:first-child{white-space:normal;min-width:170px}
+table.data.tests-numeric{font-size:12px}
+table.data.tests-numeric th{white-space:normal;vertical-align:bottom}
+table.data.tests-numeric td,table.data.tests-numeric th{padding-left:6px;padding-right:6px}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:11px;font-weight:600;white-space:nowrap}
 .badge.ok{background:#e3f2e5;color:var(--ok)}
 .badge.warn{background:#fff1dc;color:var(--warn)}

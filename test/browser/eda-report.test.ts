@@ -20,7 +20,7 @@ test('EDA report renders in chromium with every section, chart and table', { tim
   try {
     const file = join(dir, 'eda.html');
     await writeFile(file, await buildEdaReport(analyzeDataset(await loadDataset(TRAIN))));
-    const opened = await openFile(file);
+    const opened = await openFile(file, { width: 1400 });
     try {
       const { page } = opened;
       assert.match(await page.title(), /Exploratory analysis — KDDTrain\+_20Percent/);
@@ -40,6 +40,21 @@ test('EDA report renders in chromium with every section, chart and table', { tim
       assert.match(await tests.innerText(), /src_bytes\s+[\d,.]+\s+[\d,.]+\s+0\.851936/);
       assert.equal(await page.locator('table.tests-categorical tbody tr').count(), 3);
       assert.match(await page.locator('#ranking').innerText(), /The tests disagree/);
+
+      // at 1400 px the wide tables fit their section: no column hidden behind a horizontal scroll
+      for (const sel of ['table.numeric-summary', 'table.tests-numeric', 'table.tests-categorical']) {
+        const fit = await page.locator(sel).evaluate((t) => {
+          const wrap = t.parentElement!;
+          return { table: Math.round(t.getBoundingClientRect().width), wrap: wrap.clientWidth, scroll: wrap.scrollWidth };
+        });
+        assert.ok(fit.scroll <= fit.wrap, `${sel} fits (${JSON.stringify(fit)})`);
+      }
+      // the ranking chart's legend and feature names are written out, not cut ("numeric: |rank-bi…")
+      const ranking = (await page.locator('#ranking figure.chart svg').first().textContent()) ?? '';
+      assert.ok(ranking.includes('numeric: |rank-biserial r|'), ranking.slice(0, 300));
+      assert.ok(ranking.includes("categorical: Cramér's V"));
+      assert.ok(ranking.includes('dst_host_same_src_port_rate'));
+      assert.doesNotMatch(ranking, /…/);
 
       // every section holds at least one chart that the browser actually lays out
       for (const s of SECTIONS) {
