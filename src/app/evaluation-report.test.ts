@@ -12,9 +12,13 @@ import type { ModelBody } from '../model/types.js';
 import { Random } from '../util/random.js';
 import { BINARY, binaryScores, CATEGORIES, modelBody, multiclassScores, TEST_SHA, TRAIN_SHA } from './testdata/report-fixtures.js';
 import { scoreHistogramSpec } from './training-report-charts.js';
+import { f4 } from './report-common.js';
 import {
+  BADGE_MIN_ROWS,
   compareWithTraining,
+  labelBadge,
   labelBreakdown,
+  type LabelRow,
   renderEvaluationReport,
   sha256File,
   writeEvaluationReport,
@@ -297,4 +301,44 @@ test('the same data compressed or not: matched on the content digest, and each d
   assert.match(data, /<td class="">sha256 of the file bytes \(compressed\)<\/td>/);
   assert.match(data, /<td class="">seen at training<\/td><td class="">.*?the training data/);
   assert.match(page, /training data: sha256 of the file bytes \(compressed\)/);
+});
+
+test('where the errors come from: 9 of 9 missed gets a badge (5 rows are enough), in a column of its own', async () => {
+  const row = (label: string, rows: number, flagged: number, normal = false): LabelRow => ({ label, normal, rows, errors: normal ? flagged : rows - flagged, flagged, confusedWith: null });
+  const text = (h: unknown): string => (typeof h === 'string' ? h : (h as { value: string }).value);
+  assert.match(text(labelBadge(row('xlock', 9, 0), true)), />all missed</);
+  assert.match(text(labelBadge(row('named', 17, 4), true)), />mostly missed</);
+  assert.equal(text(labelBadge(row('xsnoop', 4, 0), true)), '', 'fewer than 5 rows: no verdict');
+  assert.equal(text(labelBadge(row('mscan', 996, 933), true)), '');
+  assert.match(text(labelBadge(row('normal', 9711, 600, true), true)), />many false alarms</);
+  assert.equal(text(labelBadge(row('normal', 9, 2, true), true)), '', 'a normal label needs 10 rows');
+  // multi-class: rows classified correctly
+  assert.match(text(labelBadge({ label: 'xlock', normal: false, rows: 9, errors: 9, flagged: 0, confusedWith: 'normal' }, false)), />all missed</);
+  assert.equal(BADGE_MIN_ROWS.attack, 5);
+});
+
+test('per-class table: a class no row was predicted as has precision "—" (0/0) with a note; recall badges sit in their own column', async () => {
+  const classes = CATEGORIES;
+  const { y, proba } = multiclassScores(3, 600);
+  // move every U2R prediction to another class: nothing is predicted as U2R
+  const u2r = classes.indexOf('U2R');
+  const k = classes.length;
+  for (let i = 0; i < y.length; i++) {
+    proba[i * k + u2r] = 0;
+  }
+  const metrics = computeMetrics(y, proba, classes, {});
+  assert.equal(metrics.perClass.U2R!.precision, 0, 'the metrics keep 0 (scikit-learn zero_division=0)');
+  const page = await renderEvaluationReport({
+    body: body('category', classes),
+    modelFile: 'm.nadir',
+    dataFile: 'KDDTest+.txt.gz',
+    evaluation: { metrics, skipped: 0, proba, y },
+  });
+  const section = page.slice(page.indexOf('id="classes"'), page.indexOf('id="model"'));
+  const u2rRow = section.split('<tr').find((r) => r.includes('<strong>U2R</strong>'))!;
+  const cells = [...u2rRow.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]!);
+  assert.equal(cells[2], '<span title="no rows predicted as this class: precision is 0/0, undefined (--json gives 0, as scikit-learn’s zero_division=0)">—</span>');
+  assert.equal(cells[3], f4(metrics.perClass.U2R!.recall), 'the recall cell holds the number only');
+  assert.match(cells[4]!, /badge bad">mostly missed</);
+  assert.match(section, /<p[^>]*>— no rows predicted as this class: precision is 0\/0, undefined/);
 });

@@ -16,13 +16,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Dataset, DatasetFormat } from '../data/types.js';
-import type { ClassMetrics, Metrics } from '../eval/types.js';
+import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
 import { NADIR_VERSION } from '../version.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
 import type { evaluateDataset } from './train.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
@@ -429,9 +429,9 @@ function thresholdHow(body: ModelBody): SafeHtml {
 function perClassSection(input: EvaluationReportInput): HtmlValue {
   const m = input.evaluation.metrics;
   const cv = input.body.metrics.cv;
-  const rows = m.classes.map((c) => ({ c, m: m.perClass[c], cv: cv?.perClass[c] }));
+  const rows = m.classes.map((c) => ({ c, m: m.perClass[c], cv: cv?.perClass[c], cell: { metrics: m.perClass[c], predicted: predictedCount(m, c) } }));
   type Row = (typeof rows)[number];
-  const get = (r: Row): ClassMetrics | undefined => r.m;
+  const get = (r: Row): PerClassCell => r.cell;
   return perClassTable<Row>(
     [
       { label: 'class', cell: (r) => html`<strong>${r.c}</strong>` },
@@ -448,6 +448,24 @@ function perClassSection(input: EvaluationReportInput): HtmlValue {
   );
 }
 
+/**
+ * Rows a label needs before a badge says anything about it: 9 of 9 attacks missed is a finding,
+ * 2 of 2 may be chance. A normal label needs more, since its badge is about a 5% share.
+ */
+export const BADGE_MIN_ROWS = { attack: 5, normal: 10 } as const;
+
+/**
+ * The badge of a label's row: a normal label with more than 5% of its rows flagged has many false
+ * alarms; an attack label (or any label of a multi-class model) whose rows are mostly not caught
+ * (classified correctly) is mostly missed, or all missed when none is.
+ */
+export function labelBadge(r: LabelRow, binary: boolean): HtmlValue {
+  if (binary && r.normal) return r.rows >= BADGE_MIN_ROWS.normal && r.flagged / r.rows > 0.05 ? badge('many false alarms', 'bad') : '';
+  if (r.rows < BADGE_MIN_ROWS.attack) return '';
+  const caught = binary ? r.flagged : r.rows - r.errors;
+  return caught === 0 ? badge('all missed', 'bad') : caught / r.rows < 0.5 ? badge('mostly missed', 'bad') : '';
+}
+
 function byLabelSection(input: EvaluationReportInput, rows: LabelRow[]): HtmlValue {
   const binary = input.body.task === 'binary';
   const shown = rows.slice(0, 25);
@@ -460,16 +478,9 @@ function byLabelSection(input: EvaluationReportInput, rows: LabelRow[]): HtmlVal
         label: binary ? 'errors' : 'misclassified',
         cell: (r) => (r.errors ? html`<span class="bar-inline" style="width:${Math.max(2, Math.round((90 * r.errors) / Math.max(1, shown[0]!.errors)))}px"></span>${formatInt(r.errors)}${binary ? (r.normal ? ' false alarms' : ' missed') : ''}` : '0'),
       },
-      {
-        label: binary ? 'flagged as attack' : 'correct',
-        cell: (r) => {
-          const share = binary ? r.flagged / r.rows : 1 - r.errors / r.rows;
-          // a badge needs enough rows to mean something
-          const bad = r.rows >= 10 && (binary ? (r.normal ? share > 0.05 : share < 0.5) : share < 0.5);
-          return html`${bad ? badge(binary && r.normal ? 'many false alarms' : 'mostly missed', 'bad') : ''} ${pct(share, 1)}`;
-        },
-        align: 'right',
-      },
+      { label: binary ? 'flagged as attack' : 'correct', cell: (r) => pct(binary ? r.flagged / r.rows : 1 - r.errors / r.rows, 1), align: 'right' },
+      // the badge in a column of its own keeps the shares right next to the counts
+      { label: '', cell: (r) => labelBadge(r, binary) },
       ...(binary ? [] : [{ label: 'most often taken for', cell: (r: LabelRow) => r.confusedWith ?? '–' }]),
     ],
     shown,

@@ -304,24 +304,54 @@ export function classShareTable(rows: ReadonlyArray<readonly [string, number]>, 
 
 export function recallBadge(r: number | undefined, support: number): HtmlValue {
   if (r === undefined || support === 0) return '';
-  return r < 0.5 ? badge('most missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
+  return r < 0.5 ? badge('mostly missed', 'bad') : r < 0.8 ? badge('weak recall', 'warn') : '';
 }
 
-/** The one-vs-rest columns of a per-class table (support, precision, recall, F1, ROC-AUC) for rows that carry a class's metrics. */
-export function perClassColumns<R>(get: (row: R) => ClassMetrics | undefined): Array<TableColumn<R>> {
+/** Rows predicted as `cls` (its column of the confusion matrix); undefined when the class is not in the metrics. */
+export function predictedCount(m: Metrics, cls: string): number | undefined {
+  const j = m.classes.indexOf(cls);
+  if (j < 0) return undefined;
+  let n = 0;
+  for (const row of m.confusionMatrix) n += row[j] ?? 0;
+  return n;
+}
+
+const NO_PREDICTION = 'no rows predicted as this class: precision is 0/0, undefined (--json gives 0, as scikit-learn’s zero_division=0)';
+
+/** A row's class metrics and how many rows were predicted as its class (for precision's 0/0 case). */
+export interface PerClassCell {
+  metrics: ClassMetrics | undefined;
+  predicted: number | undefined;
+}
+
+/**
+ * The one-vs-rest columns of a per-class table (support, precision, recall with its badge in a
+ * column of its own — so that the numbers stay next to each other — F1, ROC-AUC). Precision of a
+ * class no row was predicted as is 0/0: shown as "—" with a tooltip, not as 0.
+ */
+export function perClassColumns<R>(get: (row: R) => PerClassCell): Array<TableColumn<R>> {
   return [
-    { label: 'support', cell: (r) => formatInt(get(r)?.support ?? 0), align: 'right' },
-    { label: 'precision', cell: (r) => f4(get(r)?.precision), align: 'right' },
-    { label: 'recall', cell: (r) => html`${recallBadge(get(r)?.recall, get(r)?.support ?? 0)} ${f4(get(r)?.recall)}`, align: 'right' },
-    { label: 'F1', cell: (r) => f4(get(r)?.f1), align: 'right' },
-    { label: 'ROC-AUC', cell: (r) => f4(get(r)?.rocAuc), align: 'right' },
+    { label: 'support', cell: (r) => formatInt(get(r).metrics?.support ?? 0), align: 'right' },
+    {
+      label: 'precision',
+      cell: (r) => {
+        const c = get(r);
+        return c.predicted === 0 ? html`<span title="${NO_PREDICTION}">—</span>` : f4(c.metrics?.precision);
+      },
+      align: 'right',
+    },
+    { label: 'recall', cell: (r) => f4(get(r).metrics?.recall), align: 'right' },
+    { label: '', cell: (r) => recallBadge(get(r).metrics?.recall, get(r).metrics?.support ?? 0) },
+    { label: 'F1', cell: (r) => f4(get(r).metrics?.f1), align: 'right' },
+    { label: 'ROC-AUC', cell: (r) => f4(get(r).metrics?.rocAuc), align: 'right' },
   ];
 }
 
-/** A per-class table; rows of a class absent from the set are dimmed. */
-export function perClassTable<R>(columns: ReadonlyArray<TableColumn<R>>, rows: readonly R[], get: (row: R) => ClassMetrics | undefined): SafeHtml {
-  const table = renderTable(columns, rows, { className: 'per-class', rowClass: (r) => ((get(r)?.support ?? 0) === 0 ? 'dim' : undefined) });
-  return html`<div style="max-width:980px">${table}</div>`;
+/** A per-class table; rows of a class absent from the set are dimmed; a note when a precision is 0/0. */
+export function perClassTable<R>(columns: ReadonlyArray<TableColumn<R>>, rows: readonly R[], get: (row: R) => PerClassCell): SafeHtml {
+  const table = renderTable(columns, rows, { className: 'per-class', rowClass: (r) => ((get(r).metrics?.support ?? 0) === 0 ? 'dim' : undefined) });
+  const note = rows.some((r) => get(r).predicted === 0) ? html`<p style="color:var(--muted);font-size:12px;margin:0">— ${NO_PREDICTION}.</p>` : '';
+  return html`<div style="max-width:980px">${table}${note}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@
  * When a hold-out set scores much worse than cross-validation the report says so, and why.
  */
 import { basename } from 'node:path';
-import type { ClassMetrics, Metrics } from '../eval/types.js';
+import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from './train.js';
 
@@ -302,9 +302,9 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
 
 function perClassSection(evals: Evaluation[]): HtmlValue {
   // one long table (set, class) so that many sets and classes stay readable without scrolling
-  const rows = evals.flatMap((e) => e.metrics.classes.map((c, i) => ({ e, c, first: i === 0, m: e.metrics.perClass[c] })));
+  const rows = evals.flatMap((e) => e.metrics.classes.map((c, i) => ({ e, c, first: i === 0, cell: { metrics: e.metrics.perClass[c], predicted: predictedCount(e.metrics, c) } })));
   type Row = (typeof rows)[number];
-  const get = (r: Row): ClassMetrics | undefined => r.m;
+  const get = (r: Row): PerClassCell => r.cell;
   return perClassTable<Row>(
     [
       { label: 'evaluated on', cell: (r) => (r.first ? html`<span class="swatch" style="background:${r.e.color}"></span><strong>${r.e.name}</strong>` : '') },

@@ -54,6 +54,9 @@ test('training report of a real NSL-KDD run renders in chromium with all its cha
       // the heat map writes the counts of the confusion matrix in its cells
       const heat = (await page.locator('svg[aria-label="Confusion matrix, KDDTest+"]').textContent()) ?? '';
       for (const row of result.tests[0]!.metrics.confusionMatrix) for (const n of row) assert.ok(heat.includes(n.toLocaleString('en-US')), `count ${n}`);
+      // per-class table: recall sits next to precision (its badge has a column of its own), no wide empty gap
+      const edges = await page.locator('table.per-class thead th').evaluateAll((ths) => Object.fromEntries(ths.map((th) => [th.textContent ?? '', Math.round(th.getBoundingClientRect().right)])));
+      assert.ok(edges.recall! - edges.precision! < 120, `precision and recall columns ${JSON.stringify(edges)}`);
       const importance = await page.locator('#importance').innerText();
       assert.match(importance, /src_bytes/);
 

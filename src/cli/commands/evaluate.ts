@@ -7,7 +7,7 @@ import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
-import { scoreKind, type ScoreKind } from '../../app/report-common.js';
+import { predictedCount, scoreKind, type ScoreKind } from '../../app/report-common.js';
 import { contract, scoreJson } from './train.js';
 
 export function registerEvaluate(program: Command): void {
@@ -18,7 +18,7 @@ export function registerEvaluate(program: Command): void {
       .requiredOption('-M, --model <file>', 'model file written by nadir train')
       .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet)'),
   )
-    .option('--json', 'print the Metrics as one JSON document')
+    .option('--json', "print the Metrics as one JSON document (a class no row was predicted as has precision 0, as scikit-learn's zero_division=0)")
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
     .action(async (o: Record<string, unknown>) => {
@@ -97,11 +97,16 @@ export function metricsText(file: string, task: string, m: Metrics, skipped = 0,
   }
   out.push('', table(rows));
   if (m.task !== 'binary') {
+    let unpredicted = false;
     const perClass = m.classes.map((c) => {
       const k = m.perClass[c]!;
-      return [c, f4(k.precision), f4(k.recall), f4(k.f1), k.support, f4(k.rocAuc)];
+      // no row predicted as the class: precision is 0/0 (0 in --json, scikit-learn's zero_division=0)
+      const none = predictedCount(m, c) === 0;
+      unpredicted ||= none;
+      return [c, none ? '—' : f4(k.precision), f4(k.recall), f4(k.f1), k.support, f4(k.rocAuc)];
     });
     out.push('', 'per class:', table(perClass, ['class', 'precision', 'recall', 'f1', 'support', 'roc-auc']));
+    if (unpredicted) out.push("(precision —: no rows predicted as this class, 0/0; --json gives 0, as scikit-learn's zero_division=0)");
   }
   out.push('', 'confusion matrix (rows = true, columns = predicted):', table(m.confusionMatrix.map((row, i) => [m.classes[i]!, ...row]), ['', ...m.classes]));
   return out.join('\n');
