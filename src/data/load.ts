@@ -29,7 +29,7 @@ export interface LoadOptions {
   logger?: Logger;
   /**
    * What the data is for (default 'train'). 'evaluate' and 'score' leave out the findings that only
-   * matter for learning (constant columns, duplicated rows, labels seen once, identifier-like columns: warned about at training). 'score': the label
+   * matter for learning (constant columns, duplicated rows, labels seen once). 'score': the label
    * column, when present, is set aside and not read as a target, so rows with an empty label are
    * kept (they are what is being scored); `labels` and `categories` are null; rows skipped while
    * reading (wrong number of fields) are remembered, so `recordNumbers` names each row's input record.
@@ -40,7 +40,7 @@ export interface LoadOptions {
 }
 
 /** Findings that matter only for learning from the data, not for evaluating or scoring it. */
-const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label', 'identifier-like']);
+const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label']);
 
 /** A loaded file whose label may be absent (scoring input). */
 export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'labelColumn'> {
