@@ -45,6 +45,11 @@ function assertSumsToMargin(e: TreeEnsemble, raw: Float64Array, nOut: number): v
     }
   });
   assert.ok(maxErr < 1e-6, `max |bias + Σφ − margin| = ${maxErr}`);
+  // the per-leaf tables and the recursion (Algorithm 2) give the same values
+  const rec = treeShap(e, Xt, { rows: ROWS, tableLimit: 0 });
+  let maxDiff = 0;
+  for (let i = 0; i < ex.contributions.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ex.contributions[i]! - rec.contributions[i]!));
+  assert.ok(maxDiff < 1e-9, `max |table − recursion| = ${maxDiff}`);
   // grouped back to the 41 source columns, the sums still hold
   const g = groupBySource(ex, pipeline.sourceMap);
   assert.ok(g.features.includes('service') && !g.features.some((f) => f.includes('=')));

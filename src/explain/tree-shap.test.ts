@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { matrix } from '../features/types.js';
-import { expectedValue, treeDepth, treeShap } from './tree-shap.js';
+import { expectedValue, treeDepth, treeShap, type TreeShapOptions } from './tree-shap.js';
 import { bruteForceShapley, conditionalExpectation, ensemble, flatTree, Random, randomRow, randomTree, rawOutput } from './testdata/trees.js';
 import { rowContributions } from './types.js';
 import type { TreeEnsemble } from '../learners/types.js';
@@ -40,8 +40,13 @@ const rows = [
 ];
 
 function check(e: TreeEnsemble, xs: number[][], tol = 1e-9): void {
+  checkWith(e, xs, tol, {});
+  checkWith(e, xs, tol, { tableLimit: 0 }); // the recursion (Algorithm 2) instead of the per-leaf tables
+}
+
+function checkWith(e: TreeEnsemble, xs: number[][], tol: number, opts: TreeShapOptions): void {
   const X = matrix(Float32Array.from(xs.flat()), xs.length, Array.from({ length: e.nFeatures }, (_, j) => `f${j}`));
-  const ex = treeShap(e, X);
+  const ex = treeShap(e, X, opts);
   assert.equal(ex.nRows, xs.length);
   assert.equal(ex.nOutputs, e.nOutputs);
   const bias = conditionalExpectation(e, [], new Array<boolean>(e.nFeatures).fill(false));
