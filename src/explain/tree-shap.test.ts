@@ -102,6 +102,23 @@ test('random trees (depth ≤ 5, 5 features, ties with thresholds, NaN, zero-cov
   }
 });
 
+test('many rows (several blocks of rows): each row gets what it gets explained alone', () => {
+  const rng = new Random(7);
+  const trees = Array.from({ length: 4 }, () => randomTree(rng, 5, 5, 1, true));
+  const e = ensemble(trees, { nFeatures: 5, scale: 0.5 });
+  const n = 700;
+  const data = new Float32Array(n * 5);
+  for (let r = 0; r < n; r++) data.set(randomRow(rng, 5), r * 5);
+  const X = matrix(data, n, ['a', 'b', 'c', 'd', 'e']);
+  const all = treeShap(e, X);
+  const reversed = treeShap(e, X, { rows: Array.from({ length: n }, (_, i) => n - 1 - i) });
+  for (const r of [0, 255, 256, 511, 600, 699]) {
+    const alone = treeShap(e, X, { rows: [r] });
+    assert.deepEqual(Array.from(rowContributions(all, r)), Array.from(rowContributions(alone, 0)), `row ${r}`);
+    assert.deepEqual(Array.from(rowContributions(reversed, n - 1 - r)), Array.from(rowContributions(alone, 0)), `row ${r} (reversed)`);
+  }
+});
+
 test('a single-leaf tree contributes only to the bias; rows option picks rows', () => {
   const stump = flatTree([{ v: [3], cover: 10 }]);
   const e = ensemble([stump, treeB], { nFeatures: 3 });

@@ -254,6 +254,8 @@ class ShapWorker {
  * tree needing more (deep trees with many unique features per path) uses the recursion.
  */
 const TABLE_LIMIT = 1 << 20;
+/** Rows explained together, tree after tree. */
+const ROW_BLOCK = 256;
 
 /**
  * The same Shapley values, computed leaf by leaf (the idea of Fast TreeSHAP v2, Yang 2021).
@@ -530,24 +532,30 @@ export function treeShap(ens: TreeEnsemble, X: Matrix, opts: TreeShapOptions = {
       if (rows[r]! >= X.nRows) throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: row ${rows[r]} out of range (${X.nRows} rows)`);
     }
   }
-  // tree by tree (each row still receives the trees in order, so the sums are the same):
-  // one tree's table stays in cache for all rows
+  // rows in blocks, trees in order within each block (so every row receives the trees in
+  // the same order as row by row): a block's contributions stay in cache across the trees
+  const limit = opts.tableLimit ?? TABLE_LIMIT;
+  const tables: (TreeTable | null | undefined)[] = new Array<TreeTable | null | undefined>(ens.trees.length);
   let worker: ShapWorker | null = null;
-  for (let t = 0; t < ens.trees.length; t++) {
-    const tree = ens.trees[t]!;
-    const to = ens.treeOutput[t]!;
-    if (tree.feature[0] === -1) continue; // a single leaf explains nothing: it is all bias
-    const table = TreeTable.build(tree, ens.scale, opts.tableLimit ?? TABLE_LIMIT);
-    if (table) {
-      for (let r = 0; r < nRows; r++) {
-        const src = rows ? rows[r]! : r;
-        table.run(to, nO, nF, X.data, src * X.nCols, contributions, r * nO * nF);
-      }
-    } else {
-      worker ??= new ShapWorker(maxDepth, nO, nF);
-      for (let r = 0; r < nRows; r++) {
-        const src = rows ? rows[r]! : r;
-        worker.run(tree, to, ens.scale, X.data, src * X.nCols, contributions, r * nO * nF);
+  for (let r0 = 0; r0 < nRows; r0 += ROW_BLOCK) {
+    const r1 = Math.min(nRows, r0 + ROW_BLOCK);
+    for (let t = 0; t < ens.trees.length; t++) {
+      const tree = ens.trees[t]!;
+      const to = ens.treeOutput[t]!;
+      if (tree.feature[0] === -1) continue; // a single leaf explains nothing: it is all bias
+      let table = tables[t];
+      if (table === undefined) table = tables[t] = TreeTable.build(tree, ens.scale, limit);
+      if (table) {
+        for (let r = r0; r < r1; r++) {
+          const src = rows ? rows[r]! : r;
+          table.run(to, nO, nF, X.data, src * X.nCols, contributions, r * nO * nF);
+        }
+      } else {
+        worker ??= new ShapWorker(maxDepth, nO, nF);
+        for (let r = r0; r < r1; r++) {
+          const src = rows ? rows[r]! : r;
+          worker.run(tree, to, ens.scale, X.data, src * X.nCols, contributions, r * nO * nF);
+        }
       }
     }
   }
