@@ -279,8 +279,11 @@ class TreeTable {
   /** table[leafTab + mask·d + i]: scale × (o_i − z_i) × UNWOUNDSUM_i, filled lazily. */
   private readonly table: Float64Array;
   private readonly done: Uint8Array;
-  private readonly stackNode: Int32Array;
-  private readonly stackMask: Int32Array;
+  /** Internal nodes in preorder (parents before children) and the leaves, for the row pass. */
+  private readonly internal: Int32Array;
+  private readonly leaves: Int32Array;
+  /** Per node during a row: the mask of path elements the row follows to get there. */
+  private readonly masks: Int32Array;
   // scratch for one path's weights (d + 1 slots)
   private readonly pw: Float64Array;
   private readonly z: Float64Array;
@@ -298,6 +301,8 @@ class TreeTable {
     zeros: number[],
     tableSize: number,
     maxD: number,
+    internal: number[],
+    leaves: number[],
   ) {
     this.elem = elem;
     this.leafD = leafD;
@@ -307,8 +312,9 @@ class TreeTable {
     this.zeros = Float64Array.from(zeros);
     this.table = new Float64Array(tableSize);
     this.done = new Uint8Array(tableSize);
-    this.stackNode = new Int32Array(tree.nNodes + 1);
-    this.stackMask = new Int32Array(tree.nNodes + 1);
+    this.internal = Int32Array.from(internal);
+    this.leaves = Int32Array.from(leaves);
+    this.masks = new Int32Array(tree.nNodes);
     this.pw = new Float64Array(maxD + 2);
     this.z = new Float64Array(maxD + 2);
     this.o = new Float64Array(maxD + 2);
@@ -327,12 +333,15 @@ class TreeTable {
     const zeros: number[] = [];
     const pathFeat: number[] = [];
     const pathZero: number[] = [];
+    const internal: number[] = [];
+    const leaves: number[] = [];
     let size = 0;
     let maxD = 0;
     let ok = true;
     const visit = (node: number): void => {
       if (!ok) return;
       if (tree.feature[node] === -1) {
+        leaves.push(node);
         const d = pathFeat.length;
         if (d > 30) {
           ok = false;
@@ -359,6 +368,7 @@ class TreeTable {
         pathZero.push(1);
       }
       elem[node] = k;
+      internal.push(node);
       const before = pathZero[k]!;
       const l = leftShare(tree, node);
       pathZero[k] = before * l;
@@ -373,7 +383,7 @@ class TreeTable {
     };
     visit(0);
     if (!ok) return null;
-    return new TreeTable(tree, scale, elem, leafD, leafFeat, leafTab, feats, zeros, size, maxD);
+    return new TreeTable(tree, scale, elem, leafD, leafFeat, leafTab, feats, zeros, size, maxD, internal, leaves);
   }
 
   /** Fill the table entries of `leaf` for the row mask `mask` (bit i set: the row follows element i's splits). */
@@ -445,28 +455,22 @@ class TreeTable {
     const feats = this.feats;
     const table = this.table;
     const done = this.done;
-    const stackNode = this.stackNode;
-    const stackMask = this.stackMask;
-    let sp = 0;
-    stackNode[0] = 0;
-    stackMask[0] = -1;
-    sp = 1;
-    while (sp > 0) {
-      sp--;
-      const node = stackNode[sp]!;
-      const mask = stackMask[sp]!;
-      const split = feature[node]!;
-      if (split !== -1) {
-        const xv = x[xOff + split]!;
-        const goLeft = xv !== xv ? defaultLeft[node] === 1 : xv <= threshold[node]!;
-        const cold = mask & ~(1 << elem[node]!);
-        stackNode[sp] = goLeft ? left[node]! : right[node]!;
-        stackMask[sp] = mask;
-        stackNode[sp + 1] = goLeft ? right[node]! : left[node]!;
-        stackMask[sp + 1] = cold;
-        sp += 2;
-        continue;
-      }
+    const masks = this.masks;
+    const internal = this.internal;
+    const leaves = this.leaves;
+    masks[0] = -1;
+    for (let k = 0; k < internal.length; k++) {
+      const node = internal[k]!;
+      const mask = masks[node]!;
+      const xv = x[xOff + feature[node]!]!;
+      const goLeft = xv !== xv ? defaultLeft[node] === 1 : xv <= threshold[node]!;
+      const cold = mask & ~(1 << elem[node]!);
+      masks[left[node]!] = goLeft ? mask : cold;
+      masks[right[node]!] = goLeft ? cold : mask;
+    }
+    for (let k = 0; k < leaves.length; k++) {
+      const node = leaves[k]!;
+      const mask = masks[node]!;
       const d = leafD[node]!;
       if (d === 0) continue;
       const m = mask & ((1 << d) - 1);
