@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { nadir } from './cli.js';
 
 // The CLI's one-line errors and warnings for the cases the use cases (src/app, src/data, src/model) report.
-const run = promisify(execFile);
-const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const SMALL = join(DATA, 'KDDTest-21.txt.gz');
 const FAST = ['--cv', '0', '--trees', '5', '--permutation-repeats', '0'];
@@ -24,15 +21,6 @@ function fixture(name: string, lines: readonly string[]): string {
   return p;
 }
 
-async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('train --model iforest --cv 0', () => {
   test('without --threshold: trains, with a warning naming the in-sample threshold', async () => {

@@ -5,29 +5,17 @@
  * input gives one line on stderr with a non-zero exit and no report file.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
+import { nadir } from './cli.js';
 
-const run = promisify(execFile);
-const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const TRAIN = new URL('../../../data/nsl-kdd/KDDTrain+_20Percent.txt.gz', import.meta.url).pathname;
 
 const dir = mkdtempSync(join(tmpdir(), 'nadir-cli-eda-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 /** Equal to 4 significant digits (relative difference below 5e-5). */
 function sig4(actual: number, expected: number, what: string): void {

@@ -4,29 +4,17 @@
  * exit code 2, naming the flag as the user typed it; --help and --version exit 0.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { nadir } from './cli.js';
 
-const run = promisify(execFile);
-const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const SMALL = join(DATA, 'KDDTest-21.txt.gz');
 const dir = mkdtempSync(join(tmpdir(), 'nadir-errors-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 /** Exit code 2 and exactly this one line on stderr (nothing on stdout). */
 async function usageError(args: string[], line: string | RegExp): Promise<void> {

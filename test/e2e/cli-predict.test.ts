@@ -3,42 +3,20 @@
  * the meaning of the columns in --help, and a reader that stops early.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { promisify } from 'node:util';
+import { CLI, nadir, nadirStdin } from './cli.js';
 
-const run = promisify(execFile);
-const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const SMALL = new URL('../../../data/nsl-kdd/KDDTest-21.txt.gz', import.meta.url).pathname;
 const ROWS = 11850;
 const dir = mkdtempSync(join(tmpdir(), 'nadir-predict-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 256 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
-function nadirStdin(input: string | Buffer, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    p.stdin.end(input);
-  });
-}
 
 /** The first KDDTest-21 record as a JSON object with the NSL-KDD column names (no label, no difficulty). */
 function firstRecord(): Record<string, string | number> {

@@ -1,39 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { nadir, nadirStdin } from './cli.js';
 
-const run = promisify(execFile);
-const CLI = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const TRAIN = join(DATA, 'KDDTrain+_20Percent.txt.gz');
 const TEST = join(DATA, 'KDDTest+.txt.gz');
 
-async function nadir(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { maxBuffer: 256 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
-function nadirStdin(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    p.stdin.end(input);
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'nadir-train-'));
 
