@@ -14,7 +14,7 @@ export const ERRORS = {
   NADIR_ERR_NO_LABEL: { status: 400, message: (p: string, detail: string) => `${p}: ${detail}` },
   NADIR_ERR_MISSING_COLUMN: { status: 400, message: (col: string, where: string) => `missing column '${col}' in ${where}` },
   NADIR_ERR_BAD_VALUE: { status: 400, message: (where: string, why: string) => `${where}: ${why}` },
-  NADIR_ERR_BAD_OPTION: { status: 400, message: (name: string, why: string) => `invalid option ${name}: ${why}` },
+  NADIR_ERR_BAD_OPTION: { status: 400, message: (name: string, why: string) => `invalid option ${opt(name)}: ${why}` },
   NADIR_ERR_BAD_INPUT: { status: 400, message: (why: string) => why },
   NADIR_ERR_NOT_FITTED: { status: 500, message: (what: string) => `${what} is not fitted: call fit() first` },
   NADIR_ERR_MODEL_CORRUPT: { status: 400, message: (p: string, why: string) => `${p}: not a valid nadir model (${why})` },
@@ -26,14 +26,40 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 type Args<C extends ErrorCode> = Parameters<(typeof ERRORS)[C]['message']>;
 
+/**
+ * Use cases name their options (`cv`, `maxFpr`, `learningRate`), never a front end's spelling of
+ * them (`--cv`, `?maxFpr=`, a form field). A message that mentions an option wraps its name with
+ * `opt('cv')`; `message` shows it as the plain name, and each front end renders the template its
+ * own way in one place (the CLI: `renderMessage(e, flagOf)` → `--cv`).
+ */
+const OPEN = '\u2983';
+const CLOSE = '\u2984';
+const TOKEN = /\u2983([^\u2983\u2984]*)\u2984/g;
+
+/** An option's name inside an error message, for the front end to spell (see renderMessage). */
+export function opt(name: string): string {
+  return `${OPEN}${name}${CLOSE}`;
+}
+
+/** A message template with its option names spelled by `spell` (default: as they are). */
+export function renderMessage(template: string, spell: (option: string) => string = (o) => o): string {
+  return template.replace(TOKEN, (_, name: string) => spell(name));
+}
+
 export class NadirError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message with option names marked (see opt); `message` is it rendered with plain names. */
+  readonly template: string;
+  /** NADIR_ERR_BAD_OPTION: the option at fault, by its use-case name. */
+  readonly option: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; option?: string }) {
+    super(renderMessage(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NadirError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.template = message;
+    this.option = options?.option;
   }
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
@@ -50,13 +76,13 @@ export function nadirError<C extends ErrorCode>(code: C, ...args: unknown[]): Na
     args = args.slice(0, -1);
   }
   const msg = (ERRORS[code].message as (...a: unknown[]) => string)(...args);
-  return new NadirError(code, msg, cause === undefined ? undefined : { cause });
+  return new NadirError(code, msg, { cause, ...(code === 'NADIR_ERR_BAD_OPTION' ? { option: String(args[0]) } : {}) });
 }
 
 /** Same as nadirError, with a cause passed through. */
 export function nadirErrorWithCause<C extends ErrorCode>(code: C, cause: unknown, ...args: Args<C>): NadirError {
   const msg = (ERRORS[code].message as (...a: unknown[]) => string)(...args);
-  return new NadirError(code, msg, { cause });
+  return new NadirError(code, msg, { cause, ...(code === 'NADIR_ERR_BAD_OPTION' ? { option: String(args[0]) } : {}) });
 }
 
 export function isNadirError(e: unknown): e is NadirError {

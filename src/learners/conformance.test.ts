@@ -4,7 +4,7 @@
  * trip through JSON text, no reference to the training data, and refusing bad input and
  * corrupt or foreign saved models with NadirErrors. Small configurations keep it fast.
  *
- * A learner registered in registry.ts must have an entry in SPECS below, or the suite fails.
+ * A learner registered in registry.ts must have an entry in CONFIGS below, or the suite fails.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,25 +14,28 @@ import { matrix } from '../features/types.js';
 import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
-import { createLearner, learnerFromJSON, LEARNER_TYPES } from './registry.js';
+import { createLearner, learnerFromJSON, learnerSpec, LEARNER_TYPES } from './registry.js';
 import type { Classifier, FitOptions, SerializedModel } from './types.js';
 
-interface Spec {
-  /** Small, fast options (with a seed where the learner is randomised). */
+/** Small, fast options per learner (with a seed where the learner is randomised). */
+interface Config {
   options: Record<string, unknown>;
   /** The same options with another seed, or null for a deterministic learner without one. */
   otherSeed: Record<string, unknown> | null;
-  /** Supervised learners learn the labels; the unsupervised isolation forest does not. */
-  supervised: boolean;
-  supportsWeights: boolean;
 }
 
-const SPECS: Record<string, Spec> = {
-  logreg: { options: { maxIter: 60 }, otherSeed: null, supervised: true, supportsWeights: true },
-  iforest: { options: { nTrees: 15, maxSamples: 32, seed: 7 }, otherSeed: { nTrees: 15, maxSamples: 32, seed: 8 }, supervised: false, supportsWeights: false },
-  gbdt: { options: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 7, nThreads: 1 }, otherSeed: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 8, nThreads: 1 }, supervised: true, supportsWeights: true },
-  rf: { options: { nTrees: 8, seed: 7, nThreads: 1 }, otherSeed: { nTrees: 8, seed: 8, nThreads: 1 }, supervised: true, supportsWeights: true },
+const CONFIGS: Record<string, Config> = {
+  logreg: { options: { maxIter: 60 }, otherSeed: null },
+  iforest: { options: { nTrees: 15, maxSamples: 32, seed: 7 }, otherSeed: { nTrees: 15, maxSamples: 32, seed: 8 } },
+  gbdt: { options: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 7, nThreads: 1 }, otherSeed: { nRounds: 8, maxDepth: 3, subsample: 0.8, seed: 8, nThreads: 1 } },
+  rf: { options: { nTrees: 8, seed: 7, nThreads: 1 }, otherSeed: { nTrees: 8, seed: 8, nThreads: 1 } },
 };
+
+/** A test configuration plus what the learner's spec says: classifiers learn the labels; anomaly detectors do not. */
+function specOf(type: string): Config & { supervised: boolean; supportsWeights: boolean } {
+  const s = learnerSpec(type);
+  return { ...CONFIGS[type]!, supervised: s.kind === 'classifier', supportsWeights: s.supportsWeights };
+}
 
 /** Gaussian blobs, one per class, rows interleaved; a constant column and a duplicated one included. */
 function blobs(n: number, k: number, seed: number): { X: Matrix; y: Int32Array } {
@@ -109,12 +112,12 @@ function argmax(p: Float64Array, k: number): Int32Array {
 
 test('every registered learner has a conformance spec', () => {
   assert.ok(LEARNER_TYPES.length >= 2);
-  for (const t of LEARNER_TYPES) assert.ok(SPECS[t], `add a small configuration for '${t}' to SPECS in conformance.test.ts`);
+  for (const t of LEARNER_TYPES) assert.ok(CONFIGS[t], `add a small configuration for '${t}' to CONFIGS in conformance.test.ts`);
 });
 
 for (const type of LEARNER_TYPES) {
-  const spec = SPECS[type];
-  if (!spec) continue;
+  if (!CONFIGS[type]) continue; // reported by the test above
+  const spec = specOf(type);
   const make = (options: Record<string, unknown> = spec.options): Classifier => createLearner(type, options);
   const bin = blobs(160, 2, 11);
   const multi = blobs(180, 3, 12);

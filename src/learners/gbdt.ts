@@ -14,7 +14,6 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
-import { defaultThreads } from '../parallel/pool.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { Heap } from '../tree/heap.js';
@@ -24,15 +23,13 @@ import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData } from '../tree/types.js';
+import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
 import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,
-  checkOptionNames,
   checkPredictInput,
   checkSerialized,
-  optNumber,
-  optSeed,
   readNumber,
   readStrings,
   readTyped,
@@ -41,7 +38,7 @@ import {
 } from './validate.js';
 
 export interface GradientBoostingOptions {
-  /** Boosting rounds (default 100). `nRounds` is accepted as an alias. */
+  /** Boosting rounds (default 200). `nRounds` is accepted as an alias. */
   nEstimators?: number;
   nRounds?: number;
   /** Shrinkage of each tree (default 0.1). */
@@ -102,44 +99,53 @@ interface Fitted {
 const TYPE = 'gbdt';
 const VERSION = 1;
 const WHO = 'GradientBoostingClassifier';
-const OPTION_NAMES = [
-  'nEstimators',
-  'nRounds',
-  'learningRate',
-  'maxDepth',
-  'maxLeaves',
-  'lambda',
-  'gamma',
-  'minChildWeight',
-  'subsample',
-  'colsampleByTree',
-  'maxBins',
-  'earlyStoppingRounds',
-  'seed',
-  'nThreads',
-] as const;
+
+/** Everything nadir knows about this learner (see spec.ts); the options below are checked from it. */
+export const GBDT_SPEC: LearnerSpec = {
+  type: TYPE,
+  name: 'gradient-boosted trees',
+  description: 'gradient-boosted trees (second-order, histogram-based, XGBoost-style), binary or softmax',
+  kind: 'classifier',
+  score: 'probability',
+  explainer: 'tree-shap',
+  importance: 'gain',
+  supportsWeights: true,
+  targets: ['binary', 'category', 'label'],
+  preprocessing: { encoding: 'onehot' },
+  params: [
+    { name: 'nEstimators', aliases: ['nRounds'], type: 'integer', min: 1, default: 200, help: 'boosting rounds (trees per class)' },
+    { name: 'learningRate', type: 'number', gt: 0, hint: 'typically 0.01 to 0.3', default: 0.1, help: 'shrinkage of each tree' },
+    { name: 'maxDepth', type: 'integer', min: 1, max: 64, defaultText: '6 (64 with maxLeaves)', help: 'maximum tree depth' },
+    { name: 'maxLeaves', type: 'integer', min: 2, defaultText: 'unlimited', help: "grow leaf-wise (best first) up to this many leaves per tree (LightGBM's num_leaves)" },
+    { name: 'lambda', type: 'number', min: 0, default: 1, help: 'L2 regularisation of leaf weights' },
+    { name: 'gamma', type: 'number', min: 0, default: 0, help: 'minimum loss reduction to split' },
+    { name: 'minChildWeight', type: 'number', min: 0, default: 1, help: 'minimum hessian sum per child' },
+    { name: 'subsample', type: 'number', gt: 0, max: 1, default: 1, help: 'fraction of rows drawn per round' },
+    { name: 'colsampleByTree', type: 'number', gt: 0, max: 1, default: 1, help: 'fraction of features drawn per tree' },
+    { name: 'maxBins', type: 'integer', min: 2, max: 256, default: 256, help: 'bins per feature, the missing bin included' },
+    { name: 'earlyStoppingRounds', type: 'integer', min: 1, help: 'stop when the evaluation set has not improved for this many rounds' },
+    SEED_PARAM,
+    threadsParam('threads for histogram building'),
+  ],
+};
 
 function resolve(o: GradientBoostingOptions): Resolved {
-  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
-  if (o.nEstimators !== undefined && o.nRounds !== undefined && o.nEstimators !== o.nRounds) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'nRounds', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nRounds})`);
-  }
-  const maxLeaves = o.maxLeaves === undefined ? Infinity : optNumber('maxLeaves', o.maxLeaves, 31, { integer: true, min: 2 });
+  const p = resolveParams(WHO, GBDT_SPEC.params, o);
+  const maxLeaves = p.maxLeaves === undefined ? Infinity : (p.maxLeaves as number);
   return {
-    nEstimators: optNumber('nEstimators', o.nEstimators ?? o.nRounds, 100, { integer: true, min: 1 }),
-    learningRate: optNumber('learningRate', o.learningRate, 0.1, { gt: 0 }),
-    maxDepth: optNumber('maxDepth', o.maxDepth, maxLeaves === Infinity ? 6 : 64, { integer: true, min: 1, max: 64 }),
+    nEstimators: p.nEstimators as number,
+    learningRate: p.learningRate as number,
+    maxDepth: (p.maxDepth as number | undefined) ?? (maxLeaves === Infinity ? 6 : 64),
     maxLeaves,
-    lambda: optNumber('lambda', o.lambda, 1, { min: 0 }),
-    gamma: optNumber('gamma', o.gamma, 0, { min: 0 }),
-    minChildWeight: optNumber('minChildWeight', o.minChildWeight, 1, { min: 0 }),
-    subsample: optNumber('subsample', o.subsample, 1, { gt: 0, max: 1 }),
-    colsampleByTree: optNumber('colsampleByTree', o.colsampleByTree, 1, { gt: 0, max: 1 }),
-    maxBins: optNumber('maxBins', o.maxBins, 256, { integer: true, min: 2, max: 256 }),
-    earlyStoppingRounds:
-      o.earlyStoppingRounds === undefined ? undefined : optNumber('earlyStoppingRounds', o.earlyStoppingRounds, 0, { integer: true, min: 1 }),
-    seed: optSeed(o.seed),
-    nThreads: optNumber('nThreads', o.nThreads, defaultThreads(), { integer: true, min: 1, max: 256 }),
+    lambda: p.lambda as number,
+    gamma: p.gamma as number,
+    minChildWeight: p.minChildWeight as number,
+    subsample: p.subsample as number,
+    colsampleByTree: p.colsampleByTree as number,
+    maxBins: p.maxBins as number,
+    earlyStoppingRounds: p.earlyStoppingRounds as number | undefined,
+    seed: p.seed as number,
+    nThreads: p.nThreads as number,
   };
 }
 

@@ -32,17 +32,15 @@ import {
   argmaxRows,
   checkLabels,
   checkMatrix,
-  checkOptionNames,
   checkPredictInput,
   checkSerialized,
-  optNumber,
-  optSeed,
   readNumber,
   readStrings,
   readTyped,
   requireFitted,
   restoreOptions,
 } from './validate.js';
+import { resolveParams, SEED_PARAM, type LearnerSpec } from './spec.js';
 
 export interface IsolationForestOptions {
   /** Number of trees (default 100). `nTrees` is accepted as an alias, as in the random forest. */
@@ -89,22 +87,40 @@ interface Fitted {
 const TYPE = 'iforest';
 const VERSION = 1;
 const WHO = 'IsolationForest';
-const OPTION_NAMES = ['nEstimators', 'nTrees', 'maxSamples', 'maxFeatures', 'seed', 'trainLabel', 'nThreads'] as const;
 const DEFAULT_CLASSES = ['normal', 'anomaly'] as const;
 const EULER_GAMMA = 0.5772156649015329;
 
+/** Everything nadir knows about this learner (see spec.ts); the options below are checked from it. */
+export const IFOREST_SPEC: LearnerSpec = {
+  type: TYPE,
+  name: 'isolation forest',
+  description: 'isolation forest (Liu, Ting & Zhou 2008): unsupervised anomaly score, classes normal/anomaly',
+  kind: 'anomaly-detector',
+  score: 'anomaly-score',
+  explainer: 'none',
+  importance: 'none',
+  supportsWeights: false,
+  targets: ['binary'],
+  preprocessing: { encoding: 'onehot' },
+  params: [
+    { name: 'nEstimators', aliases: ['nTrees'], type: 'integer', min: 1, default: 100, help: 'trees' },
+    { name: 'maxSamples', type: 'integer', min: 2, default: 256, help: 'subsample size ψ per tree (capped at the number of rows)' },
+    { name: 'maxFeatures', type: 'number', gt: 0, max: 1, default: 1, help: 'fraction of the features each tree may split on' },
+    SEED_PARAM,
+    { name: 'trainLabel', type: 'integer', min: 0, help: 'train only on the rows of this class index' },
+    { name: 'nThreads', type: 'integer', min: 1, default: 1, help: 'accepted for the common interface; growing is single-threaded (milliseconds)' },
+  ],
+};
+
 function resolve(o: IsolationForestOptions): Resolved {
-  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
-  if (o.nEstimators !== undefined && o.nTrees !== undefined && o.nEstimators !== o.nTrees) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'nTrees', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nTrees})`);
-  }
+  const p = resolveParams(WHO, IFOREST_SPEC.params, o);
   return {
-    nTrees: optNumber('nEstimators', o.nEstimators ?? o.nTrees, 100, { integer: true, min: 1 }),
-    maxSamples: optNumber('maxSamples', o.maxSamples, 256, { integer: true, min: 2 }),
-    maxFeatures: optNumber('maxFeatures', o.maxFeatures, 1, { gt: 0, max: 1 }),
-    seed: optSeed(o.seed),
-    trainLabel: o.trainLabel === undefined ? undefined : optNumber('trainLabel', o.trainLabel, 0, { integer: true, min: 0 }),
-    nThreads: optNumber('nThreads', o.nThreads, 1, { integer: true, min: 1 }),
+    nTrees: p.nEstimators as number,
+    maxSamples: p.maxSamples as number,
+    maxFeatures: p.maxFeatures as number,
+    seed: p.seed as number,
+    trainLabel: p.trainLabel as number | undefined,
+    nThreads: p.nThreads as number,
   };
 }
 

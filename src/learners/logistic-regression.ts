@@ -23,11 +23,8 @@ import type { Classifier, FitOptions, SerializedModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,
-  checkOptionNames,
   checkPredictInput,
   checkSerialized,
-  optBool,
-  optNumber,
   readBool,
   readNumber,
   readStrings,
@@ -35,6 +32,7 @@ import {
   requireFitted,
   restoreOptions,
 } from './validate.js';
+import { resolveParams, type LearnerSpec } from './spec.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse L2 regularisation strength, > 0 (default 1, as sklearn). */
@@ -68,16 +66,30 @@ interface Fitted {
 const TYPE = 'logreg';
 const VERSION = 1;
 const WHO = 'LogisticRegression';
-const OPTION_NAMES = ['C', 'fitIntercept', 'maxIter', 'tol'] as const;
+
+/** Everything nadir knows about this learner (see spec.ts); the options below are checked from it. */
+export const LOGREG_SPEC: LearnerSpec = {
+  type: TYPE,
+  name: 'logistic regression',
+  description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
+  kind: 'classifier',
+  score: 'probability',
+  explainer: 'linear',
+  importance: 'none',
+  supportsWeights: true,
+  targets: ['binary', 'category', 'label'],
+  preprocessing: { encoding: 'onehot', scale: true, log1p: 'auto' },
+  params: [
+    { name: 'C', type: 'number', gt: 0, hint: 'smaller = stronger regularisation', default: 1, help: 'inverse L2 regularisation strength' },
+    { name: 'fitIntercept', type: 'boolean', default: true, help: 'learn an (unpenalised) intercept' },
+    { name: 'maxIter', type: 'integer', min: 1, default: 200, help: 'maximum L-BFGS iterations' },
+    { name: 'tol', type: 'number', gt: 0, default: 1e-4, help: 'stop when the largest gradient component is at most this' },
+  ],
+};
 
 function resolve(o: LogisticRegressionOptions): Resolved {
-  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
-  return {
-    C: optNumber('C', o.C, 1, { gt: 0 }),
-    fitIntercept: optBool('fitIntercept', o.fitIntercept, true),
-    maxIter: optNumber('maxIter', o.maxIter, 200, { integer: true, min: 1 }),
-    tol: optNumber('tol', o.tol, 1e-4, { gt: 0 }),
-  };
+  const p = resolveParams(WHO, LOGREG_SPEC.params, o);
+  return { C: p.C as number, fitIntercept: p.fitIntercept as boolean, maxIter: p.maxIter as number, tol: p.tol as number };
 }
 
 export class LogisticRegression implements Classifier {

@@ -11,7 +11,7 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import { defaultThreads, getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { getWorkers, type WorkerReply } from '../parallel/pool.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
@@ -22,19 +22,15 @@ import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, T
 import {
   argmaxRows,
   checkFitInput,
-  checkOptionNames,
   checkPredictInput,
   checkSerialized,
-  optBool,
-  optEnum,
-  optNumber,
-  optSeed,
   readNumber,
   readStrings,
   readTyped,
   requireFitted,
   restoreOptions,
 } from './validate.js';
+import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
 
 export interface RandomForestOptions {
   /** Number of trees (default 100). `nTrees` is accepted as an alias. */
@@ -89,61 +85,69 @@ interface Fitted {
 const TYPE = 'rf';
 const VERSION = 1;
 const WHO = 'RandomForestClassifier';
-const OPTION_NAMES = [
-  'nEstimators',
-  'nTrees',
-  'maxDepth',
-  'maxFeatures',
-  'minSamplesLeaf',
-  'criterion',
-  'bootstrap',
-  'maxSamples',
-  'maxBins',
-  'seed',
-  'nThreads',
-  'oobScore',
-] as const;
+
+/** Everything nadir knows about this learner (see spec.ts); the options below are checked from it. */
+export const RF_SPEC: LearnerSpec = {
+  type: TYPE,
+  name: 'random forest',
+  description: 'random forest (bootstrap, max features per split, Gini/entropy), probabilities averaged over trees',
+  kind: 'classifier',
+  score: 'probability',
+  explainer: 'tree-shap',
+  importance: 'gain',
+  supportsWeights: true,
+  targets: ['binary', 'category', 'label'],
+  preprocessing: { encoding: 'onehot' },
+  params: [
+    { name: 'nEstimators', aliases: ['nTrees'], type: 'integer', min: 1, default: 100, help: 'trees' },
+    { name: 'maxDepth', type: 'integer', min: 1, defaultText: 'unlimited', help: 'maximum tree depth' },
+    {
+      name: 'maxFeatures',
+      type: 'number',
+      gt: 0,
+      words: ['sqrt', 'log2'],
+      accept: (v) => v < 1 || Number.isInteger(v),
+      expected: "'sqrt', 'log2', a fraction in (0, 1) or a whole number of features ≥ 1",
+      default: 'sqrt',
+      help: 'features tried per split',
+    },
+    { name: 'minSamplesLeaf', type: 'integer', min: 1, default: 1, help: 'minimum rows per leaf' },
+    { name: 'criterion', type: 'word', words: ['gini', 'entropy'], default: 'gini', help: 'split criterion' },
+    { name: 'bootstrap', type: 'boolean', default: true, help: 'draw each tree\'s rows with replacement' },
+    {
+      name: 'maxSamples',
+      type: 'number',
+      gt: 0,
+      accept: (v) => v <= 1 || Number.isInteger(v),
+      expected: 'a fraction in (0, 1] or a whole number of rows',
+      defaultText: 'all rows',
+      help: 'rows drawn per tree',
+    },
+    { name: 'maxBins', type: 'integer', min: 2, max: 256, default: 256, help: 'bins per feature, the missing bin included' },
+    SEED_PARAM,
+    threadsParam('threads growing trees'),
+    { name: 'oobScore', type: 'boolean', default: false, help: 'measure the out-of-bag accuracy (needs bootstrap)' },
+  ],
+};
 
 function resolve(o: RandomForestOptions): Resolved {
-  checkOptionNames(WHO, o as Record<string, unknown>, OPTION_NAMES);
-  if (o.nEstimators !== undefined && o.nTrees !== undefined && o.nEstimators !== o.nTrees) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'nTrees', `is an alias of nEstimators; got both (${o.nEstimators}, ${o.nTrees})`);
-  }
-  let maxFeatures: Resolved['maxFeatures'] = 'sqrt';
-  if (typeof o.maxFeatures === 'string') maxFeatures = optEnum<'sqrt' | 'log2'>('maxFeatures', o.maxFeatures, 'sqrt', ['sqrt', 'log2']);
-  else if (o.maxFeatures !== undefined) {
-    const v = optNumber('maxFeatures', o.maxFeatures, 0, { gt: 0 });
-    if (v >= 1 && !Number.isInteger(v)) {
-      throw nadirError('NADIR_ERR_BAD_OPTION', 'maxFeatures', `must be 'sqrt', 'log2', an integer count or a fraction in (0, 1), got ${v}`);
-    }
-    maxFeatures = v;
-  }
-  const bootstrap = optBool('bootstrap', o.bootstrap, true);
-  const oobScore = optBool('oobScore', o.oobScore, false);
-  if (oobScore && !bootstrap) throw nadirError('NADIR_ERR_BAD_OPTION', 'oobScore', 'needs bootstrap: true');
-  let maxSamples: number | undefined;
-  if (o.maxSamples !== undefined) {
-    maxSamples = optNumber('maxSamples', o.maxSamples, 1, { gt: 0 });
-    if (maxSamples > 1 && !Number.isInteger(maxSamples)) {
-      throw nadirError('NADIR_ERR_BAD_OPTION', 'maxSamples', `must be an integer count or a fraction in (0, 1], got ${maxSamples}`);
-    }
-  }
+  const p = resolveParams(WHO, RF_SPEC.params, o);
+  if (p.oobScore && !p.bootstrap) throw nadirError('NADIR_ERR_BAD_OPTION', 'oobScore', 'needs bootstrap: true');
   return {
-    nEstimators: optNumber('nEstimators', o.nEstimators ?? o.nTrees, 100, { integer: true, min: 1 }),
-    maxDepth: o.maxDepth === undefined ? Infinity : optNumber('maxDepth', o.maxDepth, 0, { integer: true, min: 1 }),
-    maxFeatures,
-    minSamplesLeaf: optNumber('minSamplesLeaf', o.minSamplesLeaf, 1, { integer: true, min: 1 }),
-    criterion: optEnum('criterion', o.criterion, 'gini', ['gini', 'entropy']),
-    bootstrap,
-    maxSamples,
-    maxBins: optNumber('maxBins', o.maxBins, 256, { integer: true, min: 2, max: 256 }),
-    seed: optSeed(o.seed),
-    nThreads: optNumber('nThreads', o.nThreads, defaultThreads(), { integer: true, min: 1, max: 256 }),
-    oobScore,
+    nEstimators: p.nEstimators as number,
+    maxDepth: (p.maxDepth as number | undefined) ?? Infinity,
+    maxFeatures: p.maxFeatures as Resolved['maxFeatures'],
+    minSamplesLeaf: p.minSamplesLeaf as number,
+    criterion: p.criterion as Resolved['criterion'],
+    bootstrap: p.bootstrap as boolean,
+    maxSamples: p.maxSamples as number | undefined,
+    maxBins: p.maxBins as number,
+    seed: p.seed as number,
+    nThreads: p.nThreads as number,
+    oobScore: p.oobScore as boolean,
   };
 }
 
-/** Features drawn per node for nCols columns (scikit-learn's rules). */
 function featuresPerNode(m: Resolved['maxFeatures'], nCols: number): number {
   if (m === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(nCols)));
   if (m === 'log2') return Math.max(1, Math.floor(Math.log2(nCols)));

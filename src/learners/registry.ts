@@ -3,40 +3,25 @@
  * and the server can create a learner by name and restore a saved one without knowing classes.
  */
 import { nadirError } from '../errors.js';
-import { GradientBoostingClassifier } from './gbdt.js';
-import { IsolationForest } from './isolation-forest.js';
-import { LogisticRegression } from './logistic-regression.js';
-import { RandomForestClassifier } from './random-forest.js';
+import { GBDT_SPEC, GradientBoostingClassifier } from './gbdt.js';
+import { IFOREST_SPEC, IsolationForest } from './isolation-forest.js';
+import { LOGREG_SPEC, LogisticRegression } from './logistic-regression.js';
+import { RandomForestClassifier, RF_SPEC } from './random-forest.js';
+import type { LearnerSpec } from './spec.js';
 import type { Classifier } from './types.js';
 
+/** A learner: its spec (spec.ts), how to make a new one and how to restore a saved one. */
 interface Entry {
-  /** One line for `--help` and docs. */
-  readonly description: string;
+  readonly spec: LearnerSpec;
   create(options: Record<string, unknown>): Classifier;
   fromJSON(obj: unknown, source: string): Classifier;
 }
 
 const REGISTRY = {
-  gbdt: {
-    description: 'gradient-boosted trees (second-order, histogram-based, XGBoost-style), binary or softmax',
-    create: (o) => new GradientBoostingClassifier(o),
-    fromJSON: (obj, source) => GradientBoostingClassifier.fromJSON(obj, source),
-  },
-  logreg: {
-    description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
-    create: (o) => new LogisticRegression(o),
-    fromJSON: (obj, source) => LogisticRegression.fromJSON(obj, source),
-  },
-  rf: {
-    description: 'random forest (bootstrap, max features per split, Gini/entropy), probabilities averaged over trees',
-    create: (o) => new RandomForestClassifier(o),
-    fromJSON: (obj, source) => RandomForestClassifier.fromJSON(obj, source),
-  },
-  iforest: {
-    description: 'isolation forest (Liu, Ting & Zhou 2008): unsupervised anomaly score, classes normal/anomaly',
-    create: (o) => new IsolationForest(o),
-    fromJSON: (obj, source) => IsolationForest.fromJSON(obj, source),
-  },
+  gbdt: { spec: GBDT_SPEC, create: (o) => new GradientBoostingClassifier(o), fromJSON: (obj, source) => GradientBoostingClassifier.fromJSON(obj, source) },
+  rf: { spec: RF_SPEC, create: (o) => new RandomForestClassifier(o), fromJSON: (obj, source) => RandomForestClassifier.fromJSON(obj, source) },
+  logreg: { spec: LOGREG_SPEC, create: (o) => new LogisticRegression(o), fromJSON: (obj, source) => LogisticRegression.fromJSON(obj, source) },
+  iforest: { spec: IFOREST_SPEC, create: (o) => new IsolationForest(o), fromJSON: (obj, source) => IsolationForest.fromJSON(obj, source) },
 } as const satisfies Record<string, Entry>;
 
 export type LearnerType = keyof typeof REGISTRY;
@@ -48,9 +33,18 @@ export function isLearnerType(t: unknown): t is LearnerType {
   return typeof t === 'string' && Object.prototype.hasOwnProperty.call(REGISTRY, t);
 }
 
+/** Every learner's spec, in registry order. */
+export const LEARNER_SPECS: readonly LearnerSpec[] = LEARNER_TYPES.map((t) => REGISTRY[t].spec);
+
 /** One-line description of a learner type. */
 export function describeLearner(type: LearnerType): string {
-  return REGISTRY[type].description;
+  return REGISTRY[type].spec.description;
+}
+
+/** The spec of a learner type; an unknown type is refused naming `option` (default 'model'). */
+export function learnerSpec(type: string, option = 'model'): LearnerSpec {
+  if (!isLearnerType(type)) throw nadirError('NADIR_ERR_BAD_OPTION', option, `expected one of ${LEARNER_TYPES.join(', ')}, got '${type}'`);
+  return REGISTRY[type].spec;
 }
 
 /**

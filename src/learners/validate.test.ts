@@ -5,13 +5,8 @@ import { matrix } from '../features/types.js';
 import {
   argmaxRows,
   checkFitInput,
-  checkOptionNames,
   checkPredictInput,
   checkSerialized,
-  optBool,
-  optEnum,
-  optNumber,
-  optSeed,
   readNumber,
   readStrings,
   readTyped,
@@ -20,26 +15,6 @@ import {
 } from './validate.js';
 
 const code = (c: string) => (e: unknown) => e instanceof NadirError && e.code === c;
-
-test('option readers: defaults, types and ranges', () => {
-  assert.equal(optNumber('n', undefined, 5), 5);
-  assert.equal(optNumber('n', 3, 5, { integer: true, min: 1 }), 3);
-  assert.throws(() => optNumber('n', '3', 5), /invalid option n: expected a finite number, got "3"/);
-  assert.throws(() => optNumber('n', Infinity, 5), code('NADIR_ERR_BAD_OPTION'));
-  assert.throws(() => optNumber('n', 2.5, 5, { integer: true }), /expected an integer, got 2.5/);
-  assert.throws(() => optNumber('n', 0, 5, { min: 1 }), /must be ≥ 1, got 0/);
-  assert.throws(() => optNumber('n', 2, 5, { max: 1 }), /must be ≤ 1, got 2/);
-  assert.throws(() => optNumber('n', 0, 5, { gt: 0 }), /must be > 0, got 0/);
-  assert.equal(optBool('b', undefined, true), true);
-  assert.throws(() => optBool('b', 1, true), /expected true or false, got 1/);
-  assert.equal(optEnum('e', 'gini', 'entropy', ['gini', 'entropy'] as const), 'gini');
-  assert.throws(() => optEnum('e', 'x', 'gini', ['gini', 'entropy'] as const), /expected one of 'gini', 'entropy', got "x"/);
-  assert.equal(optSeed(undefined), 0);
-  assert.equal(optSeed(0xffffffff), 0xffffffff);
-  assert.throws(() => optSeed(-1), code('NADIR_ERR_BAD_OPTION'));
-  assert.throws(() => checkOptionNames('L', { maxIters: 1 }, ['maxIter']), /invalid option maxIters: unknown option for L \(known: maxIter\)/);
-  assert.throws(() => checkOptionNames('L', null as never, []), code('NADIR_ERR_BAD_OPTION'));
-});
 
 test('fit input: classes resolved from labels or options; evalSet and weights checked', () => {
   const X = matrix(new Float32Array([0, 1, 2, 3, 4, 5]), 3, ['a', 'b']);

@@ -173,6 +173,7 @@ export function argmaxRows(proba: Float64Array, k: number): Int32Array {
 }
 
 // ---------------------------------------------------------------- options
+// Options are checked from each learner's spec (spec.ts: resolveParams).
 
 export interface NumberRule {
   min?: number;
@@ -180,46 +181,6 @@ export interface NumberRule {
   /** Exclusive lower bound. */
   gt?: number;
   integer?: boolean;
-}
-
-/** Read an option: `undefined` → `def`; otherwise it must be a finite number obeying `rule`. */
-export function optNumber(name: string, value: unknown, def: number, rule: NumberRule = {}): number {
-  if (value === undefined) return def;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw badOption(name, `expected a finite number, got ${show(value)}`);
-  if (rule.integer && !Number.isInteger(value)) throw badOption(name, `expected an integer, got ${value}`);
-  if (rule.min !== undefined && value < rule.min) throw badOption(name, `must be ≥ ${rule.min}, got ${value}`);
-  if (rule.max !== undefined && value > rule.max) throw badOption(name, `must be ≤ ${rule.max}, got ${value}`);
-  if (rule.gt !== undefined && !(value > rule.gt)) throw badOption(name, `must be > ${rule.gt}, got ${value}`);
-  return value;
-}
-
-export function optBool(name: string, value: unknown, def: boolean): boolean {
-  if (value === undefined) return def;
-  if (typeof value !== 'boolean') throw badOption(name, `expected true or false, got ${show(value)}`);
-  return value;
-}
-
-export function optEnum<T extends string>(name: string, value: unknown, def: T, allowed: readonly T[]): T {
-  if (value === undefined) return def;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw badOption(name, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`);
-  }
-  return value as T;
-}
-
-/** A seed: an integer in [0, 2^32). */
-export function optSeed(value: unknown, def = 0): number {
-  return optNumber('seed', value, def, { integer: true, min: 0, max: 0xffffffff });
-}
-
-/** Refuse option names a learner does not know (catches typos such as `maxIters`). */
-export function checkOptionNames(who: string, options: Record<string, unknown>, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw badOption(`${who} options`, `expected an object, got ${show(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw badOption(k, `unknown option for ${who} (known: ${known.join(', ')})`);
-  }
 }
 
 // ---------------------------------------------------------------- saved models
@@ -318,10 +279,6 @@ export function restoreOptions<T>(source: string, f: () => T): T {
 
 function badInput(who: string, why: string): Error {
   return nadirError('NADIR_ERR_BAD_INPUT', `${who}: ${why}`);
-}
-
-function badOption(name: string, why: string): Error {
-  return nadirError('NADIR_ERR_BAD_OPTION', name, why);
 }
 
 function describe(v: unknown): string {
