@@ -1,3 +1,5 @@
+import { renderMessage } from './errors.js';
+
 /**
  * Injectable logger. Data-quality findings and other non-fatal observations go through
  * `warn`, so tests can collect and assert them and the CLI can print or embed them.
@@ -6,6 +8,8 @@ export interface Warning {
   /** Stable machine-readable code, e.g. `missing-values`, `constant-column`. */
   code: string;
   message: string;
+  /** The message with option names marked (errors.ts opt()), for a front end to spell them its way. */
+  template?: string;
   column?: string;
   count?: number;
   /** Example locations (1-based line numbers, etc.). */
@@ -15,6 +19,11 @@ export interface Warning {
 export interface Logger {
   warn(w: Warning): void;
   info(message: string): void;
+}
+
+/** A warning whose message may name options with opt(): `message` spells them plainly, `template` keeps them marked. */
+export function warning(code: string, template: string, extra: Omit<Warning, 'code' | 'message' | 'template'> = {}): Warning {
+  return { code, message: renderMessage(template), template, ...extra };
 }
 
 export const silentLogger: Logger = { warn() {}, info() {} };

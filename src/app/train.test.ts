@@ -7,7 +7,8 @@ import { saveModelFile } from '../model/artifact.js';
 import { Detector } from '../model/detector.js';
 import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import { thresholdMethodName } from './report-common.js';
-import { fileChecksums, train } from './train.js';
+import { fileChecksums } from './provenance.js';
+import { train } from './train.js';
 import { reconstructCommand } from './training-report.js';
 
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;

@@ -60,7 +60,8 @@ export interface Metrics {
   rocAuc: number | null;
   /** Average precision (scikit-learn's step-wise area under the PR curve). */
   prAuc: number | null;
-  logLoss: number;
+  /** null for a score that is not a probability (an anomaly score). */
+  logLoss: number | null;
   /** k × k counts, rows = true class, columns = predicted class, in the order of `classes`. */
   confusionMatrix: number[][];
   /** True rows per class, in the order of `classes`. */

@@ -5,7 +5,8 @@ import type { CategoricalColumn, Column, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import { Pipeline } from '../features/pipeline.js';
 import type { Matrix } from '../features/types.js';
-import { learnerFromJSON } from '../learners/registry.js';
+import { learnerFromJSON, learnerSpec } from '../learners/registry.js';
+import type { LearnerSpec } from '../learners/spec.js';
 import type { Classifier } from '../learners/types.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -57,6 +58,11 @@ export class Detector {
 
   static async load(path: string): Promise<Detector> {
     return Detector.fromBody(await readModelFile(path), path);
+  }
+
+  /** What nadir knows about the model's learner (its kind, what its score means, how it explains). */
+  get spec(): LearnerSpec {
+    return learnerSpec(this.body.learner.type);
   }
 
   get classes(): readonly string[] {

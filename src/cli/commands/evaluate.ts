@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { writeEvaluationReport } from '../../app/evaluation-report.js';
-import { evaluateDataset, fileChecksums } from '../../app/train.js';
-import { loadDataset } from '../../data/load.js';
-import { CollectingLogger, type Logger } from '../../logger.js';
+import { evaluate } from '../../app/evaluate.js';
+import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../app/report-common.js';
-import { contract, scoreJson } from './train.js';
+import { contract, scoreJson } from '../summary.js';
+import { warningText } from '../flags.js';
 
 export function registerEvaluate(program: Command): void {
   withDataOptions(
@@ -24,42 +24,29 @@ export function registerEvaluate(program: Command): void {
     .action(async (o: Record<string, unknown>) => {
       const report = typeof o.report === 'string' ? o.report : undefined;
       checkOutputs([['--report', report]], [['--model', String(o.model)], ['--data', String(o.data)]]);
-      const t0 = performance.now();
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
-      const load = loadOptionsFrom(o);
-      // a column the model does not read (e.g. one dropped with train --drop) is no concern here
-      const inputs = new Set(detector.body.schema.inputs.map((i) => i.name));
-      const loadLogger: Logger = { warn: (w) => (w.code === 'identifier-like' && w.column !== undefined && !inputs.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) };
-      const ds = await loadDataset(String(o.data), { label: detector.body.schema.labelColumn, ...load, logger: loadLogger, role: 'evaluate' });
-      const t1 = performance.now();
-      const r = evaluateDataset(detector, ds, logger);
+      const { evaluation: r, dataset: ds, checksums, timings } = await evaluate(detector, String(o.data), { load: loadOptionsFrom(o), logger });
       if (o.report) {
-        const t2 = performance.now();
         await writeEvaluationReport(String(o.report), {
           body: detector.body,
           modelFile: String(o.model),
           dataFile: String(o.data),
           evaluation: r,
           dataset: ds,
-          ...(await checksums(String(o.data))),
+          dataSha256: checksums!.sha256,
+          ...(checksums!.contentSha256 !== undefined ? { dataContentSha256: checksums!.contentSha256 } : {}),
           warnings: logger.warnings,
           command: ['nadir', ...process.argv.slice(2)].join(' '),
-          timings: { load: (t1 - t0) / 1000, score: (t2 - t1) / 1000 },
+          timings: { load: timings.loadSeconds, score: timings.scoreSeconds },
         });
       }
       const score = scoreKind(detector.body);
-      if (o.json) return printJson({ ...contract(r.metrics, score), ...(detector.body.threshold !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map((w) => w.message), ...(o.report ? { report: String(o.report) } : {}) });
-      for (const w of logger.warnings) process.stderr.write(`warning: ${w.message}\n`);
+      if (o.json) return printJson({ ...contract(r.metrics, score), ...(detector.body.threshold !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
+      for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
-}
-
-/** The evaluated file's checksums for the report (file bytes; gzip: also the decompressed content). */
-async function checksums(file: string): Promise<{ dataSha256: string; dataContentSha256?: string }> {
-  const c = await fileChecksums(file);
-  return { dataSha256: c.sha256, ...(c.contentSha256 !== undefined ? { dataContentSha256: c.contentSha256 } : {}) };
 }
 
 const f4 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(4));

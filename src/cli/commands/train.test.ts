@@ -9,7 +9,8 @@ import { nadirError } from '../../errors.js';
 import { createLearner } from '../../learners/registry.js';
 import { scoreKind } from '../../app/report-common.js';
 import type { Metrics } from '../../eval/types.js';
-import { contract, importanceLine, scoreJson, thresholdLine, trainOptions, withFlagNames } from './train.js';
+import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { trainOptions, withFlagNames } from './train.js';
 
 /** Option values as commander hands them over (defaults included). */
 function opts(extra: Record<string, string>): Record<string, unknown> {

@@ -1,48 +1,49 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import type { ModelType } from '../../app/train.js';
-import { MODEL_TYPES, train } from '../../app/train.js';
+import { train } from '../../app/train.js';
+import { resolveTrainOptions, TRAIN_PARAMS, type ResolvedTrain, type TrainChoices } from '../../app/train-options.js';
 import type { TargetKind } from '../../data/types.js';
-import { isNadirError, NadirError, nadirError } from '../../errors.js';
 import type { Metrics } from '../../eval/types.js';
+import { LEARNER_SPECS, LEARNER_TYPES } from '../../learners/registry.js';
+import { describeParam, findParam, paramDefault } from '../../learners/spec.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '../data-options.js';
-import { badOption, numberIn, parseNumber, positiveNumber, wholeNumber } from '../option-values.js';
+import { flagOf, keyOf, LEARNER_FLAGS, warningText, withFlagNames } from '../flags.js';
+import { parseNumber } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../app/training-report.js';
-import { carriedImportance } from '../../app/training-report-charts.js';
-import { scoreKind, type ScoreKind } from '../../app/report-common.js';
-import type { ModelBody } from '../../model/types.js';
+import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { scoreKind } from '../../app/report-common.js';
+
+export { withFlagNames };
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function registerTrain(program: Command): void {
-  withDropOption(
+  const cmd = withDropOption(
     withDataOptions(
       program
         .command('train')
         .description('train a detector: stratified cross-validation, a final fit, hold-out tests, a model file and a report')
         .requiredOption('-d, --data <file>', 'training data (CSV, .csv.gz, JSONL, Parquet)'),
     ),
-  )
+  );
+  cmd
     .option('-t, --test <file>', 'hold-out test file (repeatable)', collect, [])
-    .option('-m, --model <type>', `learner: ${MODEL_TYPES.join(' | ')}`, 'gbdt')
-    .option('--target <kind>', 'binary (normal vs attack) | category | label', 'binary')
-    .option('--cv <k>', 'folds of stratified cross-validation: 0 (none) or 2 to 50', '5')
+    .option('-m, --model <type>', `learner: ${LEARNER_TYPES.join(' | ')}`, 'gbdt')
+    .option('--target <kind>', TRAIN_PARAMS.target.help, 'binary')
+    .option('--cv <k>', TRAIN_PARAMS.cv.help, String(TRAIN_PARAMS.cv.default))
     .option('-o, --out <file>', 'where to write the model', 'model.nadir')
     .option('--report <file>', 'write an HTML training report')
     .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
-    .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", '0.01')
-    .option('--trees <n>', 'trees / boosting rounds (default: gbdt 200, rf 100, iforest 100)')
-    .option('--depth <n>', 'maximum tree depth (default: gbdt 6, at most 64; rf unlimited)')
-    .option('--lr <rate>', 'gbdt learning rate, > 0 (default 0.1)')
-    .option('--max-features <f>', "rf: features tried per split — 'sqrt' (default), 'log2', a fraction in (0, 1) or a count")
-    .option('--c <C>', 'logreg: inverse L2 regularisation strength, > 0 (default 1; smaller = stronger)')
-    .option('--seed <n>', 'random seed of folds, sampling and permutations', '0')
-    .option('--threads <n>', 'worker threads for gbdt and rf, 1 to 256 (default: all cores; logreg and iforest use one)')
-    .option('--permutation-repeats <n>', 'permutation-importance repeats (0 = skip)', '3')
+    .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", String(TRAIN_PARAMS.maxFpr.default));
+  for (const { option, value } of LEARNER_FLAGS) cmd.option(`${flagOf(option)} ${value}`, learnerFlagHelp(option));
+  cmd
+    .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))
+    .option('--threads <n>', `worker threads, 1 to 256 (default: all cores), for ${LEARNER_SPECS.filter((l) => findParam(l, 'nThreads')?.defaultText === 'all cores').map((l) => l.type).join(' and ')}`)
+    .option('--permutation-repeats <n>', TRAIN_PARAMS.permutationRepeats.help, String(TRAIN_PARAMS.permutationRepeats.default))
     .option('--json', 'print one JSON document: { model, task, classes, cv, test, threshold, timings, … }')
     .addHelpText(
       'after',
@@ -58,12 +59,7 @@ probable class, --threshold does not apply):
              the out-of-fold (cross-validation) scores is ≤ --max-fpr; needs --cv 2+.
   f1         the threshold with the best F1 on the out-of-fold scores; needs --cv 2+.
 
-Learner defaults (an option another model does not take is refused):
-           --trees  --depth       --lr  --max-features  --c
-  gbdt     200      6 (max 64)    0.1
-  rf       100      unlimited           sqrt
-  logreg                                                1
-  iforest  100
+${learnerDefaultsTable()}
 
 Examples:
   nadir train --data data/nsl-kdd/KDDTrain+_20Percent.txt.gz --test data/nsl-kdd/KDDTest+.txt.gz
@@ -71,7 +67,8 @@ Examples:
   nadir train -d data/nsl-kdd/KDDTrain+_20Percent.txt.gz --target category --json`,
     )
     .action(async (o: Record<string, unknown>) => {
-      const { model, target, cv, seed, threshold, maxFpr, permutationRepeats, learner } = trainOptions(o);
+      const choices = trainChoices(o);
+      const { model, target } = trainOptions(o);
       const drop = dropListFrom(o);
       const out = String(o.out);
       const report = typeof o.report === 'string' ? o.report : undefined;
@@ -86,14 +83,7 @@ Examples:
       const result = await train({
         data: String(o.data),
         tests: o.test as string[],
-        model,
-        target,
-        cv,
-        seed,
-        learner,
-        ...(threshold !== undefined ? { threshold } : {}),
-        maxFpr,
-        permutationRepeats,
+        ...choices,
         load: loadOptionsFrom(o),
         ...(drop ? { drop } : {}),
         command: ['nadir', ...process.argv.slice(2)].join(' '),
@@ -127,11 +117,11 @@ Examples:
           tests: result.body.provenance.tests,
         },
         timings: { ...result.timings, totalSeconds },
-        warnings: logger.warnings.map((w) => w.message),
+        warnings: logger.warnings.map(warningText),
         ...(o.report ? { report: String(o.report) } : {}),
       };
       if (o.json) return printJson(doc);
-      for (const w of logger.warnings) process.stderr.write(`warning: ${w.message}\n`);
+      for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       const rows: Array<Array<string | number>> = [];
       const line = (name: string, m: Metrics): void => {
         rows.push([name, m.n, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), m.rocAuc === null ? '—' : f4(m.rocAuc), m.fpr === undefined || m.fpr === null ? '—' : f4(m.fpr)]);
@@ -155,171 +145,81 @@ Examples:
     });
 }
 
-/**
- * The text output's importance line: the columns that carried importance (> 0), most important
- * first, with their values — permutation importance when it was measured (what the model needs on
- * held-out rows), else the share of split gain. A column with zero importance is not listed, so a
- * run where one column decides everything says so instead of naming the rest in file order.
- * Empty when the model has neither measure.
- */
-export function importanceLine(importance: ModelBody['importance'], scoreName: string, testFile?: string): string {
-  const { permutation, gain } = importance;
-  const entries = permutation ?? gain;
-  if (!entries || !entries.length) return '';
-  const where = testFile !== undefined ? basename(testFile) : 'the training data';
-  const what = permutation ? `permutation importance: drop in ${scoreName} when shuffled, on ${where}` : 'share of split gain';
-  const carried = carriedImportance(entries);
-  if (!carried.length) return `most important (${what}): no column carried importance`;
-  let total = 0;
-  for (const e of carried) total += e.importance;
-  const value = (x: number): string => (permutation ? x.toFixed(4) : `${((100 * x) / total).toFixed(1)}%`);
-  const shown = carried.slice(0, 5).map((e) => `${e.feature} ${value(e.importance)}`);
-  const rest = carried.length - shown.length;
-  const none = entries.length - carried.length;
-  const tail = [...(rest > 0 ? [`${rest} more`] : []), ...(none > 0 ? [`${none} of ${entries.length} columns carried none`] : [])];
-  return `most important (${what}): ${shown.join(', ')}${tail.length ? ` (${tail.join('; ')})` : ''}`;
-}
-
-/**
- * The `--json` contract's Metrics: { accuracy, precision, recall, f1, rocAuc, confusionMatrix } plus
- * the rest. For an anomaly score (isolation forest) `logLoss` is null: it is defined on
- * probabilities, and the score is not one (the document's `score` says so).
- */
-export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown> {
-  const { curves: _c, ...rest } = m;
-  return score && !score.probability ? { ...rest, logLoss: null } : rest;
-}
-
-/** The `score` entry of a binary model's JSON: what the threshold is applied to. */
-export function scoreJson(score: ScoreKind): Record<string, unknown> {
-  return score.probability
-    ? { kind: 'probability', name: score.name }
-    : { kind: 'anomaly-score', name: score.name, note: `${score.note}; the threshold applies to it, and logLoss is null (not meaningful)` };
-}
-
-/** The text output's threshold line, naming what it is applied to. */
-export function thresholdLine(score: ScoreKind, threshold: number, method: string): string {
-  return score.probability
-    ? `decision threshold on ${score.name}: ${threshold.toFixed(4)} (${method})`
-    : `decision threshold on the anomaly score s(x): ${threshold.toFixed(4)} (${method}) — ${score.note}`;
-}
-
-const TARGETS: TargetKind[] = ['binary', 'category', 'label'];
-
 export interface TrainCliOptions {
-  model: ModelType;
+  model: string;
   target: TargetKind;
   cv: number;
   seed: number;
-  threshold: number | 'auto' | 'f1' | undefined;
+  threshold: ResolvedTrain['threshold'];
   maxFpr: number;
   permutationRepeats: number;
+  /** Options handed to the learner (seed and threads included where it takes them). */
   learner: Record<string, unknown>;
 }
 
+/** The `train` flags as typed → the use case's named options (numbers parsed; words and unparseable text passed on for the use case to judge). */
+export function trainChoices(o: Record<string, unknown>): TrainChoices {
+  const value = (v: unknown): unknown => {
+    if (v === undefined) return undefined;
+    const n = parseNumber(v);
+    return Number.isNaN(n) ? String(v) : n;
+  };
+  const learner: Record<string, unknown> = {};
+  for (const { option } of LEARNER_FLAGS) {
+    const v = o[keyOf(flagOf(option))];
+    if (v !== undefined) learner[option] = value(v);
+  }
+  const choices: TrainChoices = {
+    model: String(o.model),
+    target: String(o.target) as TargetKind,
+    cv: value(o.cv) as number,
+    seed: value(o.seed) as number,
+    maxFpr: value(o.maxFpr) as number,
+    permutationRepeats: value(o.permutationRepeats) as number,
+    learner,
+  };
+  if (o.threshold !== undefined) choices.threshold = value(o.threshold) as number;
+  if (o.threads !== undefined) choices.threads = value(o.threads) as number;
+  return choices;
+}
+
 /**
- * Every train option checked before anything is loaded, with the flag names the user typed.
- * The ranges are the learners' own (src/learners/*.ts resolve()), so a learner never sees a
- * value it would refuse under its internal option name.
+ * Every train option checked before anything is loaded — by the use case (train-options.ts) and
+ * the learner's spec — with the messages naming the flags the user typed.
  */
 export function trainOptions(o: Record<string, unknown>): TrainCliOptions {
-  const model = String(o.model) as ModelType;
-  if (!MODEL_TYPES.includes(model)) throw badOption('--model', `one of ${MODEL_TYPES.join(', ')}`, o.model);
-  const target = String(o.target) as TargetKind;
-  if (!TARGETS.includes(target)) throw badOption('--target', `one of ${TARGETS.join(', ')}`, o.target);
-  const cv = parseNumber(o.cv);
-  // stratifiedKFold needs at least 2 folds; app/train.ts caps K at 50
-  if (!(Number.isInteger(cv) && (cv === 0 || (cv >= 2 && cv <= 50)))) throw badOption('--cv', '0 (no cross-validation) or a whole number of folds from 2 to 50', o.cv);
-  let threshold: TrainCliOptions['threshold'];
-  if (o.threshold !== undefined) {
-    if (target !== 'binary') throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `applies to --target binary only (a ${target} model predicts its most probable class)`);
-    const t = String(o.threshold);
-    if (t === 'auto' || t === 'f1') {
-      if (cv < 2) throw nadirError('NADIR_ERR_BAD_OPTION', '--threshold', `'${t}' is chosen from out-of-fold scores: it needs --cv 2 or more`);
-      threshold = t;
-    } else {
-      threshold = parseNumber(t);
-      if (!(threshold >= 0 && threshold <= 1)) throw badOption('--threshold', "a probability from 0 to 1, 'auto' or 'f1'", t);
-    }
+  let r: ResolvedTrain;
+  try {
+    r = resolveTrainOptions(trainChoices(o));
+  } catch (e) {
+    withFlagNames(e);
   }
-  return {
-    model,
-    target,
-    cv,
-    seed: wholeNumber(o.seed, '--seed', 0, 0xffffffff),
-    threshold,
-    maxFpr: numberIn(o.maxFpr, '--max-fpr', 0, 1),
-    permutationRepeats: wholeNumber(o.permutationRepeats, '--permutation-repeats', 0),
-    learner: learnerOptions(model, o),
-  };
+  return { model: r.model, target: r.target, cv: r.cv, seed: r.seed, threshold: r.threshold, maxFpr: r.maxFpr, permutationRepeats: r.permutationRepeats, learner: r.learner };
 }
 
-/** CLI defaults that differ from the learners' own (gbdt: 200 rounds instead of 100). */
-const LEARNER_DEFAULTS: Record<ModelType, Record<string, unknown>> = {
-  gbdt: { nEstimators: 200, maxDepth: 6, learningRate: 0.1 },
-  rf: { nEstimators: 100 },
-  logreg: {},
-  iforest: { nEstimators: 100 },
-};
-
-function learnerOptions(model: ModelType, o: Record<string, unknown>): Record<string, unknown> {
-  const opts: Record<string, unknown> = { ...LEARNER_DEFAULTS[model] };
-  const allow = (flag: string, key: string, ok: boolean): void => {
-    if (o[key] !== undefined && !ok) throw nadirError('NADIR_ERR_BAD_OPTION', flag, `does not apply to --model ${model}`);
-  };
-  allow('--trees', 'trees', model !== 'logreg');
-  allow('--depth', 'depth', model === 'gbdt' || model === 'rf');
-  allow('--lr', 'lr', model === 'gbdt');
-  allow('--max-features', 'maxFeatures', model === 'rf');
-  allow('--c', 'c', model === 'logreg');
-  if (o.trees !== undefined) opts.nEstimators = wholeNumber(o.trees, '--trees', 1);
-  // gbdt: depth 1..64 (the grower's limit); rf: any depth ≥ 1 (default unlimited)
-  if (o.depth !== undefined) opts.maxDepth = model === 'gbdt' ? wholeNumber(o.depth, '--depth', 1, 64) : wholeNumber(o.depth, '--depth', 1);
-  if (o.lr !== undefined) opts.learningRate = positiveNumber(o.lr, '--lr', 'typically 0.01 to 0.3');
-  if (o.maxFeatures !== undefined) opts.maxFeatures = maxFeaturesOption(o.maxFeatures);
-  if (o.c !== undefined) opts.C = positiveNumber(o.c, '--c', 'smaller = stronger regularisation');
-  // logistic regression is single-threaded: --threads is checked but has nothing to set
-  if (o.threads !== undefined) {
-    const n = wholeNumber(o.threads, '--threads', 1, 256);
-    if (model !== 'logreg') opts.nThreads = n;
-  }
-  return opts;
+/** One learner flag's help: the option's help and each learner's default, from the specs. */
+function learnerFlagHelp(option: string): string {
+  const takers = LEARNER_SPECS.filter((l) => findParam(l, option));
+  const first = findParam(takers[0]!, option)!;
+  const defaults = takers.map((l) => `${l.type} ${defaultText(findParam(l, option)!)}`).join(', ');
+  return `${first.help}, ${describeParam(first)} (default: ${defaults})`;
 }
 
-/** The random forest's maxFeatures: 'sqrt', 'log2', a fraction in (0, 1) or a whole number of features. */
-function maxFeaturesOption(v: unknown): 'sqrt' | 'log2' | number {
-  const s = String(v).trim();
-  if (s === 'sqrt' || s === 'log2') return s;
-  const n = parseNumber(s);
-  if ((n > 0 && n < 1) || (Number.isInteger(n) && n >= 1)) return n;
-  throw badOption('--max-features', "'sqrt', 'log2', a fraction in (0, 1) or a whole number of features ≥ 1", v);
+/** The help's table of learner defaults, one row per learner, one column per learner flag. */
+function learnerDefaultsTable(): string {
+  const head = ['', ...LEARNER_FLAGS.map((f) => flagOf(f.option))];
+  const rows = LEARNER_SPECS.map((l) => [l.type, ...LEARNER_FLAGS.map((f) => {
+    const p = findParam(l, f.option);
+    return p ? defaultText(p) : '';
+  })]);
+  const lines = table(rows, head).split('\n');
+  lines.splice(1, 1); // no rule under the header
+  return ['Learner defaults (an option another model does not take is refused):', ...lines.map((x) => `  ${x}`)].join('\n');
 }
 
-/** Learner and evaluation option names that could reach a message → the flags that set them. */
-const FLAG_OF: Record<string, string> = {
-  nEstimators: '--trees',
-  nTrees: '--trees',
-  nRounds: '--trees',
-  maxDepth: '--depth',
-  learningRate: '--lr',
-  maxFeatures: '--max-features',
-  C: '--c',
-  nThreads: '--threads',
-  seed: '--seed',
-  nRepeats: '--permutation-repeats',
-  threshold: '--threshold',
-  'max-fpr': '--max-fpr',
-  maxFpr: '--max-fpr',
-};
-
-/** Safety net: an option error raised inside training names the CLI flag, not the library option. */
-export function withFlagNames(e: unknown): never {
-  if (isNadirError(e) && e.code === 'NADIR_ERR_BAD_OPTION') {
-    const m = /^invalid option ([^\s:]+)(:[\s\S]*)$/.exec(e.message);
-    const flag = m ? FLAG_OF[m[1]!] : undefined;
-    if (m && flag) throw new NadirError(e.code, `invalid option ${flag}${m[2]}`, { cause: e });
-  }
-  throw e;
+function defaultText(p: Parameters<typeof paramDefault>[0]): string {
+  const d = paramDefault(p);
+  return p.defaultText ?? (d === undefined ? '' : String(d));
 }
 
 function f4(x: number): string {
