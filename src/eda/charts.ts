@@ -4,7 +4,7 @@
  * and nothing needs sampling. Pure functions: result pieces in, spec out.
  */
 import { COLORS, type VegaLiteSpec } from '../report/vega.js';
-import { formatNumber } from '../report/format.js';
+import { formatNumber } from '../util/format.js';
 import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
 
 /** Vega-Lite's TypeScript types are stricter than the JSON it accepts; specs are checked by rendering them in tests. */

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { badge, callout, cards, renderPage, section } from '../report/page.js';
-import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../report/format.js';
+import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../util/format.js';
 import { html, raw, type HtmlValue, type SafeHtml } from '../report/html.js';
 import { renderTable } from '../report/table.js';
 import { renderChart } from '../report/vega.js';

@@ -6,7 +6,7 @@ import { buildEdaReport } from '../../eda/report.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
-import { formatP, formatNumber } from '../../report/format.js';
+import { formatP, formatNumber } from '../../util/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, fmtInt, table } from '../output.js';
 import { createProgress } from '../progress.js';
