@@ -20,7 +20,7 @@ import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
-import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
+import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../reports/kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';
 import { NADIR_VERSION } from '../version.js';
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';

@@ -6,7 +6,7 @@
  */
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
-import { COLORS, type VegaLiteSpec } from '../report/index.js';
+import { COLORS, type VegaLiteSpec } from '../reports/kit/index.js';
 import { formatInt, formatNumber, formatPercent } from '../util/format.js';
 
 /** One evaluated set drawn on the charts: cross-validation or a hold-out file. */

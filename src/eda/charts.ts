@@ -3,7 +3,7 @@
  * rates): no chart ever carries rows, so a chart costs the same on 1,000 or 10,000,000 rows
  * and nothing needs sampling. Pure functions: result pieces in, spec out.
  */
-import { COLORS, type VegaLiteSpec } from '../report/vega.js';
+import { COLORS, type VegaLiteSpec } from '../reports/kit/vega.js';
 import { formatNumber } from '../util/format.js';
 import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
 

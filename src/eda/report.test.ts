@@ -86,7 +86,7 @@ test('report: a t-test / Mann–Whitney disagreement is explained with the p-val
 
 test('ranking chart: the legend and long feature names are written out in the SVG, not cut with …', async () => {
   const { rankingSpec } = await import('./charts.js');
-  const { renderVegaLiteSvg } = await import('../report/vega.js');
+  const { renderVegaLiteSvg } = await import('../reports/kit/vega.js');
   const feature = (name: string, kind: 'numeric' | 'categorical', strength: number) =>
     ({ rank: 1, feature: name, kind, strength, measure: kind === 'numeric' ? 'rank-biserial' : "Cramér's V", direction: null, significant: true, agreement: 'agree', explanation: '' }) as unknown as import('./types.js').RankedFeature;
   const svg = await renderVegaLiteSvg(rankingSpec([feature('dst_host_same_src_port_rate', 'numeric', 0.8), feature('service', 'categorical', 0.6)]));

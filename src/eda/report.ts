@@ -4,11 +4,11 @@
  * correlation, outliers, hypothesis tests, features most linked to attacks.
  */
 import { basename } from 'node:path';
-import { badge, callout, cards, renderPage, section } from '../report/page.js';
+import { badge, callout, cards, renderPage, section } from '../reports/kit/page.js';
 import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../util/format.js';
-import { html, raw, type HtmlValue, type SafeHtml } from '../report/html.js';
-import { renderTable } from '../report/table.js';
-import { renderChart } from '../report/vega.js';
+import { html, raw, type HtmlValue, type SafeHtml } from '../reports/kit/html.js';
+import { renderTable } from '../reports/kit/table.js';
+import { renderChart } from '../reports/kit/vega.js';
 import {
   attackRateSpec,
   cardinalitySpec,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeHtml, html, joinHtml, raw } from './html.js';
-import { formatInt } from '../util/format.js';
+import { formatInt } from '../../util/format.js';
 import { renderKeyValue, renderTable } from './table.js';
 import { prefixIds, renderChart, renderVegaLiteSvg } from './vega.js';
 import { badge, callout, cards, renderPage, section } from './page.js';
