@@ -16,8 +16,8 @@ export { train, evaluateDataset, MODEL_TYPES, pipelineOptionsFor } from './app/t
 export type { TrainOptions, TrainResult, TestResult, ModelType } from './app/train.js';
 export { predictData, displayLabel } from './app/predict.js';
 export type { PredictOptions, Predictions } from './app/predict.js';
-export { renderTrainingReport, writeTrainingReport } from './app/training-report.js';
-export { renderEvaluationReport, writeEvaluationReport } from './app/evaluation-report.js';
+export { renderTrainingReport, writeTrainingReport } from './reports/training-report.js';
+export { renderEvaluationReport, writeEvaluationReport } from './reports/evaluation-report.js';
 export { Detector } from './model/detector.js';
 export type { Scores } from './model/detector.js';
 export { explainMatrix } from './model/explain.js';

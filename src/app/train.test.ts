@@ -6,9 +6,9 @@ import { CollectingLogger } from '../logger.js';
 import { saveModelFile } from '../model/artifact.js';
 import { Detector } from '../model/detector.js';
 import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
-import { thresholdMethodName } from './report-common.js';
+import { thresholdMethodName } from '../reports/report-common.js';
 import { fileChecksums, train } from './train.js';
-import { reconstructCommand } from './training-report.js';
+import { reconstructCommand } from '../reports/training-report.js';
 
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const SMALL = `${DATA}KDDTest-21.txt.gz`;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeEvaluationReport } from '../../app/evaluation-report.js';
+import { writeEvaluationReport } from '../../reports/evaluation-report.js';
 import { evaluateDataset, fileChecksums } from '../../app/train.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger, type Logger } from '../../logger.js';
@@ -7,7 +7,7 @@ import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
-import { predictedCount, scoreKind, type ScoreKind } from '../../app/report-common.js';
+import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import { contract, scoreJson } from './train.js';
 
 export function registerEvaluate(program: Command): void {

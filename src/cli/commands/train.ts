@@ -11,9 +11,9 @@ import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '
 import { badOption, numberIn, parseNumber, positiveNumber, wholeNumber } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
-import { writeTrainingReport } from '../../app/training-report.js';
-import { carriedImportance } from '../../app/training-report-charts.js';
-import { scoreKind, type ScoreKind } from '../../app/report-common.js';
+import { writeTrainingReport } from '../../reports/training-report.js';
+import { carriedImportance } from '../../reports/training-report-charts.js';
+import { scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import type { ModelBody } from '../../model/types.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
-import { badge, cards, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from '../reports/kit/index.js';
+import { badge, cards, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from './kit/index.js';
 import { formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints } from '../util/format.js';
 import { curveSpec, scoreHistogramSpec, type ChartSet, type ScoreHistogramOptions } from './training-report-charts.js';
 
