@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TargetKind } from '../../data/types.js';
 import { analyzeFile } from '../../eda/analyze.js';
 import { edaToJson } from '../../eda/json.js';
-import { buildEdaReport } from '../../eda/report.js';
+import { buildEdaReport } from '../../reports/eda-report.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';

@@ -4,11 +4,11 @@
  * correlation, outliers, hypothesis tests, features most linked to attacks.
  */
 import { basename } from 'node:path';
-import { badge, callout, cards, renderPage, section } from '../reports/kit/page.js';
+import { badge, callout, cards, renderPage, section } from './kit/page.js';
 import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../util/format.js';
-import { html, raw, type HtmlValue, type SafeHtml } from '../reports/kit/html.js';
-import { renderTable } from '../reports/kit/table.js';
-import { renderChart } from '../reports/kit/vega.js';
+import { html, raw, type HtmlValue, type SafeHtml } from './kit/html.js';
+import { renderTable } from './kit/table.js';
+import { renderChart } from './kit/vega.js';
 import {
   attackRateSpec,
   cardinalitySpec,
@@ -22,8 +22,8 @@ import {
   histogramSpec,
   outlierSpec,
   rankingSpec,
-} from './charts.js';
-import type { CategoricalTest, EdaResult, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
+} from './eda-charts.js';
+import type { CategoricalTest, EdaResult, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
 
 export interface EdaReportOptions {
   /** Shown in the header (default: now). */
