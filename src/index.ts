@@ -21,8 +21,10 @@ export type { Evaluation, EvaluateOptions, EvaluateResult } from './app/evaluate
 export { fileChecksums } from './app/provenance.js';
 export { predictData, displayLabel } from './app/predict.js';
 export type { PredictOptions, Predictions } from './app/predict.js';
-export { renderTrainingReport, writeTrainingReport } from './app/training-report.js';
-export { renderEvaluationReport, writeEvaluationReport } from './app/evaluation-report.js';
+export { renderTrainingReport, writeTrainingReport } from './reports/training-report.js';
+export { renderEvaluationReport, writeEvaluationReport } from './reports/evaluation-report.js';
+export { buildEdaReport, SECTIONS } from './reports/eda-report.js';
+export type { EdaReportOptions } from './reports/eda-report.js';
 export { Detector } from './model/detector.js';
 export type { Scores } from './model/detector.js';
 export { explainMatrix } from './model/explain.js';

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadDataset } from '../../src/data/index.js';
 import { analyzeDataset } from '../../src/eda/analyze.js';
-import { buildEdaReport } from '../../src/eda/report.js';
+import { buildEdaReport } from '../../src/reports/eda-report.js';
 import { peakRssMB, rssMB } from '../lib/child.js';
 
 export interface EdaCaseResult {

@@ -171,8 +171,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const set = o.permutationRepeats > 0 ? (permutationSet ?? { X: final.pipeline.transform(trainTable), y: yTrain }) : null;
   if (set && o.target === 'binary' && new Set(set.y).size < 2) {
     // ROC-AUC needs both classes: e.g. an isolation forest trained on normal traffic only, with no test set
-    const from = permutationSet ? `the first test set (${basename(tests[0]!.file)})` : 'the training data';
-    logger.warn(warning('permutation-skipped', `permutation importance skipped: it is measured as the loss of ROC-AUC on ${from}, which has ${set.y[0] === 0 ? 'normal' : 'attack'} rows only; give a test set (${opt('tests')}) with both normal and attack rows`));
+    const from = permutationSet ? `the first ${opt('tests')} file (${basename(tests[0]!.file)})` : 'the training data';
+    logger.warn(warning('permutation-skipped', `permutation importance skipped: it is measured as the loss of ROC-AUC on ${from}, which has ${set.y[0] === 0 ? 'normal' : 'attack'} rows only; give a ${opt('tests')} file with both normal and attack rows`));
   } else if (set) {
     t0 = now();
     const pi = permutationImportance((X) => final.learner.predictProba(X), set.X, set.y, {

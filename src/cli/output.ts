@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isNadirError, nadirError } from '../errors.js';
+import { isNadirError, nadirError, renderMessage } from '../errors.js';
+import { flagOf } from './flags.js';
 
 /** One machine-readable JSON document on stdout. */
 export function printJson(value: unknown): void {
@@ -11,7 +12,8 @@ export function printJson(value: unknown): void {
 /** A user-facing failure: one line on stderr, non-zero exit. Stack traces only with NADIR_DEBUG=1. */
 export function fail(e: unknown): never {
   if (process.env.NADIR_DEBUG) console.error(e);
-  const msg = isNadirError(e) ? e.message : e instanceof Error ? e.message : String(e);
+  // option names in the message are spelled as the flags the user typed
+  const msg = isNadirError(e) ? renderMessage(e.template, flagOf) : e instanceof Error ? e.message : String(e);
   process.stderr.write(`nadir: ${msg.split('\n')[0]}\n`);
   process.exit(isNadirError(e) && e.status < 500 ? 2 : 1);
 }

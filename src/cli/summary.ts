@@ -5,8 +5,8 @@
 import { basename } from 'node:path';
 import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
-import { carriedImportance } from '../app/training-report-charts.js';
-import type { ScoreKind } from '../app/report-common.js';
+import { carriedImportance } from '../reports/training-report-charts.js';
+import type { ScoreKind } from '../reports/report-common.js';
 
 /**
  * The text output's importance line: the columns that carried importance (> 0), most important

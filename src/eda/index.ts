@@ -1,6 +1,4 @@
 export { analyzeDataset, analyzeFile, CORRELATION_THRESHOLD } from './analyze.js';
-export { buildEdaReport, SECTIONS } from './report.js';
-export type { EdaReportOptions } from './report.js';
 export { edaToJson } from './json.js';
 export { welchTTest } from './welch.js';
 export type { GroupStats, WelchResult } from './welch.js';

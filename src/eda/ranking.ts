@@ -7,7 +7,7 @@
  * disagree when they do. The words quote each p-value raw and BH-adjusted (the one significance
  * is judged on), as the tests table shows them.
  */
-import { formatNumber, formatP, formatPercent, pText } from '../report/format.js';
+import { formatNumber, formatP, formatPercent, pText } from '../util/format.js';
 import type { Agreement, CategoricalColumnResult, CategoricalTest, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
 
 export function rankFeatures(

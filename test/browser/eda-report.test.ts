@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../../src/data/index.js';
 import { analyzeDataset } from '../../src/eda/analyze.js';
-import { buildEdaReport, SECTIONS } from '../../src/eda/report.js';
+import { buildEdaReport, SECTIONS } from '../../src/reports/eda-report.js';
 import { openFile } from './chromium.js';
 
 const TRAIN = fileURLToPath(new URL('../../../data/nsl-kdd/KDDTrain+_20Percent.txt.gz', import.meta.url));

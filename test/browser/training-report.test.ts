@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { train } from '../../src/app/train.js';
-import { writeTrainingReport } from '../../src/app/training-report.js';
+import { writeTrainingReport } from '../../src/reports/training-report.js';
 import { openFile } from './chromium.js';
 
 const data = (f: string): string => fileURLToPath(new URL(`../../../data/nsl-kdd/${f}`, import.meta.url));

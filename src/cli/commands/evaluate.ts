@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { writeEvaluationReport } from '../../app/evaluation-report.js';
+import { writeEvaluationReport } from '../../reports/evaluation-report.js';
 import { evaluate } from '../../app/evaluate.js';
 import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
-import { predictedCount, scoreKind, type ScoreKind } from '../../app/report-common.js';
+import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import { contract, scoreJson } from '../summary.js';
 import { warningText } from '../flags.js';
 

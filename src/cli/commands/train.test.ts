@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nadirError } from '../../errors.js';
 import { createLearner } from '../../learners/registry.js';
-import { scoreKind } from '../../app/report-common.js';
+import { scoreKind } from '../../reports/report-common.js';
 import type { Metrics } from '../../eval/types.js';
 import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
 import { trainOptions, withFlagNames } from './train.js';

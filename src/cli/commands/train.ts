@@ -13,9 +13,9 @@ import { flagOf, keyOf, LEARNER_FLAGS, warningText, withFlagNames } from '../fla
 import { parseNumber } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
-import { writeTrainingReport } from '../../app/training-report.js';
+import { writeTrainingReport } from '../../reports/training-report.js';
 import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
-import { scoreKind } from '../../app/report-common.js';
+import { scoreKind } from '../../reports/report-common.js';
 
 export { withFlagNames };
 

@@ -1,4 +1,4 @@
-/** Number formatting shared by the reports: readable, locale-independent (en-US grouping). */
+/** Number formatting shared by the reports, the EDA findings and the CLI: readable, locale-independent (en-US grouping). */
 
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

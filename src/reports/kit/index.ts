@@ -1,6 +1,5 @@
 export { SafeHtml, escapeHtml, html, joinHtml, raw } from './html.js';
 export type { HtmlValue } from './html.js';
-export { formatBytes, formatFixed, formatInt, formatNumber, formatP, formatPerTenThousand, formatPercent, formatSeconds, formatSigned, formatSignedPoints, formatUtcMinute, pText } from './format.js';
 export { renderKeyValue, renderTable } from './table.js';
 export type { TableColumn, TableOptions } from './table.js';
 export { COLORS, THEME, prefixIds, renderChart, renderVegaLiteSvg } from './vega.js';

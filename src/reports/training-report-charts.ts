@@ -1,12 +1,13 @@
 /**
- * Vega-Lite specs for the training report (rendered to inline SVG by src/report/vega.ts):
+ * Vega-Lite specs for the training report (rendered to inline SVG by src/reports/kit/vega.ts):
  * confusion-matrix heat maps, ROC and precision–recall curves with the operating point,
  * the out-of-fold score distribution, and feature importance bars. Pure functions of the
  * numbers they are given, so they are testable without a browser.
  */
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
-import { COLORS, formatInt, formatNumber, formatPercent, type VegaLiteSpec } from '../report/index.js';
+import { COLORS, type VegaLiteSpec } from './kit/index.js';
+import { formatInt, formatNumber, formatPercent } from '../util/format.js';
 
 /** One evaluated set drawn on the charts: cross-validation or a hold-out file. */
 export interface ChartSet {

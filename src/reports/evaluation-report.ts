@@ -9,8 +9,8 @@
  * note when this file scores much worse than cross-validation promised, or when it is the
  * training file itself (resubstitution numbers).
  *
- * The evaluation itself is `evaluateDataset` (src/app/train.ts); the charts are the training
- * report's builders (src/app/training-report-charts.ts); this module only lays them out.
+ * The evaluation itself is `evaluateDataset` (src/app/evaluate.ts); the charts are the training
+ * report's builders (src/reports/training-report-charts.ts); this module only lays them out.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -20,10 +20,11 @@ import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
-import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
+import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
+import { formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';
 import { NADIR_VERSION } from '../version.js';
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
-import type { evaluateDataset } from './train.js';
+import type { evaluateDataset } from '../app/evaluate.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
 

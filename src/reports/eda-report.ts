@@ -4,11 +4,11 @@
  * correlation, outliers, hypothesis tests, features most linked to attacks.
  */
 import { basename } from 'node:path';
-import { badge, callout, cards, renderPage, section } from '../report/page.js';
-import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../report/format.js';
-import { html, raw, type HtmlValue, type SafeHtml } from '../report/html.js';
-import { renderTable } from '../report/table.js';
-import { renderChart } from '../report/vega.js';
+import { badge, callout, cards, renderPage, section } from './kit/page.js';
+import { formatBytes, formatInt, formatNumber, formatP, formatPercent, formatSeconds } from '../util/format.js';
+import { html, raw, type HtmlValue, type SafeHtml } from './kit/html.js';
+import { renderTable } from './kit/table.js';
+import { renderChart } from './kit/vega.js';
 import {
   attackRateSpec,
   cardinalitySpec,
@@ -22,8 +22,8 @@ import {
   histogramSpec,
   outlierSpec,
   rankingSpec,
-} from './charts.js';
-import type { CategoricalTest, EdaResult, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
+} from './eda-charts.js';
+import type { CategoricalTest, EdaResult, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
 
 export interface EdaReportOptions {
   /** Shown in the header (default: now). */

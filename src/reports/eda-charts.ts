@@ -3,9 +3,9 @@
  * rates): no chart ever carries rows, so a chart costs the same on 1,000 or 10,000,000 rows
  * and nothing needs sampling. Pure functions: result pieces in, spec out.
  */
-import { COLORS, type VegaLiteSpec } from '../report/vega.js';
-import { formatNumber } from '../report/format.js';
-import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, NumericColumnResult, NumericTest, RankedFeature } from './types.js';
+import { COLORS, type VegaLiteSpec } from './kit/vega.js';
+import { formatNumber } from '../util/format.js';
+import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
 
 /** Vega-Lite's TypeScript types are stricter than the JSON it accepts; specs are checked by rendering them in tests. */
 function vl(spec: object): VegaLiteSpec {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dataFromRecords, requireLabel } from '../data/index.js';
-import { analyzeDataset } from './analyze.js';
-import { buildEdaReport, SECTIONS } from './report.js';
+import { analyzeDataset } from '../eda/analyze.js';
+import { buildEdaReport, SECTIONS } from './eda-report.js';
 
 function dataset(n: number, label: (i: number) => string, opts: { numeric?: boolean; weirdName?: boolean } = {}) {
   const out: Array<Record<string, unknown>> = [];
@@ -70,7 +70,7 @@ test('report: a t-test / Mann–Whitney disagreement is explained with the p-val
   // pretend the t-test fell short after BH: the explanation is rebuilt by the ranking with these numbers
   t.welch.p = 0.039;
   t.welch.pAdjusted = 0.41;
-  const { rankFeatures } = await import('./ranking.js');
+  const { rankFeatures } = await import('../eda/ranking.js');
   r.ranking = rankFeatures(r.tests.numeric, r.numeric, r.tests.categorical, r.categorical, r.tests.alpha);
   assert.equal(r.ranking.find((x) => x.feature === 'bytes')!.agreement, 'only Mann–Whitney');
   const s = sections(await buildEdaReport(r));
@@ -85,10 +85,10 @@ test('report: a t-test / Mann–Whitney disagreement is explained with the p-val
 });
 
 test('ranking chart: the legend and long feature names are written out in the SVG, not cut with …', async () => {
-  const { rankingSpec } = await import('./charts.js');
-  const { renderVegaLiteSvg } = await import('../report/vega.js');
+  const { rankingSpec } = await import('./eda-charts.js');
+  const { renderVegaLiteSvg } = await import('./kit/vega.js');
   const feature = (name: string, kind: 'numeric' | 'categorical', strength: number) =>
-    ({ rank: 1, feature: name, kind, strength, measure: kind === 'numeric' ? 'rank-biserial' : "Cramér's V", direction: null, significant: true, agreement: 'agree', explanation: '' }) as unknown as import('./types.js').RankedFeature;
+    ({ rank: 1, feature: name, kind, strength, measure: kind === 'numeric' ? 'rank-biserial' : "Cramér's V", direction: null, significant: true, agreement: 'agree', explanation: '' }) as unknown as import('../eda/types.js').RankedFeature;
   const svg = await renderVegaLiteSvg(rankingSpec([feature('dst_host_same_src_port_rate', 'numeric', 0.8), feature('service', 'categorical', 0.6)]));
   assert.ok(svg.includes('numeric: |rank-biserial r|'), 'numeric legend entry');
   assert.ok(svg.includes('categorical: Cramér&#39;s V') || svg.includes("categorical: Cramér's V"), 'categorical legend entry');

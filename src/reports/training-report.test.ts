@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { train } from '../app/train.js';
 import { computeMetrics } from '../eval/metrics.js';
 import { Random } from '../util/random.js';
 import { binaryScores, CATEGORIES, modelBody, multiclassScores } from './testdata/report-fixtures.js';
 import { carriedImportance, curveSpec, gainSpec, permutationSpec } from './training-report-charts.js';
-import { displayName } from './report-common.js';
+import { displayName, thresholdMethodName } from './report-common.js';
 import { holdoutCallouts, holdoutFindings, importanceTable, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
 
 /**
@@ -181,6 +182,18 @@ test('display names and reconstructed commands', () => {
   // columns left out with --drop are part of the command
   run.body.provenance.options.drop = ['flow_id', 'Src IP'];
   assert.match(reconstructCommand(run), / --label 'Attack Label' --drop 'flow_id,Src IP'$/);
+});
+
+test('an in-sample threshold (no --threshold, --cv 0): the reconstructed command has no --threshold and the method is named in-sample', async () => {
+  // moved here from app/train.test.ts, so that app/ imports nothing from reports/
+  const data = new URL('../../../data/nsl-kdd/KDDTest-21.txt.gz', import.meta.url).pathname;
+  const r = await train({ data, model: 'iforest', cv: 0, learner: { nEstimators: 5 }, permutationRepeats: 0, maxFpr: 0.02 });
+  const info = r.body.thresholdInfo!;
+  assert.equal(info.method, 'max-fpr-in-sample');
+  // provenance: no --threshold was given; the command that reproduces the model has none either
+  assert.match(reconstructCommand(r), /--cv 0 --seed 0 --max-fpr 0\.02 --trees 5$/);
+  assert.equal(thresholdMethodName(info), 'in-sample: FPR ≤ 2.00% on the training rows’ own scores (no CV)');
+  assert.equal(thresholdMethodName(info, { short: true }), 'in-sample, FPR ≤ 2.0%');
 });
 
 test('log-FPR ROC: FPR 0 sits on the left edge and long segments stay straight in linear space', () => {

@@ -8,7 +8,8 @@
 import { basename } from 'node:path';
 import type { ClassMetrics, Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
-import { badge, cards, formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from '../report/index.js';
+import { badge, cards, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from './kit/index.js';
+import { formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints } from '../util/format.js';
 import { curveSpec, scoreHistogramSpec, type ChartSet, type ScoreHistogramOptions } from './training-report-charts.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ import { basename } from 'node:path';
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
-import { badge, callout, cards, formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from '../report/index.js';
+import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
+import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
-import type { TrainResult } from './train.js';
+import type { TrainResult } from '../app/train.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
 export type TrainingReportInput = Pick<TrainResult, 'body' | 'cv' | 'tests' | 'oof' | 'train' | 'timings'>;
