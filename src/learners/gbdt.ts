@@ -115,7 +115,7 @@ export const GBDT_SPEC: LearnerSpec = {
   params: [
     { name: 'nEstimators', aliases: ['nRounds'], type: 'integer', min: 1, default: 200, help: 'boosting rounds (trees per class)' },
     { name: 'learningRate', type: 'number', gt: 0, hint: 'typically 0.01 to 0.3', default: 0.1, help: 'shrinkage of each tree' },
-    { name: 'maxDepth', type: 'integer', min: 1, max: 64, defaultText: '6 (64 with maxLeaves)', help: 'maximum tree depth' },
+    { name: 'maxDepth', type: 'integer', min: 1, max: 64, defaultText: '6', help: 'maximum tree depth (default 6, or 64 when maxLeaves is set)' },
     { name: 'maxLeaves', type: 'integer', min: 2, defaultText: 'unlimited', help: "grow leaf-wise (best first) up to this many leaves per tree (LightGBM's num_leaves)" },
     { name: 'lambda', type: 'number', min: 0, default: 1, help: 'L2 regularisation of leaf weights' },
     { name: 'gamma', type: 'number', min: 0, default: 0, help: 'minimum loss reduction to split' },

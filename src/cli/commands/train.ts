@@ -5,7 +5,7 @@ import { resolveTrainOptions, TRAIN_PARAMS, type ResolvedTrain, type TrainChoice
 import type { TargetKind } from '../../data/types.js';
 import type { Metrics } from '../../eval/types.js';
 import { LEARNER_SPECS, LEARNER_TYPES } from '../../learners/registry.js';
-import { describeParam, findParam, paramDefault } from '../../learners/spec.js';
+import { findParam, paramDefault } from '../../learners/spec.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '../data-options.js';
@@ -39,7 +39,7 @@ export function registerTrain(program: Command): void {
     .option('--report <file>', 'write an HTML training report')
     .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
     .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", String(TRAIN_PARAMS.maxFpr.default));
-  for (const { option, value } of LEARNER_FLAGS) cmd.option(`${flagOf(option)} ${value}`, learnerFlagHelp(option));
+  for (const { option, value, help } of LEARNER_FLAGS) cmd.option(`${flagOf(option)} ${value}`, `${help} (default: ${learnerDefaults(option)})`);
   cmd
     .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))
     .option('--threads <n>', `worker threads, 1 to 256 (default: all cores), for ${LEARNER_SPECS.filter((l) => findParam(l, 'nThreads')?.defaultText === 'all cores').map((l) => l.type).join(' and ')}`)
@@ -197,12 +197,9 @@ export function trainOptions(o: Record<string, unknown>): TrainCliOptions {
   return { model: r.model, target: r.target, cv: r.cv, seed: r.seed, threshold: r.threshold, maxFpr: r.maxFpr, permutationRepeats: r.permutationRepeats, learner: r.learner };
 }
 
-/** One learner flag's help: the option's help and each learner's default, from the specs. */
-function learnerFlagHelp(option: string): string {
-  const takers = LEARNER_SPECS.filter((l) => findParam(l, option));
-  const first = findParam(takers[0]!, option)!;
-  const defaults = takers.map((l) => `${l.type} ${defaultText(findParam(l, option)!)}`).join(', ');
-  return `${first.help}, ${describeParam(first)} (default: ${defaults})`;
+/** Each learner's default for an option, from the specs: "gbdt 200, rf 100, iforest 100". */
+function learnerDefaults(option: string): string {
+  return LEARNER_SPECS.filter((l) => findParam(l, option)).map((l) => `${l.type} ${defaultText(findParam(l, option)!)}`).join(', ');
 }
 
 /** The help's table of learner defaults, one row per learner, one column per learner flag. */
@@ -219,7 +216,8 @@ function learnerDefaultsTable(): string {
 
 function defaultText(p: Parameters<typeof paramDefault>[0]): string {
   const d = paramDefault(p);
-  return p.defaultText ?? (d === undefined ? '' : String(d));
+  const text = p.defaultText ?? (d === undefined ? '' : String(d));
+  return p.type === 'integer' && p.max !== undefined ? `${text} (max ${p.max})` : text;
 }
 
 function f4(x: number): string {
