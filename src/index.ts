@@ -36,3 +36,9 @@ export { CollectingLogger, silentLogger, stderrLogger, warning } from './logger.
 export type { Logger, Warning } from './logger.js';
 export { Random } from './util/random.js';
 export { NADIR_VERSION } from './version.js';
+export { eda, resolveEdaOptions, EDA_PARAMS } from './app/eda.js';
+export type { EdaChoices } from './app/eda.js';
+export { predict, readRecords } from './app/predict.js';
+export type { RecordSource } from './app/predict.js';
+export { predictionRecord, predictionRecords, predictionsCsv, predictionsJsonl, labelCounts } from './app/prediction-records.js';
+export type { PredictionRecord } from './app/prediction-records.js';

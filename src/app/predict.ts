@@ -1,5 +1,10 @@
-import type { LoadedData } from '../data/load.js';
-import { rowName } from '../data/load.js';
+/**
+ * The predict use case: raw records — a file, a stream of JSON lines (stdin, a request body) or
+ * records in memory — scored by a trained detector: class, label, score and, when asked, why.
+ * The CLI, the HTTP API and the stream workers all score through `predict` / `predictData`.
+ */
+import type { LoadedData, LoadOptions } from '../data/load.js';
+import { dataFromRecords, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
@@ -24,14 +29,35 @@ export interface Predictions {
   pred: Int32Array;
   /** Row-major nRows × classes.length probabilities. */
   proba: Float64Array;
-  /** Binary task: P(attack); multi-class: probability of the predicted class. */
+  /** Binary task: P(attack) (an anomaly detector: its anomaly score); multi-class: probability of the predicted class. */
   score: Float64Array;
   /** Binary task: the decision threshold applied to `score`. */
   threshold: number | null;
   explanations?: Contribution[][];
 }
 
-/** Score raw records (any format the loader reads, or JSON records) with a trained detector. */
+/** Records to score: a file (any format the loader reads), a stream of JSON lines, or JSON records in memory. */
+export type RecordSource = string | { stream: AsyncIterable<Buffer>; name: string } | { records: readonly Record<string, unknown>[]; name?: string };
+
+/**
+ * Read records to score with the model's label column (a label present in the input is passed
+ * over, not scored) and role 'score': every input row is scored, and learning-only findings
+ * (constant columns, labels seen once) are not reported.
+ */
+export async function readRecords(detector: Detector, source: RecordSource, load: LoadOptions = {}): Promise<LoadedData> {
+  const opts: LoadOptions = { label: detector.body.schema.labelColumn, ...load, role: 'score' };
+  if (typeof source === 'string') return loadData(source, opts);
+  if ('stream' in source) return loadStream(source.stream, source.name, opts);
+  return dataFromRecords(source.records, { ...opts, source: source.name ?? 'input' });
+}
+
+/** Read records and score them (see readRecords and predictData). */
+export async function predict(detector: Detector, source: RecordSource, opts: PredictOptions & { load?: LoadOptions } = {}): Promise<Predictions> {
+  const data = await readRecords(detector, source, { ...opts.load, logger: opts.logger ?? silentLogger });
+  return predictData(detector, data, opts);
+}
+
+/** Score loaded records with a trained detector. */
 export function predictData(detector: Detector, data: LoadedData, opts: PredictOptions = {}): Predictions {
   const logger = opts.logger ?? silentLogger;
   const X = detector.features(data.features, logger, data.source, (i) => rowName(data, i));

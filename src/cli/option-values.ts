@@ -38,3 +38,13 @@ export function positiveNumber(v: unknown, flag: string, hint = ''): number {
   if (!(n > 0 && Number.isFinite(n))) throw badOption(flag, `a number > 0${hint ? ` (${hint})` : ''}`, v);
   return n;
 }
+
+/**
+ * An option value as typed → what the use case checks: a number when it reads as one, else the
+ * text as typed (a word such as 'auto', or something the use case refuses, naming it).
+ */
+export function typedValue(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  const n = parseNumber(v);
+  return Number.isNaN(n) ? String(v) : n;
+}

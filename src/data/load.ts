@@ -9,7 +9,7 @@ import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
 import { noNormalFinding } from './target.js';
-import { probeSource, readChunks } from './source.js';
+import { probeSource, readChunks, readStream } from './source.js';
 import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, KindOverrides, Table } from './types.js';
 
 export interface LoadOptions {
@@ -78,6 +78,11 @@ export async function loadData(path: string, opts: LoadOptions = {}): Promise<Lo
 /** Like loadData, but a label column is required: for training, evaluation and EDA. */
 export async function loadDataset(path: string, opts: LoadOptions = {}): Promise<Dataset> {
   return requireLabel(await loadData(path, opts), opts);
+}
+
+/** JSON lines from a stream (stdin, a request body) through the same checks, recognition and typing as files; `name` names it in errors ('stdin'). */
+export async function loadStream(chunks: AsyncIterable<Buffer>, name: string, opts: LoadOptions = {}): Promise<LoadedData> {
+  return assemble(await readJsonl(readStream(chunks, name), name), name, opts);
 }
 
 /** Records from JSON (HTTP API, JSONL on stdin) through the same recognition and typing as files. */

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import type { TargetKind } from '../../data/types.js';
-import { analyzeFile } from '../../eda/analyze.js';
+import { eda, EDA_PARAMS, resolveEdaOptions, type EdaChoices } from '../../app/eda.js';
 import { edaToJson } from '../../eda/json.js';
 import { buildEdaReport } from '../../reports/eda-report.js';
-import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
 import { formatP, formatNumber } from '../../util/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, fmtInt, table } from '../output.js';
 import { createProgress } from '../progress.js';
-
-const TARGETS: TargetKind[] = ['binary', 'category', 'label'];
+import { warningText, withFlagNames } from '../flags.js';
+import { typedValue } from '../option-values.js';
 
 /** `nadir eda`: exploratory analysis, outliers and hypothesis tests → one HTML report (and `--json`). */
 export function registerEda(program: Command): void {
@@ -21,11 +20,11 @@ export function registerEda(program: Command): void {
       .description('explore a dataset: class balance, distributions, outliers, correlations, attack-vs-normal tests → an HTML report')
       .requiredOption('-d, --data <file>', 'dataset (CSV, .csv.gz, JSONL, Parquet) with a label column'),
   )
-    .option('--target <kind>', 'grouping for per-class views: binary | category | label (tests are always attack vs normal)', 'binary')
+    .option('--target <kind>', EDA_PARAMS.target.help, EDA_PARAMS.target.default)
     .option('-o, --out <file>', 'where to write the HTML report', 'eda.html')
     .option('--sample <n>', 'analyse a uniform random sample of n rows')
-    .option('--seed <n>', 'seed of --sample', '42')
-    .option('--alpha <a>', 'significance level on Benjamini–Hochberg-adjusted p-values', '0.05')
+    .option('--seed <n>', 'seed of --sample', String(EDA_PARAMS.seed.default))
+    .option('--alpha <a>', EDA_PARAMS.alpha.help, String(EDA_PARAMS.alpha.default))
     .option('--json', 'print every number as one JSON document on stdout (the report is still written)')
     .addHelpText(
       'after',
@@ -36,12 +35,7 @@ Examples:
   nadir eda -d big.parquet --sample 200000 --json > eda.json`,
     )
     .action(async (o: Record<string, unknown>) => {
-      const target = String(o.target) as TargetKind;
-      if (!TARGETS.includes(target)) throw nadirError('NADIR_ERR_BAD_OPTION', '--target', `expected one of ${TARGETS.join(', ')}, got '${target}'`);
-      const sample = o.sample === undefined ? undefined : positiveInt(o.sample, '--sample');
-      const seed = nonNegativeInt(o.seed, '--seed');
-      const alpha = Number(o.alpha);
-      if (!(alpha > 0 && alpha < 1)) throw nadirError('NADIR_ERR_BAD_OPTION', '--alpha', `expected a number between 0 and 1, got '${String(o.alpha)}'`);
+      const choices = edaChoices(o);
       const out = String(o.out);
       checkOutputs([['--out', out]], [['--data', String(o.data)]]);
       const json = o.json === true;
@@ -51,12 +45,9 @@ Examples:
       const t0 = performance.now();
 
       let stage = '';
-      const result = await analyzeFile(String(o.data), {
+      const result = await eda(String(o.data), {
         load: { ...loadOptionsFrom(o), logger },
-        target,
-        alpha,
-        seed,
-        ...(sample !== undefined ? { sample } : {}),
+        ...choices,
         onProgress: (s, done, total) => {
           if (s !== stage) {
             stage = s;
@@ -75,10 +66,10 @@ Examples:
       result.timings.command = tEnd - t0;
 
       if (json) {
-        process.stdout.write(`${edaToJson({ report: out, ...result, warnings: logger.warnings.map((w) => w.message) }, 2)}\n`);
+        process.stdout.write(`${edaToJson({ report: out, ...result, warnings: logger.warnings.map(warningText) }, 2)}\n`);
         return;
       }
-      for (const w of logger.warnings) process.stderr.write(`warning: ${w.message}\n`);
+      for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       const b = result.classes.binary;
       process.stdout.write(
         `${fmtInt(result.rows.analysed)} rows${result.rows.sampled ? ` (sample of ${fmtInt(result.rows.total)})` : ''}, ${result.overview.columns} columns (${result.overview.numericColumns} numeric, ${result.overview.categoricalColumns} categorical); normal ${fmtInt(b.counts[0])}, attack ${fmtInt(b.counts[1])}\n`,
@@ -98,14 +89,14 @@ Examples:
     });
 }
 
-function positiveInt(v: unknown, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw nadirError('NADIR_ERR_BAD_OPTION', name, `expected a positive integer, got '${String(v)}'`);
-  return n;
-}
-
-function nonNegativeInt(v: unknown, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw nadirError('NADIR_ERR_BAD_OPTION', name, `expected a non-negative integer, got '${String(v)}'`);
-  return n;
+/** The eda flags as typed → the use case's options, checked there before anything is loaded (errors name the flag). */
+function edaChoices(o: Record<string, unknown>): EdaChoices {
+  const choices: EdaChoices = { target: String(o.target) as TargetKind, seed: typedValue(o.seed) as number, alpha: typedValue(o.alpha) as number };
+  if (o.sample !== undefined) choices.sample = typedValue(o.sample) as number;
+  try {
+    resolveEdaOptions(choices);
+  } catch (e) {
+    withFlagNames(e);
+  }
+  return choices;
 }

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
 import type { Predictions } from '../../app/predict.js';
-import { displayLabel, predictData } from '../../app/predict.js';
-import type { LoadedData } from '../../data/load.js';
-import { assemble, loadData } from '../../data/load.js';
-import { readJsonl } from '../../data/jsonl.js';
-import { readStream } from '../../data/source.js';
+import { predict } from '../../app/predict.js';
+import { labelCounts, predictionRecords, predictionsCsv, predictionsJsonl } from '../../app/prediction-records.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { writeFileAtomic } from '../../model/artifact.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { warningText } from '../flags.js';
 import { wholeNumber } from '../option-values.js';
 import { checkOutputs, printJson } from '../output.js';
 
@@ -66,25 +64,21 @@ Examples:
       checkOutputs([['--out', out ?? undefined]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
-      const load = { label: detector.body.schema.labelColumn, ...loadOptionsFrom(o), logger, role: 'score' as const };
-      let data: LoadedData;
-      if (o.data === '-') {
-        if (process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
-        data = assemble(await readJsonl(readStream(process.stdin as AsyncIterable<Buffer>, 'stdin'), 'stdin'), 'stdin', load);
-      } else data = await loadData(String(o.data), load);
-      const p = predictData(detector, data, { explain: o.explain === true, top, logger });
+      if (o.data === '-' && process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
+      const source = o.data === '-' ? { stream: process.stdin as AsyncIterable<Buffer>, name: 'stdin' } : String(o.data);
+      const p = await predict(detector, source, { load: loadOptionsFrom(o), explain: o.explain === true, top, logger });
       // a constant column or a label seen once in records to score says nothing about them
-      const warnings = logger.warnings.map((w) => w.message);
+      const warnings = logger.warnings.map(warningText);
       if (o.explain === true && !p.explanations) warnings.push(`--explain: ${detector.body.learner.type} models have no per-column explanation; predictions have none`);
       if (!json) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      const doc = (): Record<string, unknown> => ({ ...header(String(o.model), p), predictions: records(detector, p), warnings });
+      const doc = (): Record<string, unknown> => ({ ...header(String(o.model), p), predictions: predictionRecords(detector, p), warnings });
       if (out !== null && format !== null) {
-        const text = format === 'csv' ? toCsv(detector, p) : format === 'jsonl' ? toJsonl(detector, p) : jsonText(doc());
+        const text = format === 'csv' ? predictionsCsv(detector, p) : format === 'jsonl' ? predictionsJsonl(detector, p) : jsonText(doc());
         await writeFileAtomic(out, text);
         if (json) printJson({ ...header(String(o.model), p), out, format, labels: labelCounts(detector, p), warnings });
         else process.stderr.write(`${p.nRows.toLocaleString('en-US')} predictions written to ${out}\n`);
       } else if (json) printJson(doc());
-      else process.stdout.write(toCsv(detector, p));
+      else process.stdout.write(predictionsCsv(detector, p));
     });
 }
 
@@ -106,44 +100,3 @@ function header(model: string, p: Predictions): { model: string; classes: readon
   return { model, classes: p.classes, threshold: p.threshold, rows: p.nRows };
 }
 
-/** Predictions per display label, e.g. { Normal: 9000, Attack: 13544 }. */
-function labelCounts(detector: Detector, p: Predictions): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (let c = 0; c < p.classes.length; c++) counts[displayLabel(detector, c)] = 0;
-  for (let i = 0; i < p.nRows; i++) counts[displayLabel(detector, p.pred[i]!)]!++;
-  return counts;
-}
-
-function record(detector: Detector, p: Predictions, i: number): Record<string, unknown> {
-  const rec: Record<string, unknown> = { row: p.recordNumbers[i], label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!], probability: p.score[i] };
-  if (p.explanations) rec.explanation = p.explanations[i];
-  return rec;
-}
-
-function records(detector: Detector, p: Predictions): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < p.nRows; i++) out.push(record(detector, p, i));
-  return out;
-}
-
-function toCsv(detector: Detector, p: Predictions): string {
-  const header = ['row', 'label', 'class', 'probability'];
-  if (p.explanations) header.push('explanation');
-  const lines = [header.join(',')];
-  for (let i = 0; i < p.nRows; i++) {
-    const cells = [String(p.recordNumbers[i]), displayLabel(detector, p.pred[i]!), csvCell(p.classes[p.pred[i]!]!), p.score[i]!.toFixed(6)];
-    if (p.explanations) cells.push(csvCell(p.explanations[i]!.map((c) => `${c.feature}:${c.value >= 0 ? "+" : ""}${c.value.toFixed(4)}`).join(' ')));
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function toJsonl(detector: Detector, p: Predictions): string {
-  const lines: string[] = [];
-  for (let i = 0; i < p.nRows; i++) lines.push(JSON.stringify(record(detector, p, i)));
-  return `${lines.join('\n')}\n`;
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

@@ -10,7 +10,7 @@ import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '../data-options.js';
 import { flagOf, keyOf, LEARNER_FLAGS, warningText, withFlagNames } from '../flags.js';
-import { parseNumber } from '../option-values.js';
+import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
@@ -159,11 +159,7 @@ export interface TrainCliOptions {
 
 /** The `train` flags as typed → the use case's named options (numbers parsed; words and unparseable text passed on for the use case to judge). */
 export function trainChoices(o: Record<string, unknown>): TrainChoices {
-  const value = (v: unknown): unknown => {
-    if (v === undefined) return undefined;
-    const n = parseNumber(v);
-    return Number.isNaN(n) ? String(v) : n;
-  };
+  const value = typedValue;
   const learner: Record<string, unknown> = {};
   for (const { option } of LEARNER_FLAGS) {
     const v = o[keyOf(flagOf(option))];
