@@ -10,7 +10,7 @@ import { Pipeline } from '../features/index.js';
 import type { Matrix } from '../features/types.js';
 import { GradientBoostingClassifier } from '../learners/gbdt.js';
 import { RandomForestClassifier } from '../learners/random-forest.js';
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from '../tree/types.js';
 import { groupBySource } from './group.js';
 import { bruteForceShapley } from './testdata/trees.js';
 import { treeShap } from './tree-shap.js';

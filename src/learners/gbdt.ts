@@ -23,8 +23,8 @@ import { chunkRows, type GradHistBuilder, LocalGradHistBuilder } from '../tree/h
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
-import type { BinnedData } from '../tree/types.js';
-import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
+import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,

@@ -18,7 +18,8 @@ import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
 import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
-import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import type { FlatTree, TreeEnsemble } from '../tree/types.js';
+import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrix } from '../features/types.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from '../tree/types.js';
 import { binMatrix, fitBinMapper } from '../tree/binner.js';
 import { Heap } from '../tree/heap.js';
 import { GradTreeGrower } from '../tree/grower.js';

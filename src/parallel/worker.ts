@@ -7,7 +7,7 @@
  * - 'bin': feature groups of fitBinMatrixParallel (tree/binner.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from '../tree/types.js';
 import { binGroupsJob } from '../tree/binner.js';
 import { ForestTreeBuilder, type ForestSpec } from '../tree/forest.js';
 import { type Arena, Heap } from '../tree/heap.js';

@@ -1,10 +1,10 @@
 /**
  * Flat trees: parallel typed arrays, node 0 = root, leaves marked by feature = -1 (the layout
- * of `FlatTree` in learners/types.ts, which is also the saved layout). Children of a node are
+ * of `FlatTree` in types.ts, which is also the saved layout). Children of a node are
  * created together, so right = left + 1 for trees grown here (not required of loaded trees).
  */
 import { nadirError } from '../errors.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 
 /** A growable flat tree used while a tree is being built (no per-node objects). */
 export class TreeBuilder {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from './types.js';
 import { Random } from '../util/random.js';
 import { TreeBuilder } from './flat-tree.js';
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from './predictor.js';

@@ -8,7 +8,7 @@
  * raw[o] = baseScore[o] + scale × Σ_t leaf_t[o]; a tree with treeOutput = c adds to output c
  * only (boosting), treeOutput = -1 adds its whole leaf vector (forests).
  */
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from './types.js';
 import { nadirError } from '../errors.js';
 import { getWorkers } from '../parallel/pool.js';
 import { Heap } from './heap.js';
