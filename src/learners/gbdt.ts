@@ -13,8 +13,8 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
-import { defaultThreads } from '../parallel/pool.js';
+import { ParallelGradHistBuilder } from '../tree/parallel/hist-session.js';
+import { defaultThreads } from '../tree/parallel/pool.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { Heap } from '../tree/heap.js';

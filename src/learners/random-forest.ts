@@ -11,7 +11,7 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import { defaultThreads, getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { defaultThreads, getWorkers, type WorkerReply } from '../tree/parallel/pool.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';

@@ -11,3 +11,4 @@ export type { ForestSpec } from './forest.js';
 export { LocalGradHistBuilder } from './hist-builder.js';
 export type { GradHistBuilder } from './hist-builder.js';
 export { Heap } from './heap.js';
+export { defaultThreads, getWorkers, terminateWorkers, ParallelGradHistBuilder } from './parallel/index.js';

@@ -10,7 +10,7 @@
  */
 import type { FlatTree, TreeEnsemble } from './types.js';
 import { nadirError } from '../errors.js';
-import { getWorkers } from '../parallel/pool.js';
+import { getWorkers } from './parallel/pool.js';
 import { Heap } from './heap.js';
 import { COMPLETE_MAX_DEPTH, GROUP_ROWS, type Kernels } from './wasm/kernels.js';
 import type { WasmMemory } from './wasm/runtime.js';
