@@ -304,8 +304,8 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
   }
 
-  /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax. */
-  predictRaw(X: Matrix): Float64Array {
+  /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax (scikit-learn's decision_function, as in logistic regression). */
+  decisionFunction(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
     return f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
