@@ -90,7 +90,10 @@ export interface FlatTree {
  *   raw[o] = baseScore[o] + scale × Σ_t (tree t's leaf value for o)
  * where a tree with treeOutput[t] = c adds only to output c (boosting, multi-class),
  * and treeOutput[t] = -1 means its leaves hold a vector for all outputs (forests).
- * `link` maps raw outputs to probabilities.
+ * `link` maps raw outputs to probabilities; 'none' when they are a score of the learner's own
+ * that is neither a margin nor a probability (an isolation forest's summed path lengths, which
+ * the learner maps to its anomaly score): the predictor and TreeSHAP work on raw outputs and do
+ * not read the link, rawToProba does not apply.
  */
 export interface TreeEnsemble {
   readonly trees: readonly FlatTree[];
@@ -98,7 +101,7 @@ export interface TreeEnsemble {
   readonly nOutputs: number;
   readonly baseScore: Float64Array;
   readonly scale: number;
-  /** 'logit': binary, one output = log-odds of class 1; 'softmax': one output per class; 'identity': outputs are probabilities. */
-  readonly link: 'logit' | 'softmax' | 'identity';
+  /** 'logit': binary, one output = log-odds of class 1; 'softmax': one output per class; 'identity': outputs are probabilities; 'none': see above. */
+  readonly link: 'logit' | 'softmax' | 'identity' | 'none';
   readonly nFeatures: number;
 }
