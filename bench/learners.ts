@@ -70,7 +70,7 @@ export interface ModelResult {
 
 /** A learner with an anomaly score (isolation forest): higher = more anomalous. */
 interface Scorer {
-  score(X: Matrix): Float64Array;
+  scoreSamples(X: Matrix): Float64Array;
 }
 
 /** A new nadir learner for one of the benchmarked models, through the registry (src/learners/registry.ts). */
@@ -150,13 +150,13 @@ async function runNadir(model: ModelName, d: Prepared, reps: number): Promise<Mo
   let acc: number;
   let acc21: number;
   let predictSeconds: number[];
-  if (model === 'iforest' && typeof (m as unknown as Partial<Scorer>).score === 'function') {
+  if (model === 'iforest' && typeof (m as unknown as Partial<Scorer>).scoreSamples === 'function') {
     const scorer = m as unknown as Scorer;
-    const p = await timeRepeated(reps, () => scorer.score(Xte));
+    const p = await timeRepeated(reps, () => scorer.scoreSamples(Xte));
     scores = p.result;
     predictSeconds = p.seconds;
     acc = accuracyOf(d.yTest, (i) => (scores[i]! > 0.5 ? 1 : 0));
-    const s21 = scorer.score(X21);
+    const s21 = scorer.scoreSamples(X21);
     acc21 = accuracyOf(d.y21, (i) => (s21[i]! > 0.5 ? 1 : 0));
   } else {
     const p = await timeRepeated(reps, () => m.predictProba(Xte));

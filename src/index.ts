@@ -9,7 +9,7 @@ export * from './eval/index.js';
 export * from './explain/index.js';
 export * from './eda/index.js';
 export { fitBinMapper, binMatrix, fitBinMatrix, EnsemblePredictor } from './tree/index.js';
-export type { BinnerOptions, BinDataOptions } from './tree/index.js';
+export type { BinnerOptions, BinDataOptions, FlatTree, TreeEnsemble } from './tree/index.js';
 export { inspectDataset } from './app/inspect.js';
 export type { InspectReport, ColumnSummary } from './app/inspect.js';
 export { train } from './app/train.js';

@@ -10,7 +10,7 @@ import { Pipeline } from '../features/index.js';
 import type { Matrix } from '../features/types.js';
 import { GradientBoostingClassifier } from '../learners/gbdt.js';
 import { RandomForestClassifier } from '../learners/random-forest.js';
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from '../tree/types.js';
 import { groupBySource } from './group.js';
 import { bruteForceShapley } from './testdata/trees.js';
 import { treeShap } from './tree-shap.js';
@@ -63,7 +63,7 @@ function assertSumsToMargin(e: TreeEnsemble, raw: Float64Array, nOut: number): v
 test('GBDT, binary: contributions on 100 KDDTest+ rows sum to the raw margin (log-odds) within 1e-6', async () => {
   const y = buildTarget(train, 'binary').y;
   const m = await new GradientBoostingClassifier({ nEstimators: 40, maxDepth: 6, seed: 3 }).fit(X, y);
-  assertSumsToMargin(m.ensemble(), m.predictRaw(Xt), 1);
+  assertSumsToMargin(m.ensemble(), m.decisionFunction(Xt), 1);
 });
 
 test('GBDT, attack category (softmax, one tree per class and round): sums hold for every class margin', async () => {
@@ -71,7 +71,7 @@ test('GBDT, attack category (softmax, one tree per class and round): sums hold f
   const m = await new GradientBoostingClassifier({ nEstimators: 8, maxDepth: 4, seed: 5 }).fit(X, target.y, { classes: target.classes });
   const e = m.ensemble();
   assert.equal(e.nOutputs, target.classes.length);
-  assertSumsToMargin(e, m.predictRaw(Xt), target.classes.length);
+  assertSumsToMargin(e, m.decisionFunction(Xt), target.classes.length);
 });
 
 test('random forest (identity link, leaf vectors): contributions sum to the predicted probabilities of both classes', async () => {

@@ -4,7 +4,7 @@ import { matrix } from '../features/types.js';
 import { expectedValue, treeDepth, treeShap, type TreeShapOptions } from './tree-shap.js';
 import { bruteForceShapley, conditionalExpectation, ensemble, flatTree, Random, randomRow, randomTree, rawOutput } from './testdata/trees.js';
 import { rowContributions } from './types.js';
-import type { TreeEnsemble } from '../learners/types.js';
+import type { TreeEnsemble } from '../tree/types.js';
 
 // Feature 0 is split on twice along one path (root and node 6, with feature 1 between),
 // which exercises UNWIND; missing values of feature 2 go right at node 3.

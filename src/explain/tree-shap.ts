@@ -13,7 +13,7 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from '../tree/types.js';
 import type { Explanation } from './types.js';
 
 /** Depth (edges on the longest root-to-leaf path) of a flat tree. */

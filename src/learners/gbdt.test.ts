@@ -131,7 +131,7 @@ describe('GradientBoostingClassifier: exact behaviour on small data', () => {
   }
   const X = matrix(data, n, ['a', 'b', 'c']);
 
-  test('ensemble(): baseScore + Σ tree leaves reproduces predictRaw; internal values, covers and gains are set', async () => {
+  test('ensemble(): baseScore + Σ tree leaves reproduces decisionFunction; internal values, covers and gains are set', async () => {
     const m = await new GradientBoostingClassifier({ nEstimators: 20, maxDepth: 3, nThreads: 1 }).fit(X, y);
     const e = m.ensemble();
     assert.equal(e.link, 'logit');
@@ -140,7 +140,7 @@ describe('GradientBoostingClassifier: exact behaviour on small data', () => {
     let pos = 0;
     for (const v of y) pos += v;
     assert.ok(Math.abs(e.baseScore[0]! - Math.log(pos / (n - pos))) < 1e-9, 'baseScore = prior log-odds');
-    const raw = m.predictRaw(X);
+    const raw = m.decisionFunction(X);
     for (let i = 0; i < n; i++) {
       let s = e.baseScore[0]!;
       for (const t of e.trees) {

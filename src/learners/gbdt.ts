@@ -13,7 +13,7 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import { ParallelGradHistBuilder } from '../parallel/hist-session.js';
+import { ParallelGradHistBuilder } from '../tree/parallel/hist-session.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { Heap } from '../tree/heap.js';
@@ -22,9 +22,9 @@ import { chunkRows, type GradHistBuilder, LocalGradHistBuilder } from '../tree/h
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
-import type { BinnedData } from '../tree/types.js';
+import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
 import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
-import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,
@@ -310,8 +310,8 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
   }
 
-  /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax. */
-  predictRaw(X: Matrix): Float64Array {
+  /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax (scikit-learn's decision_function, as in logistic regression). */
+  decisionFunction(X: Matrix): Float64Array {
     const f = requireFitted(WHO, this.fitted);
     checkPredictInput(WHO, X, f.nFeatures);
     return f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);

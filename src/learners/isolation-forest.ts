@@ -20,12 +20,21 @@
  * unsupervised — `fit` ignores labels, except that `trainLabel` restricts training to the rows
  * of one class (e.g. normal traffic only).
  *
- * All trees live in one set of flat typed arrays; node i is a leaf when feature[i] = −1, its
- * children are left[i] and left[i] + 1, and value[i] is the threshold (internal nodes) or the
- * leaf's depth + c(size) (leaves).
+ * The trees are FlatTrees grown by the tree engine (tree/isolation-tree.ts: cover = rows
+ * reaching a node, a leaf's value = its depth + c(size)) and scored by its EnsemblePredictor:
+ * raw(x) = Σ_t (leaf value of x in tree t), summed over trees 0..n−1, and
+ * s = 2^(−raw / (nTrees·c(ψ))). They are saved in the flat-tree layout of gbdt and rf (layout
+ * version 2). Version 1 files — all trees in one set of arrays treeOffset/feature/value/left,
+ * children at left and left + 1, value = threshold (internal nodes, float64) or depth + c(size)
+ * (leaves) — are converted to the same FlatTrees on read (treesFromV1) and score bit-identically.
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
+import { packTrees, unpackTrees } from '../tree/ensemble-io.js';
+import { f32AtMost, TreeBuilder, validateFlatTree } from '../tree/flat-tree.js';
+import { averagePathLength, IsolationTreeGrower } from '../tree/isolation-tree.js';
+import { EnsemblePredictor } from '../tree/predictor.js';
+import type { FlatTree } from '../tree/types.js';
 import { Random } from '../util/random.js';
 import type { Classifier, FitOptions, SerializedModel } from './types.js';
 import {
@@ -75,20 +84,17 @@ interface Fitted {
   nFeatures: number;
   /** Subsample size actually used: the score's normaliser is c(psi). */
   psi: number;
-  /** Root node index of each tree, plus the total node count at the end. */
-  treeOffset: Uint32Array;
-  feature: Int32Array;
-  /** Threshold (internal nodes) or depth + c(size) (leaves). */
-  value: Float64Array;
-  /** Left child (absolute node index); the right child is left + 1; −1 for leaves. */
-  left: Int32Array;
+  /** The isolation trees (tree/isolation-tree.ts). */
+  trees: FlatTree[];
+  /** Sums the trees' leaf values (see scoreSamples). */
+  predictor: EnsemblePredictor;
 }
 
 const TYPE = 'iforest';
-const VERSION = 1;
+/** Layout of the saved form: 2 = flat trees (packTrees); 1 = the earlier own layout, still read. */
+const VERSION = 2;
 const WHO = 'IsolationForest';
 const DEFAULT_CLASSES = ['normal', 'anomaly'] as const;
-const EULER_GAMMA = 0.5772156649015329;
 
 /** Everything nadir knows about this learner (see spec.ts); the options below are checked from it. */
 export const IFOREST_SPEC: LearnerSpec = {
@@ -124,12 +130,8 @@ function resolve(o: IsolationForestOptions): Resolved {
   };
 }
 
-/** Average path length of an unsuccessful BST search among n points, c(n) (Liu et al. 2008, eq. 1). */
-export function averagePathLength(n: number): number {
-  if (n <= 1) return 0;
-  if (n === 2) return 1;
-  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
-}
+/** c(n), the average path length of an unsuccessful BST search among n points (Liu et al. 2008, eq. 1); defined in the tree engine. */
+export { averagePathLength };
 
 export class IsolationForest implements Classifier {
   readonly type = TYPE;
@@ -145,7 +147,7 @@ export class IsolationForest implements Classifier {
   }
 
   get nTrees(): number {
-    return this.state().treeOffset.length - 1;
+    return this.state().trees.length;
   }
 
   get nFeatures(): number {
@@ -184,40 +186,26 @@ export class IsolationForest implements Classifier {
     }
     if (rows.length < 2) throw badInput(`needs at least 2 training rows, got ${rows.length}`);
 
-    this.fitted = { classes, ...grow(X, rows, o, opts.onProgress) };
+    this.fitted = withPredictor({ classes, ...grow(X, rows, o, opts.onProgress) });
     return this;
   }
 
-  /** Anomaly score s(x, ψ) per row, in (0, 1]; higher = more anomalous. */
-  score(X: Matrix): Float64Array {
+  /**
+   * Anomaly score s(x, ψ) per row, in (0, 1]; higher = more anomalous (the paper's s; the name
+   * is scikit-learn's OutlierMixin score_samples, whose sign is the opposite).
+   */
+  scoreSamples(X: Matrix): Float64Array {
     const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures, { finite: true });
-    const { treeOffset, feature, value, left } = f;
-    const nTrees = treeOffset.length - 1;
-    const d = f.nFeatures;
-    const data = X.data;
-    const norm = 1 / (nTrees * averagePathLength(f.psi));
-    const out = new Float64Array(X.nRows);
-    // every tree for one row while the row is in cache; the walk is the hot loop
-    for (let i = 0; i < X.nRows; i++) {
-      const off = i * d;
-      let h = 0;
-      for (let t = 0; t < nTrees; t++) {
-        let node = treeOffset[t]!;
-        let ft = feature[node]!;
-        while (ft >= 0) {
-          node = data[off + ft]! <= value[node]! ? left[node]! : left[node]! + 1;
-          ft = feature[node]!;
-        }
-        h += value[node]!;
-      }
-      out[i] = Math.pow(2, -h * norm);
-    }
+    // raw = Σ_t h_t(x), trees summed in order 0..n−1 (EnsemblePredictor, baseScore 0, scale 1)
+    const out = f.predictor.raw(X.data, X.nRows, X.nCols);
+    const norm = 1 / (f.trees.length * averagePathLength(f.psi));
+    for (let i = 0; i < out.length; i++) out[i] = Math.pow(2, -out[i]! * norm);
     return out;
   }
 
   predictProba(X: Matrix): Float64Array {
-    const s = this.score(X);
+    const s = this.scoreSamples(X);
     const out = new Float64Array(2 * s.length);
     for (let i = 0; i < s.length; i++) {
       out[2 * i] = 1 - s[i]!;
@@ -241,17 +229,18 @@ export class IsolationForest implements Classifier {
         classes: [...f.classes],
         nFeatures: f.nFeatures,
         psi: f.psi,
-        treeOffset: f.treeOffset.slice(),
-        feature: f.feature.slice(),
-        value: f.value.slice(),
-        left: f.left.slice(),
+        nTrees: f.trees.length,
+        trees: packTrees(f.trees, 1),
       },
     };
   }
 
-  /** Restore a model saved with `toJSON`; the tree structure is checked so that scoring cannot loop or read out of bounds. */
+  /**
+   * Restore a model saved with `toJSON`, in this layout or in layout version 1 (converted on
+   * read); the tree structure is checked so that scoring cannot loop or read out of bounds.
+   */
   static fromJSON(obj: unknown, source = 'model'): IsolationForest {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
+    const s = checkSerialized(obj, TYPE, VERSION, source, 1);
     const options = s.options as IsolationForestOptions;
     restoreOptions(source, () => resolve(options));
     const fd = s.fitted;
@@ -259,14 +248,12 @@ export class IsolationForest implements Classifier {
     if (classes.length !== 2) throw corrupt(source, 'an isolation forest has exactly 2 classes');
     const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
     const psi = readNumber(fd, 'psi', { integer: true, min: 2 }, source);
-    const treeOffset = readTyped(fd, 'treeOffset', Uint32Array, undefined, source).slice();
-    const nNodes = treeOffset[treeOffset.length - 1] ?? 0;
-    const feature = readTyped(fd, 'feature', Int32Array, nNodes, source).slice();
-    const value = readTyped(fd, 'value', Float64Array, nNodes, source).slice();
-    const left = readTyped(fd, 'left', Int32Array, nNodes, source).slice();
-    checkTrees(source, treeOffset, feature, value, left, nFeatures);
+    const trees =
+      s.version === 1
+        ? treesFromV1(fd, nFeatures, psi, source)
+        : unpackTrees(fd.trees, readNumber(fd, 'nTrees', { integer: true, min: 1 }, source), nFeatures, 1, source);
     const m = new IsolationForest(options);
-    m.fitted = { classes, nFeatures, psi, treeOffset, feature, value, left };
+    m.fitted = withPredictor({ classes, nFeatures, psi, trees });
     return m;
   }
 
@@ -275,20 +262,31 @@ export class IsolationForest implements Classifier {
   }
 }
 
-/** Grow all trees (Liu et al. 2008, Algorithms 1 and 2) into flat arrays. */
-function grow(X: Matrix, rows: Uint32Array, o: Resolved, onProgress?: (done: number, total: number) => void): Omit<Fitted, 'classes'> {
+/** The fitted state with its predictor: raw = Σ_t leaf value, one output, no base score, no link. */
+function withPredictor(f: Omit<Fitted, 'predictor'>): Fitted {
+  const predictor = new EnsemblePredictor({
+    trees: f.trees,
+    treeOutput: new Int32Array(f.trees.length),
+    nOutputs: 1,
+    baseScore: new Float64Array(1),
+    scale: 1,
+    link: 'none',
+    nFeatures: f.nFeatures,
+  });
+  return { ...f, predictor };
+}
+
+/**
+ * Grow all trees (Liu et al. 2008, Algorithm 1): per tree, its own generator, a subsample of ψ
+ * rows and (maxFeatures < 1) a subset of the features, then the tree itself (Algorithm 2,
+ * tree/isolation-tree.ts) from the same generator.
+ */
+function grow(X: Matrix, rows: Uint32Array, o: Resolved, onProgress?: (done: number, total: number) => void): Omit<Fitted, 'classes' | 'predictor'> {
   const d = X.nCols;
-  const data = X.data;
   const psi = Math.min(o.maxSamples, rows.length);
-  const heightLimit = Math.ceil(Math.log2(psi));
   const nTrees = o.nTrees;
   const nFeat = Math.max(1, Math.floor(o.maxFeatures * d));
-  const maxNodes = 2 * psi - 1;
-
-  const feature = new Int32Array(nTrees * maxNodes);
-  const value = new Float64Array(nTrees * maxNodes);
-  const left = new Int32Array(nTrees * maxNodes);
-  const treeOffset = new Uint32Array(nTrees + 1);
+  const grower = new IsolationTreeGrower(X.data, d, psi, nFeat);
 
   const rng = new Random(o.seed);
   const pool = rows.slice(); // partial Fisher–Yates over this pool draws each tree's subsample
@@ -296,11 +294,7 @@ function grow(X: Matrix, rows: Uint32Array, o: Resolved, onProgress?: (done: num
   const feats = new Int32Array(d);
   for (let j = 0; j < d; j++) feats[j] = j;
   const treeFeats = new Int32Array(nFeat);
-  const cand = new Int32Array(nFeat);
-  // explicit stack of nodes to split: [node, start, end, depth]
-  const stack = new Int32Array(4 * (heightLimit + 2) * 2);
-
-  let next = 0;
+  const trees: FlatTree[] = [];
   for (let t = 0; t < nTrees; t++) {
     const r = rng.fork(t);
     for (let k = 0; k < psi; k++) {
@@ -321,85 +315,68 @@ function grow(X: Matrix, rows: Uint32Array, o: Resolved, onProgress?: (done: num
     } else {
       treeFeats.set(feats);
     }
-
-    treeOffset[t] = next;
-    let sp = 0;
-    const root = next++;
-    stack[sp++] = root;
-    stack[sp++] = 0;
-    stack[sp++] = psi;
-    stack[sp++] = 0;
-    while (sp > 0) {
-      const depth = stack[--sp]!;
-      const end = stack[--sp]!;
-      const start = stack[--sp]!;
-      const node = stack[--sp]!;
-      const size = end - start;
-      let split = -1;
-      let lo = 0;
-      let hi = 0;
-      if (size > 1 && depth < heightLimit) {
-        // features in random order until one is not constant in this node
-        cand.set(treeFeats);
-        for (let m = nFeat; m > 0 && split < 0; m--) {
-          const pick = r.int(m);
-          const f = cand[pick]!;
-          cand[pick] = cand[m - 1]!;
-          lo = Infinity;
-          hi = -Infinity;
-          for (let k = start; k < end; k++) {
-            const v = data[sample[k]! * d + f]!;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
-          }
-          if (hi > lo) split = f;
-        }
-      }
-      if (split < 0) {
-        feature[node] = -1;
-        left[node] = -1;
-        value[node] = depth + averagePathLength(size);
-        continue;
-      }
-      let thr = lo + r.next() * (hi - lo);
-      if (thr >= hi) thr = lo; // rounding: keep both sides non-empty
-      // partition sample[start, end) so that rows with x ≤ thr come first
-      let a = start;
-      let b = end - 1;
-      while (a <= b) {
-        if (data[sample[a]! * d + split]! <= thr) a++;
-        else {
-          const tmp = sample[a]!;
-          sample[a] = sample[b]!;
-          sample[b] = tmp;
-          b--;
-        }
-      }
-      const l = next;
-      next += 2;
-      feature[node] = split;
-      value[node] = thr;
-      left[node] = l;
-      stack[sp++] = l + 1;
-      stack[sp++] = a;
-      stack[sp++] = end;
-      stack[sp++] = depth + 1;
-      stack[sp++] = l;
-      stack[sp++] = start;
-      stack[sp++] = a;
-      stack[sp++] = depth + 1;
-    }
+    trees.push(grower.grow(sample, treeFeats, r));
     onProgress?.(t + 1, nTrees);
   }
-  treeOffset[nTrees] = next;
-  return {
-    nFeatures: d,
-    psi,
-    treeOffset,
-    feature: feature.slice(0, next),
-    value: value.slice(0, next),
-    left: left.slice(0, next),
-  };
+  return { nFeatures: d, psi, trees };
+}
+
+/**
+ * The trees of a layout-1 file as the FlatTrees the same fit grows today: the same nodes in the
+ * same order (local indices, right = left + 1), thresholds through f32AtMost (the same partition
+ * of every float32 input), leaf values as saved, and covers recovered from them (a leaf's value
+ * is depth + c(size), c strictly increasing), so internal values come out of TreeBuilder.finish
+ * exactly as for a grown tree. The structure is checked first (checkTrees, then every node
+ * reached once from its root), so a corrupt file cannot make scoring loop or read out of bounds.
+ */
+function treesFromV1(fd: Record<string, unknown>, nFeatures: number, psi: number, source: string): FlatTree[] {
+  const treeOffset = readTyped(fd, 'treeOffset', Uint32Array, undefined, source);
+  const nNodes = treeOffset[treeOffset.length - 1] ?? 0;
+  const feature = readTyped(fd, 'feature', Int32Array, nNodes, source);
+  const value = readTyped(fd, 'value', Float64Array, nNodes, source);
+  const left = readTyped(fd, 'left', Int32Array, nNodes, source);
+  checkTrees(source, treeOffset, feature, value, left, nFeatures);
+  const trees: FlatTree[] = [];
+  for (let t = 0; t + 1 < treeOffset.length; t++) {
+    const a = treeOffset[t]!;
+    const n = treeOffset[t + 1]! - a;
+    const b = new TreeBuilder(1, n);
+    for (let i = 0; i < n; i++) b.addNode(0);
+    for (let i = 0; i < n; i++) {
+      const f = feature[a + i]!;
+      if (f >= 0) b.setSplit(i, f, f32AtMost(value[a + i]!), 0, left[a + i]! - a, left[a + i]! - a + 1, 0);
+      else b.value[i] = value[a + i]!;
+    }
+    const where = `${source}: tree ${t}`;
+    const { feature: ft, threshold, left: lt, right, defaultLeft, value: vt, cover, gain } = b;
+    validateFlatTree({ nNodes: n, nOutputs: 1, feature: ft, threshold, left: lt, right, defaultLeft, value: vt, cover, gain }, nFeatures, where);
+    // depths top-down (children come after their parent), covers bottom-up
+    const depth = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (b.feature[i]! >= 0) depth[b.left[i]!] = depth[b.right[i]!] = depth[i]! + 1;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (b.feature[i]! >= 0) b.cover[i] = b.cover[b.left[i]!]! + b.cover[b.right[i]!]!;
+      else b.cover[i] = leafSize(b.value[i]!, depth[i]!, psi, where, i);
+    }
+    trees.push(b.finish());
+  }
+  return trees;
+}
+
+/** The size n ∈ [1, ψ] of a leaf at `depth` whose value is depth + c(n), exactly as grown. */
+function leafSize(v: number, depth: number, psi: number, where: string, node: number): number {
+  let lo = 1;
+  let hi = psi;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (depth + averagePathLength(mid) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (depth + averagePathLength(lo) !== v) {
+    throw nadirError('NADIR_ERR_MODEL_CORRUPT', where, `leaf node ${node} at depth ${depth} has value ${v}, not depth + c(size) for a size of 1..${psi} rows`);
+  }
+  return lo;
 }
 
 /**

@@ -11,14 +11,15 @@
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
-import { getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { getWorkers, type WorkerReply } from '../tree/parallel/pool.js';
 import { fitBinMatrixParallel } from '../tree/binner.js';
 import { gainImportance, packTrees, unpackTrees } from '../tree/ensemble-io.js';
 import { drawBag, type ForestSpec, ForestTreeBuilder } from '../tree/forest.js';
 import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
-import type { Classifier, FitOptions, FlatTree, SerializedModel, TreeEnsemble, TreeModel } from './types.js';
+import type { FlatTree, TreeEnsemble } from '../tree/types.js';
+import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,

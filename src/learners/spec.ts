@@ -8,7 +8,7 @@
 import type { TargetKind } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import type { PipelineOptions } from '../features/pipeline.js';
-import { defaultThreads } from '../parallel/pool.js';
+import { defaultThreads } from '../tree/parallel/pool.js';
 
 export type ParamValue = number | string | boolean;
 

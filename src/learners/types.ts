@@ -1,4 +1,5 @@
 import type { Matrix } from '../features/types.js';
+import type { TreeEnsemble } from '../tree/types.js';
 
 /**
  * The estimator contract every nadir learner follows (scikit-learn's API design):
@@ -40,45 +41,6 @@ export interface SerializedModel {
   version: number;
   options: Record<string, unknown>;
   fitted: Record<string, unknown>;
-}
-
-/**
- * A flat decision tree: parallel typed arrays, node 0 = root.
- * A node is a leaf when `feature[i] === -1`. Split rule: go left when
- * `x[feature] <= threshold`; missing (NaN) goes left when `defaultLeft[i] === 1`.
- */
-export interface FlatTree {
-  readonly nNodes: number;
-  readonly feature: Int32Array;
-  readonly threshold: Float32Array;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly defaultLeft: Uint8Array;
-  /** nNodes × nOutputs node values (leaves: the output; internal nodes: cover-weighted mean). */
-  readonly value: Float64Array;
-  /** Training weight reaching each node (hessian sum for boosting, sample count for forests). */
-  readonly cover: Float64Array;
-  /** Split gain per node (0 for leaves) — for gain importance. */
-  readonly gain: Float64Array;
-  readonly nOutputs: number;
-}
-
-/**
- * A tree ensemble as TreeSHAP and importance see it. Raw output per output index o:
- *   raw[o] = baseScore[o] + scale × Σ_t (tree t's leaf value for o)
- * where a tree with treeOutput[t] = c adds only to output c (boosting, multi-class),
- * and treeOutput[t] = -1 means its leaves hold a vector for all outputs (forests).
- * `link` maps raw outputs to probabilities.
- */
-export interface TreeEnsemble {
-  readonly trees: readonly FlatTree[];
-  readonly treeOutput: Int32Array;
-  readonly nOutputs: number;
-  readonly baseScore: Float64Array;
-  readonly scale: number;
-  /** 'logit': binary, one output = log-odds of class 1; 'softmax': one output per class; 'identity': outputs are probabilities. */
-  readonly link: 'logit' | 'softmax' | 'identity';
-  readonly nFeatures: number;
 }
 
 /** Learners made of trees expose their ensemble for explanations and importance. */

@@ -187,9 +187,10 @@ export interface NumberRule {
 
 /**
  * Check the envelope of a saved learner: `{ type, version, options, fitted }` with the expected
- * `type` and layout `version`. `source` names the input in messages.
+ * `type` and layout `version` (or, for a learner that migrates older layouts on read, any
+ * version from `oldest` to `version`). `source` names the input in messages.
  */
-export function checkSerialized(obj: unknown, type: string, version: number, source = 'model'): SerializedModel {
+export function checkSerialized(obj: unknown, type: string, version: number, source = 'model', oldest = version): SerializedModel {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `expected a serialised learner object, got ${describe(obj)}`);
   }
@@ -199,11 +200,13 @@ export function checkSerialized(obj: unknown, type: string, version: number, sou
   if (typeof o.version !== 'number' || !Number.isInteger(o.version)) {
     throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `'${type}' learner has no integer layout 'version'`);
   }
-  if (o.version !== version) {
+  if (o.version > version || o.version < oldest) {
     throw nadirError(
       'NADIR_ERR_MODEL_VERSION',
       source,
-      `'${type}' learner layout version ${o.version} is ${o.version > version ? 'newer than' : 'older than'} the supported version ${version}`,
+      o.version > version || oldest === version
+        ? `'${type}' learner layout version ${o.version} is ${o.version > version ? 'newer than' : 'older than'} the supported version ${version}`
+        : `'${type}' learner layout version ${o.version} is older than the oldest supported version ${oldest}`,
     );
   }
   for (const k of ['options', 'fitted'] as const) {

@@ -12,7 +12,7 @@
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
-import { getWorkers, type WorkerReply } from '../parallel/pool.js';
+import { getWorkers, type WorkerReply } from './parallel/pool.js';
 import { bytesFor, Heap } from './heap.js';
 import { EMPTY_KEY, FEW, type Kernels } from './wasm/kernels.js';
 import type { BinMapper, BinnedData } from './types.js';

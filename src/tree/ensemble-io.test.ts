@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
 import { TreeBuilder, validateFlatTree } from './flat-tree.js';
 import { gainImportance, packTrees, unpackTrees } from './ensemble-io.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 
 function stump(f: number, thr: number, gain: number): FlatTree {
   const tb = new TreeBuilder(2);

@@ -5,7 +5,7 @@
  * corrupt file is a NADIR_ERR_MODEL_CORRUPT, never a crash at prediction time.
  */
 import { nadirError } from '../errors.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 import { validateFlatTree } from './flat-tree.js';
 
 export function packTrees(trees: readonly FlatTree[], nOutputs: number): Record<string, unknown> {

@@ -1,10 +1,29 @@
 /**
  * Flat trees: parallel typed arrays, node 0 = root, leaves marked by feature = -1 (the layout
- * of `FlatTree` in learners/types.ts, which is also the saved layout). Children of a node are
+ * of `FlatTree` in types.ts, which is also the saved layout). Children of a node are
  * created together, so right = left + 1 for trees grown here (not required of loaded trees).
  */
 import { nadirError } from '../errors.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
+
+const F32 = new Float32Array(1);
+const F32_BITS = new Uint32Array(F32.buffer);
+
+/**
+ * The largest float32 ≤ x (NaN stays NaN). A FlatTree stores thresholds as float32 while a
+ * learner may draw them in float64 (the isolation forest); inputs are float32 (Matrix.data), and
+ * for every float32 v: v ≤ x ⇔ v ≤ f32AtMost(x) (nothing float32 lies in (f32AtMost(x), x]), so
+ * the stored rule partitions every input exactly as the float64 one. Math.fround rounds to
+ * nearest; when that rounded up, step one float32 ulp towards −∞ on the bit pattern.
+ */
+export function f32AtMost(x: number): number {
+  const y = Math.fround(x);
+  if (!(y > x)) return y;
+  if (y === 0) return -1.401298464324817e-45; // ±0 above a tiny negative x: the negative float32 closest to 0
+  F32[0] = y;
+  F32_BITS[0] = y > 0 ? F32_BITS[0]! - 1 : F32_BITS[0]! + 1;
+  return F32[0]!;
+}
 
 /** A growable flat tree used while a tree is being built (no per-node objects). */
 export class TreeBuilder {

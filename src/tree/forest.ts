@@ -4,7 +4,7 @@
  * worker threads alike; a tree depends only on its own seed, so the forest is the same for any
  * number of threads.
  */
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 import { Random } from '../util/random.js';
 import { ClassTreeGrower, type ClassTreeParams, PACK } from './grower.js';
 import { bytesFor, type Heap } from './heap.js';

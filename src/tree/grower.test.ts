@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrix } from '../features/types.js';
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 import { Random } from '../util/random.js';
 import { binMatrix, fitBinMapper } from './binner.js';
 import { ForestTreeBuilder } from './forest.js';

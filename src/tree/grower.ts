@@ -13,7 +13,7 @@
  *
  * Per-node state lives in typed arrays indexed by node id; nothing is allocated per node.
  */
-import type { FlatTree } from '../learners/types.js';
+import type { FlatTree } from './types.js';
 import type { Random } from '../util/random.js';
 import { TreeBuilder } from './flat-tree.js';
 import { type GradHistBuilder, ROWS_IDENTITY, TASK_WIDTH } from './hist-builder.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from './types.js';
 import { Random } from '../util/random.js';
 import { TreeBuilder } from './flat-tree.js';
 import { addTreeOutputs, EnsemblePredictor, rawToProba } from './predictor.js';
@@ -273,4 +273,22 @@ test('models the complete-tree kernel does not take use the general one: a missi
   }
   // the same split with missing values going left is fine for it
   assert.equal(new EnsemblePredictor({ trees: [splitTree(3, 0, Infinity, 1), splitTree(3, 1, NaN, 1)], treeOutput: new Int32Array(2), nOutputs: 1, baseScore: new Float64Array(1), scale: 1, link: 'logit', nFeatures: 3 }).kernel, 'complete');
+});
+
+test('a model whose trees are all single leaves (no split anywhere) sums them for every row of a batch', () => {
+  const leaf = (v: number): FlatTree => {
+    const tb = new TreeBuilder(1);
+    tb.value[tb.addNode(1)] = v;
+    return tb.finish();
+  };
+  const trees = [leaf(1.5), leaf(2), leaf(-0.25)];
+  const p = new EnsemblePredictor({ trees, treeOutput: new Int32Array(3), nOutputs: 1, baseScore: Float64Array.of(0.5), scale: 2, link: 'logit', nFeatures: 2 });
+  assert.equal(p.kernel, 'general');
+  const X = rows(new Random(16), 21, 2);
+  for (const n of [1, 2, 4, 9, 21]) assert.deepEqual([...p.raw(X, n, 2)], new Array(n).fill(0.5 + 2 * 3.25), `${n} rows`);
+  // with one split somewhere the complete-tree kernel takes it, with the same sums
+  const q = new EnsemblePredictor({ trees: [...trees, splitTree(2, 0, 0, 1)], treeOutput: new Int32Array(4), nOutputs: 1, baseScore: Float64Array.of(0.5), scale: 2, link: 'logit', nFeatures: 2 });
+  assert.equal(q.kernel, 'complete');
+  const raw = q.raw(X, 21, 2);
+  for (let i = 0; i < 21; i++) assert.equal(raw[i], 0.5 + 2 * (3.25 + (X[2 * i]! <= 0 || Number.isNaN(X[2 * i]!) ? -1 : 1)), `row ${i}`);
 });

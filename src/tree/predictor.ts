@@ -8,9 +8,9 @@
  * raw[o] = baseScore[o] + scale × Σ_t leaf_t[o]; a tree with treeOutput = c adds to output c
  * only (boosting), treeOutput = -1 adds its whole leaf vector (forests).
  */
-import type { FlatTree, TreeEnsemble } from '../learners/types.js';
+import type { FlatTree, TreeEnsemble } from './types.js';
 import { nadirError } from '../errors.js';
-import { getWorkers } from '../parallel/pool.js';
+import { getWorkers } from './parallel/pool.js';
 import { Heap } from './heap.js';
 import { COMPLETE_MAX_DEPTH, GROUP_ROWS, type Kernels } from './wasm/kernels.js';
 import type { WasmMemory } from './wasm/runtime.js';
@@ -357,8 +357,10 @@ export class EnsemblePredictor {
  *
  * null (the general kernels are used) when a tree adds a vector (forests) or is deeper than
  * COMPLETE_MAX_DEPTH, when padding would make the model more than COMPLETE_MAX_GROWTH times
- * its number of nodes (deep, lopsided trees), or when a missing-goes-right split has threshold
- * +∞ or NaN (+∞ > thr is false there, so it cannot be read from the +∞ copy).
+ * its number of nodes (deep, lopsided trees), when a missing-goes-right split has threshold
+ * +∞ or NaN (+∞ > thr is false there, so it cannot be read from the +∞ copy), or when no tree
+ * splits at all (every tree a single leaf: no column to stage, and a staged group of zero bytes
+ * would end the kernel's group loop before the first group).
  */
 export function completeLayout(ens: TreeEnsemble): CompleteLayout | null {
   const nT = ens.trees.length;
@@ -390,7 +392,7 @@ export function completeLayout(ens: TreeEnsemble): CompleteLayout | null {
     nPadded += 2 ** d;
     nNodes += tr.nNodes;
   }
-  if (2 * nPadded > COMPLETE_MAX_GROWTH * nNodes + 128 * nT) return null;
+  if (2 * nPadded > COMPLETE_MAX_GROWTH * nNodes + 128 * nT || colOf.size === 0) return null;
   // Columns: the features read as is (missing goes left), then the +∞ copies, each ascending.
   const keys = [...colOf.keys()].sort((a, b) => (a & 1) - (b & 1) || a - b);
   keys.forEach((key, k) => colOf.set(key, k));

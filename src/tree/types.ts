@@ -1,6 +1,8 @@
 /**
  * Shared types of the histogram tree engine (binner → histogram → split finder → grower →
- * flat predictor), after LightGBM (Ke et al. 2017) and scikit-learn's HistGradientBoosting.
+ * flat predictor), after LightGBM (Ke et al. 2017) and scikit-learn's HistGradientBoosting,
+ * and the flat tree layout every tree learner stores, saves and explains (FlatTree,
+ * TreeEnsemble): it belongs to the engine, the learners above it only use it.
  */
 
 /**
@@ -60,4 +62,46 @@ export interface BinnedData {
   readonly colPtr: Int32Array;
   readonly colRows: Uint32Array;
   readonly colBins: Uint8Array;
+}
+
+/**
+ * A flat decision tree: parallel typed arrays, node 0 = root.
+ * A node is a leaf when `feature[i] === -1`. Split rule: go left when
+ * `x[feature] <= threshold`; missing (NaN) goes left when `defaultLeft[i] === 1`.
+ */
+export interface FlatTree {
+  readonly nNodes: number;
+  readonly feature: Int32Array;
+  readonly threshold: Float32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  /** nNodes × nOutputs node values (leaves: the output; internal nodes: cover-weighted mean). */
+  readonly value: Float64Array;
+  /** Training weight reaching each node (hessian sum for boosting, sample count for forests). */
+  readonly cover: Float64Array;
+  /** Split gain per node (0 for leaves) — for gain importance. */
+  readonly gain: Float64Array;
+  readonly nOutputs: number;
+}
+
+/**
+ * A tree ensemble as TreeSHAP and importance see it. Raw output per output index o:
+ *   raw[o] = baseScore[o] + scale × Σ_t (tree t's leaf value for o)
+ * where a tree with treeOutput[t] = c adds only to output c (boosting, multi-class),
+ * and treeOutput[t] = -1 means its leaves hold a vector for all outputs (forests).
+ * `link` maps raw outputs to probabilities; 'none' when they are a score of the learner's own
+ * that is neither a margin nor a probability (an isolation forest's summed path lengths, which
+ * the learner maps to its anomaly score): the predictor and TreeSHAP work on raw outputs and do
+ * not read the link, rawToProba does not apply.
+ */
+export interface TreeEnsemble {
+  readonly trees: readonly FlatTree[];
+  readonly treeOutput: Int32Array;
+  readonly nOutputs: number;
+  readonly baseScore: Float64Array;
+  readonly scale: number;
+  /** 'logit': binary, one output = log-odds of class 1; 'softmax': one output per class; 'identity': outputs are probabilities; 'none': see above. */
+  readonly link: 'logit' | 'softmax' | 'identity' | 'none';
+  readonly nFeatures: number;
 }

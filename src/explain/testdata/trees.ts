@@ -1,5 +1,5 @@
 /** Hand-built and random flat trees plus brute-force Shapley values, for the explanation tests. */
-import type { FlatTree, TreeEnsemble } from '../../learners/types.js';
+import type { FlatTree, TreeEnsemble } from '../../tree/types.js';
 import { Random } from '../../util/random.js';
 
 export interface NodeSpec {

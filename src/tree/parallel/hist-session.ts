@@ -14,8 +14,8 @@
  * half-written chunk; all plain writes happen before the sequentially consistent store that
  * unlocks NEXT.
  */
-import { nadirError } from '../errors.js';
-import type { Heap } from '../tree/heap.js';
+import { nadirError } from '../../errors.js';
+import type { Heap } from '../heap.js';
 import {
   buildGradChunk,
   chunkRows,
@@ -25,8 +25,8 @@ import {
   packEntriesInto,
   planChunks,
   TASK_WIDTH,
-} from '../tree/hist-builder.js';
-import type { BinnedData } from '../tree/types.js';
+} from '../hist-builder.js';
+import type { BinnedData } from '../types.js';
 import { getWorkers } from './pool.js';
 import { CMD_BUILD, CMD_EXIT, CTRL, LOCKED } from './protocol.js';
 

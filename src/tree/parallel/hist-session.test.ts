@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matrix } from '../features/types.js';
-import type { FlatTree } from '../learners/types.js';
-import { binMatrix, fitBinMapper } from '../tree/binner.js';
-import { Heap } from '../tree/heap.js';
-import { GradTreeGrower } from '../tree/grower.js';
-import { type GradHistBuilder, LocalGradHistBuilder } from '../tree/hist-builder.js';
-import { Random } from '../util/random.js';
+import { matrix } from '../../features/types.js';
+import type { FlatTree } from '../types.js';
+import { binMatrix, fitBinMapper } from '../binner.js';
+import { Heap } from '../heap.js';
+import { GradTreeGrower } from '../grower.js';
+import { type GradHistBuilder, LocalGradHistBuilder } from '../hist-builder.js';
+import { Random } from '../../util/random.js';
 import { ParallelGradHistBuilder } from './hist-session.js';
 
 const n = 20_000;

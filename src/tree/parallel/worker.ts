@@ -1,20 +1,21 @@
 /**
- * Worker thread entry (compiled to dist/src/parallel/worker.js, started by pool.ts).
+ * Worker thread entry (compiled to dist/src/tree/parallel/worker.js next to pool.js, which
+ * starts it by URL). The top of the tree engine: it imports the engine's stages, none of them
+ * imports it.
  * Jobs, both over the fit's shared heap (one WebAssembly memory):
  * - 'grad-session': build boosting histogram chunks until EXIT (see hist-session.ts);
  * - 'forest': grow random-forest trees in a private arena, taking tree indices from a shared counter;
- * - 'predict': chunks of a parallel batch prediction (see tree/predictor.ts rawParallel);
- * - 'bin': feature groups of fitBinMatrixParallel (tree/binner.ts).
+ * - 'predict': chunks of a parallel batch prediction (see ../predictor.ts rawParallel);
+ * - 'bin': feature groups of fitBinMatrixParallel (../binner.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import type { FlatTree } from '../learners/types.js';
-import { binGroupsJob } from '../tree/binner.js';
-import { ForestTreeBuilder, type ForestSpec } from '../tree/forest.js';
-import { type Arena, Heap } from '../tree/heap.js';
-import { buildGradChunk, histOffset, TASK_WIDTH } from '../tree/hist-builder.js';
-import { type PredictJob, runPredictChunks } from '../tree/predictor.js';
-import type { BinnedData } from '../tree/types.js';
-import type { WasmMemory } from '../tree/wasm/runtime.js';
+import { binGroupsJob } from '../binner.js';
+import { ForestTreeBuilder, type ForestSpec } from '../forest.js';
+import { type Arena, Heap } from '../heap.js';
+import { buildGradChunk, histOffset, TASK_WIDTH } from '../hist-builder.js';
+import { type PredictJob, runPredictChunks } from '../predictor.js';
+import type { BinnedData, FlatTree } from '../types.js';
+import type { WasmMemory } from '../wasm/runtime.js';
 import { CMD_EXIT, CTRL } from './protocol.js';
 
 interface Msg {

@@ -1,11 +1,15 @@
 /**
  * A lazily started, process-wide pool of worker threads running `worker.js` (the compiled
- * `src/parallel/worker.ts`). Workers are reused across fits; an idle worker is unref'd so it
- * never keeps the process alive, and is ref'd again while it has a job.
+ * `src/tree/parallel/worker.ts`, beside this file in dist/). Workers are reused across fits; an
+ * idle worker is unref'd so it never keeps the process alive, and is ref'd again while it has a job.
+ *
+ * Dependencies inside the tree engine run one way: this pool (and protocol.ts) import nothing
+ * from the engine, so the binner and the predictor can hand work to it; hist-session.ts and
+ * worker.ts sit on top of the engine's stages.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { nadirError, nadirErrorWithCause } from '../errors.js';
+import { nadirError, nadirErrorWithCause } from '../../errors.js';
 
 /** Messages a worker sends back for a job. */
 export interface WorkerReply {
