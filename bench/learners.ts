@@ -22,7 +22,7 @@ import { Pipeline } from '../src/features/index.js';
 import type { Matrix } from '../src/features/index.js';
 import { takeMatrixRows } from '../src/features/index.js';
 import { createLearner } from '../src/learners/registry.js';
-import type { Classifier } from '../src/learners/types.js';
+import { isAnomalyDetector, type Learner } from '../src/learners/types.js';
 import { runJson } from './lib/child.js';
 import { fmtNum, fmtRate, fmtRatio, fmtSeconds } from './lib/format.js';
 import { NSL_KDD, PEERS_DIR } from './lib/paths.js';
@@ -68,13 +68,8 @@ export interface ModelResult {
   error?: string;
 }
 
-/** A learner with an anomaly score (isolation forest): higher = more anomalous. */
-interface Scorer {
-  scoreSamples(X: Matrix): Float64Array;
-}
-
 /** A new nadir learner for one of the benchmarked models, through the registry (src/learners/registry.ts). */
-export function createNadirLearner(model: ModelName, options: Record<string, unknown> = NADIR_OPTIONS[model]): Classifier {
+export function createNadirLearner(model: ModelName, options: Record<string, unknown> = NADIR_OPTIONS[model]): Learner {
   return createLearner(model, options);
 }
 
@@ -143,15 +138,15 @@ async function runNadir(model: ModelName, d: Prepared, reps: number): Promise<Mo
     y = new Int32Array(normal.length);
   }
   const classes = ['normal', 'attack'];
-  const fit = await timeRepeated(reps, () => createNadirLearner(model).fit(X, y, { classes }));
+  const fit = await timeRepeated<Learner>(reps, () => createNadirLearner(model).fit(X, y, { classes }));
   const m = fit.result;
   const n = d.yTest.length;
   let scores: Float64Array;
   let acc: number;
   let acc21: number;
   let predictSeconds: number[];
-  if (model === 'iforest' && typeof (m as unknown as Partial<Scorer>).scoreSamples === 'function') {
-    const scorer = m as unknown as Scorer;
+  if (isAnomalyDetector(m)) {
+    const scorer = m;
     const p = await timeRepeated(reps, () => scorer.scoreSamples(Xte));
     scores = p.result;
     predictSeconds = p.seconds;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CachedMatrix } from '../matrix-cache.js';
 import { readMatrix } from '../matrix-cache.js';
 import { peakRssMB, rssMB } from '../lib/child.js';
-import { createNadirLearner } from '../learners.js';
+import { createLearner } from '../../src/learners/registry.js';
 
 export interface ScalingCaseResult {
   engine: string;
@@ -24,7 +24,7 @@ const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as CachedMatrix 
 const { X, y } = readMatrix(spec);
 const dataRss = rssMB();
 const t0 = performance.now();
-const model = await createNadirLearner('gbdt', spec.options).fit(X, y, { classes: ['normal', 'attack'] });
+const model = await createLearner('gbdt', spec.options).fit(X, y, { classes: ['normal', 'attack'] });
 const fitSeconds = (performance.now() - t0) / 1000;
 const peak = peakRssMB();
 const head = { ...X, data: X.data.subarray(0, 1000 * X.nCols), nRows: Math.min(1000, X.nRows) };

@@ -8,6 +8,7 @@ import { Detector } from '../model/detector.js';
 import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import { fileChecksums } from './provenance.js';
 import { train } from './train.js';
+import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
 
 const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const SMALL = `${DATA}KDDTest-21.txt.gz`;
@@ -18,17 +19,17 @@ describe('train: the isolation forest without cross-validation', () => {
     const logger = new CollectingLogger();
     const r = await train({ data: SMALL, model: 'iforest', cv: 0, learner: FAST, permutationRepeats: 0, maxFpr: 0.02, logger });
     assert.equal(r.cv, null);
-    const info = r.body.thresholdInfo!;
+    const info = thresholdInfoOf(r.body)!;
     assert.equal(info.method, 'max-fpr-in-sample');
     assert.equal(info.maxFpr, 0.02);
     assert.ok(info.trainFpr !== null && info.trainFpr! <= 0.02, `in-sample FPR ${info.trainFpr}`);
-    assert.ok(r.body.threshold! > 0 && r.body.threshold! < 1);
+    assert.ok(thresholdOf(r.body)! > 0 && thresholdOf(r.body)! < 1);
     const w = logger.warnings.find((x) => x.code === 'threshold-in-sample');
     assert.ok(w, 'a warning says which threshold was used and why');
     assert.match(
       w.message,
       new RegExp(
-        `^no threshold and no cross-validation \\(cv 0\\): the isolation forest's threshold on its anomaly score is ${r.body.threshold!.toFixed(4)}, ` +
+        `^no threshold and no cross-validation \\(cv 0\\): the isolation forest's threshold on its anomaly score is ${thresholdOf(r.body)!.toFixed(4)}, ` +
           `chosen in-sample on the training rows' own scores so that at most 2\\.00% of normal training rows are flagged \\(in-sample false-positive rate [\\d.]+%\\); ` +
           `expect more false alarms on new traffic\\. Use cv 2 or more to choose it from out-of-fold scores, or set threshold <score>$`,
       ),
@@ -65,8 +66,8 @@ describe('train: the isolation forest without cross-validation', () => {
   test('a fixed --threshold with --cv 0 is used as given, without a warning', async () => {
     const logger = new CollectingLogger();
     const r = await train({ data: SMALL, model: 'iforest', cv: 0, threshold: 0.6, learner: FAST, permutationRepeats: 0, logger });
-    assert.equal(r.body.threshold, 0.6);
-    assert.equal(r.body.thresholdInfo?.method, 'fixed');
+    assert.equal(thresholdOf(r.body), 0.6);
+    assert.equal(thresholdInfoOf(r.body)?.method, 'fixed');
     assert.equal(logger.warnings.filter((w) => w.code === 'threshold-in-sample').length, 0);
   });
 });
@@ -126,8 +127,8 @@ describe('train: training data with a single class', () => {
       const r = await train({ data: normal, model: 'iforest', cv, learner: FAST, logger });
       assert.equal(r.train.rows, nNormal);
       assert.deepEqual(r.train.classes, { normal: nNormal, attack: 0 });
-      assert.ok(r.body.threshold! > 0);
-      assert.equal(r.body.thresholdInfo?.method, cv ? 'max-fpr' : 'max-fpr-in-sample');
+      assert.ok(thresholdOf(r.body)! > 0);
+      assert.equal(thresholdInfoOf(r.body)?.method, cv ? 'max-fpr' : 'max-fpr-in-sample');
       assert.equal(r.body.importance.permutation, undefined);
       assert.ok(
         logger.warnings.some((w) => w.message === 'permutation importance skipped: it is measured as the loss of ROC-AUC on the training data, which has normal rows only; give a tests file with both normal and attack rows'),
@@ -145,14 +146,14 @@ describe('train: --threshold auto when no threshold meets --max-fpr', () => {
   test('coarse scores (5 trees): the model flags nothing, says so, and still saves and loads', async () => {
     const logger = new CollectingLogger();
     const r = await train({ data: SMALL, model: 'rf', cv: 2, threshold: 'auto', maxFpr: 0.01, learner: FAST, permutationRepeats: 0, logger });
-    assert.ok(r.body.threshold! > 1, `threshold ${r.body.threshold}`);
-    assert.equal(r.body.thresholdInfo!.oofTpr, 0);
+    assert.ok(thresholdOf(r.body)! > 1, `threshold ${thresholdOf(r.body)}`);
+    assert.equal(thresholdInfoOf(r.body)!.oofTpr, 0);
     const w = logger.warnings.find((x) => x.code === 'threshold-flags-nothing');
     assert.ok(w, logger.warnings.map((x) => x.message).join('\n'));
     assert.match(w.message, /^threshold auto: no threshold keeps the false-positive rate on the out-of-fold scores within maxFpr 1\.00% .*Raise maxFpr, use more trees/);
     const out = `${tempDir()}/flags-nothing.nadir`;
     await saveModelFile(out, r.body);
-    assert.equal((await Detector.load(out)).threshold, r.body.threshold);
+    assert.equal((await Detector.load(out)).threshold, thresholdOf(r.body));
   });
 });
 

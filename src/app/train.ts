@@ -20,10 +20,11 @@ import { takeMatrixRows } from '../features/take-rows.js';
 import type { Matrix } from '../features/types.js';
 import { createLearner } from '../learners/registry.js';
 import type { LearnerSpec } from '../learners/spec.js';
-import type { Classifier } from '../learners/types.js';
+import { classScores, isAnomalyDetector, type Learner } from '../learners/types.js';
 import type { Logger } from '../logger.js';
 import { silentLogger, warning } from '../logger.js';
 import { Detector } from '../model/detector.js';
+import type { ThresholdInfo } from '../model/decision.js';
 import type { ImportanceEntry, ModelBody } from '../model/types.js';
 import { columnOf, labelledRows, rowsWhere, take, takeRowMajor } from '../util/rows.js';
 import { NADIR_VERSION } from '../version.js';
@@ -123,8 +124,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     schema: { format: ds.format, labelColumn: ds.labelColumn, normalLabels: [...ds.normalLabels], inputs: final.pipeline.inputs.map((i) => ({ ...i })) },
     pipeline: final.pipeline.toJSON(),
     learner: final.learner.toJSON(),
-    threshold,
-    ...(decision ? { thresholdInfo: decision.info } : {}),
+    decision: decision ? { kind: 'threshold', score: o.spec.score, threshold: decision.threshold, ...decision.info } : { kind: 'argmax' },
     metrics: {},
     importance: {},
     provenance: {
@@ -175,7 +175,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     logger.warn(warning('permutation-skipped', `permutation importance skipped: it is measured as the loss of ROC-AUC on ${from}, which has ${set.y[0] === 0 ? 'normal' : 'attack'} rows only; give a ${opt('tests')} file with both normal and attack rows`));
   } else if (set) {
     t0 = now();
-    const pi = permutationImportance((X) => final.learner.predictProba(X), set.X, set.y, {
+    const pi = permutationImportance((X) => classScores(final.learner, X), set.X, set.y, {
       scoring: o.target === 'binary' ? 'roc_auc' : 'accuracy',
       nRepeats: o.permutationRepeats,
       seed: o.seed,
@@ -217,7 +217,7 @@ async function crossValidate(
   for (const fold of folds) {
     progress('cross-validation', f, folds.length);
     const fitted = await fitOne(o, takeRows(table, fold.train), take(target.y, fold.train), target.classes);
-    const P = fitted.learner.predictProba(fitted.pipeline.transform(takeRows(table, fold.test)));
+    const P = classScores(fitted.learner, fitted.pipeline.transform(takeRows(table, fold.test)));
     for (let i = 0; i < fold.test.length; i++) proba.set(P.subarray(i * k, (i + 1) * k), fold.test[i]! * k);
     progress('cross-validation', ++f, folds.length);
   }
@@ -225,7 +225,7 @@ async function crossValidate(
   return { proba: takeRowMajor(proba, k, labelled), y: take(target.y, labelled) };
 }
 
-type Decision = { threshold: number; info: NonNullable<ModelBody['thresholdInfo']> };
+type Decision = { threshold: number; info: ThresholdInfo };
 
 /** A fixed threshold as given, or one chosen on the out-of-fold scores ('auto': recall at most maxFpr; 'f1'). */
 function chooseThreshold(rule: number | 'auto' | 'f1', oof: TrainResult['oof'], o: ResolvedTrain, logger: Logger): Decision {
@@ -257,7 +257,7 @@ function chooseThreshold(rule: number | 'auto' | 'f1', oof: TrainResult['oof'], 
  * sees only ψ (≤ 256) rows, so on large data most rows are out-of-bag for most trees.
  */
 function inSampleThreshold(final: Fitted, table: Table, y: Int32Array, o: ResolvedTrain, logger: Logger): Decision {
-  const scores = columnOf(final.learner.predictProba(final.pipeline.transform(table)), 2, 1);
+  const scores = columnOf(classScores(final.learner, final.pipeline.transform(table)), 2, 1);
   const choice = calibrateThreshold(y, scores, { method: 'max-fpr', maxFpr: o.maxFpr });
   logger.warn(
     warning(
@@ -327,7 +327,7 @@ function unseenLabels(test: Dataset, trainLabels: ReadonlySet<string>): Record<s
 
 interface Fitted {
   pipeline: Pipeline;
-  learner: Classifier;
+  learner: Learner;
 }
 
 /** One pipeline + learner fitted on the given rows (an anomaly detector on the normal ones only). */
@@ -336,10 +336,10 @@ async function fitOne(o: ResolvedTrain, table: Table, y: Int32Array, classes: re
   const X = pipeline.transform(table);
   const learner = createLearner(o.model, o.learner);
   const fitOpts = onProgress ? { onProgress } : {};
-  if (o.spec.kind === 'anomaly-detector') {
+  if (isAnomalyDetector(learner)) {
     // unsupervised: learn the profile of normal traffic only (class 0)
     const normal = rowsWhere(y, (v) => v === 0);
-    await learner.fit(takeMatrixRows(X, normal), new Int32Array(normal.length), { classes: ['normal', 'attack'], ...fitOpts });
+    await learner.fit(takeMatrixRows(X, normal), undefined, { classes: ['normal', 'attack'], ...fitOpts });
   } else {
     await learner.fit(X, y, { classes, ...fitOpts });
   }
@@ -347,7 +347,7 @@ async function fitOne(o: ResolvedTrain, table: Table, y: Int32Array, classes: re
 }
 
 /** Split-gain importance of the encoded columns, summed back to their input column, most important first. */
-function gainImportance(learner: Classifier, pipeline: Pipeline): ImportanceEntry[] {
+function gainImportance(learner: Learner, pipeline: Pipeline): ImportanceEntry[] {
   const imp = (learner as { featureImportance?: () => Float64Array }).featureImportance?.();
   if (!imp) return [];
   const bySource = new Map<string, number>();

@@ -15,7 +15,7 @@ import type { Matrix } from '../features/types.js';
 import { Random } from '../util/random.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
 import { createLearner, learnerFromJSON, learnerSpec, LEARNER_TYPES } from './registry.js';
-import type { Classifier, FitOptions, SerializedModel } from './types.js';
+import { classScores, isAnomalyDetector, type FitOptions, type Learner, type SerializedModel } from './types.js';
 
 /** Small, fast options per learner (with a seed where the learner is randomised). */
 interface Config {
@@ -65,7 +65,12 @@ function withOutliers(X: Matrix, m: number): Matrix {
   return matrix(data, X.nRows + m, X.columns);
 }
 
-function viaJsonText(m: Classifier): unknown {
+/** A classifier's predict; an anomaly detector's verdict at the score's midpoint (argmax of [1 − s, s]) — it has no predict of its own. */
+function verdicts(m: Learner, X: Matrix): Int32Array {
+  return isAnomalyDetector(m) ? argmax(classScores(m, X), 2) : m.predict(X);
+}
+
+function viaJsonText(m: Learner): unknown {
   return decodeTyped(JSON.parse(JSON.stringify(encodeTyped(m.toJSON()))), 'model.json');
 }
 
@@ -118,22 +123,24 @@ test('every registered learner has a conformance spec', () => {
 for (const type of LEARNER_TYPES) {
   if (!CONFIGS[type]) continue; // reported by the test above
   const spec = specOf(type);
-  const make = (options: Record<string, unknown> = spec.options): Classifier => createLearner(type, options);
+  const make = (options: Record<string, unknown> = spec.options): Learner => createLearner(type, options);
   const bin = blobs(160, 2, 11);
   const multi = blobs(180, 3, 12);
-  const fitBinary = (m: Classifier, opts?: FitOptions): Promise<Classifier> =>
+  const fitBinary = (m: Learner, opts?: FitOptions): Promise<Learner> =>
     m.fit(spec.supervised ? bin.X : withOutliers(bin.X, 6), spec.supervised ? bin.y : new Int32Array(166), opts);
 
   describe(`learner '${type}'`, () => {
-    test('fit returns this; type and classes as declared; predict = argmax of predictProba', async () => {
+    test('fit returns this; type and classes as declared; a classifier predicts the argmax of predictProba, an anomaly detector only scores', async () => {
       const m = make();
       assert.equal(m.type, type);
       const r = await fitBinary(m, { classes: spec.supervised ? ['normal', 'attack'] : undefined });
       assert.equal(r, m);
       assert.deepEqual(m.classes, spec.supervised ? ['normal', 'attack'] : ['normal', 'anomaly']);
-      const p = m.predictProba(bin.X);
+      const p = classScores(m, bin.X);
       checkProba(p, bin.X.nRows, 2);
-      const pred = m.predict(bin.X);
+      // the spec's kind is the learner's contract: an anomaly detector does not pose as a classifier
+      assert.equal(isAnomalyDetector(m), !spec.supervised);
+      const pred = verdicts(m, bin.X);
       assert.ok(pred instanceof Int32Array);
       assert.deepEqual([...pred], [...argmax(p, 2)]);
       if (spec.supervised) {
@@ -145,13 +152,13 @@ for (const type of LEARNER_TYPES) {
     if (spec.supervised) {
       test('learns separable binary and 3-class blobs (training accuracy ≥ 0.9)', async () => {
         const m = await make().fit(bin.X, bin.y);
-        assert.ok(accuracy(m.predict(bin.X), bin.y) >= 0.9);
+        assert.ok(accuracy(verdicts(m, bin.X), bin.y) >= 0.9);
         const mm = await make().fit(multi.X, multi.y, { classes: ['x', 'y', 'z'] });
         assert.deepEqual(mm.classes, ['x', 'y', 'z']);
-        const p = mm.predictProba(multi.X);
+        const p = classScores(mm, multi.X);
         checkProba(p, multi.X.nRows, 3);
-        assert.deepEqual([...mm.predict(multi.X)], [...argmax(p, 3)]);
-        assert.ok(accuracy(mm.predict(multi.X), multi.y) >= 0.9);
+        assert.deepEqual([...verdicts(mm, multi.X)], [...argmax(p, 3)]);
+        assert.ok(accuracy(verdicts(mm, multi.X), multi.y) >= 0.9);
       });
 
       test('classes order fixes the predictProba columns (relabelled fit gives swapped columns)', async () => {
@@ -159,21 +166,21 @@ for (const type of LEARNER_TYPES) {
         const flipped = Int32Array.from(bin.y, (v) => 1 - v);
         const b = await make().fit(bin.X, flipped, { classes: ['pos', 'neg'] });
         assert.deepEqual(b.classes, ['pos', 'neg']);
-        const pa = a.predictProba(bin.X);
-        const pb = b.predictProba(bin.X);
+        const pa = classScores(a, bin.X);
+        const pb = classScores(b, bin.X);
         for (let i = 0; i < bin.X.nRows; i++) assert.ok(Math.abs(pa[2 * i]! - pb[2 * i + 1]!) < 1e-6, `row ${i}`);
       });
     } else {
       test('multi-class: not applicable — unsupervised, always the two classes normal/anomaly (labels only select training rows)', async () => {
         const m = await make().fit(multi.X, multi.y);
         assert.deepEqual(m.classes, ['normal', 'anomaly']);
-        checkProba(m.predictProba(multi.X), multi.X.nRows, 2);
+        checkProba(classScores(m, multi.X), multi.X.nRows, 2);
       });
 
       test('scores far outliers above every training row', async () => {
         const X = withOutliers(bin.X, 6);
         const m = await make().fit(X, new Int32Array(X.nRows));
-        const p = m.predictProba(X);
+        const p = classScores(m, X);
         let maxIn = 0;
         for (let i = 0; i < bin.X.nRows; i++) maxIn = Math.max(maxIn, p[2 * i + 1]!);
         for (let i = bin.X.nRows; i < X.nRows; i++) assert.ok(p[2 * i + 1]! > maxIn);
@@ -183,11 +190,11 @@ for (const type of LEARNER_TYPES) {
     test('deterministic: the same options give bit-identical probabilities', async () => {
       const X = spec.supervised ? multi.X : bin.X;
       const y = spec.supervised ? multi.y : bin.y;
-      const a = (await make().fit(X, y)).predictProba(X);
-      const b = (await make().fit(X, y)).predictProba(X);
+      const a = classScores((await make().fit(X, y)), X);
+      const b = classScores((await make().fit(X, y)), X);
       assert.deepEqual(a, b);
       if (spec.otherSeed) {
-        const c = (await make(spec.otherSeed).fit(X, y)).predictProba(X);
+        const c = classScores((await make(spec.otherSeed).fit(X, y)), X);
         assert.notDeepEqual(a, c, 'another seed gives another model');
       }
     });
@@ -199,24 +206,24 @@ for (const type of LEARNER_TYPES) {
         const restored = learnerFromJSON(decodeTyped(JSON.parse(text)));
         assert.equal(restored.type, type);
         assert.deepEqual(restored.classes, m.classes);
-        assert.deepEqual(restored.predictProba(X), m.predictProba(X));
-        assert.deepEqual(restored.predict(X), m.predict(X));
+        assert.deepEqual(classScores(restored, X), classScores(m, X));
+        assert.deepEqual(verdicts(restored, X), verdicts(m, X));
         assert.equal(JSON.stringify(encodeTyped(restored.toJSON())), text);
-        const Ctor = m.constructor as unknown as { fromJSON(o: unknown): Classifier };
+        const Ctor = m.constructor as unknown as { fromJSON(o: unknown): Learner };
         assert.equal(typeof Ctor.fromJSON, 'function', 'loading is a static fromJSON');
-        assert.deepEqual(Ctor.fromJSON(decodeTyped(JSON.parse(text))).predictProba(X), m.predictProba(X));
+        assert.deepEqual(classScores(Ctor.fromJSON(decodeTyped(JSON.parse(text))), X), classScores(m, X));
       }
     });
 
     test('keeps no reference to the training data; predicting 0 rows gives empty results', async () => {
       const X = matrix(bin.X.data.slice(), bin.X.nRows, bin.X.columns);
       const m = await make().fit(X, bin.y);
-      const before = m.predictProba(bin.X);
+      const before = classScores(m, bin.X);
       X.data.fill(0);
-      assert.deepEqual(m.predictProba(bin.X), before);
+      assert.deepEqual(classScores(m, bin.X), before);
       const empty = matrix(new Float32Array(0), 0, bin.X.columns);
-      assert.equal(m.predictProba(empty).length, 0);
-      assert.equal(m.predict(empty).length, 0);
+      assert.equal(classScores(m, empty).length, 0);
+      assert.equal(verdicts(m, empty).length, 0);
     });
 
     test('refuses bad training input with BAD_INPUT: NaN / −1 / out-of-range labels, mismatched lengths, empty or malformed X', async () => {
@@ -255,18 +262,18 @@ for (const type of LEARNER_TYPES) {
 
     test('predict: NOT_FITTED before fit, BAD_INPUT on a different column count', async () => {
       const m = make();
-      assert.throws(() => m.predictProba(bin.X), isNadir('NADIR_ERR_NOT_FITTED'));
-      assert.throws(() => m.predict(bin.X), isNadir('NADIR_ERR_NOT_FITTED'));
+      assert.throws(() => classScores(m, bin.X), isNadir('NADIR_ERR_NOT_FITTED'));
+      assert.throws(() => verdicts(m, bin.X), isNadir('NADIR_ERR_NOT_FITTED'));
       assert.throws(() => m.toJSON(), isNadir('NADIR_ERR_NOT_FITTED'));
       await fitBinary(m);
       const narrow = matrix(new Float32Array(8), 2, ['a', 'b', 'c', 'd']);
-      assert.throws(() => m.predictProba(narrow), isNadir('NADIR_ERR_BAD_INPUT', /X has 4 columns but the model was fitted on 5/));
+      assert.throws(() => classScores(m, narrow), isNadir('NADIR_ERR_BAD_INPUT', /X has 4 columns but the model was fitted on 5/));
     });
 
     test('refuses corrupt or foreign saved models with MODEL_CORRUPT / MODEL_VERSION (never a TypeError)', async () => {
       const m = await fitBinary(make());
       const good = viaJsonText(m) as SerializedModel;
-      const Ctor = m.constructor as unknown as { fromJSON(o: unknown, source?: string): Classifier };
+      const Ctor = m.constructor as unknown as { fromJSON(o: unknown, source?: string): Learner };
       const corrupt = isNadir('NADIR_ERR_MODEL_CORRUPT');
       for (const bad of [null, 42, 'logreg', [], {}, { hello: 1 }]) {
         assert.throws(() => learnerFromJSON(bad), corrupt, JSON.stringify(bad));

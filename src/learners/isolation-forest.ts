@@ -16,9 +16,10 @@
  * until it finds one that is not constant in the node (a node where every feature is constant is
  * a leaf). Split rule: go left when x[feature] ≤ threshold.
  *
- * As a Classifier its classes are ['normal', 'anomaly'] with predictProba = [1 − s, s]; it is
- * unsupervised — `fit` ignores labels, except that `trainLabel` restricts training to the rows
- * of one class (e.g. normal traffic only).
+ * An AnomalyDetector (types.ts): `scoreSamples` gives s, there are no class probabilities; its
+ * two outcome names are ['normal', 'anomaly'] unless fit is given others. It is unsupervised —
+ * `fit` ignores labels, except that `trainLabel` restricts training to the rows of one class
+ * (e.g. normal traffic only).
  *
  * The trees are FlatTrees grown by the tree engine (tree/isolation-tree.ts: cover = rows
  * reaching a node, a leaf's value = its depth + c(size)) and scored by its EnsemblePredictor:
@@ -36,9 +37,8 @@ import { averagePathLength, IsolationTreeGrower } from '../tree/isolation-tree.j
 import { EnsemblePredictor } from '../tree/predictor.js';
 import type { FlatTree } from '../tree/types.js';
 import { Random } from '../util/random.js';
-import type { Classifier, FitOptions, SerializedModel } from './types.js';
+import type { AnomalyDetector, FitOptions, SerializedModel } from './types.js';
 import {
-  argmaxRows,
   checkLabels,
   checkMatrix,
   checkPredictInput,
@@ -133,7 +133,7 @@ function resolve(o: IsolationForestOptions): Resolved {
 /** c(n), the average path length of an unsuccessful BST search among n points (Liu et al. 2008, eq. 1); defined in the tree engine. */
 export { averagePathLength };
 
-export class IsolationForest implements Classifier {
+export class IsolationForest implements AnomalyDetector {
   readonly type = TYPE;
   readonly options: Readonly<IsolationForestOptions>;
   private fitted: Fitted | undefined;
@@ -202,21 +202,6 @@ export class IsolationForest implements Classifier {
     const norm = 1 / (f.trees.length * averagePathLength(f.psi));
     for (let i = 0; i < out.length; i++) out[i] = Math.pow(2, -out[i]! * norm);
     return out;
-  }
-
-  predictProba(X: Matrix): Float64Array {
-    const s = this.scoreSamples(X);
-    const out = new Float64Array(2 * s.length);
-    for (let i = 0; i < s.length; i++) {
-      out[2 * i] = 1 - s[i]!;
-      out[2 * i + 1] = s[i]!;
-    }
-    return out;
-  }
-
-  /** 1 (anomaly) when s > 0.5, else 0. */
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), 2);
   }
 
   toJSON(): SerializedModel {

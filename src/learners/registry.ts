@@ -8,13 +8,13 @@ import { IFOREST_SPEC, IsolationForest } from './isolation-forest.js';
 import { LOGREG_SPEC, LogisticRegression } from './logistic-regression.js';
 import { RandomForestClassifier, RF_SPEC } from './random-forest.js';
 import type { LearnerSpec } from './spec.js';
-import type { Classifier } from './types.js';
+import type { Learner } from './types.js';
 
 /** A learner: its spec (spec.ts), how to make a new one and how to restore a saved one. */
 interface Entry {
   readonly spec: LearnerSpec;
-  create(options: Record<string, unknown>): Classifier;
-  fromJSON(obj: unknown, source: string): Classifier;
+  create(options: Record<string, unknown>): Learner;
+  fromJSON(obj: unknown, source: string): Learner;
 }
 
 const REGISTRY = {
@@ -51,7 +51,9 @@ export function learnerSpec(type: string, option = 'model'): LearnerSpec {
  * A new, unfitted learner. Options are stored as given and validated by `fit`, like every
  * learner's constructor; an unknown type is refused here.
  */
-export function createLearner(type: string, options: Record<string, unknown> = {}): Classifier {
+export function createLearner<T extends LearnerType>(type: T, options?: Record<string, unknown>): ReturnType<(typeof REGISTRY)[T]['create']>;
+export function createLearner(type: string, options?: Record<string, unknown>): Learner;
+export function createLearner(type: string, options: Record<string, unknown> = {}): Learner {
   if (!isLearnerType(type)) {
     throw nadirError('NADIR_ERR_BAD_OPTION', 'type', `unknown learner '${type}' (known: ${LEARNER_TYPES.join(', ')})`);
   }
@@ -66,7 +68,7 @@ export function createLearner(type: string, options: Record<string, unknown> = {
  * A non-object, a missing or unknown `type` → NADIR_ERR_MODEL_CORRUPT; a layout version this build
  * does not read → NADIR_ERR_MODEL_VERSION (raised by the learner's own `fromJSON`).
  */
-export function learnerFromJSON(obj: unknown, source = 'model'): Classifier {
+export function learnerFromJSON(obj: unknown, source = 'model'): Learner {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'expected a serialised learner object');
   }

@@ -3,6 +3,8 @@ import { readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/pro
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { nadirError, nadirErrorWithCause } from '../errors.js';
 import { parseTyped, stringifyTyped } from '../util/typed-json.js';
+import { isLearnerType, learnerSpec } from '../learners/registry.js';
+import { decisionFromV1 } from './decision.js';
 import type { ModelBody } from './types.js';
 
 /**
@@ -14,7 +16,9 @@ import type { ModelBody } from './types.js';
  * the magic line, the format version and the checksum before anything is used.
  */
 export const MODEL_MAGIC = 'NADIR-MODEL';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+/** The oldest format this build reads (and migrates on read; see migrate). */
+export const MODEL_FORMAT_OLDEST = 1;
 
 export function encodeModel(body: ModelBody): Buffer {
   const text = stringifyTyped(body);
@@ -36,15 +40,26 @@ export function decodeModel(buf: Buffer, source = 'model'): ModelBody {
   const m = /^NADIR-MODEL (\d+) sha256=([0-9a-f]{64})$/.exec(header);
   if (nl < 0 || !m) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'missing the NADIR-MODEL header line: this is not a nadir model file');
   const version = Number(m[1]);
-  if (version !== MODEL_FORMAT_VERSION) {
-    throw nadirError('NADIR_ERR_MODEL_VERSION', source, `model format version ${version} is not supported by this nadir (reads version ${MODEL_FORMAT_VERSION}); retrain or upgrade`);
+  if (version < MODEL_FORMAT_OLDEST || version > MODEL_FORMAT_VERSION) {
+    throw nadirError('NADIR_ERR_MODEL_VERSION', source, `model format version ${version} is not supported by this nadir (reads versions ${MODEL_FORMAT_OLDEST} to ${MODEL_FORMAT_VERSION}); retrain or upgrade`);
   }
   const body = raw.subarray(nl + 1);
   const sum = createHash('sha256').update(body).digest('hex');
   if (sum !== m[2]) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'checksum mismatch: the file was modified or damaged after it was written');
   const parsed = parseTyped(body.toString('utf8'), source) as ModelBody;
   if (!parsed || typeof parsed !== 'object' || parsed.kind !== 'nadir-model') throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'body is not a nadir model');
-  return parsed;
+  return version === 1 ? migrateV1(parsed as unknown as Record<string, unknown>, source) : parsed;
+}
+
+/**
+ * Format 1 → 2: the bare `threshold` / `thresholdInfo` become the decision policy (decision.ts).
+ * (A learner's own layout is migrated by its fromJSON, e.g. the isolation forest's v1 trees.)
+ */
+function migrateV1(body: Record<string, unknown>, source: string): ModelBody {
+  const { threshold, thresholdInfo, ...rest } = body;
+  const type = (body.learner as { type?: unknown } | undefined)?.type;
+  const score = typeof type === 'string' && isLearnerType(type) ? learnerSpec(type).score : 'probability';
+  return { ...(rest as unknown as ModelBody), decision: decisionFromV1(threshold, thresholdInfo, score, source) };
 }
 
 /** Write atomically: a temp file next to the target, then rename — a failed save never leaves half a model. */

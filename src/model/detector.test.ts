@@ -10,6 +10,7 @@ import type { NadirError } from '../errors.js';
 import { saveModelFile } from './artifact.js';
 import { Detector } from './detector.js';
 import type { ModelBody } from './types.js';
+import type { ThresholdDecision } from './decision.js';
 
 const dir = tempDir('nadir-detector-');
 
@@ -103,7 +104,7 @@ describe('Detector: model structure errors name the model file', () => {
     ['an unknown learner', (b) => ((b.learner as { type: string }).type = 'svm'), /\(unknown learner type 'svm' \(known: .*\)\)$/],
     ['a damaged learner', (b) => ((b.learner as { fitted: unknown }).fitted = {}), /not a valid nadir model \(.+\)$/],
     ['an unknown task', (b) => ((b as { task: string }).task = 'weird'), /\(unknown task "weird" \(expected binary, category, label\)\)$/],
-    ['a threshold out of range', (b) => (b.threshold = 7), /\(threshold must be a number in \[0, 1\] or null, got 7\)$/],
+    ['a threshold out of range', (b) => ((b.decision as ThresholdDecision).threshold = 7), /\(decision threshold must be a number in \[0, 1\], got 7\)$/],
   ];
   for (const [what, damage, re] of cases) {
     it(what, async () => {

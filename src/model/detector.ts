@@ -7,7 +7,8 @@ import { Pipeline } from '../features/pipeline.js';
 import type { Matrix } from '../features/types.js';
 import { learnerFromJSON, learnerSpec } from '../learners/registry.js';
 import type { LearnerSpec } from '../learners/spec.js';
-import type { Classifier } from '../learners/types.js';
+import { classScores, type Learner } from '../learners/types.js';
+import { checkDecision, decide, thresholdOf, type DecisionPolicy } from './decision.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { readModelFile } from './artifact.js';
@@ -29,9 +30,9 @@ export interface Scores {
 export class Detector {
   readonly body: ModelBody;
   readonly pipeline: Pipeline;
-  readonly learner: Classifier;
+  readonly learner: Learner;
 
-  private constructor(body: ModelBody, pipeline: Pipeline, learner: Classifier) {
+  private constructor(body: ModelBody, pipeline: Pipeline, learner: Learner) {
     this.body = body;
     this.pipeline = pipeline;
     this.learner = learner;
@@ -44,10 +45,7 @@ export class Detector {
     }
     if (!body.classes.every((c) => typeof c === 'string')) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'classes must be names');
     if (!TASKS.includes(body.task)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `unknown task ${JSON.stringify(body.task)} (expected ${TASKS.join(', ')})`);
-    // a calibrated threshold may sit just above the highest score (1.0000000000000002: flag nothing)
-    if (body.threshold !== null && !(typeof body.threshold === 'number' && body.threshold >= 0 && body.threshold <= 1 + 1e-9)) {
-      throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `threshold must be a number in [0, 1] or null, got ${JSON.stringify(body.threshold)}`);
-    }
+    checkDecision(body.decision, body.classes.length, source);
     const pipeline = Pipeline.fromJSON(body.pipeline, source);
     const learner = learnerFromJSON(body.learner, source);
     if (learner.classes.length !== body.classes.length) {
@@ -73,8 +71,13 @@ export class Detector {
     return this.body.classes.length === 2 && this.body.task === 'binary';
   }
 
+  get decision(): DecisionPolicy {
+    return this.body.decision;
+  }
+
+  /** The threshold of a binary model's decision (0.5 when it has none). */
   get threshold(): number {
-    return this.body.threshold ?? 0.5;
+    return thresholdOf(this.body) ?? 0.5;
   }
 
   /**
@@ -118,21 +121,10 @@ export class Detector {
     }
   }
 
+  /** Scores (probabilities, or [1 − s, s] for an anomaly score) and the decision policy's verdicts. */
   scoreMatrix(X: Matrix): Scores {
-    const proba = this.learner.predictProba(X);
-    const k = this.classes.length;
-    const pred = new Int32Array(X.nRows);
-    if (this.isBinary) {
-      const t = this.threshold;
-      for (let i = 0; i < X.nRows; i++) pred[i] = proba[i * 2 + 1]! >= t ? 1 : 0;
-    } else {
-      for (let i = 0; i < X.nRows; i++) {
-        let best = 0;
-        for (let c = 1; c < k; c++) if (proba[i * k + c]! > proba[i * k + best]!) best = c;
-        pred[i] = best;
-      }
-    }
-    return { proba, pred, nRows: X.nRows };
+    const proba = classScores(this.learner, X);
+    return { proba, pred: decide(this.body.decision, proba, this.classes.length), nRows: X.nRows };
   }
 
   score(data: Table | LoadedData, logger: Logger = silentLogger): Scores {

@@ -2,6 +2,7 @@ import type { DatasetFormat, TargetKind } from '../data/types.js';
 import type { Metrics } from '../eval/types.js';
 import type { PipelineJSON } from '../features/pipeline.js';
 import type { SerializedModel } from '../learners/types.js';
+import type { DecisionPolicy } from './decision.js';
 
 export interface ImportanceEntry {
   feature: string;
@@ -34,13 +35,8 @@ export interface ModelBody {
   };
   pipeline: PipelineJSON;
   learner: SerializedModel;
-  /** Binary task: P(attack) ≥ threshold → attack. */
-  threshold: number | null;
-  /**
-   * How the threshold was chosen: 'fixed', 'max-fpr' / 'f1' (out-of-fold scores, oofFpr/oofTpr), or
-   * 'max-fpr-in-sample' (no CV: the training rows' own scores, trainFpr/trainTpr — optimistic).
-   */
-  thresholdInfo?: { method: string; maxFpr?: number; oofFpr?: number | null; oofTpr?: number | null; trainFpr?: number | null; trainTpr?: number | null };
+  /** How scores become a verdict: the most probable class, or a threshold on P(attack) / an anomaly score (decision.ts). */
+  decision: DecisionPolicy;
   metrics: { cv?: Metrics; test?: Record<string, Metrics> };
   importance: { gain?: ImportanceEntry[]; permutation?: ImportanceEntry[] };
   /** Per output feature training mean (linear explanations' baseline). */

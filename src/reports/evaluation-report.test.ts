@@ -30,8 +30,7 @@ const NEW_SHA = 'c'.repeat(64);
 /** The shared model body with this suite's binary threshold: 0.3, chosen on out-of-fold scores for FPR ≤ 1%. */
 function body(task: ModelBody['task'], classes: string[], over: Partial<ModelBody> = {}): ModelBody {
   return modelBody(task, classes, {
-    threshold: task === 'binary' ? 0.3 : null,
-    ...(task === 'binary' ? { thresholdInfo: { method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.008, oofTpr: 0.99 } } : {}),
+    decision: task === 'binary' ? { kind: 'threshold', score: 'probability', threshold: 0.3, method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.008, oofTpr: 0.99 } : { kind: 'argmax' },
     ...over,
   });
 }
@@ -135,7 +134,7 @@ test('labelBreakdown: exact counts per raw label, binary task (missing labels ar
   const proba = Float64Array.from(p.flatMap((v) => [1 - v, v]));
   const metrics = computeMetrics(y, proba, BINARY, { threshold: 0.5 });
   const input: EvaluationReportInput = {
-    body: body('binary', BINARY, { threshold: 0.5 }),
+    body: body('binary', BINARY, { decision: { kind: 'threshold', score: 'probability', threshold: 0.5, method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.008, oofTpr: 0.99 } }),
     modelFile: 'm.nadir',
     dataFile: 'f.csv',
     evaluation: { metrics, skipped: 0, proba, y },

@@ -27,6 +27,7 @@ import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classSh
 import type { evaluateDataset } from '../app/evaluate.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
+import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
 
 /** What `evaluateDataset` returns (the report reads the metrics with curves, the scores and the labels). */
 export type EvaluationResult = Pick<ReturnType<typeof evaluateDataset>, 'metrics' | 'skipped' | 'proba' | 'y'>;
@@ -81,7 +82,7 @@ export async function renderEvaluationReport(input: EvaluationReportInput): Prom
   add('summary', 'Summary', 'Summary', [cards(headlineCards(input, comparison)), comparison.callout]);
   add('comparison', 'Training vs this file', 'Training-time metrics vs this file', comparisonTable(input, comparison), comparisonIntro(input, comparison));
   add('confusion', 'Confusion', 'Confusion matrices', await confusionSection(input), 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes). The training cross-validation matrix is shown for comparison.');
-  if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${body.threshold !== null ? html` (${scoreKind(body).probability ? scoreKind(body).name : 'anomaly score s(x)'} ≥ ${formatNumber(body.threshold, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
+  if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${thresholdOf(body) !== null ? html` (${scoreKind(body).probability ? scoreKind(body).name : 'anomaly score s(x)'} ≥ ${formatNumber(thresholdOf(body)!, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
   if (binary) add('threshold', 'Threshold', 'Decision threshold on this file', thresholdSection(input));
   add('classes', 'Per class', 'Per-class metrics', perClassSection(input), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate. CV recall is the training-time figure.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class on this file, with the recall cross-validation measured at training time.');
   const byLabel = labelBreakdown(input);
@@ -273,7 +274,7 @@ export function labelBreakdown(input: EvaluationReportInput): LabelRow[] | null 
   const flagged = new Float64Array(dict.length);
   const confused = new Float64Array(dict.length * k);
   const normal = new Set(ds.normalLabels.map((s) => s.toLowerCase()));
-  const threshold = body.threshold ?? 0.5;
+  const threshold = thresholdOf(body) ?? 0.5;
   // one pass, typed counters: no per-row objects
   let j = 0;
   for (let i = 0; i < codes.length; i++) {
@@ -317,10 +318,10 @@ function headlineCards(input: EvaluationReportInput, cmp: TrainingComparison): C
     { label: 'ROC-AUC', value: f4(m.rocAuc), hint: m.rocAuc !== null && cv && cv.rocAuc !== null ? `training CV ${f4(cv.rocAuc)}${vs(m.rocAuc, cv.rocAuc, false)}` : m.task === 'binary' ? 'threshold-free ranking quality' : 'one-vs-rest, macro' },
   ];
   const b = binaryErrors(m);
-  if (b && input.body.threshold !== null) {
+  if (b && thresholdOf(input.body) !== null) {
     out.push({ label: 'detection rate (recall)', value: pct(b.tpr), hint: `${formatInt(b.fn)} of ${formatInt(b.attacks)} attacks missed` });
     out.push({ label: 'false-positive rate', value: pct(b.fpr), hint: `${formatInt(b.fp)} false alarms · ≈ ${formatPerTenThousand(b.fpr)} per 10,000 normal` });
-    out.push({ label: `threshold on ${scoreKind(input.body).probability ? scoreKind(input.body).name : 'the anomaly score'}`, value: formatNumber(input.body.threshold, 4), hint: thresholdMethodName(input.body.thresholdInfo, { short: true, training: true }) });
+    out.push({ label: `threshold on ${scoreKind(input.body).probability ? scoreKind(input.body).name : 'the anomaly score'}`, value: formatNumber(thresholdOf(input.body)!, 4), hint: thresholdMethodName(thresholdInfoOf(input.body), { short: true, training: true }) });
   } else {
     out.push({ label: 'macro F1', value: f4(m.f1), hint: `weighted F1 ${f4(m.weighted.f1)}${cv ? ` · CV ${f4(cv.f1)}` : ''}` });
   }
@@ -346,7 +347,7 @@ function comparisonColumns(input: EvaluationReportInput, cmp: TrainingComparison
 }
 
 function comparisonIntro(input: EvaluationReportInput, cmp: TrainingComparison): HtmlValue {
-  const thr = input.body.task === 'binary' && input.body.threshold !== null ? thresholdRule(input.body, input.body.threshold, ' in every column') : ' Multi-class: the predicted class is the most probable one.';
+  const thr = input.body.task === 'binary' && thresholdOf(input.body) !== null ? thresholdRule(input.body, thresholdOf(input.body)!, ' in every column') : ' Multi-class: the predicted class is the most probable one.';
   const cv = cmp.cv ? 'Training CV: stratified folds of the training file, preprocessing fitted inside each fold, stored in the model file.' : 'The model holds no cross-validation metrics (trained with --cv 0).';
   return html`${cv} The badges under this file's numbers give its change against CV.${thr}`;
 }
@@ -375,9 +376,9 @@ async function curvesSection(input: EvaluationReportInput): Promise<HtmlValue> {
   const op = b ? html`◆ operating point: false-positive rate ${pct(b.fpr)}, detection rate ${pct(b.tpr)}, precision ${pct(m.precision)}` : '';
   const parts = await curvesPanel(sets, html`<span style="color:var(--muted)">${op}</span>`);
   const { body } = input;
-  if (body.threshold !== null && body.classes.length === 2) {
+  if (thresholdOf(body) !== null && body.classes.length === 2) {
     parts.push(
-      await scoreDistribution(input.evaluation, body.classes, m.positive, body.threshold, {
+      await scoreDistribution(input.evaluation, body.classes, m.positive, thresholdOf(body)!, {
         label: 'Score distribution',
         caption: 'Normal rows right of the threshold are the false alarms an analyst would triage; attacks left of it are the misses.',
         // this page's scores are the file's, not out-of-fold ones
@@ -392,8 +393,8 @@ async function curvesSection(input: EvaluationReportInput): Promise<HtmlValue> {
 function thresholdSection(input: EvaluationReportInput): HtmlValue {
   const { body } = input;
   const m = input.evaluation.metrics;
-  if (body.threshold === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
-  const info = body.thresholdInfo;
+  if (thresholdOf(body) === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
+  const info = thresholdInfoOf(body);
   const b = binaryErrors(m);
   const rows: ThresholdCostRow[] = [];
   // the CV metrics are taken at the model's threshold, on the out-of-fold scores the threshold was chosen from
@@ -412,11 +413,11 @@ function thresholdSection(input: EvaluationReportInput): HtmlValue {
         ? callout('ok', html`<p>On ${displayName(input.dataFile)} the false-positive rate stays within the model's target of ${pct(target)}: ${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections.</p>`)
         : callout('warn', html`<p><strong>On ${displayName(input.dataFile)} the false-positive rate is ${pct(b.fpr)}, above the model's target of ${pct(target)}</strong> (${formatInt(b.fp)} false alarms among ${formatInt(b.normals)} normal connections). The threshold was calibrated on the training traffic; normal traffic here looks different to the model. Re-calibrate on a labelled sample of this traffic before relying on the alert volume.</p>`);
   }
-  return html`${thresholdHeader(body.threshold, thresholdMethodName(info, { training: true }), thresholdHow(body), scoreKind(body))}${table}${verdict}`;
+  return html`${thresholdHeader(thresholdOf(body)!, thresholdMethodName(info, { training: true }), thresholdHow(body), scoreKind(body))}${table}${verdict}`;
 }
 
 function thresholdHow(body: ModelBody): SafeHtml {
-  const info = body.thresholdInfo;
+  const info = thresholdInfoOf(body);
   if (info?.method === 'max-fpr') {
     return html`<p>Chosen at training time from the <strong>out-of-fold scores of the training data only</strong>: the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. Every prediction of this model uses it; this file played no part in choosing it.</p>`;
   }
@@ -502,7 +503,7 @@ async function modelCardSection(input: EvaluationReportInput): Promise<HtmlValue
     ['learner options', html`<code>${JSON.stringify(p.options.learner ?? body.learner.options)}</code>`],
     ['task', targetName(body.task)],
     ['classes', html`${joinHtml(body.classes.map((c) => html`<code>${c}</code>`), ', ')}`],
-    ['decision', body.threshold !== null ? html`${scoreKind(body).name} ≥ <strong>${formatNumber(body.threshold, 4)}</strong> → attack (${thresholdMethodName(body.thresholdInfo, { training: true })})${scoreKind(body).probability ? '' : html`<br><span style="color:var(--muted)">${scoreKind(body).note}</span>`}` : 'the most probable class'],
+    ['decision', thresholdOf(body) !== null ? html`${scoreKind(body).name} ≥ <strong>${formatNumber(thresholdOf(body)!, 4)}</strong> → attack (${thresholdMethodName(thresholdInfoOf(body), { training: true })})${scoreKind(body).probability ? '' : html`<br><span style="color:var(--muted)">${scoreKind(body).note}</span>`}` : 'the most probable class'],
     ['input columns', `${inputs.length} (${inputs.length - nCat} numeric, ${nCat} categorical)`],
     ['label column', html`<code>${body.schema.labelColumn}</code> (${body.schema.format}; normal: ${body.schema.normalLabels.join(', ') || '–'})`],
   ]);

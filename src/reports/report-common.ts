@@ -11,6 +11,7 @@ import type { ModelBody } from '../model/types.js';
 import { badge, cards, html, renderChart, renderTable, type HtmlValue, type SafeHtml, type TableColumn } from './kit/index.js';
 import { formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints } from '../util/format.js';
 import { curveSpec, scoreHistogramSpec, type ChartSet, type ScoreHistogramOptions } from './training-report-charts.js';
+import { type ThresholdInfo } from '../model/decision.js';
 
 // ---------------------------------------------------------------------------------------------
 // names
@@ -108,7 +109,7 @@ export function displayName(file: string): string {
  * that the out-of-fold scores were the training data's (the evaluation report, where the page
  * is about another file).
  */
-export function thresholdMethodName(info: ModelBody['thresholdInfo'], opts: { short?: boolean; training?: boolean } = {}): string {
+export function thresholdMethodName(info: ThresholdInfo | undefined, opts: { short?: boolean; training?: boolean } = {}): string {
   const where = opts.training ? (opts.short ? ' in training' : ' on out-of-fold training scores') : opts.short ? '' : ' on out-of-fold scores';
   if (info?.method === 'max-fpr') return `auto${opts.short ? ',' : ':'} FPR ≤ ${pct(info.maxFpr ?? NaN, opts.short ? 1 : 2)}${where}`;
   if (info?.method === 'f1') return `best F1${where}`;

@@ -10,6 +10,7 @@ import { binaryScores, CATEGORIES, modelBody, multiclassScores } from './testdat
 import { carriedImportance, curveSpec, gainSpec, permutationSpec } from './training-report-charts.js';
 import { displayName, thresholdMethodName } from './report-common.js';
 import { holdoutCallouts, holdoutFindings, importanceTable, reconstructCommand, renderTrainingReport, writeTrainingReport, type TrainingReportInput } from './training-report.js';
+import { thresholdInfoOf, type ThresholdDecision } from '../model/decision.js';
 
 /**
  * A small TrainResult-shaped run built from real metric computations on seeded synthetic scores:
@@ -107,8 +108,7 @@ test('a hold-out set much worse than CV is called out in words, with counts from
 
 test('threshold chosen for a target FPR: method, out-of-fold rates and the cost per set', async () => {
   const run = binaryRun();
-  run.body.threshold = 0.62;
-  run.body.thresholdInfo = { method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.0081, oofTpr: 0.973 };
+  run.body.decision = { kind: 'threshold', score: 'probability', threshold: 0.62, method: 'max-fpr', maxFpr: 0.01, oofFpr: 0.0081, oofTpr: 0.973 };
   const page = await renderTrainingReport(run);
   const thr = page.slice(page.indexOf('id="threshold"'), page.indexOf('id="classes"'));
   assert.match(thr, /out-of-fold scores of the training data only/);
@@ -188,7 +188,7 @@ test('an in-sample threshold (no --threshold, --cv 0): the reconstructed command
   // moved here from app/train.test.ts, so that app/ imports nothing from reports/
   const data = new URL('../../../data/nsl-kdd/KDDTest-21.txt.gz', import.meta.url).pathname;
   const r = await train({ data, model: 'iforest', cv: 0, learner: { nEstimators: 5 }, permutationRepeats: 0, maxFpr: 0.02 });
-  const info = r.body.thresholdInfo!;
+  const info = thresholdInfoOf(r.body)!;
   assert.equal(info.method, 'max-fpr-in-sample');
   // provenance: no --threshold was given; the command that reproduces the model has none either
   assert.match(reconstructCommand(r), /--cv 0 --seed 0 --max-fpr 0\.02 --trees 5$/);
@@ -297,7 +297,7 @@ test('isolation forest: the threshold is on the anomaly score s(x), not P(attack
   run.body.learner = { type: 'iforest', version: 1, options: { nEstimators: 100 }, fitted: {} };
   run.body.provenance.options.model = 'iforest';
   run.body.importance = {};
-  run.body.threshold = 0.5426;
+  run.body.decision = { ...(run.body.decision as ThresholdDecision), score: 'anomaly-score', threshold: 0.5426 };
   const page = await renderTrainingReport(run);
   assert.doesNotMatch(page, /P\(attack\)|Log loss|quality of the probabilities/);
   assert.match(page, /Thresholded metrics use s\(x\) ≥ 0\.5426, the isolation forest&#39;s anomaly score \(Liu et al\. 2008\): in \(0, 1\), higher = more anomalous; not a probability, so no log loss is given/);

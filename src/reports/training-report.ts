@@ -15,6 +15,7 @@ import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, form
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from '../app/train.js';
+import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
 export type TrainingReportInput = Pick<TrainResult, 'body' | 'cv' | 'tests' | 'oof' | 'train' | 'timings'>;
@@ -195,11 +196,11 @@ function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[]
     const delta = cv ? ` (${formatSignedPoints(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
     out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
   }
-  if (body.task === 'binary' && body.threshold !== null) {
+  if (body.task === 'binary' && thresholdOf(body) !== null) {
     const ref = evals.find((e) => !e.isCv) ?? cv;
     const errs = ref ? binaryErrors(ref.metrics) : null;
     if (ref && errs) {
-      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed at threshold ${formatNumber(body.threshold, 4)} (${thresholdMethodName(body.thresholdInfo, { short: true })})` });
+      out.push({ label: `detection rate, ${ref.name}`, value: pct(errs.tpr), hint: `${formatInt(errs.fn)} attacks missed at threshold ${formatNumber(thresholdOf(body)!, 4)} (${thresholdMethodName(thresholdInfoOf(body), { short: true })})` });
       out.push({ label: `false-positive rate, ${ref.name}`, value: pct(errs.fpr), hint: `≈ ${formatPerTenThousand(errs.fpr)} false alerts per 10,000 normal` });
     }
   } else if (cv || evals.length) {
@@ -250,7 +251,7 @@ function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
 }
 
 function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
-  const thr = result.body.task === 'binary' && result.body.threshold !== null ? thresholdRule(result.body, result.body.threshold) : ' Multi-class: the predicted class is the most probable one.';
+  const thr = result.body.task === 'binary' && thresholdOf(result.body) !== null ? thresholdRule(result.body, thresholdOf(result.body)!) : ' Multi-class: the predicted class is the most probable one.';
   const cv = evals.some((e) => e.isCv) ? 'Cross-validation: stratified folds, preprocessing fitted inside each fold, metrics on the pooled out-of-fold predictions.' : 'No cross-validation was run (--cv 0).';
   return html`${cv} Hold-out columns show the change against CV.${thr}`;
 }
@@ -267,9 +268,9 @@ async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): 
   const sets: ChartSet[] = evals.filter((e) => e.metrics.curves).map((e) => ({ label: e.name, color: e.color, metrics: e.metrics }));
   const parts = await curvesPanel(sets);
   const { oof, body } = result;
-  if (oof && body.threshold !== null && body.classes.length === 2) {
+  if (oof && thresholdOf(body) !== null && body.classes.length === 2) {
     parts.push(
-      await scoreDistribution(oof, body.classes, result.cv?.positive, body.threshold, {
+      await scoreDistribution(oof, body.classes, result.cv?.positive, thresholdOf(body)!, {
         label: 'Out-of-fold score distribution',
         ...(scoreKind(body).probability ? {} : { scoreLabel: 'out-of-fold anomaly score s(x)' }),
         caption: 'A well-separated model puts normal traffic to the left and attacks to the right; normal rows right of the threshold are the false alarms an analyst would triage, attacks left of it are the misses.',
@@ -281,8 +282,8 @@ async function curvesSection(result: TrainingReportInput, evals: Evaluation[]): 
 
 function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValue {
   const { body } = result;
-  if (body.threshold === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
-  const info = body.thresholdInfo;
+  if (thresholdOf(body) === null) return html`<p class="empty">No threshold (the model predicts the most probable class).</p>`;
+  const info = thresholdInfoOf(body);
   let how: SafeHtml;
   if (info?.method === 'max-fpr') {
     how = html`<p>Chosen automatically from the <strong>out-of-fold scores of the training data only</strong> (no hold-out row was looked at): the lowest threshold whose false-positive rate on normal training traffic stays within the target of <strong>${pct(info.maxFpr ?? NaN)}</strong>, which gives the highest detection rate under that budget. On the out-of-fold scores it gives FPR ${pct(info.oofFpr ?? NaN)} and detection rate ${pct(info.oofTpr ?? NaN)}.</p>`;
@@ -298,7 +299,7 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     return b ? [costRow(e.name, e.color, b)] : [];
   });
   const table = thresholdCostTable(rows, { setLabel: 'set', caption: 'What the threshold costs on each set', ...(info?.maxFpr !== undefined ? { maxFpr: info.maxFpr } : {}) });
-  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how, scoreKind(body))}${table}`;
+  return html`${thresholdHeader(thresholdOf(body)!, thresholdMethodName(info), how, scoreKind(body))}${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {
@@ -435,7 +436,7 @@ export function reconstructCommand(result: TrainingReportInput): string {
   if (o.cv !== undefined) args.push('--cv', String(o.cv));
   if (o.seed !== undefined) args.push('--seed', String(o.seed));
   // a default threshold rule (e.g. the isolation forest's) is spelled out from what was applied
-  const info = result.body.thresholdInfo;
+  const info = thresholdInfoOf(result.body);
   const threshold = o.threshold ?? (info?.method === 'max-fpr' ? 'auto' : info?.method === 'f1' ? 'f1' : null);
   const maxFpr = o.maxFpr ?? (info?.method === 'max-fpr' ? info.maxFpr : null);
   if (threshold !== undefined && threshold !== null) args.push('--threshold', String(threshold));

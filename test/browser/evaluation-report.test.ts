@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { train } from '../../src/app/train.js';
 import { saveModelFile } from '../../src/model/artifact.js';
 import { openFile } from './chromium.js';
+import { thresholdOf } from '../../src/model/decision.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -50,7 +51,7 @@ test('nadir evaluate --report on KDDTest+ renders in chromium with its charts an
     const r = await run(process.execPath, [CLI, 'evaluate', '--model', model, '--data', data('KDDTest+.txt.gz'), '--report', file, '--json'], { maxBuffer: 16 << 20 });
     const ev = JSON.parse(r.stdout) as EvaluateJson;
     assert.equal(ev.report, file);
-    assert.equal(ev.threshold, result.body.threshold);
+    assert.equal(ev.threshold, thresholdOf(result.body));
 
     const opened = await openFile(file, { width: 1400, height: 1000 });
     try {

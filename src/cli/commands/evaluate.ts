@@ -9,6 +9,7 @@ import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import { contract, scoreJson } from '../summary.js';
 import { warningText } from '../flags.js';
+import { thresholdOf } from '../../model/decision.js';
 
 export function registerEvaluate(program: Command): void {
   withDataOptions(
@@ -42,7 +43,7 @@ export function registerEvaluate(program: Command): void {
         });
       }
       const score = scoreKind(detector.body);
-      if (o.json) return printJson({ ...contract(r.metrics, score), ...(detector.body.threshold !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
+      if (o.json) return printJson({ ...contract(r.metrics, score), ...(thresholdOf(detector.body) !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);

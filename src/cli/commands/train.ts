@@ -16,6 +16,7 @@ import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
 import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
+import { thresholdOf, thresholdInfoOf } from '../../model/decision.js';
 
 export { withFlagNames };
 
@@ -106,8 +107,8 @@ Examples:
         learner: model,
         task: target,
         classes: result.body.classes,
-        threshold: result.body.threshold,
-        ...(result.body.threshold !== null ? { score: scoreJson(score) } : {}),
+        threshold: thresholdOf(result.body),
+        ...(thresholdOf(result.body) !== null ? { score: scoreJson(score) } : {}),
         ...(result.cv ? { cv: contract(result.cv, score) } : {}),
         test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
@@ -129,10 +130,10 @@ Examples:
       if (result.cv) line(`${o.cv}-fold CV (out-of-fold)`, result.cv);
       for (const t of result.tests) line(`test ${basename(t.file)}`, t.metrics);
       process.stdout.write(`trained ${model} on ${result.train.rows.toLocaleString('en-US')} rows (${target}: ${result.body.classes.join(', ')}) in ${totalSeconds.toFixed(1)} s\n`);
-      if (result.body.threshold !== null) process.stdout.write(`${thresholdLine(score, result.body.threshold, result.body.thresholdInfo?.method ?? 'fixed')}\n`);
+      if (thresholdOf(result.body) !== null) process.stdout.write(`${thresholdLine(score, thresholdOf(result.body)!, thresholdInfoOf(result.body)?.method ?? 'fixed')}\n`);
       if (rows.length) {
         process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr'])}\n`);
-        const binary = result.body.threshold !== null;
+        const binary = thresholdOf(result.body) !== null;
         process.stdout.write(
           binary
             ? `(precision, recall, f1 of class ${result.body.classes[1]} at the threshold; fpr: share of ${result.body.classes[0]} rows flagged)\n`

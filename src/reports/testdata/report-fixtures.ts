@@ -37,7 +37,7 @@ export function modelBody(task: ModelBody['task'], classes: string[], over: Part
     },
     pipeline: { type: 'pipeline', version: 1, options: { encoding: 'onehot' }, plans: [], dropped: [] },
     learner: { type: 'gbdt', version: 1, options: { nEstimators: 30 }, fitted: {} },
-    threshold: task === 'binary' ? 0.5 : null,
+    decision: task === 'binary' ? { kind: 'threshold', score: 'probability', threshold: 0.5, method: 'fixed' } : { kind: 'argmax' },
     metrics: {},
     importance: {
       gain: [
