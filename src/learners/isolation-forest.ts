@@ -103,6 +103,7 @@ export const IFOREST_SPEC: LearnerSpec = {
   description: 'isolation forest (Liu, Ting & Zhou 2008): unsupervised anomaly score, classes normal/anomaly',
   kind: 'anomaly-detector',
   score: 'anomaly-score',
+  scoreText: { name: 'anomaly score s(x)', note: "the isolation forest's anomaly score (Liu et al. 2008): in (0, 1), higher = more anomalous; not a probability" },
   explainer: 'none',
   importance: 'none',
   supportsWeights: false,

@@ -19,7 +19,7 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { dot4, logisticObjective } from './logistic-loss.js';
-import type { Classifier, FitOptions, SerializedModel } from './types.js';
+import type { Classifier, FitOptions, LinearModel, SerializedModel } from './types.js';
 import {
   argmaxRows,
   checkFitInput,
@@ -92,7 +92,7 @@ function resolve(o: LogisticRegressionOptions): Resolved {
   return { C: p.C as number, fitIntercept: p.fitIntercept as boolean, maxIter: p.maxIter as number, tol: p.tol as number };
 }
 
-export class LogisticRegression implements Classifier {
+export class LogisticRegression implements Classifier, LinearModel {
   readonly type = TYPE;
   readonly options: Readonly<LogisticRegressionOptions>;
   private fitted: Fitted | undefined;

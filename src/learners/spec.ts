@@ -55,6 +55,8 @@ export interface LearnerSpec {
   readonly kind: LearnerKind;
   /** What its binary score is: P(attack), or an anomaly score (higher = more anomalous, not a probability). */
   readonly score: 'probability' | 'anomaly-score';
+  /** An anomaly score in words, so that no page calls it a probability: its name in a sentence and a note explaining it once. */
+  readonly scoreText?: { readonly name: string; readonly note: string };
   /** How a prediction is explained: TreeSHAP, exact linear contributions, or not at all. */
   readonly explainer: 'tree-shap' | 'linear' | 'none';
   /** Importance it learns while fitting ('gain': split gain / impurity decrease), if any. */

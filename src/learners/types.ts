@@ -86,3 +86,9 @@ export interface SerializedModel {
 export interface TreeModel {
   ensemble(): TreeEnsemble;
 }
+
+/** Linear learners expose their coefficients (nOut × nFeatures, row-major) and intercepts for exact explanations. */
+export interface LinearModel {
+  readonly coef: Float64Array;
+  readonly intercept: Float64Array;
+}

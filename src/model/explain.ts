@@ -4,7 +4,7 @@ import { linearContributions } from '../explain/linear.js';
 import { treeShap } from '../explain/tree-shap.js';
 import type { Explanation } from '../explain/types.js';
 import type { Matrix } from '../features/types.js';
-import type { TreeModel } from '../learners/types.js';
+import type { LinearModel, TreeModel } from '../learners/types.js';
 import type { Detector } from './detector.js';
 
 export type { Contribution };
@@ -27,10 +27,12 @@ export function explainMatrix(detector: Detector, X: Matrix, pred: Int32Array, t
 
 /** The full (ungrouped) explanation of every row, or undefined for a learner without one (isolation forest). */
 export function explanation(detector: Detector, X: Matrix): Explanation | undefined {
-  const learner = detector.learner as unknown as Partial<TreeModel> & { coef?: Float64Array; intercept?: Float64Array };
-  if (typeof learner.ensemble === 'function') return treeShap(learner.ensemble(), X);
-  if (learner.coef && learner.intercept && detector.body.featureMeans) {
-    return linearContributions({ coef: learner.coef, intercept: learner.intercept }, X, detector.body.featureMeans);
+  // the learner's spec says how it explains; its contract then gives what that needs
+  const how = detector.spec.explainer;
+  if (how === 'tree-shap') return treeShap((detector.learner as unknown as TreeModel).ensemble(), X);
+  if (how === 'linear' && detector.body.featureMeans) {
+    const { coef, intercept } = detector.learner as unknown as LinearModel;
+    return linearContributions({ coef, intercept }, X, detector.body.featureMeans);
   }
   return undefined;
 }

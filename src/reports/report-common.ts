@@ -12,16 +12,12 @@ import { badge, cards, html, renderChart, renderTable, type HtmlValue, type Safe
 import { formatFixed, formatInt, formatNumber, formatPercent, formatPerTenThousand, formatSigned, formatSignedPoints } from '../util/format.js';
 import { curveSpec, scoreHistogramSpec, type ChartSet, type ScoreHistogramOptions } from './training-report-charts.js';
 import { type ThresholdInfo } from '../model/decision.js';
+import { isLearnerType, learnerSpec } from '../learners/registry.js';
+import type { LearnerSpec } from '../learners/spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // names
 
-const MODEL_NAMES: Record<string, string> = {
-  gbdt: 'gradient-boosted trees',
-  rf: 'random forest',
-  logreg: 'logistic regression',
-  iforest: 'isolation forest',
-};
 const TARGET_NAMES: Record<string, string> = {
   binary: 'binary: normal vs attack',
   category: 'attack category',
@@ -33,10 +29,25 @@ export function modelType(body: ModelBody): string {
   return String(body.provenance.options.model ?? body.learner.type);
 }
 
-/** "gbdt" → "gradient-boosted trees" (an unknown type as it is). */
+/** The learner's spec, when the model's learner is one this nadir knows. */
+function specOf(body: Pick<ModelBody, 'learner' | 'provenance'>): LearnerSpec | undefined {
+  const model = String(body.provenance.options.model ?? body.learner.type);
+  return isLearnerType(model) ? learnerSpec(model) : undefined;
+}
+
+/** The learner's kind (classifier / anomaly detector) per its spec; undefined for a learner unknown here. */
+export function learnerKind(body: Pick<ModelBody, 'learner' | 'provenance'>): LearnerSpec['kind'] | undefined {
+  return specOf(body)?.kind;
+}
+
+/** The importance the learner learns while fitting, per its spec. */
+export function learnerImportance(body: Pick<ModelBody, 'learner' | 'provenance'>): LearnerSpec['importance'] | undefined {
+  return specOf(body)?.importance;
+}
+
+/** "gbdt" → "gradient-boosted trees" (from the learner's spec; an unknown type as it is). */
 export function modelName(body: ModelBody): string {
-  const model = modelType(body);
-  return MODEL_NAMES[model] ?? model;
+  return specOf(body)?.name ?? modelType(body);
 }
 
 /**
@@ -56,12 +67,9 @@ export interface ScoreKind {
 
 export function scoreKind(body: Pick<ModelBody, 'learner' | 'provenance' | 'classes'>): ScoreKind {
   const positive = body.classes[1] ?? 'attack';
-  if (body.learner.type === 'iforest' || body.provenance.options.model === 'iforest') {
-    return {
-      probability: false,
-      name: 'anomaly score s(x)',
-      note: "the isolation forest's anomaly score (Liu et al. 2008): in (0, 1), higher = more anomalous; not a probability",
-    };
+  const spec = specOf(body);
+  if (spec?.score === 'anomaly-score') {
+    return { probability: false, name: spec.scoreText?.name ?? 'anomaly score', note: spec.scoreText?.note ?? `the ${spec.name}'s anomaly score: higher = more anomalous; not a probability` };
   }
   return { probability: true, name: `P(${positive})`, note: `the model’s probability of ${positive}` };
 }

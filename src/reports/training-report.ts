@@ -12,7 +12,7 @@ import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from '../app/train.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
@@ -167,7 +167,7 @@ export function holdoutCallouts(result: TrainingReportInput): SafeHtml {
     const warn = bad.some((f) => f.level === 'warn');
     const nsl = result.body.schema.format === 'nsl-kdd';
     const names = bad.map((f) => f.test);
-    const supervised = result.body.provenance.options.model !== 'iforest';
+    const supervised = learnerKind(result.body) !== 'anomaly-detector';
     out.push(
       callout(
         warn ? 'warn' : 'note',
@@ -321,14 +321,13 @@ function perClassSection(evals: Evaluation[]): HtmlValue {
 async function importanceSection(result: TrainingReportInput): Promise<HtmlValue> {
   const { gain, permutation } = result.body.importance;
   const scoreName = result.body.task === 'binary' ? 'ROC-AUC' : 'accuracy';
-  const model = modelType(result.body);
   const where = result.tests.length ? `the hold-out set ${displayName(result.tests[0]!.file)}` : 'the training data';
   const parts: HtmlValue[] = [];
   const charts: SafeHtml[] = [];
   if (gain && gain.length) {
     if (carriedImportance(gain).length) charts.push(await renderChart(gainSpec(gain), { label: 'Gain importance', caption: 'How much each column reduced the training loss across all splits: what the trees rely on.' }));
     else parts.push(html`<p class="empty">No column carried gain importance: the trees made no split.</p>`);
-  } else parts.push(html`<p class="empty">No gain importance: ${model === 'logreg' || model === 'iforest' ? `this model (${modelName(result.body)}) has no split gains` : 'the learner did not report it'}.</p>`);
+  } else parts.push(html`<p class="empty">No gain importance: ${learnerImportance(result.body) === 'none' ? `this model (${modelName(result.body)}) has no split gains` : 'the learner did not report it'}.</p>`);
   if (permutation && permutation.length) {
     if (carriedImportance(permutation).length) {
       charts.push(await renderChart(permutationSpec(permutation, scoreName), { label: 'Permutation importance', caption: `Measured on ${where}: how much the model needs the column there. Columns whose shuffling did not lower ${scoreName} are left out.` }));
