@@ -19,13 +19,17 @@ const FLAGS: Record<string, string> = {
   tests: '--test',
 };
 
-/** The learner options the `train` command has a flag for, with the flag's value name. */
-export const LEARNER_FLAGS: ReadonlyArray<{ option: string; value: string; help: string }> = [
-  { option: 'nEstimators', value: '<n>', help: 'trees / boosting rounds' },
-  { option: 'maxDepth', value: '<n>', help: 'maximum tree depth' },
-  { option: 'learningRate', value: '<rate>', help: 'gbdt learning rate, > 0' },
-  { option: 'maxFeatures', value: '<f>', help: "rf: features tried per split — 'sqrt', 'log2', a fraction in (0, 1) or a count; iforest: fraction of the features per tree" },
-  { option: 'C', value: '<C>', help: 'logreg: inverse L2 regularisation strength, > 0 (smaller = stronger)' },
+/**
+ * The learner options the `train` command has a flag for, with the flag's value name; the help
+ * text, rules and defaults come from the learners' specs (`label` names a flag several learners
+ * share, where their own help texts differ).
+ */
+export const LEARNER_FLAGS: ReadonlyArray<{ option: string; value: string; label?: string }> = [
+  { option: 'nEstimators', value: '<n>', label: 'trees / boosting rounds' },
+  { option: 'maxDepth', value: '<n>', label: 'maximum tree depth' },
+  { option: 'learningRate', value: '<rate>' },
+  { option: 'maxFeatures', value: '<f>' },
+  { option: 'C', value: '<C>' },
 ];
 
 /** `maxFpr` → `--max-fpr`, `learningRate` → `--lr`; a name already spelled as a flag stays. */

@@ -7,6 +7,12 @@ import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
 import { carriedImportance } from '../reports/training-report-charts.js';
 import type { ScoreKind } from '../reports/report-common.js';
+import { formatFixed } from '../util/format.js';
+
+/** A metric in the CLI's text tables: four decimals, '—' when there is none. */
+export function f4(x: number | null | undefined): string {
+  return formatFixed(x, 4, '—');
+}
 
 /**
  * The text output's importance line: the columns that carried importance (> 0), most important

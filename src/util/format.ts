@@ -63,9 +63,9 @@ export function formatSeconds(ms: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`;
 }
 
-/** A score with `digits` decimals (e.g. an AUC as 0.9731); '–' when missing or not finite. */
-export function formatFixed(x: number | null | undefined, digits = 4): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+/** A score with `digits` decimals (e.g. an AUC as 0.9731); `missing` ('–') when missing or not finite. */
+export function formatFixed(x: number | null | undefined, digits = 4, missing = '–'): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? missing : x.toFixed(digits);
 }
 
 /** A signed difference with `digits` decimals and a true minus sign: '+0.0123', '−0.0040'. */

@@ -7,7 +7,7 @@ import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
-import { contract, scoreJson } from '../summary.js';
+import { contract, f4, scoreJson } from '../summary.js';
 import { warningText } from '../flags.js';
 import { thresholdOf } from '../../model/decision.js';
 
@@ -50,7 +50,6 @@ export function registerEvaluate(program: Command): void {
     });
 }
 
-const f4 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(4));
 
 /**
  * The text report of `nadir evaluate`. Binary: precision, recall and F1 are those of the

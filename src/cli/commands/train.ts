@@ -5,7 +5,7 @@ import { resolveTrainOptions, TRAIN_PARAMS, type ResolvedTrain, type TrainChoice
 import type { TargetKind } from '../../data/types.js';
 import type { Metrics } from '../../eval/types.js';
 import { LEARNER_SPECS, LEARNER_TYPES } from '../../learners/registry.js';
-import { findParam, paramDefault } from '../../learners/spec.js';
+import { describeParam, findParam, paramDefault } from '../../learners/spec.js';
 import { CollectingLogger } from '../../logger.js';
 import { saveModelFile } from '../../model/artifact.js';
 import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '../data-options.js';
@@ -14,7 +14,7 @@ import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
-import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { contract, f4, importanceLine, scoreJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
 import { thresholdOf, thresholdInfoOf } from '../../model/decision.js';
 
@@ -40,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--report <file>', 'write an HTML training report')
     .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
     .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", String(TRAIN_PARAMS.maxFpr.default));
-  for (const { option, value, help } of LEARNER_FLAGS) cmd.option(`${flagOf(option)} ${value}`, `${help} (default: ${learnerDefaults(option)})`);
+  for (const f of LEARNER_FLAGS) cmd.option(`${flagOf(f.option)} ${f.value}`, `${f.label ?? learnerHelp(f.option)} (default: ${learnerDefaults(f.option)})`);
   cmd
     .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))
     .option('--threads <n>', `worker threads, 1 to 256 (default: all cores), for ${LEARNER_SPECS.filter((l) => findParam(l, 'nThreads')?.defaultText === 'all cores').map((l) => l.type).join(' and ')}`)
@@ -125,7 +125,7 @@ Examples:
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       const rows: Array<Array<string | number>> = [];
       const line = (name: string, m: Metrics): void => {
-        rows.push([name, m.n, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), m.rocAuc === null ? '—' : f4(m.rocAuc), m.fpr === undefined || m.fpr === null ? '—' : f4(m.fpr)]);
+        rows.push([name, m.n, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.fpr)]);
       };
       if (result.cv) line(`${o.cv}-fold CV (out-of-fold)`, result.cv);
       for (const t of result.tests) line(`test ${basename(t.file)}`, t.metrics);
@@ -194,6 +194,15 @@ export function trainOptions(o: Record<string, unknown>): TrainCliOptions {
   return { model: r.model, target: r.target, cv: r.cv, seed: r.seed, threshold: r.threshold, maxFpr: r.maxFpr, permutationRepeats: r.permutationRepeats, learner: r.learner };
 }
 
+/** What an option does and takes, per learner that has it (from the specs): "rf: features tried per split, 'sqrt', …". */
+function learnerHelp(option: string): string {
+  const takers = LEARNER_SPECS.filter((l) => findParam(l, option));
+  return takers.map((l) => {
+    const p = findParam(l, option)!;
+    return `${l.type}: ${p.help}, ${describeParam(p)}`;
+  }).join('; ');
+}
+
 /** Each learner's default for an option, from the specs: "gbdt 200, rf 100, iforest 100". */
 function learnerDefaults(option: string): string {
   return LEARNER_SPECS.filter((l) => findParam(l, option)).map((l) => `${l.type} ${defaultText(findParam(l, option)!)}`).join(', ');
@@ -217,6 +226,3 @@ function defaultText(p: Parameters<typeof paramDefault>[0]): string {
   return p.type === 'integer' && p.max !== undefined ? `${text} (max ${p.max})` : text;
 }
 
-function f4(x: number): string {
-  return x.toFixed(4);
-}
