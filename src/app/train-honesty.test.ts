@@ -1,0 +1,151 @@
+/**
+ * Guards of an honest evaluation in the train use case (issue 10): an audit found it honest —
+ * preprocessing fitted per fold, the threshold chosen on out-of-fold training scores only, test
+ * sets used for nothing but their own metrics — and these tests keep it so. Each guard was seen
+ * to fail against a deliberately broken train (see the commit that added it).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { loadDataset, takeRows } from '../data/load.js';
+import { stratifiedKFold } from '../data/split.js';
+import { buildTarget } from '../data/target.js';
+import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../data/types.js';
+import { tempDir, writeFixture } from '../data/testdata/files.js';
+import { UNSEEN } from '../features/one-hot.js';
+import { Pipeline } from '../features/pipeline.js';
+import { createLearner } from '../learners/registry.js';
+import { take } from '../util/rows.js';
+import { resolveTrainOptions, type TrainChoices } from './train-options.js';
+import { train, type TrainResult } from './train.js';
+
+const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
+const dir = tempDir('nadir-honest-');
+
+/** The first `n` records of a bundled NSL-KDD file, written as a small file of the same format. */
+function subset(file: string, n: number, name: string): string {
+  const lines = gunzipSync(readFileSync(`${DATA}${file}`)).toString('utf8').trim().split('\n');
+  return writeFixture(dir, name, `${lines.slice(0, n).join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. preprocessing is fitted inside each fold, never on all training rows
+
+/**
+ * Out-of-fold probabilities by hand: the same folds (stratifiedKFold, same seed), the same
+ * learner options, and the pipeline fitted on each fold's training rows ('fold') — or, to show
+ * the test can tell the difference, once on all rows ('all', the leak this file guards against).
+ */
+async function oofByHand(ds: Dataset, opts: TrainChoices, fitPipelineOn: 'fold' | 'all'): Promise<Float64Array> {
+  const o = resolveTrainOptions(opts);
+  const target = buildTarget(ds, o.target);
+  const k = target.classes.length;
+  const proba = new Float64Array(ds.features.nRows * k);
+  const onAll = new Pipeline(o.spec.preprocessing).fit(ds.features);
+  for (const fold of stratifiedKFold(target.y, o.cv, o.seed)) {
+    const rows = takeRows(ds.features, fold.train);
+    const pipeline = fitPipelineOn === 'fold' ? new Pipeline(o.spec.preprocessing).fit(rows) : onAll;
+    const learner = createLearner(o.model, o.learner);
+    await learner.fit(pipeline.transform(rows), take(target.y, fold.train), { classes: target.classes });
+    const P = learner.predictProba(pipeline.transform(takeRows(ds.features, fold.test)));
+    for (let i = 0; i < fold.test.length; i++) proba.set(P.subarray(i * k, (i + 1) * k), fold.test[i]! * k);
+  }
+  return proba;
+}
+
+/** Rows `rows` of `ds` with an extreme `numeric` value and a `categorical` value no other row has. */
+function plant(ds: Dataset, rows: Uint32Array, numeric: string, categorical: string, value: string): Dataset {
+  const columns = ds.features.columns.map((c): Column => {
+    if (c.name === numeric) {
+      const values = Float64Array.from((c as NumericColumn).values);
+      for (const r of rows) values[r] = 1e12;
+      return { ...(c as NumericColumn), values };
+    }
+    if (c.name === categorical) {
+      const col = c as CategoricalColumn;
+      const codes = Int32Array.from(col.codes);
+      for (const r of rows) codes[r] = col.dictionary.length;
+      return { ...col, codes, dictionary: [...col.dictionary, value] };
+    }
+    return c;
+  });
+  return { ...ds, features: { nRows: ds.features.nRows, columns } };
+}
+
+describe('train: cross-validation fits the preprocessing on each fold’s training rows only', () => {
+  // logistic regression: its pipeline learns the most (medians, log1p choice, means and scales),
+  // and every bit of that reaches the probabilities, so a pipeline fitted on other rows shows
+  const opts: TrainChoices = { model: 'logreg', cv: 3, seed: 11, threshold: 0.5, permutationRepeats: 0, learner: { maxIter: 50 } };
+  let ds: Dataset;
+  let planted: Dataset;
+  let heldOut: Uint32Array; // the rows fold 0 holds out
+  let marked: Set<number>; // the planted rows among them
+  let plain: TrainResult;
+  let withPlanted: TrainResult;
+
+  before(async () => {
+    ds = await loadDataset(subset('KDDTrain+_20Percent.txt.gz', 900, 'train-900.csv'));
+    const y = buildTarget(ds, 'binary').y;
+    heldOut = stratifiedKFold(y, 3, 11)[0]!.test;
+    // three normal and three attack rows that fold 0 holds out: only they get src_bytes 1e12 and
+    // the service 'planted-in-fold-0', so to fold 0's model both must be new (out of range, unseen)
+    const normal = [...heldOut].filter((r) => y[r] === 0).slice(0, 3);
+    const attack = [...heldOut].filter((r) => y[r] === 1).slice(0, 3);
+    marked = new Set([...normal, ...attack]);
+    planted = plant(ds, Uint32Array.from(marked), 'src_bytes', 'service', 'planted-in-fold-0');
+    plain = await train({ ...opts, data: ds });
+    withPlanted = await train({ ...opts, data: planted });
+  });
+
+  test('the out-of-fold probabilities are those of a fold loop whose pipeline sees the fold’s training rows only', async () => {
+    assert.deepEqual(withPlanted.oof!.proba, await oofByHand(planted, opts, 'fold'));
+    assert.deepEqual(plain.oof!.proba, await oofByHand(ds, opts, 'fold'));
+  });
+
+  test('the observable can fail: a pipeline fitted on all rows gives other out-of-fold scores', async () => {
+    const leaky = await oofByHand(planted, opts, 'all');
+    const differ = [...heldOut].filter((r) => leaky[2 * r + 1] !== withPlanted.oof!.proba[2 * r + 1]);
+    assert.ok(differ.length > heldOut.length / 2, `only ${differ.length} of fold 0's ${heldOut.length} rows score differently with a leaky pipeline`);
+    for (const r of marked) assert.ok(differ.includes(r), `planted row ${r}`);
+  });
+
+  test('the planted rows are new to fold 0’s pipeline: an unseen category and a value out of the training range', () => {
+    const y = buildTarget(planted, 'binary').y;
+    const fold0 = stratifiedKFold(y, 3, 11)[0]!;
+    const p = new Pipeline(resolveTrainOptions(opts).spec.preprocessing).fit(takeRows(planted.features, fold0.train));
+    const service = p.inputs.find((i) => i.name === 'service')!;
+    assert.ok(!service.categories!.includes('planted-in-fold-0'));
+    const X = p.transform(takeRows(planted.features, Uint32Array.from(marked)));
+    const unseen = p.columns.indexOf(`service=${UNSEEN}`);
+    const bytes = p.columns.indexOf('src_bytes');
+    const seen = p.transform(takeRows(planted.features, fold0.train));
+    let max = -Infinity;
+    for (let i = 0; i < seen.nRows; i++) max = Math.max(max, seen.data[i * seen.nCols + bytes]!);
+    for (let i = 0; i < X.nRows; i++) {
+      assert.equal(X.data[i * X.nCols + unseen], 1, 'the unseen bucket');
+      assert.ok(X.data[i * X.nCols + bytes]! > max, 'beyond every training value');
+    }
+    // and to the model of a fold that trains on them they are known
+    const fold1 = stratifiedKFold(y, 3, 11)[1]!;
+    const q = new Pipeline(resolveTrainOptions(opts).spec.preprocessing).fit(takeRows(planted.features, fold1.train));
+    assert.ok(q.inputs.find((i) => i.name === 'service')!.categories!.includes('planted-in-fold-0'));
+  });
+
+  test('metamorphic: changing rows fold 0 holds out leaves the scores of its other rows bit for bit alone', () => {
+    // fold 0's model is fitted on folds 1 and 2, which are the same in both runs; a pipeline
+    // fitted on all rows would see the planted values (its src_bytes scale) and move every score
+    const k = 2;
+    let same = 0;
+    for (const r of heldOut) {
+      if (marked.has(r)) continue;
+      assert.equal(withPlanted.oof!.proba[r * k + 1], plain.oof!.proba[r * k + 1], `row ${r} of fold 0`);
+      same++;
+    }
+    assert.ok(same > 200);
+    // the other folds trained on the planted rows: their scores may move, and here they do
+    const others = new Set<number>();
+    for (let r = 0; r < ds.features.nRows; r++) if (!heldOut.includes(r) && withPlanted.oof!.proba[r * k + 1] !== plain.oof!.proba[r * k + 1]) others.add(r);
+    assert.ok(others.size > 0, 'folds 1 and 2 see the planted rows in training');
+  });
+});
