@@ -16,7 +16,10 @@ import { tempDir, writeFixture } from '../data/testdata/files.js';
 import { UNSEEN } from '../features/one-hot.js';
 import { Pipeline } from '../features/pipeline.js';
 import { createLearner } from '../learners/registry.js';
+import { readModelFile, saveModelFile } from '../model/artifact.js';
+import type { ModelBody } from '../model/types.js';
 import { take } from '../util/rows.js';
+import { stringifyTyped } from '../util/typed-json.js';
 import { resolveTrainOptions, type TrainChoices } from './train-options.js';
 import { train, type TrainResult } from './train.js';
 
@@ -148,4 +151,61 @@ describe('train: cross-validation fits the preprocessing on each fold’s traini
     for (let r = 0; r < ds.features.nRows; r++) if (!heldOut.includes(r) && withPlanted.oof!.proba[r * k + 1] !== plain.oof!.proba[r * k + 1]) others.add(r);
     assert.ok(others.size > 0, 'folds 1 and 2 see the planted rows in training');
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 2. test sets change nothing in the model but their own metrics
+
+/** The parts of a model body that a test set may change: its own metrics and provenance, and what is measured on it. */
+const MAY_DIFFER = ['createdAt', 'timings', 'metrics.test', 'provenance.tests', 'importance.permutation'] as const;
+
+function without(body: ModelBody, paths: readonly string[]): Record<string, unknown> {
+  const copy = JSON.parse(stringifyTyped(body)) as Record<string, Record<string, unknown>>;
+  for (const p of paths) {
+    const [a, b] = p.split('.') as [string, string | undefined];
+    if (b === undefined) delete copy[a];
+    else delete copy[a]![b];
+  }
+  return copy;
+}
+
+describe('train: a model is the same with and without test sets', () => {
+  const base = { cv: 3, seed: 5, learner: { nEstimators: 5 }, permutationRepeats: 1, permutationRows: 300 } as const;
+  let data: string;
+  let testA: string;
+  let testB: string;
+  before(() => {
+    data = subset('KDDTrain+_20Percent.txt.gz', 2000, 'train-2000.csv');
+    testA = subset('KDDTest+.txt.gz', 700, 'kddtest-700.csv');
+    testB = subset('KDDTest-21.txt.gz', 700, 'kddtest21-700.csv');
+  });
+
+  /** Train, save, and read the body back from the file: what a user gets. */
+  async function saved(opts: Parameters<typeof train>[0], name: string): Promise<ModelBody> {
+    const r = await train(opts);
+    const file = `${dir}/${name}.nadir`;
+    await saveModelFile(file, r.body);
+    return readModelFile(file);
+  }
+
+  for (const threshold of ['auto', 'f1'] as const) {
+    test(`--threshold ${threshold}: learner, pipeline, threshold and CV metrics are byte-identical; another test file cannot move the threshold`, async () => {
+      const none = await saved({ ...base, data, threshold }, `none-${threshold}`);
+      const a = await saved({ ...base, data, threshold, tests: [testA] }, `a-${threshold}`);
+      const b = await saved({ ...base, data, threshold, tests: [testB, testA] }, `b-${threshold}`);
+      assert.ok(a.metrics.test && b.metrics.test && !none.metrics.test, 'the test sets were evaluated');
+      assert.ok(a.importance.permutation && b.importance.permutation, 'and measured on');
+      for (const m of [a, b]) {
+        for (const part of ['learner', 'pipeline', 'schema', 'threshold', 'thresholdInfo', 'classes'] as const) {
+          assert.equal(stringifyTyped(m[part]), stringifyTyped(none[part]), part);
+        }
+        assert.equal(JSON.stringify(m.metrics.cv), JSON.stringify(none.metrics.cv), 'metrics.cv');
+        assert.equal(JSON.stringify(m.importance.gain), JSON.stringify(none.importance.gain), 'importance.gain');
+        // and nothing else either, but for what a test set legitimately adds
+        assert.equal(JSON.stringify(without(m, MAY_DIFFER)), JSON.stringify(without(none, MAY_DIFFER)));
+      }
+      assert.equal(a.threshold, b.threshold);
+      assert.equal(a.thresholdInfo?.method, threshold === 'auto' ? 'max-fpr' : 'f1');
+    });
+  }
 });
