@@ -12,11 +12,13 @@ import { loadDataset, takeRows } from '../data/load.js';
 import { stratifiedKFold } from '../data/split.js';
 import { buildTarget } from '../data/target.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../data/types.js';
-import { tempDir, writeFixture } from '../data/testdata/files.js';
+import { rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
+import { NadirError } from '../errors.js';
 import { UNSEEN } from '../features/one-hot.js';
 import { Pipeline } from '../features/pipeline.js';
 import { createLearner } from '../learners/registry.js';
 import { readModelFile, saveModelFile } from '../model/artifact.js';
+import { Detector } from '../model/detector.js';
 import type { ModelBody } from '../model/types.js';
 import { take } from '../util/rows.js';
 import { stringifyTyped } from '../util/typed-json.js';
@@ -208,4 +210,44 @@ describe('train: a model is the same with and without test sets', () => {
       assert.equal(a.thresholdInfo?.method, threshold === 'auto' ? 'max-fpr' : 'f1');
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 6. the isolation forest's log loss is null everywhere
+
+describe('train: the isolation forest has no log loss', () => {
+  test('null in the CV and test metrics of the result and of the model, saved and loaded', async () => {
+    const small = subset('KDDTest-21.txt.gz', 1500, 'kddtest21-1500.csv');
+    const r = await train({ data: small, tests: [small], model: 'iforest', cv: 2, learner: { nEstimators: 5 }, permutationRepeats: 0 });
+    assert.equal(r.cv!.logLoss, null);
+    assert.equal(r.tests[0]!.metrics.logLoss, null);
+    assert.equal(r.body.metrics.cv!.logLoss, null);
+    assert.equal(r.body.metrics.test!['kddtest21-1500.csv']!.logLoss, null);
+    // a probability model has one, so the null is the score's doing
+    assert.equal(typeof (await train({ data: small, model: 'gbdt', cv: 2, learner: { nEstimators: 5 }, permutationRepeats: 0 })).cv!.logLoss, 'number');
+    const file = `${dir}/iforest.nadir`;
+    await saveModelFile(file, r.body);
+    const body = await readModelFile(file);
+    assert.ok('logLoss' in body.metrics.cv! && body.metrics.cv!.logLoss === null, 'kept as null, not dropped');
+    assert.equal(body.metrics.test!['kddtest21-1500.csv']!.logLoss, null);
+    assert.equal((await Detector.load(file)).body.metrics.cv!.logLoss, null);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 7. the library refuses what the CLI refuses
+
+describe('train: cv 1 is refused', () => {
+  test('NADIR_ERR_BAD_OPTION naming the option cv, before anything is loaded', async () => {
+    let err: unknown;
+    const message = await rejectsWith(
+      train({ data: `${dir}/no-such-file.csv`, cv: 1 }).catch((e: unknown) => {
+        err = e;
+        throw e;
+      }),
+      'NADIR_ERR_BAD_OPTION',
+      /^invalid option cv: expected 0 \(no cross-validation\) or a whole number of folds from 2 to 50, got '?1'?$/,
+    );
+    assert.ok(err instanceof NadirError && err.option === 'cv', message);
+  });
 });
