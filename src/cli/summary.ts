@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
 import { carriedImportance } from '../reports/training-report-charts.js';
-import type { ScoreKind } from '../reports/report-common.js';
+import { CV_THRESHOLD_NOTE, thresholdChosenOnCvScores, type ScoreKind } from '../reports/report-common.js';
 
 /**
  * The text output's importance line: the columns that carried importance (> 0), most important
@@ -41,6 +41,16 @@ export function importanceLine(importance: ModelBody['importance'], scoreName: s
 export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown> {
   const { curves: _c, ...rest } = m;
   return score && !score.probability ? { ...rest, logLoss: null } : rest;
+}
+
+/**
+ * `train --json`'s `cv` block: the contract's Metrics, and whether the threshold was chosen on
+ * these same out-of-fold scores ('auto', 'f1'), which makes the metrics at it optimistic by
+ * construction (then with a `note` saying so).
+ */
+export function cvJson(cv: Metrics, body: Pick<ModelBody, 'threshold' | 'thresholdInfo'>, score?: ScoreKind): Record<string, unknown> {
+  const chosen = thresholdChosenOnCvScores(body);
+  return { ...contract(cv, score), thresholdChosenOnTheseScores: chosen, ...(chosen ? { note: CV_THRESHOLD_NOTE } : {}) };
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

@@ -12,7 +12,7 @@ import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../model/artifact.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvScores, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, modelName, modelType, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TrainResult } from '../app/train.js';
 
@@ -44,7 +44,7 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
 
   if (evals.length) {
     nav.push({ id: 'metrics', label: 'Metrics' });
-    parts.push(section('metrics', 'Cross-validation and hold-out metrics', setsMetricsTable(evals, binary, scoreKind(body)), metricsIntro(result, evals)));
+    parts.push(section('metrics', 'Cross-validation and hold-out metrics', html`${cvOptimismNote(result)}${setsMetricsTable(evals, binary, scoreKind(body))}`, metricsIntro(result, evals)));
     nav.push({ id: 'confusion', label: 'Confusion' });
     const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
     parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!.metrics)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
@@ -190,7 +190,10 @@ function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[]
     .join(' · ');
   out.push({ label: 'training rows', value: formatInt(train.rows), hint: Object.keys(train.classes).length > 3 ? `${Object.keys(train.classes).length} classes` : classSummary });
   const cv = evals.find((e) => e.isCv);
-  if (cv) out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}` });
+  if (cv) {
+    const hint = cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}`;
+    out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: thresholdChosenOnCvScores(body) ? `${hint} · at a threshold tuned on these scores (optimistic)` : hint });
+  }
   for (const t of evals.filter((e) => !e.isCv).slice(0, 2)) {
     const delta = cv ? ` (${formatSignedPoints(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
     out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
@@ -255,6 +258,19 @@ function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlVal
   return html`${cv} Hold-out columns show the change against CV.${thr}`;
 }
 
+/**
+ * A threshold chosen on the out-of-fold scores ('auto', 'f1') makes the CV metrics at it
+ * optimistic by construction: said next to them (report-common.ts thresholdChosenOnCvScores).
+ */
+function cvOptimismNote(result: TrainingReportInput): HtmlValue {
+  if (!result.cv || !thresholdChosenOnCvScores(result.body)) return '';
+  const rule = result.body.thresholdInfo?.method === 'f1' ? 'the best F1' : 'the highest detection rate within the false-positive target';
+  return callout(
+    'note',
+    html`<p><strong>The CV figures at the threshold are optimistic by construction.</strong> The threshold was chosen on these same out-of-fold scores (${rule}), so CV accuracy, precision, recall, F1, false-positive rate and confusion matrix are measured on the data that tuned it. ROC-AUC and log loss do not depend on the threshold; the hold-out columns are the honest estimate.</p>`,
+  );
+}
+
 function setsMetricsTable(evals: Evaluation[], binary: boolean, score: ScoreKind): SafeHtml {
   const cv = evals.find((e) => e.isCv);
   return metricsTable(
@@ -298,7 +314,8 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     return b ? [costRow(e.name, e.color, b)] : [];
   });
   const table = thresholdCostTable(rows, { setLabel: 'set', caption: 'What the threshold costs on each set', ...(info?.maxFpr !== undefined ? { maxFpr: info.maxFpr } : {}) });
-  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how, scoreKind(body))}${table}`;
+  const tuned = result.cv && thresholdChosenOnCvScores(body) ? html`<p>The out-of-fold rates above, and the CV row below, are measured on the scores the threshold was tuned on, so they are optimistic by construction; the hold-out rows are the honest check.</p>` : '';
+  return html`${thresholdHeader(body.threshold, thresholdMethodName(info), how, scoreKind(body))}${tuned}${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {

@@ -14,7 +14,7 @@ import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
-import { contract, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { contract, cvJson, importanceLine, scoreJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
 
 export { withFlagNames };
@@ -108,7 +108,7 @@ Examples:
         classes: result.body.classes,
         threshold: result.body.threshold,
         ...(result.body.threshold !== null ? { score: scoreJson(score) } : {}),
-        ...(result.cv ? { cv: contract(result.cv, score) } : {}),
+        ...(result.cv ? { cv: cvJson(result.cv, result.body, score) } : {}),
         test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
         provenance: {
