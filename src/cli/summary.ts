@@ -3,6 +3,7 @@
  * contract's Metrics, the score entry, the threshold line and the importance line.
  */
 import { basename } from 'node:path';
+import type { TestResult } from '../app/train.js';
 import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
 import { carriedImportance } from '../reports/training-report-charts.js';
@@ -51,6 +52,16 @@ export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown>
 export function cvJson(cv: Metrics, body: Pick<ModelBody, 'threshold' | 'thresholdInfo'>, score?: ScoreKind): Record<string, unknown> {
   const chosen = thresholdChosenOnCvScores(body);
   return { ...contract(cv, score), thresholdChosenOnTheseScores: chosen, ...(chosen ? { note: CV_THRESHOLD_NOTE } : {}) };
+}
+
+/**
+ * `train --json`'s entry of one test file: the contract's Metrics, the rows left out of them
+ * (`skipped`: a class the model was not trained on, e.g. an attack label absent from training with
+ * `--target label`) and the raw label values that never occur in the training data, with their
+ * row counts (`unseenLabels`).
+ */
+export function testJson(t: Pick<TestResult, 'metrics' | 'skipped' | 'unseenLabels'>, score?: ScoreKind): Record<string, unknown> {
+  return { ...contract(t.metrics, score), skipped: t.skipped, unseenLabels: t.unseenLabels ?? {} };
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

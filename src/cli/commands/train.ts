@@ -14,7 +14,7 @@ import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
-import { contract, cvJson, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { cvJson, importanceLine, scoreJson, testJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
 
 export { withFlagNames };
@@ -109,7 +109,7 @@ Examples:
         threshold: result.body.threshold,
         ...(result.body.threshold !== null ? { score: scoreJson(score) } : {}),
         ...(result.cv ? { cv: cvJson(result.cv, result.body, score) } : {}),
-        test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
+        test: Object.fromEntries(result.tests.map((t) => [t.file, testJson(t, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
         provenance: {
           note: 'sha256: of the file bytes as read (for a .gz file, the compressed bytes); contentSha256 (gzip files): of the decompressed content, what `zcat <file> | sha256sum` prints',
