@@ -3,10 +3,6 @@ import type { Column } from './types.js';
 /** Tokens read as a missing value (case-insensitive after trimming). `-` is not one: UNSW-NB15 uses it as a service value. */
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 
-export function isMissingToken(s: string): boolean {
-  return MISSING.has(s.trim().toLowerCase());
-}
-
 /** A plain decimal number as written in CSV files (no hex, no `_`, no empty string). */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -28,12 +24,6 @@ export function parseCell(raw: string): CellValue {
   }
   if (DECIMAL.test(s)) return { kind: 'number', value: Number(s) };
   return { kind: 'text', text: s };
-}
-
-/** The number a cell's text holds; NaN when it is missing or text. */
-export function parseNumberText(raw: string): number {
-  const c = parseCell(raw);
-  return c.kind === 'number' ? c.value : NaN;
 }
 
 /** Rows per storage block once a column has grown past its first block. */

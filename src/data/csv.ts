@@ -405,11 +405,6 @@ function defaultNames(n: number, names?: readonly string[]): string[] {
   return Array.from({ length: n }, (_, i) => (names && names[i]) || `c${i}`);
 }
 
-/** Push a decoded cell: missing token, number written as text (e.g. "Infinity", " 1e3"), or text. */
-export function pushString(b: ColumnBuilder, raw: string, line: number): void {
-  b.pushCell(raw, line);
-}
-
 const MISS = -0x7fffffff;
 const C_MISSING = -1;
 const C_INF = -2;

@@ -256,7 +256,7 @@ export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNu
 }
 
 /** A finding as a warning: its message prefixed with the source file. */
-export function namedFinding(f: Finding, source: string): Finding {
+function namedFinding(f: Finding, source: string): Finding {
   return { ...f, message: `${source}: ${f.message}` };
 }
 

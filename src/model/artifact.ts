@@ -15,7 +15,7 @@ import type { ModelBody } from './types.js';
  * provenance) and versioned. Loading only parses JSON — nothing is executed — and checks
  * the magic line, the format version and the checksum before anything is used.
  */
-export const MODEL_MAGIC = 'NADIR-MODEL';
+const MODEL_MAGIC = 'NADIR-MODEL';
 export const MODEL_FORMAT_VERSION = 2;
 /** The oldest format this build reads (and migrates on read; see migrate). */
 export const MODEL_FORMAT_OLDEST = 1;
