@@ -132,7 +132,7 @@ export class ColumnBuilder {
       this.num[this.pos++] = v;
     } else {
       if (this.pos === this.codes.length) this.next();
-      this.codes[this.pos++] = this.code(formatNumber(v));
+      this.codes[this.pos++] = this.code(numberAsCategory(v));
     }
   }
 
@@ -176,7 +176,7 @@ export class ColumnBuilder {
       const codes = new Int32Array(b.length);
       for (let i = 0; i < b.length; i++) {
         const v = b[i]!;
-        codes[i] = v !== v ? -1 : this.code(formatNumber(v));
+        codes[i] = v !== v ? -1 : this.code(numberAsCategory(v));
       }
       return codes;
     };
@@ -234,7 +234,7 @@ export class ColumnBuilder {
 }
 
 /** How a number in a categorical column is written as a category (one spelling for every path). */
-export function formatNumber(v: number): string {
+function numberAsCategory(v: number): string {
   return String(v);
 }
 
@@ -250,7 +250,7 @@ export function asCategorical(col: Column): Column {
       codes[i] = -1;
       continue;
     }
-    const s = formatNumber(v);
+    const s = numberAsCategory(v);
     let c = index.get(s);
     if (c === undefined) {
       c = dict.length;
