@@ -18,7 +18,7 @@ import { basename } from 'node:path';
 import type { Dataset, DatasetFormat } from '../data/types.js';
 import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
-import { writeFileAtomic } from '../model/artifact.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';

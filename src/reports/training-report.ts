@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
-import { writeFileAtomic } from '../model/artifact.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvScores, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';

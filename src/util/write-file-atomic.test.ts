@@ -3,9 +3,9 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { writeFileAtomic } from './artifact.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nadir-artifact-'));
+const dir = mkdtempSync(join(tmpdir(), 'nadir-write-file-atomic-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeFileAtomic', () => {
