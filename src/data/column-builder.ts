@@ -238,28 +238,32 @@ function numberAsCategory(v: number): string {
   return String(v);
 }
 
+/** Codes for strings in order of first appearance: `dictionary[code(s)] === s`. */
+export class DictionaryEncoder {
+  readonly dictionary: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.dictionary.length;
+      this.dictionary.push(s);
+      this.index.set(s, c);
+    }
+    return c;
+  }
+}
+
 /** Convert a finished column to categorical (numbers written as text). */
 export function asCategorical(col: Column): Column {
   if (col.kind === 'categorical') return col;
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const dict = new DictionaryEncoder();
   const codes = new Int32Array(col.values.length);
   for (let i = 0; i < codes.length; i++) {
     const v = col.values[i]!;
-    if (Number.isNaN(v)) {
-      codes[i] = -1;
-      continue;
-    }
-    const s = numberAsCategory(v);
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dict.length;
-      dict.push(s);
-      index.set(s, c);
-    }
-    codes[i] = c;
+    codes[i] = Number.isNaN(v) ? -1 : dict.code(numberAsCategory(v));
   }
-  return { kind: 'categorical', name: col.name, codes, dictionary: dict };
+  return { kind: 'categorical', name: col.name, codes, dictionary: dict.dictionary };
 }
 
 /** Convert a finished categorical column to numeric where every value parses as a number; else undefined. */

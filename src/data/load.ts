@@ -1,7 +1,7 @@
 import { nadirError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { asCategorical, asNumeric, parseCell } from './column-builder.js';
+import { asCategorical, asNumeric, DictionaryEncoder, parseCell } from './column-builder.js';
 import type { CsvReadOptions, RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
 import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.js';
@@ -279,22 +279,11 @@ export function takeRows(t: Table, rows: Uint32Array): Table {
 
 function fromStrings(name: string, values: string[] | Int32Array): CategoricalColumn {
   if (values instanceof Int32Array) throw new TypeError('categories must be strings');
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const dict = new DictionaryEncoder();
   const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = values[i]!;
-    if (s === '') {
-      codes[i] = -1;
-      continue;
-    }
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dict.length;
-      dict.push(s);
-      index.set(s, c);
-    }
-    codes[i] = c;
+    codes[i] = s === '' ? -1 : dict.code(s);
   }
-  return { kind: 'categorical', name, codes, dictionary: dict };
+  return { kind: 'categorical', name, codes, dictionary: dict.dictionary };
 }
