@@ -48,8 +48,9 @@ if (!unit) {
 // (tsc recompiles everything each time anyway)
 rmSync('dist', { recursive: true, force: true });
 run('npx', ['tsc', '-p', 'tsconfig.json']);
-// As many test files at a time as there are cores: node 20's default (cores - 1) runs one at a
-// time on a 2-core machine; more files than cores is slower (the e2e tests train models in
-// CLI processes). Measured in README ("Two commands").
+// As many test files at a time as there are cores. Node 20's default (cores - 1) runs one at a
+// time on a 2-core machine: `node --test dist/` took 225 s / 291 s that way against 142 s /
+// 251 s / 264 s two at a time, and three at a time (202 s / 241 s / 253 s) was no faster, as
+// the e2e tests train models in CLI processes (shared machine, load 3–9, 2026-12-06).
 run(process.execPath, ['--test', `--test-concurrency=${availableParallelism()}`, '--test-reporter=spec', ...(only.length ? only : [unit ? 'dist/src/' : 'dist/'])]);
 console.log(`\n${name}: passed in ${elapsed()}`);
