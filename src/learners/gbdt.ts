@@ -23,7 +23,7 @@ import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
-import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
+import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
 import {
   argmaxRows,
@@ -105,13 +105,7 @@ export const GBDT_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'gradient-boosted trees',
   description: 'gradient-boosted trees (second-order, histogram-based, XGBoost-style), binary or softmax',
-  kind: 'classifier',
-  score: 'probability',
-  explainer: 'tree-shap',
-  importance: 'gain',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
-  preprocessing: { encoding: 'onehot' },
+  ...TREE_CLASSIFIER_TRAITS,
   params: [
     { name: 'nEstimators', aliases: ['nRounds'], type: 'integer', min: 1, default: 200, help: 'boosting rounds (trees per class)' },
     { name: 'learningRate', type: 'number', gt: 0, hint: 'typically 0.01 to 0.3', default: 0.1, help: 'shrinkage of each tree' },

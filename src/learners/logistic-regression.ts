@@ -32,7 +32,7 @@ import {
   requireFitted,
   restoreOptions,
 } from './validate.js';
-import { resolveParams, type LearnerSpec } from './spec.js';
+import { CLASSIFIER_TRAITS, resolveParams, type LearnerSpec } from './spec.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse L2 regularisation strength, > 0 (default 1, as sklearn). */
@@ -72,12 +72,9 @@ export const LOGREG_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'logistic regression',
   description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
-  kind: 'classifier',
-  score: 'probability',
+  ...CLASSIFIER_TRAITS,
   explainer: 'linear',
   importance: 'none',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
   preprocessing: { encoding: 'onehot', scale: true, log1p: 'auto' },
   params: [
     { name: 'C', type: 'number', gt: 0, hint: 'smaller = stronger regularisation', default: 1, help: 'inverse L2 regularisation strength' },

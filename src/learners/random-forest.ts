@@ -31,7 +31,7 @@ import {
   requireFitted,
   restoreOptions,
 } from './validate.js';
-import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
+import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 
 export interface RandomForestOptions {
   /** Number of trees (default 100). `nTrees` is accepted as an alias. */
@@ -92,13 +92,7 @@ export const RF_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'random forest',
   description: 'random forest (bootstrap, max features per split, Gini/entropy), probabilities averaged over trees',
-  kind: 'classifier',
-  score: 'probability',
-  explainer: 'tree-shap',
-  importance: 'gain',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
-  preprocessing: { encoding: 'onehot' },
+  ...TREE_CLASSIFIER_TRAITS,
   params: [
     { name: 'nEstimators', aliases: ['nTrees'], type: 'integer', min: 1, default: 100, help: 'trees' },
     { name: 'maxDepth', type: 'integer', min: 1, defaultText: 'unlimited', help: 'maximum tree depth' },
