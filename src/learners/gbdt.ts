@@ -23,19 +23,10 @@ import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
+import { Estimator } from './estimator.js';
 import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import {
-  argmaxRows,
-  checkFitInput,
-  checkPredictInput,
-  checkSerialized,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
+import { argmaxRows, checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 
 export interface GradientBoostingOptions {
   /** Boosting rounds (default 200). `nRounds` is accepted as an alias. */
@@ -143,22 +134,13 @@ function resolve(o: GradientBoostingOptions): Resolved {
   };
 }
 
-export class GradientBoostingClassifier implements Classifier, TreeModel {
+export class GradientBoostingClassifier extends Estimator<GradientBoostingOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
-  readonly options: GradientBoostingOptions;
-  private fitted: Fitted | undefined;
-
-  constructor(options: GradientBoostingOptions = {}) {
-    this.options = options;
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   /** Rounds kept after fitting (the best round + 1 under early stopping). */
   get nRounds(): number {
-    return requireFitted(WHO, this.fitted).nRounds;
+    return this.state().nRounds;
   }
 
   async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
@@ -289,7 +271,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   }
 
   predictProba(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     const n = X.nRows;
     const k = f.classes.length;
@@ -301,23 +283,23 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   }
 
   predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
+    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 
   /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax (scikit-learn's decision_function, as in logistic regression). */
   decisionFunction(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     return f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
   }
 
   /** Total split gain per feature, normalised to sum 1. */
   featureImportance(): Float64Array {
-    return requireFitted(WHO, this.fitted).importance.slice();
+    return this.state().importance.slice();
   }
 
   ensemble(): TreeEnsemble {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     return {
       trees: f.trees,
       treeOutput: f.treeOutput,
@@ -330,30 +312,20 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   }
 
   toJSON(): SerializedModel {
-    const f = requireFitted(WHO, this.fitted);
-    return {
-      type: TYPE,
-      version: VERSION,
-      options: { ...this.options } as Record<string, unknown>,
-      fitted: {
-        classes: [...f.classes],
-        nFeatures: f.nFeatures,
-        nRounds: f.nRounds,
-        baseScore: f.baseScore,
-        treeOutput: f.treeOutput,
-        importance: f.importance,
-        trees: packTrees(f.trees, 1),
-      },
-    };
+    const f = this.state();
+    return this.saved(VERSION, {
+      classes: [...f.classes],
+      nFeatures: f.nFeatures,
+      nRounds: f.nRounds,
+      baseScore: f.baseScore,
+      treeOutput: f.treeOutput,
+      importance: f.importance,
+      trees: packTrees(f.trees, 1),
+    });
   }
 
   static fromJSON(obj: unknown, source = 'model'): GradientBoostingClassifier {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
-    const m = new GradientBoostingClassifier(s.options as GradientBoostingOptions);
-    const ro = restoreOptions(source, () => resolve(m.options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { options, resolved, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve);
     const nRounds = readNumber(fd, 'nRounds', { integer: true, min: 1 }, source);
     const nOut = classes.length === 2 ? 1 : classes.length;
     const baseScore = readTyped(fd, 'baseScore', Float64Array, nOut, source);
@@ -366,7 +338,8 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     for (let i = 0; i < nOut; i++) {
       if (!Number.isFinite(baseScore[i]!)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'fitted.baseScore must be finite');
     }
-    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds }, ro.nThreads);
+    const m = new GradientBoostingClassifier(options);
+    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds }, resolved.nThreads);
     return m;
   }
 }

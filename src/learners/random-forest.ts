@@ -19,18 +19,9 @@ import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
 import type { FlatTree, TreeEnsemble } from '../tree/types.js';
+import { Estimator } from './estimator.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import {
-  argmaxRows,
-  checkFitInput,
-  checkPredictInput,
-  checkSerialized,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
+import { argmaxRows, checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 
 export interface RandomForestOptions {
@@ -150,22 +141,13 @@ function featuresPerNode(m: Resolved['maxFeatures'], nCols: number): number {
   return Math.min(m, nCols);
 }
 
-export class RandomForestClassifier implements Classifier, TreeModel {
+export class RandomForestClassifier extends Estimator<RandomForestOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
-  readonly options: RandomForestOptions;
-  private fitted: Fitted | undefined;
-
-  constructor(options: RandomForestOptions = {}) {
-    this.options = options;
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   /** Out-of-bag accuracy (fit with oobScore: true), else undefined. */
   get oobScore(): number | undefined {
-    return requireFitted(WHO, this.fitted).oobScore;
+    return this.state().oobScore;
   }
 
   async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
@@ -238,23 +220,23 @@ export class RandomForestClassifier implements Classifier, TreeModel {
   }
 
   predictProba(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
     return rawToProba(raw, X.nRows, 'identity', f.classes.length, raw);
   }
 
   predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
+    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 
   /** Mean decrease in impurity per feature (scikit-learn's feature_importances_), sums to 1. */
   featureImportance(): Float64Array {
-    return requireFitted(WHO, this.fitted).importance.slice();
+    return this.state().importance.slice();
   }
 
   ensemble(): TreeEnsemble {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     const K = f.classes.length;
     return {
       trees: f.trees,
@@ -268,7 +250,7 @@ export class RandomForestClassifier implements Classifier, TreeModel {
   }
 
   toJSON(): SerializedModel {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     const fitted: Record<string, unknown> = {
       classes: [...f.classes],
       nFeatures: f.nFeatures,
@@ -277,21 +259,17 @@ export class RandomForestClassifier implements Classifier, TreeModel {
       trees: packTrees(f.trees, f.classes.length),
     };
     if (f.oobScore !== undefined) fitted.oobScore = f.oobScore;
-    return { type: TYPE, version: VERSION, options: { ...this.options } as Record<string, unknown>, fitted };
+    return this.saved(VERSION, fitted);
   }
 
   static fromJSON(obj: unknown, source = 'model'): RandomForestClassifier {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
-    const m = new RandomForestClassifier(s.options as RandomForestOptions);
-    const ro = restoreOptions(source, () => resolve(m.options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { options, resolved, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve);
     const nTrees = readNumber(fd, 'nTrees', { integer: true, min: 1 }, source);
     const importance = readTyped(fd, 'importance', Float64Array, nFeatures, source);
     const trees = unpackTrees(fd.trees, nTrees, nFeatures, classes.length, source);
     const oobScore = fd.oobScore === undefined ? undefined : readNumber(fd, 'oobScore', { min: 0, max: 1 }, source);
-    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore }, ro.nThreads);
+    const m = new RandomForestClassifier(options);
+    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore }, resolved.nThreads);
     return m;
   }
 }

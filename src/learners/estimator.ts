@@ -1,0 +1,39 @@
+/**
+ * What every learner shares (scikit-learn's BaseEstimator, see types.ts for the contract): the
+ * options stored exactly as given, the learned state in `fitted` behind the one guard `state()`,
+ * `classes` read from that state, and the envelope of the saved form. A learner adds only what is
+ * its own: its options and fitted state, `fit`, predicting or scoring, and its static `fromJSON`.
+ */
+import type { SerializedModel } from './types.js';
+import { requireFitted } from './validate.js';
+
+export abstract class Estimator<Options extends object, Fitted extends { readonly classes: readonly string[] }> {
+  /** Registry name, as in a model file's `learner.type`. */
+  abstract readonly type: string;
+  /** The options as given to the constructor; `fit` validates them, nothing rewrites them. */
+  readonly options: Readonly<Options>;
+  /** Learned state; undefined until `fit` (or `fromJSON`). */
+  protected fitted: Fitted | undefined;
+  /** The learner's name in messages ("GradientBoostingClassifier is not fitted"). */
+  protected abstract readonly who: string;
+
+  /** Every learner's options are all optional, so none given means all defaults. */
+  constructor(options: Options = {} as Options) {
+    this.options = options;
+  }
+
+  /** Class names, in the order of `predictProba`'s columns (empty before fit). */
+  get classes(): readonly string[] {
+    return this.fitted?.classes ?? [];
+  }
+
+  /** The fitted state, or NADIR_ERR_NOT_FITTED. */
+  protected state(): Fitted {
+    return requireFitted(this.who, this.fitted);
+  }
+
+  /** The saved form: this learner's type, its layout `version`, a copy of the options and `fitted`. */
+  protected saved(version: number, fitted: Record<string, unknown>): SerializedModel {
+    return { type: this.type, version, options: { ...this.options } as Record<string, unknown>, fitted };
+  }
+}
