@@ -299,16 +299,7 @@ export class GradientBoostingClassifier extends Estimator<GradientBoostingOption
   }
 
   ensemble(): TreeEnsemble {
-    const f = this.state();
-    return {
-      trees: f.trees,
-      treeOutput: f.treeOutput,
-      nOutputs: f.baseScore.length,
-      baseScore: f.baseScore,
-      scale: 1,
-      link: f.classes.length === 2 ? 'logit' : 'softmax',
-      nFeatures: f.nFeatures,
-    };
+    return ensembleOf(this.state());
   }
 
   toJSON(): SerializedModel {
@@ -344,9 +335,10 @@ export class GradientBoostingClassifier extends Estimator<GradientBoostingOption
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+/** The boosted trees as a tree ensemble: margins = baseScore + Σ trees of each output, then the logit (binary) or softmax link. */
+function ensembleOf(f: Pick<Fitted, 'nFeatures' | 'baseScore' | 'trees' | 'treeOutput'>): TreeEnsemble {
   const nOut = f.baseScore.length;
-  const predictor = new EnsemblePredictor({
+  return {
     trees: f.trees,
     treeOutput: f.treeOutput,
     nOutputs: nOut,
@@ -354,8 +346,11 @@ function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number
     scale: 1,
     link: nOut === 1 ? 'logit' : 'softmax',
     nFeatures: f.nFeatures,
-  });
-  return { ...f, predictor, threads };
+  };
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+  return { ...f, predictor: new EnsemblePredictor(ensembleOf(f)), threads };
 }
 
 /** Features of one tree: all usable ones, or a seeded sample of colsampleByTree × nFeatures (ascending). */

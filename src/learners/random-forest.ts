@@ -236,17 +236,7 @@ export class RandomForestClassifier extends Estimator<RandomForestOptions, Fitte
   }
 
   ensemble(): TreeEnsemble {
-    const f = this.state();
-    const K = f.classes.length;
-    return {
-      trees: f.trees,
-      treeOutput: new Int32Array(f.trees.length).fill(-1),
-      nOutputs: K,
-      baseScore: new Float64Array(K),
-      scale: 1 / f.trees.length,
-      link: 'identity',
-      nFeatures: f.nFeatures,
-    };
+    return ensembleOf(this.state());
   }
 
   toJSON(): SerializedModel {
@@ -274,9 +264,10 @@ export class RandomForestClassifier extends Estimator<RandomForestOptions, Fitte
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+/** The forest as a tree ensemble: every tree adds its class-probability leaves to all K outputs, averaged (scale 1/nTrees), no link. */
+function ensembleOf(f: Pick<Fitted, 'classes' | 'nFeatures' | 'trees'>): TreeEnsemble {
   const K = f.classes.length;
-  const predictor = new EnsemblePredictor({
+  return {
     trees: f.trees,
     treeOutput: new Int32Array(f.trees.length).fill(-1),
     nOutputs: K,
@@ -284,8 +275,11 @@ function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number
     scale: 1 / f.trees.length,
     link: 'identity',
     nFeatures: f.nFeatures,
-  });
-  return { ...f, predictor, threads };
+  };
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+  return { ...f, predictor: new EnsemblePredictor(ensembleOf(f)), threads };
 }
 
 /**
