@@ -1,0 +1,52 @@
+/**
+ * The tree learners' real-data fixture: NSL-KDD (features/testdata/nsl-kdd.ts, default pipeline)
+ * as binary (normal/attack) and attack-category splits of the training file and KDDTest+, and
+ * the accuracy they are judged by.
+ */
+import { buildTarget } from '../../data/index.js';
+import { loadNslKdd } from '../../features/testdata/nsl-kdd.js';
+import { matrix, type Matrix } from '../../features/types.js';
+
+/** Features and labels of one part. */
+export interface Split {
+  X: Matrix;
+  y: Int32Array;
+}
+
+export interface NslKddSplits {
+  train: Split;
+  test: Split;
+  trainCat: Split;
+  testCat: Split;
+  /** The attack categories of the training file, the column order of the category splits. */
+  catClasses: readonly string[];
+}
+
+export async function nslKddSplits(): Promise<NslKddSplits> {
+  const { train: tr, test: te, Xtrain: X, Xtest: Xt } = await loadNslKdd();
+  const cat = buildTarget(tr, 'category');
+  return {
+    train: { X, y: buildTarget(tr, 'binary').y },
+    test: { X: Xt, y: buildTarget(te, 'binary').y },
+    trainCat: { X, y: cat.y },
+    testCat: { X: Xt, y: buildTarget(te, 'category', { classes: cat.classes }).y },
+    catClasses: cat.classes,
+  };
+}
+
+/** Share of the labelled rows (y ≥ 0) predicted right. */
+export function accuracy(pred: Int32Array, y: Int32Array): number {
+  let ok = 0;
+  let n = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i]! < 0) continue;
+    n++;
+    if (pred[i] === y[i]) ok++;
+  }
+  return ok / n;
+}
+
+/** The first n rows of a split. */
+export function head(s: Split, n: number): Split {
+  return { X: matrix(s.X.data.subarray(0, n * s.X.nCols), n, s.X.columns), y: s.y.subarray(0, n) };
+}
