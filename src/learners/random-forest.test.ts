@@ -1,22 +1,14 @@
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
 import { rocAuc } from '../eval/roc.js';
 import { matrix } from '../features/types.js';
-import { accuracy, nslKddSplits, type Split } from './testdata/nsl-kdd-splits.js';
+import { accuracy, useNslKddSplits } from './testdata/nsl-kdd-splits.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
 import { Random } from '../util/random.js';
 import { RandomForestClassifier } from './random-forest.js';
 
-let train: Split;
-let test_: Split;
-let trainCat: Split;
-let testCat: Split;
-let catClasses: readonly string[];
-
-before(async () => {
-  ({ train, test: test_, trainCat, testCat, catClasses } = await nslKddSplits());
-});
+const { train, test: test_, trainCat, testCat, catClasses } = useNslKddSplits();
 
 const isNadir = (code: string) => (e: unknown) => e instanceof NadirError && e.code === code;
 

@@ -3,6 +3,7 @@
  * as binary (normal/attack) and attack-category splits of the training file and KDDTest+, and
  * the accuracy they are judged by.
  */
+import { before } from 'node:test';
 import { buildTarget } from '../../data/index.js';
 import { loadNslKdd } from '../../features/testdata/nsl-kdd.js';
 import { matrix, type Matrix } from '../../features/types.js';
@@ -22,7 +23,7 @@ export interface NslKddSplits {
   catClasses: readonly string[];
 }
 
-export async function nslKddSplits(): Promise<NslKddSplits> {
+async function nslKddSplits(): Promise<NslKddSplits> {
   const { train: tr, test: te, Xtrain: X, Xtest: Xt } = await loadNslKdd();
   const cat = buildTarget(tr, 'category');
   return {
@@ -32,6 +33,20 @@ export async function nslKddSplits(): Promise<NslKddSplits> {
     testCat: { X: Xt, y: buildTarget(te, 'category', { classes: cat.classes }).y },
     catClasses: cat.classes,
   };
+}
+
+/**
+ * The splits for the tests of the calling file: empty objects now, filled in by a `before` hook
+ * registered here, so a test file can name them in one line and read them in its tests.
+ */
+export function useNslKddSplits(): NslKddSplits {
+  const out = { train: {} as Split, test: {} as Split, trainCat: {} as Split, testCat: {} as Split, catClasses: [] as string[] };
+  before(async () => {
+    const s = await nslKddSplits();
+    for (const k of ['train', 'test', 'trainCat', 'testCat'] as const) Object.assign(out[k], s[k]);
+    out.catClasses.push(...s.catClasses);
+  });
+  return out;
 }
 
 /** Share of the labelled rows (y ≥ 0) predicted right. */
