@@ -6,11 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildTarget } from '../data/index.js';
 import type { Pipeline } from '../features/index.js';
-import { loadNslKdd } from '../features/testdata/nsl-kdd.js';
 import type { Matrix } from '../features/types.js';
-import { LogisticRegression } from '../learners/logistic-regression.js';
+import type { LogisticRegression } from '../learners/logistic-regression.js';
+import { nslKddLogisticRegression } from '../learners/testdata/nsl-kdd.js';
 import { computeMetrics } from './metrics.js';
 import { permutationImportance } from './permutation-importance.js';
 import { ratesAtThreshold } from './rates.js';
@@ -28,13 +27,9 @@ let trainScores: Float64Array;
 let testProba: Float64Array;
 
 before(async () => {
-  const kdd = await loadNslKdd({ scale: true, log1p: 'auto' });
-  const { train, test, Xtrain } = kdd;
-  ({ pipeline, Xtest } = kdd);
-  ytrain = buildTarget(train, 'binary').y;
-  ytest = buildTarget(test, 'binary').y;
-  model = await new LogisticRegression().fit(Xtrain, ytrain, { classes: CLASSES });
-  trainScores = column(model.predictProba(Xtrain), 2, 1);
+  const kdd = await nslKddLogisticRegression();
+  ({ pipeline, Xtest, ytrain, ytest, model } = kdd);
+  trainScores = column(model.predictProba(kdd.Xtrain), 2, 1);
   testProba = model.predictProba(Xtest);
 });
 

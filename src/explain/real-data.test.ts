@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildTarget } from '../data/index.js';
 import type { Pipeline } from '../features/index.js';
-import { loadNslKdd } from '../features/testdata/nsl-kdd.js';
 import type { Matrix } from '../features/types.js';
-import { LogisticRegression } from '../learners/logistic-regression.js';
+import type { LogisticRegression } from '../learners/logistic-regression.js';
+import { nslKddLogisticRegression } from '../learners/testdata/nsl-kdd.js';
 import { groupBySource, topContributions } from './group.js';
 import { columnMeans, linearContributions } from './linear.js';
 import { rowContributions } from './types.js';
@@ -20,10 +19,7 @@ let Xtest: Matrix;
 let model: LogisticRegression;
 
 before(async () => {
-  const kdd = await loadNslKdd({ scale: true, log1p: 'auto' });
-  const { train } = kdd;
-  ({ pipeline, Xtrain, Xtest } = kdd);
-  model = await new LogisticRegression().fit(Xtrain, buildTarget(train, 'binary').y, { classes: ['normal', 'attack'] });
+  ({ pipeline, Xtrain, Xtest, model } = await nslKddLogisticRegression());
 });
 
 test('logistic regression: contributions on 100 KDDTest+ rows sum to the margin the model predicts from', () => {

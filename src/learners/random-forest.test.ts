@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
 import { rocAuc } from '../eval/roc.js';
 import { matrix } from '../features/types.js';
-import { accuracy, useNslKddSplits } from './testdata/nsl-kdd-splits.js';
+import { accuracy, useNslKddSplits } from './testdata/nsl-kdd.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
 import { Random } from '../util/random.js';
 import { RandomForestClassifier } from './random-forest.js';

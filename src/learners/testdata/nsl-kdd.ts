@@ -1,12 +1,13 @@
 /**
- * The tree learners' real-data fixture: NSL-KDD (features/testdata/nsl-kdd.ts, default pipeline)
- * as binary (normal/attack) and attack-category splits of the training file and KDDTest+, and
- * the accuracy they are judged by.
+ * NSL-KDD fixtures of the learners (on features/testdata/nsl-kdd.ts): the tree learners' binary
+ * (normal/attack) and attack-category splits of the training file and KDDTest+ with the accuracy
+ * they are judged by, and the logistic regression the eval and explain tests work on.
  */
 import { before } from 'node:test';
 import { buildTarget } from '../../data/index.js';
-import { loadNslKdd } from '../../features/testdata/nsl-kdd.js';
+import { loadNslKdd, type NslKdd } from '../../features/testdata/nsl-kdd.js';
 import { matrix, type Matrix } from '../../features/types.js';
+import { LogisticRegression } from '../logistic-regression.js';
 
 /** Features and labels of one part. */
 export interface Split {
@@ -47,6 +48,22 @@ export function useNslKddSplits(): NslKddSplits {
     out.catClasses.push(...s.catClasses);
   });
   return out;
+}
+
+export interface NslKddLogisticRegression extends NslKdd {
+  /** Binary labels (0 normal, 1 attack) of the training and the test file. */
+  readonly ytrain: Int32Array;
+  readonly ytest: Int32Array;
+  /** Fitted on Xtrain, ytrain with classes normal, attack. */
+  readonly model: LogisticRegression;
+}
+
+/** A logistic regression (default options) on NSL-KDD binary, inputs scaled and log-compressed as linear models want them. */
+export async function nslKddLogisticRegression(): Promise<NslKddLogisticRegression> {
+  const kdd = await loadNslKdd({ scale: true, log1p: 'auto' });
+  const ytrain = buildTarget(kdd.train, 'binary').y;
+  const model = await new LogisticRegression().fit(kdd.Xtrain, ytrain, { classes: ['normal', 'attack'] });
+  return { ...kdd, ytrain, ytest: buildTarget(kdd.test, 'binary').y, model };
 }
 
 /** Share of the labelled rows (y ≥ 0) predicted right. */
