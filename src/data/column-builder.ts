@@ -204,13 +204,7 @@ export class ColumnBuilder {
       return { kind: 'numeric', name: this.name, values };
     }
     if (!this.categorical) {
-      const values = new Float64Array(this.length);
-      let o = 0;
-      for (const b of this.numBlocks) {
-        values.set(b, o);
-        o += b.length;
-      }
-      values.set(this.num.subarray(0, this.pos), o);
+      const values = concatBlocks(new Float64Array(this.length), this.numBlocks, this.num.subarray(0, this.pos));
       this.numBlocks = [];
       this.num = EMPTY_F64;
       return { kind: 'numeric', name: this.name, values };
@@ -220,17 +214,22 @@ export class ColumnBuilder {
       this.codes = EMPTY_I32;
       return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
     }
-    const codes = new Int32Array(this.length);
-    let o = 0;
-    for (const b of this.codeBlocks) {
-      codes.set(b, o);
-      o += b.length;
-    }
-    codes.set(this.codes.subarray(0, this.pos), o);
+    const codes = concatBlocks(new Int32Array(this.length), this.codeBlocks, this.codes.subarray(0, this.pos));
     this.codeBlocks = [];
     this.codes = EMPTY_I32;
     return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
   }
+}
+
+/** The full blocks, then the values of the current one, copied one after another into `out`. */
+function concatBlocks<T extends Float64Array | Int32Array>(out: T, blocks: readonly T[], last: T): T {
+  let o = 0;
+  for (const b of blocks) {
+    out.set(b, o);
+    o += b.length;
+  }
+  out.set(last, o);
+  return out;
 }
 
 /** How a number in a categorical column is written as a category (one spelling for every path). */
