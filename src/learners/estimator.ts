@@ -4,8 +4,9 @@
  * `classes` read from that state, and the envelope of the saved form. A learner adds only what is
  * its own: its options and fitted state, `fit`, predicting or scoring, and its static `fromJSON`.
  */
+import type { Matrix } from '../features/types.js';
 import type { SerializedModel } from './types.js';
-import { requireFitted } from './validate.js';
+import { argmaxRows, requireFitted } from './validate.js';
 
 export abstract class Estimator<Options extends object, Fitted extends { readonly classes: readonly string[] }> {
   /** Registry name, as in a model file's `learner.type`. */
@@ -35,5 +36,16 @@ export abstract class Estimator<Options extends object, Fitted extends { readonl
   /** The saved form: this learner's type, its layout `version`, a copy of the options and `fitted`. */
   protected saved(version: number, fitted: Record<string, unknown>): SerializedModel {
     return { type: this.type, version, options: { ...this.options } as Record<string, unknown>, fitted };
+  }
+}
+
+/** A classifier's base (scikit-learn's ClassifierMixin): `predict` is the argmax of `predictProba`. */
+export abstract class ClassifierEstimator<Options extends object, Fitted extends { readonly classes: readonly string[] }> extends Estimator<Options, Fitted> {
+  /** Row-major probabilities, nRows × classes.length. */
+  abstract predictProba(X: Matrix): Float64Array;
+
+  /** The most probable class index per row (the first class wins a tie). */
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 }

@@ -23,10 +23,10 @@ import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
-import { Estimator } from './estimator.js';
+import { ClassifierEstimator } from './estimator.js';
 import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import { argmaxRows, checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
+import { checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 
 export interface GradientBoostingOptions {
   /** Boosting rounds (default 200). `nRounds` is accepted as an alias. */
@@ -134,7 +134,7 @@ function resolve(o: GradientBoostingOptions): Resolved {
   };
 }
 
-export class GradientBoostingClassifier extends Estimator<GradientBoostingOptions, Fitted> implements Classifier, TreeModel {
+export class GradientBoostingClassifier extends ClassifierEstimator<GradientBoostingOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
   protected readonly who = WHO;
 
@@ -280,10 +280,6 @@ export class GradientBoostingClassifier extends Estimator<GradientBoostingOption
     const out = new Float64Array(n * k);
     const raw = f.predictor.raw(X.data, n, X.nCols, k === 2 ? out.subarray(n) : out, f.threads);
     return rawToProba(raw, n, k === 2 ? 'logit' : 'softmax', k, out);
-  }
-
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 
   /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax (scikit-learn's decision_function, as in logistic regression). */

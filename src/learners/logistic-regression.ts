@@ -19,9 +19,9 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { dot4, logisticObjective } from './logistic-loss.js';
-import { Estimator } from './estimator.js';
+import { ClassifierEstimator } from './estimator.js';
 import type { Classifier, FitOptions, LinearModel, SerializedModel } from './types.js';
-import { argmaxRows, checkFitInput, checkPredictInput, readBool, readNumber, readSaved, readTyped } from './validate.js';
+import { checkFitInput, checkPredictInput, readBool, readNumber, readSaved, readTyped } from './validate.js';
 import { CLASSIFIER_TRAITS, resolveParams, type LearnerSpec } from './spec.js';
 
 export interface LogisticRegressionOptions {
@@ -79,7 +79,7 @@ function resolve(o: LogisticRegressionOptions): Resolved {
   return { C: p.C as number, fitIntercept: p.fitIntercept as boolean, maxIter: p.maxIter as number, tol: p.tol as number };
 }
 
-export class LogisticRegression extends Estimator<LogisticRegressionOptions, Fitted> implements Classifier, LinearModel {
+export class LogisticRegression extends ClassifierEstimator<LogisticRegressionOptions, Fitted> implements Classifier, LinearModel {
   readonly type = TYPE;
   protected readonly who = WHO;
 
@@ -190,10 +190,6 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Fit
       for (let c = 0; c < k; c++) out[o + c]! /= s;
     }
     return out;
-  }
-
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 
   toJSON(): SerializedModel {

@@ -19,9 +19,9 @@ import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
 import type { FlatTree, TreeEnsemble } from '../tree/types.js';
-import { Estimator } from './estimator.js';
+import { ClassifierEstimator } from './estimator.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import { argmaxRows, checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
+import { checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 
 export interface RandomForestOptions {
@@ -141,7 +141,7 @@ function featuresPerNode(m: Resolved['maxFeatures'], nCols: number): number {
   return Math.min(m, nCols);
 }
 
-export class RandomForestClassifier extends Estimator<RandomForestOptions, Fitted> implements Classifier, TreeModel {
+export class RandomForestClassifier extends ClassifierEstimator<RandomForestOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
   protected readonly who = WHO;
 
@@ -224,10 +224,6 @@ export class RandomForestClassifier extends Estimator<RandomForestOptions, Fitte
     checkPredictInput(WHO, X, f.nFeatures);
     const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
     return rawToProba(raw, X.nRows, 'identity', f.classes.length, raw);
-  }
-
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.state().classes.length);
   }
 
   /** Mean decrease in impurity per feature (scikit-learn's feature_importances_), sums to 1. */
