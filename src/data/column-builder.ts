@@ -83,27 +83,21 @@ export class ColumnBuilder {
 
   /** The current block is full: double it while small, else start a new block. */
   private next(): void {
-    if (!this.categorical) {
-      if (this.num.length < BLOCK) {
-        const n = new Float64Array(Math.min(Math.max(this.num.length * 2, 16), BLOCK));
-        n.set(this.num);
-        this.num = n;
-      } else {
-        this.numBlocks.push(this.num);
-        this.base += this.num.length;
-        this.num = new Float64Array(BLOCK);
-        this.pos = 0;
-      }
-    } else if (this.codes.length < BLOCK) {
-      const c = new Int32Array(Math.min(Math.max(this.codes.length * 2, 16), BLOCK));
-      c.set(this.codes);
-      this.codes = c;
-    } else {
-      this.codeBlocks.push(this.codes);
-      this.base += this.codes.length;
-      this.codes = new Int32Array(BLOCK);
-      this.pos = 0;
+    if (!this.categorical) this.num = this.nextBlock(this.num, this.numBlocks, (n) => new Float64Array(n));
+    else this.codes = this.nextBlock(this.codes, this.codeBlocks, (n) => new Int32Array(n));
+  }
+
+  /** After the full block `cur`: a copy of it twice as long while small, else a new block (`cur` kept in `blocks`). */
+  private nextBlock<T extends Float64Array | Int32Array>(cur: T, blocks: T[], alloc: (n: number) => T): T {
+    if (cur.length < BLOCK) {
+      const grown = alloc(Math.min(Math.max(cur.length * 2, 16), BLOCK));
+      grown.set(cur);
+      return grown;
     }
+    blocks.push(cur);
+    this.base += cur.length;
+    this.pos = 0;
+    return alloc(BLOCK);
   }
 
   pushMissing(): void {

@@ -114,18 +114,10 @@ class CsvReader {
 
   private growFields(): void {
     const n = this.fStart.length * 2;
-    const s = new Int32Array(n);
-    s.set(this.fStart);
-    this.fStart = s;
-    const e = new Int32Array(n);
-    e.set(this.fEnd);
-    this.fEnd = e;
-    const q = new Uint8Array(n);
-    q.set(this.fQuoted);
-    this.fQuoted = q;
-    const v = new Float64Array(n);
-    v.set(this.fVal);
-    this.fVal = v;
+    this.fStart = copied(this.fStart, new Int32Array(n));
+    this.fEnd = copied(this.fEnd, new Int32Array(n));
+    this.fQuoted = copied(this.fQuoted, new Uint8Array(n));
+    this.fVal = copied(this.fVal, new Float64Array(n));
   }
 
   /** Scan the complete records in `buf`; returns the unfinished tail to carry into the next chunk. */
@@ -389,6 +381,12 @@ class CsvReader {
     if (this.skippedRecords) raw.skippedRecords = this.skippedRecords;
     return raw;
   }
+}
+
+/** `to` with `from` copied to its start. */
+function copied<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 function tail(buf: Buffer, recStart: number): Buffer | null {
