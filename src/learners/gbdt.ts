@@ -351,18 +351,8 @@ function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number
 
 /** Features of one tree: all usable ones, or a seeded sample of colsampleByTree × nFeatures (ascending). */
 function sampleFeatures(data: BinnedData, all: Int32Array, m: number, rng: Random): { all: Int32Array; dense: Int32Array } {
-  let chosen: Int32Array;
-  if (m >= all.length) chosen = all;
-  else {
-    const perm = all.slice();
-    for (let i = 0; i < m; i++) {
-      const j = i + rng.int(perm.length - i);
-      const t = perm[i]!;
-      perm[i] = perm[j]!;
-      perm[j] = t;
-    }
-    chosen = perm.subarray(0, m).sort();
-  }
+  // `all` is ascending, so the sampled positions map to ascending features
+  const chosen = m >= all.length ? all : Int32Array.from(rng.sample(all.length, m), (i) => all[i]!);
   const use: number[] = [];
   const dense: number[] = [];
   for (const f of chosen) {
