@@ -1,14 +1,20 @@
 /**
  * What every learner shares (scikit-learn's BaseEstimator, see types.ts for the contract): the
  * options stored exactly as given, the learned state in `fitted` behind the one guard `state()`,
- * `classes` read from that state, and the envelope of the saved form. A learner adds only what is
+ * `classes` read from that state, and the head of the saved form (readSaved reads it back). A learner adds only what is
  * its own: its options and fitted state, `fit`, predicting or scoring, and its static `fromJSON`.
  */
 import type { Matrix } from '../features/types.js';
 import type { SerializedModel } from './types.js';
 import { argmaxRows, requireFitted } from './validate.js';
 
-export abstract class Estimator<Options extends object, Fitted extends { readonly classes: readonly string[] }> {
+/** What every fitted state holds: the class names and the number of features it was fitted on. */
+export interface FittedBase {
+  readonly classes: readonly string[];
+  readonly nFeatures: number;
+}
+
+export abstract class Estimator<Options extends object, Fitted extends FittedBase> {
   /** Registry name, as in a model file's `learner.type`. */
   abstract readonly type: string;
   /** The options as given to the constructor; `fit` validates them, nothing rewrites them. */
@@ -33,14 +39,19 @@ export abstract class Estimator<Options extends object, Fitted extends { readonl
     return requireFitted(this.who, this.fitted);
   }
 
-  /** The saved form: this learner's type, its layout `version`, a copy of the options and `fitted`. */
-  protected saved(version: number, fitted: Record<string, unknown>): SerializedModel {
+  /**
+   * The saved form: this learner's type, its layout `version`, a copy of the options, and as
+   * `fitted` the class names and feature count, then the learner's own fields `own`.
+   */
+  protected saved(version: number, own: Record<string, unknown>): SerializedModel {
+    const f = this.state();
+    const fitted = { classes: [...f.classes], nFeatures: f.nFeatures, ...own };
     return { type: this.type, version, options: { ...this.options } as Record<string, unknown>, fitted };
   }
 }
 
 /** A classifier's base (scikit-learn's ClassifierMixin): `predict` is the argmax of `predictProba`. */
-export abstract class ClassifierEstimator<Options extends object, Fitted extends { readonly classes: readonly string[] }> extends Estimator<Options, Fitted> {
+export abstract class ClassifierEstimator<Options extends object, Fitted extends FittedBase> extends Estimator<Options, Fitted> {
   /** Row-major probabilities, nRows × classes.length. */
   abstract predictProba(X: Matrix): Float64Array;
 

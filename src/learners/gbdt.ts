@@ -301,8 +301,6 @@ export class GradientBoostingClassifier extends ClassifierEstimator<GradientBoos
   toJSON(): SerializedModel {
     const f = this.state();
     return this.saved(VERSION, {
-      classes: [...f.classes],
-      nFeatures: f.nFeatures,
       nRounds: f.nRounds,
       baseScore: f.baseScore,
       treeOutput: f.treeOutput,

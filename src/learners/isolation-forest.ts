@@ -190,8 +190,6 @@ export class IsolationForest extends Estimator<IsolationForestOptions, Fitted> i
   toJSON(): SerializedModel {
     const f = this.state();
     return this.saved(VERSION, {
-      classes: [...f.classes],
-      nFeatures: f.nFeatures,
       psi: f.psi,
       nTrees: f.trees.length,
       trees: packTrees(f.trees, 1),

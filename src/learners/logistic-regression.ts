@@ -195,8 +195,6 @@ export class LogisticRegression extends ClassifierEstimator<LogisticRegressionOp
   toJSON(): SerializedModel {
     const f = this.state();
     return this.saved(VERSION, {
-      classes: [...f.classes],
-      nFeatures: f.nFeatures,
       coef: f.coef.slice(),
       intercept: f.intercept.slice(),
       nIter: f.nIter,

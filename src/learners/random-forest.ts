@@ -237,15 +237,9 @@ export class RandomForestClassifier extends ClassifierEstimator<RandomForestOpti
 
   toJSON(): SerializedModel {
     const f = this.state();
-    const fitted: Record<string, unknown> = {
-      classes: [...f.classes],
-      nFeatures: f.nFeatures,
-      nTrees: f.trees.length,
-      importance: f.importance,
-      trees: packTrees(f.trees, f.classes.length),
-    };
-    if (f.oobScore !== undefined) fitted.oobScore = f.oobScore;
-    return this.saved(VERSION, fitted);
+    const own: Record<string, unknown> = { nTrees: f.trees.length, importance: f.importance, trees: packTrees(f.trees, f.classes.length) };
+    if (f.oobScore !== undefined) own.oobScore = f.oobScore;
+    return this.saved(VERSION, own);
   }
 
   static fromJSON(obj: unknown, source = 'model'): RandomForestClassifier {
