@@ -114,22 +114,28 @@ describe('loadData: JSONL', () => {
 });
 
 describe('loadData: Parquet (written by DuckDB)', () => {
-  it('reads numeric, text, null and boolean columns', async () => {
+  /** Write the result of `select` to `path` as Parquet, with an in-memory DuckDB. */
+  async function writeParquet(path: string, select: string): Promise<void> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const path = join(dir, 'flows.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     try {
-      await conn.run(
-        `COPY (SELECT i AS id, i * 1.5 AS rate, CASE WHEN i % 3 = 0 THEN 'tcp' ELSE 'udp' END AS proto,
-                      CASE WHEN i = 2 THEN NULL ELSE i * 10 END::BIGINT AS bytes, i % 2 = 0 AS flag,
-                      CASE WHEN i % 4 = 0 THEN 'attack' ELSE 'normal' END AS label
-               FROM range(0, 5000) t(i)) TO '${path}' (FORMAT PARQUET)`,
-      );
+      await conn.run(`COPY (${select}) TO '${path}' (FORMAT PARQUET)`);
     } finally {
       conn.closeSync();
       db.closeSync();
     }
+  }
+
+  it('reads numeric, text, null and boolean columns', async () => {
+    const path = join(dir, 'flows.parquet');
+    await writeParquet(
+      path,
+      `SELECT i AS id, i * 1.5 AS rate, CASE WHEN i % 3 = 0 THEN 'tcp' ELSE 'udp' END AS proto,
+              CASE WHEN i = 2 THEN NULL ELSE i * 10 END::BIGINT AS bytes, i % 2 = 0 AS flag,
+              CASE WHEN i % 4 = 0 THEN 'attack' ELSE 'normal' END AS label
+       FROM range(0, 5000) t(i)`,
+    );
     const d = await loadDataset(path);
     assert.equal(d.features.nRows, 5000);
     assert.equal(d.labelColumn, 'label');
@@ -144,16 +150,8 @@ describe('loadData: Parquet (written by DuckDB)', () => {
   });
 
   it('refuses a truncated Parquet file', async () => {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const whole = join(dir, 'whole.parquet');
-    const db = await DuckDBInstance.create(':memory:');
-    const conn = await db.connect();
-    try {
-      await conn.run(`COPY (SELECT i AS a, i % 7 AS label FROM range(0, 3000) t(i)) TO '${whole}' (FORMAT PARQUET)`);
-    } finally {
-      conn.closeSync();
-      db.closeSync();
-    }
+    await writeParquet(whole, 'SELECT i AS a, i % 7 AS label FROM range(0, 3000) t(i)');
     const bytes = readFileSync(whole);
     await rejectsWith(loadData(writeFixture(dir, 'cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)))), 'NADIR_ERR_BAD_FORMAT', /cut\.parquet: (not a readable Parquet file|Parquet data unreadable)/);
   });
