@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NadirError } from '../errors.js';
-import { rocAuc } from '../eval/roc.js';
+import { rankAuc as rocAuc } from './testdata/auc.js';
 import { matrix } from '../features/types.js';
 import { accuracy, head, useNslKddSplits } from './testdata/nsl-kdd.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';

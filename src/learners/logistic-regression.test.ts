@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTarget, loadDataset } from '../data/index.js';
-import { rocAuc } from '../eval/roc.js';
+import { rankAuc as rocAuc } from './testdata/auc.js';
 import { Pipeline } from '../features/index.js';
 import { loadNslKdd, NSL_KDD_TRAIN } from '../features/testdata/nsl-kdd.js';
 import { matrix } from '../features/types.js';
