@@ -43,8 +43,13 @@ export function describeValidation(errors: readonly AnyValidationError[], part: 
   const path = pointerPath(e.instancePath);
   const data = (e as { data?: unknown }).data;
   if (part === 'querystring' || part === 'params') {
-    const name = e.keyword === 'required' ? String(e.params.missingProperty) : path.join('.');
     const what = part === 'querystring' ? 'query parameter' : 'path parameter';
+    if (e.keyword === 'additionalProperties') {
+      const name = String(e.params.additionalProperty);
+      const known = Object.keys(((e as { parentSchema?: { properties?: object } }).parentSchema?.properties ?? {}) as object);
+      return { field: name, message: `unknown ${what} '${name}'${known.length ? ` (known: ${known.join(', ')})` : ''}`, status: 400 };
+    }
+    const name = e.keyword === 'required' ? String(e.params.missingProperty) : path.join('.');
     return { field: name, message: `${what} '${name}' ${e.keyword === 'required' ? 'is missing' : (e.message ?? 'is invalid')}`, status: 400 };
   }
   if (path[0] === 'records' && part === 'body') {
