@@ -50,6 +50,8 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
     genReqId: requestIds(),
   });
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only (415 otherwise); the CSV routes set their own types in their scope
+  app.removeContentTypeParser('text/plain');
   app.decorate('nadir', context);
   app.addHook('onRequest', (_req, reply, done) => {
     if (!context.state.draining) return done();
