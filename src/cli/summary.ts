@@ -3,10 +3,11 @@
  * contract's Metrics, the score entry, the threshold line and the importance line.
  */
 import { basename } from 'node:path';
+import type { TestResult } from '../app/train.js';
 import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
 import { carriedImportance } from '../reports/training-report-charts.js';
-import type { ScoreKind } from '../reports/report-common.js';
+import { CV_THRESHOLD_NOTE, thresholdChosenOnCvScores, type ScoreKind } from '../reports/report-common.js';
 import { formatFixed } from '../util/format.js';
 
 /** A metric in the CLI's text tables: four decimals, '—' when there is none. */
@@ -47,6 +48,26 @@ export function importanceLine(importance: ModelBody['importance'], scoreName: s
 export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown> {
   const { curves: _c, ...rest } = m;
   return score && !score.probability ? { ...rest, logLoss: null } : rest;
+}
+
+/**
+ * `train --json`'s `cv` block: the contract's Metrics, and whether the threshold was chosen on
+ * these same out-of-fold scores ('auto', 'f1'), which makes the metrics at it optimistic by
+ * construction (then with a `note` saying so).
+ */
+export function cvJson(cv: Metrics, body: Pick<ModelBody, 'decision'>, score?: ScoreKind): Record<string, unknown> {
+  const chosen = thresholdChosenOnCvScores(body);
+  return { ...contract(cv, score), thresholdChosenOnTheseScores: chosen, ...(chosen ? { note: CV_THRESHOLD_NOTE } : {}) };
+}
+
+/**
+ * `train --json`'s entry of one test file: the contract's Metrics, the rows left out of them
+ * (`skipped`: a class the model was not trained on, e.g. an attack label absent from training with
+ * `--target label`) and the raw label values that never occur in the training data, with their
+ * row counts (`unseenLabels`).
+ */
+export function testJson(t: Pick<TestResult, 'metrics' | 'skipped' | 'unseenLabels'>, score?: ScoreKind): Record<string, unknown> {
+  return { ...contract(t.metrics, score), skipped: t.skipped, unseenLabels: t.unseenLabels ?? {} };
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asCategorical, asNumeric, ColumnBuilder, isMissingToken, parseCell } from './column-builder.js';
+import { asCategorical, asNumeric, ColumnBuilder, parseCell } from './column-builder.js';
 
 describe('parseCell', () => {
   it('classifies missing tokens, infinities, plain decimals and text', () => {
@@ -11,8 +11,8 @@ describe('parseCell', () => {
     assert.deepEqual(parseCell('-.5'), { kind: 'number', value: -0.5 });
     for (const s of ['0x1F', '1,5', '-', 'tcp', '1e', 'Infinityx']) assert.equal(parseCell(s).kind, 'text', s);
     assert.deepEqual(parseCell('  SF '), { kind: 'text', text: 'SF' });
-    assert.equal(isMissingToken(' NULL '), true);
-    assert.equal(isMissingToken('-'), false);
+    assert.deepEqual(parseCell(' NULL '), { kind: 'missing' });
+    assert.equal(parseCell('-').kind, 'text');
   });
 });
 

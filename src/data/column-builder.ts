@@ -3,10 +3,6 @@ import type { Column } from './types.js';
 /** Tokens read as a missing value (case-insensitive after trimming). `-` is not one: UNSW-NB15 uses it as a service value. */
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 
-export function isMissingToken(s: string): boolean {
-  return MISSING.has(s.trim().toLowerCase());
-}
-
 /** A plain decimal number as written in CSV files (no hex, no `_`, no empty string). */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -28,12 +24,6 @@ export function parseCell(raw: string): CellValue {
   }
   if (DECIMAL.test(s)) return { kind: 'number', value: Number(s) };
   return { kind: 'text', text: s };
-}
-
-/** The number a cell's text holds; NaN when it is missing or text. */
-export function parseNumberText(raw: string): number {
-  const c = parseCell(raw);
-  return c.kind === 'number' ? c.value : NaN;
 }
 
 /** Rows per storage block once a column has grown past its first block. */
@@ -93,27 +83,21 @@ export class ColumnBuilder {
 
   /** The current block is full: double it while small, else start a new block. */
   private next(): void {
-    if (!this.categorical) {
-      if (this.num.length < BLOCK) {
-        const n = new Float64Array(Math.min(Math.max(this.num.length * 2, 16), BLOCK));
-        n.set(this.num);
-        this.num = n;
-      } else {
-        this.numBlocks.push(this.num);
-        this.base += this.num.length;
-        this.num = new Float64Array(BLOCK);
-        this.pos = 0;
-      }
-    } else if (this.codes.length < BLOCK) {
-      const c = new Int32Array(Math.min(Math.max(this.codes.length * 2, 16), BLOCK));
-      c.set(this.codes);
-      this.codes = c;
-    } else {
-      this.codeBlocks.push(this.codes);
-      this.base += this.codes.length;
-      this.codes = new Int32Array(BLOCK);
-      this.pos = 0;
+    if (!this.categorical) this.num = this.nextBlock(this.num, this.numBlocks, (n) => new Float64Array(n));
+    else this.codes = this.nextBlock(this.codes, this.codeBlocks, (n) => new Int32Array(n));
+  }
+
+  /** After the full block `cur`: a copy of it twice as long while small, else a new block (`cur` kept in `blocks`). */
+  private nextBlock<T extends Float64Array | Int32Array>(cur: T, blocks: T[], alloc: (n: number) => T): T {
+    if (cur.length < BLOCK) {
+      const grown = alloc(Math.min(Math.max(cur.length * 2, 16), BLOCK));
+      grown.set(cur);
+      return grown;
     }
+    blocks.push(cur);
+    this.base += cur.length;
+    this.pos = 0;
+    return alloc(BLOCK);
   }
 
   pushMissing(): void {
@@ -142,7 +126,7 @@ export class ColumnBuilder {
       this.num[this.pos++] = v;
     } else {
       if (this.pos === this.codes.length) this.next();
-      this.codes[this.pos++] = this.code(formatNumber(v));
+      this.codes[this.pos++] = this.code(numberAsCategory(v));
     }
   }
 
@@ -186,7 +170,7 @@ export class ColumnBuilder {
       const codes = new Int32Array(b.length);
       for (let i = 0; i < b.length; i++) {
         const v = b[i]!;
-        codes[i] = v !== v ? -1 : this.code(formatNumber(v));
+        codes[i] = v !== v ? -1 : this.code(numberAsCategory(v));
       }
       return codes;
     };
@@ -214,13 +198,7 @@ export class ColumnBuilder {
       return { kind: 'numeric', name: this.name, values };
     }
     if (!this.categorical) {
-      const values = new Float64Array(this.length);
-      let o = 0;
-      for (const b of this.numBlocks) {
-        values.set(b, o);
-        o += b.length;
-      }
-      values.set(this.num.subarray(0, this.pos), o);
+      const values = concatBlocks(new Float64Array(this.length), this.numBlocks, this.num.subarray(0, this.pos));
       this.numBlocks = [];
       this.num = EMPTY_F64;
       return { kind: 'numeric', name: this.name, values };
@@ -230,46 +208,55 @@ export class ColumnBuilder {
       this.codes = EMPTY_I32;
       return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
     }
-    const codes = new Int32Array(this.length);
-    let o = 0;
-    for (const b of this.codeBlocks) {
-      codes.set(b, o);
-      o += b.length;
-    }
-    codes.set(this.codes.subarray(0, this.pos), o);
+    const codes = concatBlocks(new Int32Array(this.length), this.codeBlocks, this.codes.subarray(0, this.pos));
     this.codeBlocks = [];
     this.codes = EMPTY_I32;
     return { kind: 'categorical', name: this.name, codes, dictionary: this.dict };
   }
 }
 
-/** How a number in a categorical column is written as a category (one spelling for every path). */
-export function formatNumber(v: number): string {
+/** The full blocks, then the values of the current one, copied one after another into `out`. */
+function concatBlocks<T extends Float64Array | Int32Array>(out: T, blocks: readonly T[], last: T): T {
+  let o = 0;
+  for (const b of blocks) {
+    out.set(b, o);
+    o += b.length;
+  }
+  out.set(last, o);
+  return out;
+}
+
+/** How a number in a categorical column is written as a category (one spelling for every path: files, JSON records, typed API records). */
+export function numberAsCategory(v: number): string {
   return String(v);
+}
+
+/** Codes for strings in order of first appearance: `dictionary[code(s)] === s`. */
+export class DictionaryEncoder {
+  readonly dictionary: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.dictionary.length;
+      this.dictionary.push(s);
+      this.index.set(s, c);
+    }
+    return c;
+  }
 }
 
 /** Convert a finished column to categorical (numbers written as text). */
 export function asCategorical(col: Column): Column {
   if (col.kind === 'categorical') return col;
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const dict = new DictionaryEncoder();
   const codes = new Int32Array(col.values.length);
   for (let i = 0; i < codes.length; i++) {
     const v = col.values[i]!;
-    if (Number.isNaN(v)) {
-      codes[i] = -1;
-      continue;
-    }
-    const s = formatNumber(v);
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dict.length;
-      dict.push(s);
-      index.set(s, c);
-    }
-    codes[i] = c;
+    codes[i] = Number.isNaN(v) ? -1 : dict.code(numberAsCategory(v));
   }
-  return { kind: 'categorical', name: col.name, codes, dictionary: dict };
+  return { kind: 'categorical', name: col.name, codes, dictionary: dict.dictionary };
 }
 
 /** Convert a finished categorical column to numeric where every value parses as a number; else undefined. */

@@ -114,18 +114,10 @@ class CsvReader {
 
   private growFields(): void {
     const n = this.fStart.length * 2;
-    const s = new Int32Array(n);
-    s.set(this.fStart);
-    this.fStart = s;
-    const e = new Int32Array(n);
-    e.set(this.fEnd);
-    this.fEnd = e;
-    const q = new Uint8Array(n);
-    q.set(this.fQuoted);
-    this.fQuoted = q;
-    const v = new Float64Array(n);
-    v.set(this.fVal);
-    this.fVal = v;
+    this.fStart = copied(this.fStart, new Int32Array(n));
+    this.fEnd = copied(this.fEnd, new Int32Array(n));
+    this.fQuoted = copied(this.fQuoted, new Uint8Array(n));
+    this.fVal = copied(this.fVal, new Float64Array(n));
   }
 
   /** Scan the complete records in `buf`; returns the unfinished tail to carry into the next chunk. */
@@ -391,6 +383,12 @@ class CsvReader {
   }
 }
 
+/** `to` with `from` copied to its start. */
+function copied<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 function tail(buf: Buffer, recStart: number): Buffer | null {
   return recStart < buf.length ? Buffer.from(buf.subarray(recStart)) : null;
 }
@@ -403,11 +401,6 @@ function isBlank(buf: Buffer, s: number, e: number): boolean {
 function defaultNames(n: number, names?: readonly string[]): string[] {
   if (names && names.length === n) return [...names];
   return Array.from({ length: n }, (_, i) => (names && names[i]) || `c${i}`);
-}
-
-/** Push a decoded cell: missing token, number written as text (e.g. "Infinity", " 1e3"), or text. */
-export function pushString(b: ColumnBuilder, raw: string, line: number): void {
-  b.pushCell(raw, line);
 }
 
 const MISS = -0x7fffffff;

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { encodeModel } from '../model/artifact.js';
-import type { ModelBody } from '../model/types.js';
+import { gzipSync } from 'node:zlib';
 import { Random } from '../util/random.js';
 import { readJsonl } from './jsonl.js';
 import { dataFromRecords, loadData, loadDataset, recordNumbers, takeRows } from './load.js';
-import { isModelFile, readStream } from './source.js';
 import { chunksOf, collect, rejectsWith, tempDir, writeFixture } from './testdata/files.js';
 import type { Column, Table } from './types.js';
 import { getColumn } from './types.js';
@@ -117,22 +114,28 @@ describe('loadData: JSONL', () => {
 });
 
 describe('loadData: Parquet (written by DuckDB)', () => {
-  it('reads numeric, text, null and boolean columns', async () => {
+  /** Write the result of `select` to `path` as Parquet, with an in-memory DuckDB. */
+  async function writeParquet(path: string, select: string): Promise<void> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const path = join(dir, 'flows.parquet');
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     try {
-      await conn.run(
-        `COPY (SELECT i AS id, i * 1.5 AS rate, CASE WHEN i % 3 = 0 THEN 'tcp' ELSE 'udp' END AS proto,
-                      CASE WHEN i = 2 THEN NULL ELSE i * 10 END::BIGINT AS bytes, i % 2 = 0 AS flag,
-                      CASE WHEN i % 4 = 0 THEN 'attack' ELSE 'normal' END AS label
-               FROM range(0, 5000) t(i)) TO '${path}' (FORMAT PARQUET)`,
-      );
+      await conn.run(`COPY (${select}) TO '${path}' (FORMAT PARQUET)`);
     } finally {
       conn.closeSync();
       db.closeSync();
     }
+  }
+
+  it('reads numeric, text, null and boolean columns', async () => {
+    const path = join(dir, 'flows.parquet');
+    await writeParquet(
+      path,
+      `SELECT i AS id, i * 1.5 AS rate, CASE WHEN i % 3 = 0 THEN 'tcp' ELSE 'udp' END AS proto,
+              CASE WHEN i = 2 THEN NULL ELSE i * 10 END::BIGINT AS bytes, i % 2 = 0 AS flag,
+              CASE WHEN i % 4 = 0 THEN 'attack' ELSE 'normal' END AS label
+       FROM range(0, 5000) t(i)`,
+    );
     const d = await loadDataset(path);
     assert.equal(d.features.nRows, 5000);
     assert.equal(d.labelColumn, 'label');
@@ -147,16 +150,8 @@ describe('loadData: Parquet (written by DuckDB)', () => {
   });
 
   it('refuses a truncated Parquet file', async () => {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const whole = join(dir, 'whole.parquet');
-    const db = await DuckDBInstance.create(':memory:');
-    const conn = await db.connect();
-    try {
-      await conn.run(`COPY (SELECT i AS a, i % 7 AS label FROM range(0, 3000) t(i)) TO '${whole}' (FORMAT PARQUET)`);
-    } finally {
-      conn.closeSync();
-      db.closeSync();
-    }
+    await writeParquet(whole, 'SELECT i AS a, i % 7 AS label FROM range(0, 3000) t(i)');
     const bytes = readFileSync(whole);
     await rejectsWith(loadData(writeFixture(dir, 'cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)))), 'NADIR_ERR_BAD_FORMAT', /cut\.parquet: (not a readable Parquet file|Parquet data unreadable)/);
   });
@@ -274,29 +269,6 @@ describe('bad input: one clear line naming the file', () => {
     await rejectsWith(loadData(writeFixture(dir, 'blank.csv', '\n\r\n\n')), 'NADIR_ERR_EMPTY_FILE', /blank\.csv is empty/);
     await rejectsWith(loadData(writeFixture(dir, 'empty.csv.gz', '')), 'NADIR_ERR_EMPTY_FILE', /empty\.csv\.gz is empty/);
     await rejectsWith(loadData(writeFixture(dir, 'empty.jsonl', '\n\n')), 'NADIR_ERR_EMPTY_FILE', /empty\.jsonl is empty/);
-  });
-
-  it('a nadir model file, whatever its name, gzip\'d or not, from a file or a stream', async () => {
-    const text = JSON.stringify({ kind: 'nadir-model', pad: Array.from({ length: 2000 }, (_, i) => `w${(i * 7919) % 1000}`) });
-    const model = encodeModel(JSON.parse(text) as ModelBody);
-    const plain = gunzipSync(model);
-    for (const [name, bytes] of [['model.nadir', model], ['flows.csv', model], ['flows.csv.gz', model], ['flows.jsonl', model], ['flows.parquet', model], ['plain.nadir', plain]] as const) {
-      const p = writeFixture(dir, name, bytes);
-      await rejectsWith(loadData(p), 'NADIR_ERR_BAD_INPUT', new RegExp(`^${p.replace(/[.]/g, '\\.')} is a nadir model file, not a dataset \\(use it with --model\\)$`));
-    }
-    // in chunks of any size (a pipe may hand over a few bytes first)
-    for (const bytes of [model, plain]) {
-      for (const size of [5, 1 << 16]) {
-        await rejectsWith(readJsonl(readStream(chunksOf(bytes, size), 'stdin'), 'stdin'), 'NADIR_ERR_BAD_INPUT', /^stdin is a nadir model file, not a dataset \(use it with --model\)$/);
-      }
-    }
-    assert.equal(isModelFile(model.subarray(0, 4096)), true);
-    assert.equal(isModelFile(model.subarray(0, 40)), false, 'too little to tell: read as data');
-    assert.equal(isModelFile(gzipSync(Buffer.from('NADIR-MODELS,a\n1,2\n'))), false);
-    assert.equal(isModelFile(Buffer.from('nadir-model 1\n')), false);
-    // a stream of data goes through unchanged
-    const rows = await readJsonl(readStream(chunksOf(Buffer.from('{"a":1}\n{"a":2}\n'), 3), 'stdin'), 'stdin');
-    assert.equal(rows.nRows, 2);
   });
 
   it('a file with only a header', async () => {

@@ -1,7 +1,7 @@
 import { nadirError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { asCategorical, asNumeric, parseCell } from './column-builder.js';
+import { asCategorical, asNumeric, DictionaryEncoder, parseCell } from './column-builder.js';
 import type { CsvReadOptions, RawColumns } from './csv.js';
 import { readCsv } from './csv.js';
 import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.js';
@@ -266,7 +266,7 @@ export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNu
 }
 
 /** A finding as a warning: its message prefixed with the source file. */
-export function namedFinding(f: Finding, source: string): Finding {
+function namedFinding(f: Finding, source: string): Finding {
   return { ...f, message: `${source}: ${f.message}` };
 }
 
@@ -289,22 +289,11 @@ export function takeRows(t: Table, rows: Uint32Array): Table {
 
 function fromStrings(name: string, values: string[] | Int32Array): CategoricalColumn {
   if (values instanceof Int32Array) throw new TypeError('categories must be strings');
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const dict = new DictionaryEncoder();
   const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = values[i]!;
-    if (s === '') {
-      codes[i] = -1;
-      continue;
-    }
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dict.length;
-      dict.push(s);
-      index.set(s, c);
-    }
-    codes[i] = c;
+    codes[i] = s === '' ? -1 : dict.code(s);
   }
-  return { kind: 'categorical', name, codes, dictionary: dict };
+  return { kind: 'categorical', name, codes, dictionary: dict.dictionary };
 }

@@ -178,7 +178,7 @@ function notData(name: string): Error {
 }
 
 /** Text files have no NUL bytes and few control characters. */
-export function looksBinary(buf: Buffer): boolean {
+function looksBinary(buf: Buffer): boolean {
   const n = Math.min(buf.length, 8192);
   let control = 0;
   for (let i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ import { buildTarget } from '../data/index.js';
 import type { LoadOptions } from '../data/load.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset, NumericColumn } from '../data/types.js';
+import { formatInt } from '../util/format.js';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { profileCategorical } from './categorical-profile.js';
 import { targetCounts, valueCounts } from './class-distribution.js';
@@ -50,7 +51,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
   const ds = sampled ? sampleDataset(input, opts.sample as number, seed) : input;
   const n = ds.features.nRows;
   const notes: string[] = [];
-  if (sampled) notes.push(`Analysed a uniform random sample of ${n.toLocaleString('en-US')} of ${totalRows.toLocaleString('en-US')} rows (seed ${seed}).`);
+  if (sampled) notes.push(`Analysed a uniform random sample of ${formatInt(n)} of ${formatInt(totalRows)} rows (seed ${seed}).`);
 
   // Targets: the chosen grouping for per-class views, the binary one for the tests.
   const binary = buildTarget(ds, 'binary');
@@ -71,7 +72,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
       `The label has a single class: every labelled row is ${only} traffic. Comparing attacks with normal traffic needs both, so the hypothesis tests, attack rates and the ranking were not computed; the summaries below still describe the data.`,
     );
   }
-  if (unlabeled > 0) notes.push(`${unlabeled.toLocaleString('en-US')} rows have no label: they count in the summaries, not in per-class statistics or tests.`);
+  if (unlabeled > 0) notes.push(`${formatInt(unlabeled)} rows have no label: they count in the summaries, not in per-class statistics or tests.`);
   const classes = {
     binary: binaryCounts,
     category: valueCounts(ds.categories, ds.normalLabels),
@@ -143,7 +144,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
       sampled: rows !== undefined,
       excluded,
     };
-    if (rows) notes.push(`Correlations were computed on a random sample of ${rows.length.toLocaleString('en-US')} rows (${k} columns, ${pairs.toLocaleString('en-US')} pairs).`);
+    if (rows) notes.push(`Correlations were computed on a random sample of ${formatInt(rows.length)} rows (${k} columns, ${formatInt(pairs)} pairs).`);
     progress('correlations', 1, 1);
   }
   timings.correlation = performance.now() - t3;

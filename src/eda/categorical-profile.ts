@@ -15,7 +15,7 @@ export interface CategoricalProfile {
 }
 
 /** Values listed per column in the result. */
-export const TOP_VALUES = 20;
+const TOP_VALUES = 20;
 
 /**
  * @param binaryY 0 = normal, 1 = attack, -1 = no label

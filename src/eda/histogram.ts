@@ -17,7 +17,7 @@ export interface HistogramBins {
 }
 
 /** Below this many distinct values a column is drawn as one bar per value. */
-export const DISCRETE_MAX_DISTINCT = 20;
+const DISCRETE_MAX_DISTINCT = 20;
 
 /**
  * Heavy tail rule used for the log-scaled axis: strong skew (|G1| ≥ 2) and values reaching

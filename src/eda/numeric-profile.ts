@@ -119,7 +119,7 @@ function outlierCounts(groups: readonly Float64Array[], isAttack: readonly boole
   return { lower, upper, count, attacks, attackShare: labelled > 0 ? attacks / labelled : NaN };
 }
 
-export function boxStats(sorted: Float64Array): BoxStats {
+function boxStats(sorted: Float64Array): BoxStats {
   const n = sorted.length;
   if (n === 0) return { n, mean: NaN, q1: NaN, median: NaN, q3: NaN, whiskerLow: NaN, whiskerHigh: NaN, min: NaN, max: NaN };
   let sum = 0;

@@ -19,7 +19,7 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
  * The value at 0-based position i of a sorted column given as distinct values and their
  * cumulative counts (`ends[u]` = exclusive end position of `uniques[u]`).
  */
-export function valueAt(uniques: Float64Array, ends: Float64Array, i: number): number {
+function valueAt(uniques: Float64Array, ends: Float64Array, i: number): number {
   return uniques[upperBound(ends, i)];
 }
 

@@ -91,7 +91,7 @@ function explainNumeric(t: NumericTest, col: NumericColumnResult | undefined, ag
 }
 
 /** 'Welch t p = 0.147 (BH-adjusted 0.155)': the raw p-value and the Benjamini–Hochberg-adjusted one significance is judged on. */
-export function pWithAdjusted(test: string, p: number, pAdjusted: number): string {
+function pWithAdjusted(test: string, p: number, pAdjusted: number): string {
   return `${test} ${pText(p)} (BH-adjusted ${formatP(pAdjusted)})`;
 }
 

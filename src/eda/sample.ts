@@ -3,22 +3,9 @@ import { takeColumn, takeRows } from '../data/index.js';
 import type { CategoricalColumn, Dataset } from '../data/types.js';
 import { Random } from '../util/random.js';
 
-/**
- * k distinct row indices out of n, ascending: the first k steps of a Fisher–Yates shuffle
- * (Knuth, TAOCP vol. 2, Algorithm P), then sorted for sequential access.
- */
+/** k distinct row indices out of n, ascending, drawn from `seed` (Random.sample); all n when k ≥ n. */
 export function sampleRowIndices(n: number, k: number, seed: number): Uint32Array {
-  const m = Math.min(n, Math.max(0, Math.floor(k)));
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const rng = new Random(seed);
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.int(n - i);
-    const t = idx[i];
-    idx[i] = idx[j];
-    idx[j] = t;
-  }
-  return idx.slice(0, m).sort();
+  return new Random(seed).sample(n, Math.min(n, Math.max(0, Math.floor(k))));
 }
 
 /** The dataset restricted to a random sample of `k` rows (a copy); unchanged when k ≥ rows. */

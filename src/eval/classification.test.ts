@@ -6,15 +6,9 @@ import { assertClose } from './testdata/assert-close.js';
 import { argmaxRows } from './validate.js';
 // Expected values come from scikit-learn 1.2.1 (src/eval/testdata/sklearn-reference.py).
 import * as sk from './testdata/sklearn-expected.js';
+import { BINARY_CASES } from './testdata/binary-cases.js';
 
-const binaries = {
-  binaryTies: sk.binaryTies,
-  binaryLarge: sk.binaryLarge,
-  binaryTieAcross: sk.binaryTieAcross,
-  binaryOneClass: sk.binaryOneClass,
-};
-
-for (const [name, c] of Object.entries(binaries)) {
+for (const [name, c] of Object.entries(BINARY_CASES)) {
   test(`accuracy, confusion matrix, precision/recall/F1 agree with scikit-learn 1.2.1: ${name}`, () => {
     const y = Int32Array.from(c.y);
     const pred = applyThreshold(Float64Array.from(c.scores), c.threshold);

@@ -4,24 +4,9 @@ import { logLoss } from './log-loss.js';
 import { assertClose } from './testdata/assert-close.js';
 // Expected values come from scikit-learn 1.2.1 (src/eval/testdata/sklearn-reference.py).
 import * as sk from './testdata/sklearn-expected.js';
+import { BINARY_CASES, twoColumns } from './testdata/binary-cases.js';
 
-const binaries = {
-  binaryTies: sk.binaryTies,
-  binaryLarge: sk.binaryLarge,
-  binaryTieAcross: sk.binaryTieAcross,
-  binaryOneClass: sk.binaryOneClass,
-};
-
-function twoColumns(s: number[]): Float64Array {
-  const p = new Float64Array(s.length * 2);
-  s.forEach((v, i) => {
-    p[2 * i] = 1 - v;
-    p[2 * i + 1] = v;
-  });
-  return p;
-}
-
-for (const [name, c] of Object.entries(binaries)) {
+for (const [name, c] of Object.entries(BINARY_CASES)) {
   test(`log loss agrees with scikit-learn 1.2.1 (eps clipping, renormalisation): ${name}`, () => {
     assertClose(logLoss(Int32Array.from(c.y), twoColumns(c.scores), 2), c.logLoss, 1e-9);
   });

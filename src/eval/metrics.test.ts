@@ -4,24 +4,9 @@ import { computeMetrics } from './metrics.js';
 import { assertClose } from './testdata/assert-close.js';
 // Expected values come from scikit-learn 1.2.1 (src/eval/testdata/sklearn-reference.py).
 import * as sk from './testdata/sklearn-expected.js';
+import { BINARY_CASES, twoColumns } from './testdata/binary-cases.js';
 
-function twoColumns(s: number[]): Float64Array {
-  const p = new Float64Array(s.length * 2);
-  s.forEach((v, i) => {
-    p[2 * i] = 1 - v;
-    p[2 * i + 1] = v;
-  });
-  return p;
-}
-
-const binaries = {
-  binaryTies: sk.binaryTies,
-  binaryLarge: sk.binaryLarge,
-  binaryTieAcross: sk.binaryTieAcross,
-  binaryOneClass: sk.binaryOneClass,
-};
-
-for (const [name, c] of Object.entries(binaries)) {
+for (const [name, c] of Object.entries(BINARY_CASES)) {
   test(`computeMetrics (binary) agrees with scikit-learn 1.2.1: ${name}`, () => {
     const m = computeMetrics(Int32Array.from(c.y), twoColumns(c.scores), ['normal', 'attack'], { threshold: c.threshold });
     assert.equal(m.task, 'binary');

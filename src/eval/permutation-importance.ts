@@ -81,7 +81,7 @@ export function permutationImportance(
   let yy = y;
   let n = X.nRows;
   if (opts.maxRows !== undefined && opts.maxRows < n) {
-    const rows = sampleRows(n, opts.maxRows, rng);
+    const rows = rng.sample(n, opts.maxRows);
     n = rows.length;
     orig = new Float32Array(n * nc);
     yy = new Int32Array(n);
@@ -175,17 +175,4 @@ function resolveGroups(X: Matrix, groups: PermutationImportanceOptions['groups']
     }
     return { name, columns: [...cols] };
   });
-}
-
-/** `k` distinct row indices out of `n`, sorted (partial Fisher–Yates). */
-function sampleRows(n: number, k: number, rng: Random): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(n - i);
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  return idx.slice(0, k).sort();
 }

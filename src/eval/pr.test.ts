@@ -4,15 +4,9 @@ import { averagePrecision, averagePrecisionOvr, precisionRecallCurve } from './p
 import { assertClose } from './testdata/assert-close.js';
 // Expected values come from scikit-learn 1.2.1 (src/eval/testdata/sklearn-reference.py).
 import * as sk from './testdata/sklearn-expected.js';
+import { BINARY_CASES } from './testdata/binary-cases.js';
 
-const binaries = {
-  binaryTies: sk.binaryTies,
-  binaryLarge: sk.binaryLarge,
-  binaryTieAcross: sk.binaryTieAcross,
-  binaryOneClass: sk.binaryOneClass,
-};
-
-for (const [name, c] of Object.entries(binaries)) {
+for (const [name, c] of Object.entries(BINARY_CASES)) {
   test(`precision_recall_curve and average_precision_score agree with scikit-learn 1.2.1: ${name}`, () => {
     const y = Int32Array.from(c.y);
     const s = Float64Array.from(c.scores);

@@ -6,17 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildTarget, loadDataset } from '../data/index.js';
-import { Pipeline } from '../features/index.js';
+import type { Pipeline } from '../features/index.js';
 import type { Matrix } from '../features/types.js';
-import { LogisticRegression } from '../learners/logistic-regression.js';
+import type { LogisticRegression } from '../learners/logistic-regression.js';
+import { nslKddLogisticRegression } from '../learners/testdata/nsl-kdd.js';
 import { computeMetrics } from './metrics.js';
 import { permutationImportance } from './permutation-importance.js';
 import { ratesAtThreshold } from './rates.js';
 import { calibrateThreshold } from './threshold.js';
 import { column } from './validate.js';
 
-const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const CLASSES = ['normal', 'attack'];
 
 let pipeline: Pipeline;
@@ -28,15 +27,9 @@ let trainScores: Float64Array;
 let testProba: Float64Array;
 
 before(async () => {
-  const train = await loadDataset(`${DATA}KDDTrain+_20Percent.txt.gz`);
-  const test = await loadDataset(`${DATA}KDDTest+.txt.gz`);
-  pipeline = new Pipeline({ scale: true, log1p: 'auto' }).fit(train.features);
-  const Xtrain = pipeline.transform(train.features);
-  Xtest = pipeline.transform(test.features);
-  ytrain = buildTarget(train, 'binary').y;
-  ytest = buildTarget(test, 'binary').y;
-  model = await new LogisticRegression().fit(Xtrain, ytrain, { classes: CLASSES });
-  trainScores = column(model.predictProba(Xtrain), 2, 1);
+  const kdd = await nslKddLogisticRegression();
+  ({ pipeline, Xtest, ytrain, ytest, model } = kdd);
+  trainScores = column(model.predictProba(kdd.Xtrain), 2, 1);
   testProba = model.predictProba(Xtest);
 });
 

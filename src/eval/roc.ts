@@ -17,7 +17,7 @@ export interface ClfCurve {
 }
 
 /** Row indices ordered by descending score. */
-export function descendingOrder(scores: ArrayLike<number>): Uint32Array {
+function descendingOrder(scores: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(scores.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   // compare rather than subtract: Infinity − Infinity would be NaN

@@ -5,15 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildTarget, loadDataset } from '../data/index.js';
-import { Pipeline } from '../features/index.js';
+import type { Pipeline } from '../features/index.js';
 import type { Matrix } from '../features/types.js';
-import { LogisticRegression } from '../learners/logistic-regression.js';
+import type { LogisticRegression } from '../learners/logistic-regression.js';
+import { nslKddLogisticRegression } from '../learners/testdata/nsl-kdd.js';
 import { groupBySource, topContributions } from './group.js';
 import { columnMeans, linearContributions } from './linear.js';
 import { rowContributions } from './types.js';
-
-const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 
 let pipeline: Pipeline;
 let Xtrain: Matrix;
@@ -21,12 +19,7 @@ let Xtest: Matrix;
 let model: LogisticRegression;
 
 before(async () => {
-  const train = await loadDataset(`${DATA}KDDTrain+_20Percent.txt.gz`);
-  const test = await loadDataset(`${DATA}KDDTest+.txt.gz`);
-  pipeline = new Pipeline({ scale: true, log1p: 'auto' }).fit(train.features);
-  Xtrain = pipeline.transform(train.features);
-  Xtest = pipeline.transform(test.features);
-  model = await new LogisticRegression().fit(Xtrain, buildTarget(train, 'binary').y, { classes: ['normal', 'attack'] });
+  ({ pipeline, Xtrain, Xtest, model } = await nslKddLogisticRegression());
 });
 
 test('logistic regression: contributions on 100 KDDTest+ rows sum to the margin the model predicts from', () => {

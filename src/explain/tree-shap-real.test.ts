@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { buildTarget, loadDataset, type Dataset } from '../data/index.js';
-import { Pipeline } from '../features/index.js';
+import { buildTarget, type Dataset } from '../data/index.js';
+import type { Pipeline } from '../features/index.js';
+import { loadNslKdd } from '../features/testdata/nsl-kdd.js';
 import type { Matrix } from '../features/types.js';
 import { GradientBoostingClassifier } from '../learners/gbdt.js';
 import { RandomForestClassifier } from '../learners/random-forest.js';
@@ -16,21 +17,15 @@ import { bruteForceShapley } from './testdata/trees.js';
 import { treeShap } from './tree-shap.js';
 import { rowContributions } from './types.js';
 
-const DATA = new URL('../../../data/nsl-kdd/', import.meta.url).pathname;
 const ROWS = Array.from({ length: 100 }, (_, i) => i * 223 + 7); // spread over KDDTest+
 
 let train: Dataset;
-let test_: Dataset;
 let pipeline: Pipeline;
 let X: Matrix;
 let Xt: Matrix;
 
 before(async () => {
-  train = await loadDataset(`${DATA}KDDTrain+_20Percent.txt.gz`);
-  test_ = await loadDataset(`${DATA}KDDTest+.txt.gz`);
-  pipeline = new Pipeline().fit(train.features);
-  X = pipeline.transform(train.features);
-  Xt = pipeline.transform(test_.features);
+  ({ train, pipeline, Xtrain: X, Xtest: Xt } = await loadNslKdd());
 });
 
 function assertSumsToMargin(e: TreeEnsemble, raw: Float64Array, nOut: number): void {

@@ -23,19 +23,10 @@ import { addTreeOutputs, EnsemblePredictor, rawToProba } from '../tree/predictor
 import { POW2_BIAS, pow2Table } from '../tree/wasm/kernels.js';
 import { Random } from '../util/random.js';
 import type { BinnedData, FlatTree, TreeEnsemble } from '../tree/types.js';
-import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
+import { ClassifierEstimator } from './estimator.js';
+import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import {
-  argmaxRows,
-  checkFitInput,
-  checkPredictInput,
-  checkSerialized,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
+import { checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 
 export interface GradientBoostingOptions {
   /** Boosting rounds (default 200). `nRounds` is accepted as an alias. */
@@ -105,13 +96,7 @@ export const GBDT_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'gradient-boosted trees',
   description: 'gradient-boosted trees (second-order, histogram-based, XGBoost-style), binary or softmax',
-  kind: 'classifier',
-  score: 'probability',
-  explainer: 'tree-shap',
-  importance: 'gain',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
-  preprocessing: { encoding: 'onehot' },
+  ...TREE_CLASSIFIER_TRAITS,
   params: [
     { name: 'nEstimators', aliases: ['nRounds'], type: 'integer', min: 1, default: 200, help: 'boosting rounds (trees per class)' },
     { name: 'learningRate', type: 'number', gt: 0, hint: 'typically 0.01 to 0.3', default: 0.1, help: 'shrinkage of each tree' },
@@ -149,22 +134,13 @@ function resolve(o: GradientBoostingOptions): Resolved {
   };
 }
 
-export class GradientBoostingClassifier implements Classifier, TreeModel {
+export class GradientBoostingClassifier extends ClassifierEstimator<GradientBoostingOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
-  readonly options: GradientBoostingOptions;
-  private fitted: Fitted | undefined;
-
-  constructor(options: GradientBoostingOptions = {}) {
-    this.options = options;
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   /** Rounds kept after fitting (the best round + 1 under early stopping). */
   get nRounds(): number {
-    return requireFitted(WHO, this.fitted).nRounds;
+    return this.state().nRounds;
   }
 
   async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
@@ -295,7 +271,7 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
   }
 
   predictProba(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     const n = X.nRows;
     const k = f.classes.length;
@@ -306,60 +282,35 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     return rawToProba(raw, n, k === 2 ? 'logit' : 'softmax', k, out);
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
-  }
-
   /** Raw margins (nRows × nOutputs): log-odds of classes[1] for binary, per-class scores for softmax (scikit-learn's decision_function, as in logistic regression). */
   decisionFunction(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     return f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
   }
 
   /** Total split gain per feature, normalised to sum 1. */
   featureImportance(): Float64Array {
-    return requireFitted(WHO, this.fitted).importance.slice();
+    return this.state().importance.slice();
   }
 
   ensemble(): TreeEnsemble {
-    const f = requireFitted(WHO, this.fitted);
-    return {
-      trees: f.trees,
-      treeOutput: f.treeOutput,
-      nOutputs: f.baseScore.length,
-      baseScore: f.baseScore,
-      scale: 1,
-      link: f.classes.length === 2 ? 'logit' : 'softmax',
-      nFeatures: f.nFeatures,
-    };
+    return ensembleOf(this.state());
   }
 
   toJSON(): SerializedModel {
-    const f = requireFitted(WHO, this.fitted);
-    return {
-      type: TYPE,
-      version: VERSION,
-      options: { ...this.options } as Record<string, unknown>,
-      fitted: {
-        classes: [...f.classes],
-        nFeatures: f.nFeatures,
-        nRounds: f.nRounds,
-        baseScore: f.baseScore,
-        treeOutput: f.treeOutput,
-        importance: f.importance,
-        trees: packTrees(f.trees, 1),
-      },
-    };
+    const f = this.state();
+    return this.saved(VERSION, {
+      nRounds: f.nRounds,
+      baseScore: f.baseScore,
+      treeOutput: f.treeOutput,
+      importance: f.importance,
+      trees: packTrees(f.trees, 1),
+    });
   }
 
   static fromJSON(obj: unknown, source = 'model'): GradientBoostingClassifier {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
-    const m = new GradientBoostingClassifier(s.options as GradientBoostingOptions);
-    const ro = restoreOptions(source, () => resolve(m.options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { options, resolved, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve);
     const nRounds = readNumber(fd, 'nRounds', { integer: true, min: 1 }, source);
     const nOut = classes.length === 2 ? 1 : classes.length;
     const baseScore = readTyped(fd, 'baseScore', Float64Array, nOut, source);
@@ -372,14 +323,16 @@ export class GradientBoostingClassifier implements Classifier, TreeModel {
     for (let i = 0; i < nOut; i++) {
       if (!Number.isFinite(baseScore[i]!)) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'fitted.baseScore must be finite');
     }
-    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds }, ro.nThreads);
+    const m = new GradientBoostingClassifier(options);
+    m.fitted = withPredictor({ classes, nFeatures, baseScore, trees, treeOutput, importance, nRounds }, resolved.nThreads);
     return m;
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+/** The boosted trees as a tree ensemble: margins = baseScore + Σ trees of each output, then the logit (binary) or softmax link. */
+function ensembleOf(f: Pick<Fitted, 'nFeatures' | 'baseScore' | 'trees' | 'treeOutput'>): TreeEnsemble {
   const nOut = f.baseScore.length;
-  const predictor = new EnsemblePredictor({
+  return {
     trees: f.trees,
     treeOutput: f.treeOutput,
     nOutputs: nOut,
@@ -387,24 +340,17 @@ function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number
     scale: 1,
     link: nOut === 1 ? 'logit' : 'softmax',
     nFeatures: f.nFeatures,
-  });
-  return { ...f, predictor, threads };
+  };
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+  return { ...f, predictor: new EnsemblePredictor(ensembleOf(f)), threads };
 }
 
 /** Features of one tree: all usable ones, or a seeded sample of colsampleByTree × nFeatures (ascending). */
 function sampleFeatures(data: BinnedData, all: Int32Array, m: number, rng: Random): { all: Int32Array; dense: Int32Array } {
-  let chosen: Int32Array;
-  if (m >= all.length) chosen = all;
-  else {
-    const perm = all.slice();
-    for (let i = 0; i < m; i++) {
-      const j = i + rng.int(perm.length - i);
-      const t = perm[i]!;
-      perm[i] = perm[j]!;
-      perm[j] = t;
-    }
-    chosen = perm.subarray(0, m).sort();
-  }
+  // `all` is ascending, so the sampled positions map to ascending features
+  const chosen = m >= all.length ? all : Int32Array.from(rng.sample(all.length, m), (i) => all[i]!);
   const use: number[] = [];
   const dense: number[] = [];
   for (const f of chosen) {

@@ -37,18 +37,9 @@ import { averagePathLength, IsolationTreeGrower } from '../tree/isolation-tree.j
 import { EnsemblePredictor } from '../tree/predictor.js';
 import type { FlatTree } from '../tree/types.js';
 import { Random } from '../util/random.js';
+import { Estimator } from './estimator.js';
 import type { AnomalyDetector, FitOptions, SerializedModel } from './types.js';
-import {
-  checkLabels,
-  checkMatrix,
-  checkPredictInput,
-  checkSerialized,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
+import { checkLabels, checkMatrix, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 import { resolveParams, SEED_PARAM, type LearnerSpec } from './spec.js';
 
 export interface IsolationForestOptions {
@@ -134,18 +125,9 @@ function resolve(o: IsolationForestOptions): Resolved {
 /** c(n), the average path length of an unsuccessful BST search among n points (Liu et al. 2008, eq. 1); defined in the tree engine. */
 export { averagePathLength };
 
-export class IsolationForest implements AnomalyDetector {
+export class IsolationForest extends Estimator<IsolationForestOptions, Fitted> implements AnomalyDetector {
   readonly type = TYPE;
-  readonly options: Readonly<IsolationForestOptions>;
-  private fitted: Fitted | undefined;
-
-  constructor(options: IsolationForestOptions = {}) {
-    this.options = { ...options };
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   get nTrees(): number {
     return this.state().trees.length;
@@ -207,18 +189,11 @@ export class IsolationForest implements AnomalyDetector {
 
   toJSON(): SerializedModel {
     const f = this.state();
-    return {
-      type: TYPE,
-      version: VERSION,
-      options: { ...this.options },
-      fitted: {
-        classes: [...f.classes],
-        nFeatures: f.nFeatures,
-        psi: f.psi,
-        nTrees: f.trees.length,
-        trees: packTrees(f.trees, 1),
-      },
-    };
+    return this.saved(VERSION, {
+      psi: f.psi,
+      nTrees: f.trees.length,
+      trees: packTrees(f.trees, 1),
+    });
   }
 
   /**
@@ -226,25 +201,17 @@ export class IsolationForest implements AnomalyDetector {
    * read); the tree structure is checked so that scoring cannot loop or read out of bounds.
    */
   static fromJSON(obj: unknown, source = 'model'): IsolationForest {
-    const s = checkSerialized(obj, TYPE, VERSION, source, 1);
-    const options = s.options as IsolationForestOptions;
-    restoreOptions(source, () => resolve(options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    if (classes.length !== 2) throw corrupt(source, 'an isolation forest has exactly 2 classes');
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { version, options, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION, oldest: 1 }, source, resolve, (classes) => {
+      if (classes.length !== 2) throw corrupt(source, 'an isolation forest has exactly 2 classes');
+    });
     const psi = readNumber(fd, 'psi', { integer: true, min: 2 }, source);
     const trees =
-      s.version === 1
+      version === 1
         ? treesFromV1(fd, nFeatures, psi, source)
         : unpackTrees(fd.trees, readNumber(fd, 'nTrees', { integer: true, min: 1 }, source), nFeatures, 1, source);
     const m = new IsolationForest(options);
     m.fitted = withPredictor({ classes, nFeatures, psi, trees });
     return m;
-  }
-
-  private state(): Fitted {
-    return requireFitted(WHO, this.fitted);
   }
 }
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTarget, loadDataset } from '../data/index.js';
-import { rocAuc } from '../eval/roc.js';
+import { rankAuc as rocAuc } from './testdata/auc.js';
 import { Pipeline } from '../features/index.js';
+import { loadNslKdd, NSL_KDD_TRAIN } from '../features/testdata/nsl-kdd.js';
 import { matrix } from '../features/types.js';
 import type { Matrix } from '../features/types.js';
 import { NadirError } from '../errors.js';
@@ -176,15 +177,8 @@ test('fromJSON refuses non-finite or mis-sized coefficients', async () => {
 
 // ------------------------------------------------------------------ real data: NSL-KDD
 
-const TRAIN = 'data/nsl-kdd/KDDTrain+_20Percent.txt.gz';
-const TEST = 'data/nsl-kdd/KDDTest+.txt.gz';
-
 test('NSL-KDD binary, standardised one-hot: KDDTest+ accuracy ≈ 0.75 and AUC ≥ 0.75 (sklearn 0.752 / 0.772)', async () => {
-  const [tr, te] = await Promise.all([loadDataset(TRAIN), loadDataset(TEST)]);
-  const pipe = new Pipeline({ scale: true });
-  pipe.fit(tr.features);
-  const Xtr = pipe.transform(tr.features);
-  const Xte = pipe.transform(te.features);
+  const { train: tr, test: te, Xtrain: Xtr, Xtest: Xte } = await loadNslKdd({ scale: true });
   const ytr = buildTarget(tr, 'binary');
   const yte = buildTarget(te, 'binary').y;
   const m = await new LogisticRegression().fit(Xtr, ytr.y, { classes: ytr.classes });
@@ -207,7 +201,7 @@ test('NSL-KDD binary, standardised one-hot: KDDTest+ accuracy ≈ 0.75 and AUC �
 });
 
 test('NSL-KDD multi-class (attack category): multinomial fit learns all five categories', async () => {
-  const ds = await loadDataset(TRAIN);
+  const ds = await loadDataset(NSL_KDD_TRAIN);
   const pipe = new Pipeline({ scale: true });
   pipe.fit(ds.features);
   const X = pipe.transform(ds.features);

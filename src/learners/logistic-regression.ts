@@ -19,20 +19,10 @@ import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { dot4, logisticObjective } from './logistic-loss.js';
+import { ClassifierEstimator } from './estimator.js';
 import type { Classifier, FitOptions, LinearModel, SerializedModel } from './types.js';
-import {
-  argmaxRows,
-  checkFitInput,
-  checkPredictInput,
-  checkSerialized,
-  readBool,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
-import { resolveParams, type LearnerSpec } from './spec.js';
+import { checkFitInput, checkPredictInput, readBool, readNumber, readSaved, readTyped } from './validate.js';
+import { CLASSIFIER_TRAITS, resolveParams, type LearnerSpec } from './spec.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse L2 regularisation strength, > 0 (default 1, as sklearn). */
@@ -72,12 +62,9 @@ export const LOGREG_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'logistic regression',
   description: 'L2-regularised logistic regression (binary or multinomial), L-BFGS',
-  kind: 'classifier',
-  score: 'probability',
+  ...CLASSIFIER_TRAITS,
   explainer: 'linear',
   importance: 'none',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
   preprocessing: { encoding: 'onehot', scale: true, log1p: 'auto' },
   params: [
     { name: 'C', type: 'number', gt: 0, hint: 'smaller = stronger regularisation', default: 1, help: 'inverse L2 regularisation strength' },
@@ -92,18 +79,9 @@ function resolve(o: LogisticRegressionOptions): Resolved {
   return { C: p.C as number, fitIntercept: p.fitIntercept as boolean, maxIter: p.maxIter as number, tol: p.tol as number };
 }
 
-export class LogisticRegression implements Classifier, LinearModel {
+export class LogisticRegression extends ClassifierEstimator<LogisticRegressionOptions, Fitted> implements Classifier, LinearModel {
   readonly type = TYPE;
-  readonly options: Readonly<LogisticRegressionOptions>;
-  private fitted: Fitted | undefined;
-
-  constructor(options: LogisticRegressionOptions = {}) {
-    this.options = { ...options };
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   /** Coefficients, nOut × nFeatures row-major (nOut = 1 for binary, else one row per class). */
   get coef(): Float64Array {
@@ -214,35 +192,19 @@ export class LogisticRegression implements Classifier, LinearModel {
     return out;
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), this.state().classes.length);
-  }
-
   toJSON(): SerializedModel {
     const f = this.state();
-    return {
-      type: TYPE,
-      version: VERSION,
-      options: { ...this.options },
-      fitted: {
-        classes: [...f.classes],
-        nFeatures: f.nFeatures,
-        coef: f.coef.slice(),
-        intercept: f.intercept.slice(),
-        nIter: f.nIter,
-        converged: f.converged,
-      },
-    };
+    return this.saved(VERSION, {
+      coef: f.coef.slice(),
+      intercept: f.intercept.slice(),
+      nIter: f.nIter,
+      converged: f.converged,
+    });
   }
 
   /** Restore a model saved with `toJSON` (after `decodeTyped` when it went through JSON text). */
   static fromJSON(obj: unknown, source = 'model'): LogisticRegression {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
-    const options = s.options as LogisticRegressionOptions;
-    restoreOptions(source, () => resolve(options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { options, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve);
     const nOut = classes.length === 2 ? 1 : classes.length;
     const coef = readTyped(fd, 'coef', Float64Array, nOut * nFeatures, source).slice();
     const intercept = readTyped(fd, 'intercept', Float64Array, nOut, source).slice();
@@ -259,10 +221,6 @@ export class LogisticRegression implements Classifier, LinearModel {
       converged: readBool(fd, 'converged', source),
     };
     return m;
-  }
-
-  private state(): Fitted {
-    return requireFitted(WHO, this.fitted);
   }
 }
 

@@ -1,49 +1,14 @@
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTarget, loadDataset } from '../data/index.js';
 import { NadirError } from '../errors.js';
-import { rocAuc } from '../eval/roc.js';
-import { Pipeline } from '../features/index.js';
+import { rankAuc as rocAuc } from './testdata/auc.js';
 import { matrix } from '../features/types.js';
-import type { Matrix } from '../features/types.js';
+import { accuracy, useNslKddSplits } from './testdata/nsl-kdd.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
 import { Random } from '../util/random.js';
 import { RandomForestClassifier } from './random-forest.js';
 
-interface Split {
-  X: Matrix;
-  y: Int32Array;
-}
-let train: Split;
-let test_: Split;
-let trainCat: Split;
-let testCat: Split;
-let catClasses: readonly string[];
-
-before(async () => {
-  const [tr, te] = await Promise.all([loadDataset('data/nsl-kdd/KDDTrain+_20Percent.txt.gz'), loadDataset('data/nsl-kdd/KDDTest+.txt.gz')]);
-  const pipe = new Pipeline();
-  pipe.fit(tr.features);
-  const X = pipe.transform(tr.features);
-  const Xt = pipe.transform(te.features);
-  train = { X, y: buildTarget(tr, 'binary').y };
-  test_ = { X: Xt, y: buildTarget(te, 'binary').y };
-  const cat = buildTarget(tr, 'category');
-  catClasses = cat.classes;
-  trainCat = { X, y: cat.y };
-  testCat = { X: Xt, y: buildTarget(te, 'category', { classes: cat.classes }).y };
-});
-
-function accuracy(pred: Int32Array, y: Int32Array): number {
-  let ok = 0;
-  let n = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (y[i]! < 0) continue;
-    n++;
-    if (pred[i] === y[i]) ok++;
-  }
-  return ok / n;
-}
+const { train, test: test_, trainCat, testCat, catClasses } = useNslKddSplits();
 
 const isNadir = (code: string) => (e: unknown) => e instanceof NadirError && e.code === code;
 

@@ -19,19 +19,10 @@ import { Heap } from '../tree/heap.js';
 import { EnsemblePredictor, rawToProba } from '../tree/predictor.js';
 import { Random } from '../util/random.js';
 import type { FlatTree, TreeEnsemble } from '../tree/types.js';
+import { ClassifierEstimator } from './estimator.js';
 import type { Classifier, FitOptions, SerializedModel, TreeModel } from './types.js';
-import {
-  argmaxRows,
-  checkFitInput,
-  checkPredictInput,
-  checkSerialized,
-  readNumber,
-  readStrings,
-  readTyped,
-  requireFitted,
-  restoreOptions,
-} from './validate.js';
-import { resolveParams, SEED_PARAM, threadsParam, type LearnerSpec } from './spec.js';
+import { checkFitInput, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
+import { resolveParams, SEED_PARAM, threadsParam, TREE_CLASSIFIER_TRAITS, type LearnerSpec } from './spec.js';
 
 export interface RandomForestOptions {
   /** Number of trees (default 100). `nTrees` is accepted as an alias. */
@@ -92,13 +83,7 @@ export const RF_SPEC: LearnerSpec = {
   type: TYPE,
   name: 'random forest',
   description: 'random forest (bootstrap, max features per split, Gini/entropy), probabilities averaged over trees',
-  kind: 'classifier',
-  score: 'probability',
-  explainer: 'tree-shap',
-  importance: 'gain',
-  supportsWeights: true,
-  targets: ['binary', 'category', 'label'],
-  preprocessing: { encoding: 'onehot' },
+  ...TREE_CLASSIFIER_TRAITS,
   params: [
     { name: 'nEstimators', aliases: ['nTrees'], type: 'integer', min: 1, default: 100, help: 'trees' },
     { name: 'maxDepth', type: 'integer', min: 1, defaultText: 'unlimited', help: 'maximum tree depth' },
@@ -156,22 +141,13 @@ function featuresPerNode(m: Resolved['maxFeatures'], nCols: number): number {
   return Math.min(m, nCols);
 }
 
-export class RandomForestClassifier implements Classifier, TreeModel {
+export class RandomForestClassifier extends ClassifierEstimator<RandomForestOptions, Fitted> implements Classifier, TreeModel {
   readonly type = TYPE;
-  readonly options: RandomForestOptions;
-  private fitted: Fitted | undefined;
-
-  constructor(options: RandomForestOptions = {}) {
-    this.options = options;
-  }
-
-  get classes(): readonly string[] {
-    return this.fitted?.classes ?? [];
-  }
+  protected readonly who = WHO;
 
   /** Out-of-bag accuracy (fit with oobScore: true), else undefined. */
   get oobScore(): number | undefined {
-    return requireFitted(WHO, this.fitted).oobScore;
+    return this.state().oobScore;
   }
 
   async fit(X: Matrix, y: Int32Array, opts: FitOptions = {}): Promise<this> {
@@ -244,67 +220,44 @@ export class RandomForestClassifier implements Classifier, TreeModel {
   }
 
   predictProba(X: Matrix): Float64Array {
-    const f = requireFitted(WHO, this.fitted);
+    const f = this.state();
     checkPredictInput(WHO, X, f.nFeatures);
     const raw = f.predictor.raw(X.data, X.nRows, X.nCols, undefined, f.threads);
     return rawToProba(raw, X.nRows, 'identity', f.classes.length, raw);
   }
 
-  predict(X: Matrix): Int32Array {
-    return argmaxRows(this.predictProba(X), requireFitted(WHO, this.fitted).classes.length);
-  }
-
   /** Mean decrease in impurity per feature (scikit-learn's feature_importances_), sums to 1. */
   featureImportance(): Float64Array {
-    return requireFitted(WHO, this.fitted).importance.slice();
+    return this.state().importance.slice();
   }
 
   ensemble(): TreeEnsemble {
-    const f = requireFitted(WHO, this.fitted);
-    const K = f.classes.length;
-    return {
-      trees: f.trees,
-      treeOutput: new Int32Array(f.trees.length).fill(-1),
-      nOutputs: K,
-      baseScore: new Float64Array(K),
-      scale: 1 / f.trees.length,
-      link: 'identity',
-      nFeatures: f.nFeatures,
-    };
+    return ensembleOf(this.state());
   }
 
   toJSON(): SerializedModel {
-    const f = requireFitted(WHO, this.fitted);
-    const fitted: Record<string, unknown> = {
-      classes: [...f.classes],
-      nFeatures: f.nFeatures,
-      nTrees: f.trees.length,
-      importance: f.importance,
-      trees: packTrees(f.trees, f.classes.length),
-    };
-    if (f.oobScore !== undefined) fitted.oobScore = f.oobScore;
-    return { type: TYPE, version: VERSION, options: { ...this.options } as Record<string, unknown>, fitted };
+    const f = this.state();
+    const own: Record<string, unknown> = { nTrees: f.trees.length, importance: f.importance, trees: packTrees(f.trees, f.classes.length) };
+    if (f.oobScore !== undefined) own.oobScore = f.oobScore;
+    return this.saved(VERSION, own);
   }
 
   static fromJSON(obj: unknown, source = 'model'): RandomForestClassifier {
-    const s = checkSerialized(obj, TYPE, VERSION, source);
-    const m = new RandomForestClassifier(s.options as RandomForestOptions);
-    const ro = restoreOptions(source, () => resolve(m.options));
-    const fd = s.fitted;
-    const classes = readStrings(fd, 'classes', 2, source);
-    const nFeatures = readNumber(fd, 'nFeatures', { integer: true, min: 1 }, source);
+    const { options, resolved, fitted: fd, classes, nFeatures } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve);
     const nTrees = readNumber(fd, 'nTrees', { integer: true, min: 1 }, source);
     const importance = readTyped(fd, 'importance', Float64Array, nFeatures, source);
     const trees = unpackTrees(fd.trees, nTrees, nFeatures, classes.length, source);
     const oobScore = fd.oobScore === undefined ? undefined : readNumber(fd, 'oobScore', { min: 0, max: 1 }, source);
-    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore }, ro.nThreads);
+    const m = new RandomForestClassifier(options);
+    m.fitted = withPredictor({ classes, nFeatures, trees, importance, oobScore }, resolved.nThreads);
     return m;
   }
 }
 
-function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+/** The forest as a tree ensemble: every tree adds its class-probability leaves to all K outputs, averaged (scale 1/nTrees), no link. */
+function ensembleOf(f: Pick<Fitted, 'classes' | 'nFeatures' | 'trees'>): TreeEnsemble {
   const K = f.classes.length;
-  const predictor = new EnsemblePredictor({
+  return {
     trees: f.trees,
     treeOutput: new Int32Array(f.trees.length).fill(-1),
     nOutputs: K,
@@ -312,8 +265,11 @@ function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number
     scale: 1 / f.trees.length,
     link: 'identity',
     nFeatures: f.nFeatures,
-  });
-  return { ...f, predictor, threads };
+  };
+}
+
+function withPredictor(f: Omit<Fitted, 'predictor' | 'threads'>, threads: number): Fitted {
+  return { ...f, predictor: new EnsemblePredictor(ensembleOf(f)), threads };
 }
 
 /**

@@ -69,6 +69,25 @@ export interface LearnerSpec {
   readonly params: readonly ParamSpec[];
 }
 
+/**
+ * The traits every classifier shares: it learns labels of any target kind, with sample weights,
+ * and scores with P(class). A spec spreads these and adds its own.
+ */
+export const CLASSIFIER_TRAITS = {
+  kind: 'classifier',
+  score: 'probability',
+  supportsWeights: true,
+  targets: ['binary', 'category', 'label'],
+} as const satisfies Partial<LearnerSpec>;
+
+/** The traits of a tree classifier: a classifier explained by TreeSHAP, with split-gain importance, on one-hot inputs (trees need no scaling). */
+export const TREE_CLASSIFIER_TRAITS = {
+  ...CLASSIFIER_TRAITS,
+  explainer: 'tree-shap',
+  importance: 'gain',
+  preprocessing: { encoding: 'onehot' },
+} as const satisfies Partial<LearnerSpec>;
+
 /** A param's rule in words: "a whole number from 1 to 64", "a number > 0 (typically 0.01 to 0.3)". */
 export function describeParam(p: ParamSpec): string {
   if (p.expected !== undefined) return p.expected;

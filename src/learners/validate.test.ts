@@ -8,6 +8,7 @@ import {
   checkPredictInput,
   checkSerialized,
   readNumber,
+  readSaved,
   readStrings,
   readTyped,
   requireFitted,
@@ -57,4 +58,21 @@ test('saved-model readers', () => {
   assert.throws(() => readNumber(env.fitted, 'n', { max: 3 }), code('NADIR_ERR_MODEL_CORRUPT'));
   assert.deepEqual(readStrings(env.fitted, 'cls', 2), ['x', 'y']);
   assert.throws(() => readStrings({ cls: ['x', 'x'] }, 'cls'), /distinct/);
+});
+
+test('readSaved: envelope, options resolved as fit does (a bad one is a corrupt file), classes then nFeatures', () => {
+  const saved = { type: 't', version: 2, options: { a: 1 }, fitted: { classes: ['x', 'y'], nFeatures: 3 } };
+  const resolve = (o: { a?: number }) => {
+    if (o.a !== undefined && o.a < 0) throw new Error('a must be ≥ 0');
+    return { a: o.a ?? 0 };
+  };
+  const h = readSaved(saved, { type: 't', version: 2 }, 'f.json', resolve);
+  assert.equal(h.options, saved.options);
+  assert.deepEqual([h.version, h.resolved, h.classes, h.nFeatures], [2, { a: 1 }, ['x', 'y'], 3]);
+  assert.equal(readSaved({ ...saved, version: 1 }, { type: 't', version: 2, oldest: 1 }, 'f.json', resolve).version, 1);
+  assert.throws(() => readSaved({ ...saved, version: 1 }, { type: 't', version: 2 }, 'f.json', resolve), code('NADIR_ERR_MODEL_VERSION'));
+  assert.throws(() => readSaved({ ...saved, options: { a: -1 } }, { type: 't', version: 2 }, 'f.json', resolve), /f\.json.*bad options: a must be ≥ 0/);
+  const noFeatures = { ...saved, fitted: { classes: ['x', 'y'] } };
+  assert.throws(() => readSaved(noFeatures, { type: 't', version: 2 }, 'f.json', resolve), /fitted\.nFeatures/);
+  assert.throws(() => readSaved(noFeatures, { type: 't', version: 2 }, 'f.json', resolve, () => { throw new Error('classes first'); }), /classes first/);
 });

@@ -268,6 +268,42 @@ export function readStrings(fitted: Record<string, unknown>, key: string, min = 
   return [...(v as string[])];
 }
 
+/** What every learner's `fromJSON` reads first, alike (see readSaved). */
+export interface SavedHead<O, R> {
+  readonly version: number;
+  /** The saved options, as the constructor takes them. */
+  readonly options: O;
+  /** The same options resolved as `fit` resolves them. */
+  readonly resolved: R;
+  /** The saved `fitted` object, for the learner's own fields. */
+  readonly fitted: Record<string, unknown>;
+  readonly classes: string[];
+  readonly nFeatures: number;
+}
+
+/**
+ * The head of a saved learner, read the same way by every learner, in this order: the envelope
+ * (checkSerialized: `type`, layout `version` from `oldest`), the options resolved as `fit` resolves
+ * them (a bad option makes the file corrupt), the class names (at least 2, then `checkClasses`
+ * for a learner with a rule of its own) and the feature count.
+ */
+export function readSaved<O, R>(
+  obj: unknown,
+  layout: { readonly type: string; readonly version: number; readonly oldest?: number },
+  source: string,
+  resolve: (options: O) => R,
+  checkClasses?: (classes: string[]) => void,
+): SavedHead<O, R> {
+  const s = checkSerialized(obj, layout.type, layout.version, source, layout.oldest);
+  const options = s.options as O;
+  const resolved = restoreOptions(source, () => resolve(options));
+  const fitted = s.fitted;
+  const classes = readStrings(fitted, 'classes', 2, source);
+  checkClasses?.(classes);
+  const nFeatures = readNumber(fitted, 'nFeatures', { integer: true, min: 1 }, source);
+  return { version: s.version, options, resolved, fitted, classes, nFeatures };
+}
+
 /** Wrap an options error raised while restoring a model as a corrupt-model error. */
 export function restoreOptions<T>(source: string, f: () => T): T {
   try {

@@ -1,45 +1,43 @@
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { writeFileAtomic } from './artifact.js';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { readJsonl } from '../data/jsonl.js';
+import { loadData } from '../data/load.js';
+import { isModelFile, readStream } from '../data/source.js';
+import { chunksOf, rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
+import { encodeModel } from './artifact.js';
+import type { ModelBody } from './types.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nadir-artifact-'));
+let dir = '';
+before(() => {
+  dir = tempDir('nadir-artifact-');
+});
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('writeFileAtomic', () => {
-  it('writes a new file and replaces an existing one, leaving no temp file', async () => {
-    const p = join(dir, 'a.txt');
-    await writeFileAtomic(p, 'one');
-    await writeFileAtomic(p, 'two');
-    assert.equal(readFileSync(p, 'utf8'), 'two');
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('a.txt')), ['a.txt']);
-  });
-
-  it('refuses a directory (it would be replaced) and leaves it as it was', async () => {
-    const d = join(dir, 'folder');
-    mkdirSync(d);
-    writeFileSync(join(d, 'keep.txt'), 'kept');
-    await assert.rejects(writeFileAtomic(d, 'x'), (e: Error) => {
-      assert.equal(e.message, `cannot write ${d}: it is a directory`);
-      return true;
-    });
-    assert.equal(readFileSync(join(d, 'keep.txt'), 'utf8'), 'kept');
-  });
-
-  it('follows a symbolic link: the file it points to is replaced, the link stays', async () => {
-    const real = join(dir, 'real.txt');
-    const link = join(dir, 'link.txt');
-    writeFileSync(real, 'old');
-    symlinkSync(real, link);
-    await writeFileAtomic(link, 'new');
-    assert.equal(lstatSync(link).isSymbolicLink(), true);
-    assert.equal(readFileSync(real, 'utf8'), 'new');
-  });
-
-  it('names the path when the folder does not exist', async () => {
-    const p = join(dir, 'missing', 'x.txt');
-    await assert.rejects(writeFileAtomic(p, 'x'), { message: `cannot write ${p}: the folder does not exist` });
+// Here, above both the data loader and the model file, so that the loader's recogniser is
+// checked against files the real writer produced.
+describe('the data loader refuses a model file', () => {
+  it('a nadir model file, whatever its name, gzip\'d or not, from a file or a stream', async () => {
+    const text = JSON.stringify({ kind: 'nadir-model', pad: Array.from({ length: 2000 }, (_, i) => `w${(i * 7919) % 1000}`) });
+    const model = encodeModel(JSON.parse(text) as ModelBody);
+    const plain = gunzipSync(model);
+    for (const [name, bytes] of [['model.nadir', model], ['flows.csv', model], ['flows.csv.gz', model], ['flows.jsonl', model], ['flows.parquet', model], ['plain.nadir', plain]] as const) {
+      const p = writeFixture(dir, name, bytes);
+      await rejectsWith(loadData(p), 'NADIR_ERR_BAD_INPUT', new RegExp(`^${p.replace(/[.]/g, '\\.')} is a nadir model file, not a dataset \\(use it with --model\\)$`));
+    }
+    // in chunks of any size (a pipe may hand over a few bytes first)
+    for (const bytes of [model, plain]) {
+      for (const size of [5, 1 << 16]) {
+        await rejectsWith(readJsonl(readStream(chunksOf(bytes, size), 'stdin'), 'stdin'), 'NADIR_ERR_BAD_INPUT', /^stdin is a nadir model file, not a dataset \(use it with --model\)$/);
+      }
+    }
+    assert.equal(isModelFile(model.subarray(0, 4096)), true);
+    assert.equal(isModelFile(model.subarray(0, 40)), false, 'too little to tell: read as data');
+    assert.equal(isModelFile(gzipSync(Buffer.from('NADIR-MODELS,a\n1,2\n'))), false);
+    assert.equal(isModelFile(Buffer.from('nadir-model 1\n')), false);
+    // a stream of data goes through unchanged
+    const rows = await readJsonl(readStream(chunksOf(Buffer.from('{"a":1}\n{"a":2}\n'), 3), 'stdin'), 'stdin');
+    assert.equal(rows.nRows, 2);
   });
 });

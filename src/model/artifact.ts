@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { nadirError, nadirErrorWithCause } from '../errors.js';
 import { parseTyped, stringifyTyped } from '../util/typed-json.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { isLearnerType, learnerSpec } from '../learners/registry.js';
 import { decisionFromV1 } from './decision.js';
 import type { ModelBody } from './types.js';
@@ -15,7 +16,7 @@ import type { ModelBody } from './types.js';
  * provenance) and versioned. Loading only parses JSON — nothing is executed — and checks
  * the magic line, the format version and the checksum before anything is used.
  */
-export const MODEL_MAGIC = 'NADIR-MODEL';
+const MODEL_MAGIC = 'NADIR-MODEL';
 export const MODEL_FORMAT_VERSION = 2;
 /** The oldest format this build reads (and migrates on read; see migrate). */
 export const MODEL_FORMAT_OLDEST = 1;
@@ -60,23 +61,6 @@ function migrateV1(body: Record<string, unknown>, source: string): ModelBody {
   const type = (body.learner as { type?: unknown } | undefined)?.type;
   const score = typeof type === 'string' && isLearnerType(type) ? learnerSpec(type).score : 'probability';
   return { ...(rest as unknown as ModelBody), decision: decisionFromV1(threshold, thresholdInfo, score, source) };
-}
-
-/** Write atomically: a temp file next to the target, then rename — a failed save never leaves half a model. */
-export async function writeFileAtomic(target: string, data: Buffer | string): Promise<void> {
-  // a symbolic link is followed (the file it points to is replaced, not the link); the rename would
-  // replace whatever is there, so it may only ever be a regular file (or nothing yet)
-  const path = await realpath(target).catch(() => target);
-  const existing = await stat(path).catch(() => null);
-  if (existing && !existing.isFile()) throw nadirError('NADIR_ERR_FILE_WRITE', target, existing.isDirectory() ? 'it is a directory' : 'it is not a regular file');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw nadirErrorWithCause('NADIR_ERR_FILE_WRITE', e, target, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (e as Error).message);
-  }
 }
 
 export async function saveModelFile(path: string, body: ModelBody): Promise<void> {

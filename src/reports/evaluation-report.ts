@@ -18,7 +18,7 @@ import { basename } from 'node:path';
 import type { Dataset, DatasetFormat } from '../data/types.js';
 import type { Metrics } from '../eval/types.js';
 import type { Warning } from '../logger.js';
-import { writeFileAtomic } from '../model/artifact.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';
@@ -196,7 +196,7 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
     out.push(
       callout(
         warn ? 'warn' : 'note',
-        html`<p><strong>${name} scores ${warn ? 'much' : 'somewhat'} worse than the model's cross-validation promised.</strong></p>${finding.html}<p><strong>Why this happens:</strong> cross-validation split the rows of the training capture (<code>${body.provenance.data.file}</code>), so every attack it tested had siblings in the training folds: it measures how well the model <em>recognises attacks it already knows</em>. ${name} was not part of training${nsl ? html`; NSL-KDD's test files hold 17 attack types that never occur in the training file (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}${unseen.length ? html`, and ${joinHtml(unseen.map((w) => html`<code>${w.column ?? '?'}</code> (${plural(w.count ?? 0, 'row')})`), ', ')} hold${unseen.length === 1 ? 's' : ''} values never seen in training` : ''}. Treat this file's figures as the estimate for traffic like it, and the CV figure as an upper bound.${labelHint(input)}</p>`,
+        html`<p><strong>${name} scores ${warn ? 'much' : 'somewhat'} worse than the model's cross-validation promised.</strong></p>${finding.html}<p><strong>Why this happens:</strong> cross-validation split the rows of the training capture (<code>${body.provenance.data.file}</code>), so every attack it tested had siblings in the training folds: it measures how well the model <em>recognises attacks it already knows</em>. ${name} was not part of training${nsl ? html`; NSL-KDD's test files hold attack types that never occur in the training file (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}${unseen.length ? html`, and ${joinHtml(unseen.map((w) => html`<code>${w.column ?? '?'}</code> (${plural(w.count ?? 0, 'row')})`), ', ')} hold${unseen.length === 1 ? 's' : ''} values never seen in training` : ''}. Treat this file's figures as the estimate for traffic like it, and the CV figure as an upper bound.${labelHint(input)}</p>`,
       ),
     );
   }

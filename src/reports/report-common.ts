@@ -125,6 +125,22 @@ export function thresholdMethodName(info: ThresholdInfo | undefined, opts: { sho
   return 'fixed';
 }
 
+/**
+ * Whether a binary model's threshold was chosen on its own out-of-fold scores ('auto': the
+ * highest recall within maxFpr; 'f1': the best F1). Its cross-validated metrics at that threshold
+ * are then measured on the very scores it was tuned on, hence optimistic by construction (nested
+ * calibration inside each fold would avoid it; we label it instead). ROC-AUC and log loss do not
+ * depend on the threshold; a fixed threshold, and a multi-class model's most probable class, are
+ * not tuned on the scores.
+ */
+export function thresholdChosenOnCvScores(body: Pick<ModelBody, 'decision'>): boolean {
+  return body.decision.kind === 'threshold' && (body.decision.method === 'max-fpr' || body.decision.method === 'f1');
+}
+
+/** Why such CV metrics are optimistic, in one sentence (the JSON's `cv.note`; the reports say it in their words). */
+export const CV_THRESHOLD_NOTE =
+  'the decision threshold was chosen on these same out-of-fold scores, so the metrics at it (accuracy, precision, recall, f1, fpr, confusionMatrix) are optimistic by construction; rocAuc and logLoss do not depend on it, and the test sets give the honest estimate';
+
 export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -9,12 +9,12 @@
 import { basename } from 'node:path';
 import type { Metrics } from '../eval/types.js';
 import type { ImportanceEntry } from '../model/types.js';
-import { writeFileAtomic } from '../model/artifact.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvScores, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
-import type { TrainResult } from '../app/train.js';
+import type { TestResult, TrainResult } from '../app/train.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
@@ -45,7 +45,7 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
 
   if (evals.length) {
     nav.push({ id: 'metrics', label: 'Metrics' });
-    parts.push(section('metrics', 'Cross-validation and hold-out metrics', setsMetricsTable(evals, binary, scoreKind(body)), metricsIntro(result, evals)));
+    parts.push(section('metrics', 'Cross-validation and hold-out metrics', html`${cvOptimismNote(result)}${setsMetricsTable(evals, binary, scoreKind(body))}`, metricsIntro(result, evals)));
     nav.push({ id: 'confusion', label: 'Confusion' });
     const cms = await Promise.all(evals.map((e) => renderChart(confusionMatrixSpec(e.metrics, e.name), { label: `Confusion matrix, ${e.name}` })));
     parts.push(section('confusion', 'Confusion matrices', html`<div class="row">${cms.map((c, i) => html`<div style="flex:1 1 300px;max-width:${binary ? 420 : 640}px">${c}${errorLine(evals[i]!.metrics)}</div>`)}</div>`, 'Rows are the true class, columns the prediction; each cell gives the count and the share of its true class. Blue cells are correct, red cells are errors (missed attacks, false alarms, confused classes), shaded by that share.'));
@@ -112,9 +112,10 @@ export interface HoldoutFinding {
 /**
  * Compare every hold-out set with cross-validation and say in words what a large gap means:
  * CV re-uses rows of one capture, so it can only test attacks the model has already seen; a
- * separate capture (e.g. NSL-KDD's KDDTest+, with 17 attack types absent from training) is the
- * estimate to trust for new traffic. For the binary task the gap is split into missed attacks
- * and false alarms, with counts from the confusion matrices.
+ * separate capture (e.g. NSL-KDD's KDDTest+, with attack types absent from training: 18 against
+ * KDDTrain+_20Percent, counted from the data, see unseenLabelsPhrase) is the estimate to trust for
+ * new traffic. For the binary task the gap is split into missed attacks and false alarms, with
+ * counts from the confusion matrices.
  */
 export function holdoutFindings(result: TrainingReportInput): HoldoutFinding[] {
   const cv = result.cv;
@@ -167,16 +168,45 @@ export function holdoutCallouts(result: TrainingReportInput): SafeHtml {
     const warn = bad.some((f) => f.level === 'warn');
     const nsl = result.body.schema.format === 'nsl-kdd';
     const names = bad.map((f) => f.test);
+    // holdoutFindings gives one finding per test set, in order
+    const novel = findings.flatMap((f, i) => {
+      const phrase = f.level === 'ok' ? null : unseenLabelsPhrase(result.tests[i]!, names.length === 1 ? 'it' : f.test, result.body.schema.normalLabels);
+      return phrase ? [phrase] : [];
+    });
+    // a result that does not carry the test sets' unseen labels (built by hand): the fact without a count
+    const counted = result.tests.some((t) => t.unseenLabels !== undefined);
+    const why = novel.length
+      ? html`, and ${joinHtml(novel, '; ')}`
+      : nsl && !counted
+        ? html`, and the NSL-KDD test set holds attack types that never occur in training (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)`
+        : '';
     const supervised = learnerKind(result.body) !== 'anomaly-detector';
     out.push(
       callout(
         warn ? 'warn' : 'note',
-        html`<p><strong>${warn ? 'The hold-out result is much worse than cross-validation.' : 'The hold-out result is somewhat worse than cross-validation.'}</strong></p>${bad.map((f) => f.html)}<p><strong>Why:</strong> cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${joinHtml(names, ' and ')} ${names.length > 1 ? 'were' : 'was'} recorded separately${nsl ? html`, and the NSL-KDD test set holds 17 attack types that never occur in training (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound${supervised ? '; novel attacks need a detector that also models normal traffic (an anomaly score), not only known attacks' : ''}.</p>`,
+        html`<p><strong>${warn ? 'The hold-out result is much worse than cross-validation.' : 'The hold-out result is somewhat worse than cross-validation.'}</strong></p>${bad.map((f) => f.html)}<p><strong>Why:</strong> cross-validation splits the rows of one capture, so every attack it tests on has siblings in the training folds: it measures how well the model <em>recognises known attacks</em>. ${joinHtml(names, ' and ')} ${names.length > 1 ? 'were' : 'was'} recorded separately${why}. Treat the hold-out figure as the estimate for new traffic and the CV figure as an upper bound${supervised ? '; novel attacks need a detector that also models normal traffic (an anomaly score), not only known attacks' : ''}.</p>`,
       ),
     );
   }
   for (const f of findings.filter((x) => x.level === 'ok')) out.push(callout('ok', f.html));
   return joinHtml(out);
+}
+
+/**
+ * What a hold-out set holds that training never showed, counted from its raw labels
+ * (TestResult.unseenLabels): "KDDTest+ holds 18 attack types that never occur in training
+ * (3,752 rows; the most frequent: mscan, …)". Null when the set has none or the input does not say.
+ */
+export function unseenLabelsPhrase(t: Pick<TestResult, 'unseenLabels'>, name: string, normalLabels: readonly string[]): SafeHtml | null {
+  const entries = Object.entries(t.unseenLabels ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (!entries.length) return null;
+  const one = entries.length === 1;
+  const attacks = entries.every(([label]) => !normalLabels.includes(label));
+  const what = attacks ? (one ? 'attack type' : 'attack types') : one ? 'label value' : 'label values';
+  const rows = entries.reduce((a, [, n]) => a + n, 0);
+  const shown = entries.slice(0, 5).map(([label]) => html`<code>${label}</code>`);
+  const list = one ? shown[0]! : html`${entries.length > shown.length ? 'the most frequent: ' : ''}${joinHtml(shown, ', ')}`;
+  return html`${name} holds ${formatInt(entries.length)} ${what} that never ${one ? 'occurs' : 'occur'} in training (${formatInt(rows)} row${rows === 1 ? '' : 's'}; ${list})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +221,10 @@ function headlineCards(result: TrainingReportInput, evals: Evaluation[]): Card[]
     .join(' · ');
   out.push({ label: 'training rows', value: formatInt(train.rows), hint: Object.keys(train.classes).length > 3 ? `${Object.keys(train.classes).length} classes` : classSummary });
   const cv = evals.find((e) => e.isCv);
-  if (cv) out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}` });
+  if (cv) {
+    const hint = cv.metrics.rocAuc !== null ? `ROC-AUC ${f4(cv.metrics.rocAuc)}` : `macro F1 ${f4(cv.metrics.f1)}`;
+    out.push({ label: `accuracy, ${cv.name}`, value: pct(cv.metrics.accuracy), hint: thresholdChosenOnCvScores(body) ? `${hint} · at a threshold tuned on these scores (optimistic)` : hint });
+  }
   for (const t of evals.filter((e) => !e.isCv).slice(0, 2)) {
     const delta = cv ? ` (${formatSignedPoints(t.metrics.accuracy - cv.metrics.accuracy)} vs CV)` : '';
     out.push({ label: `accuracy, ${t.name}`, value: pct(t.metrics.accuracy), hint: `${t.metrics.rocAuc !== null ? `ROC-AUC ${f4(t.metrics.rocAuc)}` : `macro F1 ${f4(t.metrics.f1)}`}${delta}` });
@@ -233,6 +266,7 @@ function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValu
           { label: 'rows scored', cell: (e) => formatInt(e.metrics.n), align: 'right' },
           { label: 'class counts', cell: (e) => e.metrics.classes.map((c, i) => `${formatInt(e.metrics.support[i] ?? 0)} ${c}`).join(' · ') },
           { label: 'left out', cell: (e) => (e.skipped ? html`${formatInt(e.skipped)} ${badge('unknown class', 'warn')}` : '0'), align: 'right', title: 'rows whose class the model was not trained on' },
+          ...(result.tests.some((t) => t.unseenLabels !== undefined) ? [{ label: 'labels not in training', cell: (e: Evaluation) => unseenCell(result, e), title: 'raw label values of this file that never occur in the training data, with their rows' }] : []),
           { label: 'sha256', cell: (e) => sha(result, e) },
         ],
         tests,
@@ -240,6 +274,15 @@ function dataSection(result: TrainingReportInput, evals: Evaluation[]): HtmlValu
       )
     : callout('note', html`<p>No hold-out set was given: every number below is cross-validation on the training file. Add <code>--test &lt;file&gt;</code> for an honest estimate on separately captured traffic.</p>`);
   return html`<div class="row"><div>${kv}</div><div>${classes}</div></div>${testTable}`;
+}
+
+function unseenCell(result: TrainingReportInput, e: Evaluation): HtmlValue {
+  const u = result.tests.find((t) => t.file === e.file)?.unseenLabels;
+  if (!u) return '–';
+  const entries = Object.entries(u);
+  if (!entries.length) return '0';
+  const rows = entries.reduce((a, [, n]) => a + n, 0);
+  return html`<span title="${entries.map(([l, n]) => `${l} ${n}`).join(', ')}">${formatInt(entries.length)} (${formatInt(rows)} rows)</span>`;
 }
 
 function sha(result: TrainingReportInput, e: Evaluation): HtmlValue {
@@ -254,6 +297,19 @@ function metricsIntro(result: TrainingReportInput, evals: Evaluation[]): HtmlVal
   const thr = result.body.task === 'binary' && thresholdOf(result.body) !== null ? thresholdRule(result.body, thresholdOf(result.body)!) : ' Multi-class: the predicted class is the most probable one.';
   const cv = evals.some((e) => e.isCv) ? 'Cross-validation: stratified folds, preprocessing fitted inside each fold, metrics on the pooled out-of-fold predictions.' : 'No cross-validation was run (--cv 0).';
   return html`${cv} Hold-out columns show the change against CV.${thr}`;
+}
+
+/**
+ * A threshold chosen on the out-of-fold scores ('auto', 'f1') makes the CV metrics at it
+ * optimistic by construction: said next to them (report-common.ts thresholdChosenOnCvScores).
+ */
+function cvOptimismNote(result: TrainingReportInput): HtmlValue {
+  if (!result.cv || !thresholdChosenOnCvScores(result.body)) return '';
+  const rule = thresholdInfoOf(result.body)?.method === 'f1' ? 'the best F1' : 'the highest detection rate within the false-positive target';
+  return callout(
+    'note',
+    html`<p><strong>The CV figures at the threshold are optimistic by construction.</strong> The threshold was chosen on these same out-of-fold scores (${rule}), so CV accuracy, precision, recall, F1, false-positive rate and confusion matrix are measured on the data that tuned it. ROC-AUC and log loss do not depend on the threshold; the hold-out columns are the honest estimate.</p>`,
+  );
 }
 
 function setsMetricsTable(evals: Evaluation[], binary: boolean, score: ScoreKind): SafeHtml {
@@ -299,7 +355,8 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     return b ? [costRow(e.name, e.color, b)] : [];
   });
   const table = thresholdCostTable(rows, { setLabel: 'set', caption: 'What the threshold costs on each set', ...(info?.maxFpr !== undefined ? { maxFpr: info.maxFpr } : {}) });
-  return html`${thresholdHeader(thresholdOf(body)!, thresholdMethodName(info), how, scoreKind(body))}${table}`;
+  const tuned = result.cv && thresholdChosenOnCvScores(body) ? html`<p>The out-of-fold rates above, and the CV row below, are measured on the scores the threshold was tuned on, so they are optimistic by construction; the hold-out rows are the honest check.</p>` : '';
+  return html`${thresholdHeader(thresholdOf(body)!, thresholdMethodName(info), how, scoreKind(body))}${tuned}${table}`;
 }
 
 function perClassSection(evals: Evaluation[]): HtmlValue {

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { isMissingToken } from '../data/column-builder.js';
+import { parseCell } from '../data/column-builder.js';
 import { nadirError } from '../errors.js';
 import type { Detector } from '../model/detector.js';
 import { thresholdOf } from '../model/decision.js';
@@ -85,7 +85,7 @@ export class ServedModel {
     let any = false;
     for (const f of this.inputs) {
       const v = rec[f.name];
-      if (v === null || v === undefined || (typeof v === 'string' && isMissingToken(v))) continue;
+      if (v === null || v === undefined || (typeof v === 'string' && parseCell(v).kind === 'missing')) continue;
       if (typeof v === 'number' && !Number.isFinite(v)) {
         return { field: f.name, message: `field '${f.name}' must be a finite number (got ${v}; send null for a missing value)`, status: 400 };
       }

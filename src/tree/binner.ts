@@ -561,17 +561,7 @@ function finishBinned(mapper: BinMapper, bins: Uint8Array, counts: Float64Array,
 /** A seeded sample of row indices (ascending), or null when all rows are used. */
 function sampleRows(nRows: number, sampleSize: number, seed: number): Uint32Array | null {
   if (nRows <= sampleSize) return null;
-  const rng = new Random(seed ^ 0x5bd1e995);
-  const all = new Uint32Array(nRows);
-  for (let i = 0; i < nRows; i++) all[i] = i;
-  // Partial Fisher–Yates: the first sampleSize entries are a uniform sample.
-  for (let i = 0; i < sampleSize; i++) {
-    const j = i + rng.int(nRows - i);
-    const t = all[i]!;
-    all[i] = all[j]!;
-    all[j] = t;
-  }
-  return all.subarray(0, sampleSize).sort();
+  return new Random(seed ^ 0x5bd1e995).sample(nRows, sampleSize);
 }
 
 /**

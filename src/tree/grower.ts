@@ -450,6 +450,7 @@ export class ClassTreeGrower {
     this.ensure(256);
   }
 
+  // written out by hand like GradTreeGrower.ensure: each grower's per-node arrays are plain typed-array fields that its hot loops read directly
   private ensure(n: number): void {
     if (n <= this.cap) return;
     const c = Math.max(n, this.cap * 2);

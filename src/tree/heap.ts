@@ -76,6 +76,7 @@ export class Heap {
     return at;
   }
 
+  // one method per element type, written out by hand: each returns its own concrete view type, with no constructor passed per call
   u8(n: number): Uint8Array {
     const at = this.alloc(n); // before reading .buffer: alloc may grow the memory
     return new Uint8Array(this.memory.buffer, at, n);

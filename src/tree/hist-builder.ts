@@ -216,18 +216,21 @@ export function ensureI32(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
-/** Single-thread builder. */
+/**
+ * Single-thread builder; the parallel session (parallel/hist-session.ts) extends it with workers
+ * that take the same chunks from a shared list.
+ */
 export class LocalGradHistBuilder implements GradHistBuilder {
   readonly data: BinnedData;
   readonly heap: Heap;
   readonly gh: Float32Array;
   readonly idx: Uint32Array;
   readonly histSize: number;
-  private readonly ent: Int32Array;
-  private readonly pool: HistPool;
+  protected readonly ent: Int32Array;
+  protected readonly pool: HistPool;
   private readonly rowsPerChunk: number;
-  private readonly dense: Int32Array;
-  private nDense: number;
+  protected readonly dense: Int32Array;
+  protected nDense: number;
   private readonly chunks = { a: new Int32Array(64) };
   private readonly merges = { a: new Int32Array(48), n: 0 };
   private readonly partials = { a: new Int32Array(16) };
@@ -261,14 +264,32 @@ export class LocalGradHistBuilder implements GradHistBuilder {
     this.nDense = features.length;
   }
   build(tasks: Int32Array, nTasks: number): void {
+    const nc = this.planChunks(tasks, nTasks);
+    for (let t = 0; t < nc; t++) this.buildChunk(this.chunks.a, t);
+    this.mergeChunks();
+  }
+  close(): void | Promise<void> {}
+
+  /** Split the tasks into fixed row chunks (the list in `chunks.a`); returns their number. */
+  protected planChunks(tasks: Int32Array, nTasks: number): number {
     const pool = this.pool;
-    const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
-    const c = this.chunks.a;
-    for (let t = 0; t < nc; t++) {
-      const w = TASK_WIDTH * t;
-      buildGradChunk(this.heap.k, this.data, this.ent, this.dense, this.nDense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
-    }
+    return planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
+  }
+
+  /** The chunk list of the last planChunks. */
+  protected get chunkList(): Int32Array {
+    return this.chunks.a;
+  }
+
+  /** Build chunk t of the chunk list `c` on this thread. */
+  protected buildChunk(c: Int32Array, t: number): void {
+    const w = TASK_WIDTH * t;
+    buildGradChunk(this.heap.k, this.data, this.ent, this.dense, this.nDense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, this.pool.hist(c[w + 2]!));
+  }
+
+  /** Add the partial histograms of multi-chunk nodes to their node, in chunk order. */
+  protected mergeChunks(): void {
+    const pool = this.pool;
     mergeChunks(this.merges, this.partials.a, (id) => pool.hist(id), (id) => pool.release(id));
   }
-  close(): void {}
 }

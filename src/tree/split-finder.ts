@@ -310,6 +310,7 @@ export function classSortedSplit(
       if (i + 1 < mStart && ks[i + 1]! >>> 16 === b) continue;
       if (i >= stop) break;
       if (dir === 0 && !hasMissing && i + 1 === mStart) break;
+      // the candidate test of classFeatureSplit, written out again by hand: a shared function would cost a call per threshold in this inner loop
       const nL = e[L + K]!;
       if (nL < msl) continue;
       const nR = N - nL;

@@ -65,6 +65,22 @@ export class Random {
     return a;
   }
 
+  /**
+   * k distinct indices out of 0..n−1 (k ≤ n), ascending: the first k steps of a Fisher–Yates
+   * shuffle (Knuth, TAOCP vol. 2, Algorithm P), then sorted for sequential access.
+   */
+  sample(n: number, k: number): Uint32Array {
+    const idx = new Uint32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = i + this.int(n - i);
+      const t = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = t;
+    }
+    return idx.slice(0, k).sort();
+  }
+
   /** A derived generator, for e.g. one tree of a forest: independent and reproducible. */
   fork(salt: number): Random {
     return new Random((this.nextUint32() ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0);

@@ -52,9 +52,9 @@ const CTORS: Readonly<Record<TypedArrayName, TypedCtor>> = {
 };
 
 /** Marker key of an encoded typed array. */
-export const TYPED_KEY = '$typed';
+const TYPED_KEY = '$typed';
 /** Deepest nesting `decodeTyped` accepts (a model is a few levels deep). */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -4,7 +4,7 @@ import { eda, EDA_PARAMS, resolveEdaOptions, type EdaChoices } from '../../app/e
 import { edaToJson } from '../../eda/json.js';
 import { buildEdaReport } from '../../reports/eda-report.js';
 import { CollectingLogger } from '../../logger.js';
-import { writeFileAtomic } from '../../model/artifact.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { formatP, formatNumber } from '../../util/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, fmtInt, table } from '../output.js';

@@ -4,7 +4,7 @@ import { predict } from '../../app/predict.js';
 import { labelCounts, predictionRecords, predictionsCsv, predictionsJsonl } from '../../app/prediction-records.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
-import { writeFileAtomic } from '../../model/artifact.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { Detector } from '../../model/detector.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { warningText } from '../flags.js';

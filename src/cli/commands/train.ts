@@ -14,7 +14,7 @@ import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
-import { contract, f4, importanceLine, scoreJson, thresholdLine } from '../summary.js';
+import { cvJson, f4, importanceLine, scoreJson, testJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
 import { thresholdOf, thresholdInfoOf } from '../../model/decision.js';
 
@@ -109,8 +109,8 @@ Examples:
         classes: result.body.classes,
         threshold: thresholdOf(result.body),
         ...(thresholdOf(result.body) !== null ? { score: scoreJson(score) } : {}),
-        ...(result.cv ? { cv: contract(result.cv, score) } : {}),
-        test: Object.fromEntries(result.tests.map((t) => [t.file, contract(t.metrics, score)])),
+        ...(result.cv ? { cv: cvJson(result.cv, result.body, score) } : {}),
+        test: Object.fromEntries(result.tests.map((t) => [t.file, testJson(t, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
         provenance: {
           note: 'sha256: of the file bytes as read (for a .gz file, the compressed bytes); contentSha256 (gzip files): of the decompressed content, what `zcat <file> | sha256sum` prints',

@@ -61,6 +61,6 @@ function recogniseWithHeader(header: readonly string[]): Recognition | null {
 }
 
 /** normal → normal, a known attack → DoS/Probe/R2L/U2R, anything else → unknown. */
-export function nslKddCategory(label: string): string {
+function nslKddCategory(label: string): string {
   return label === 'normal' ? 'normal' : (NSL_KDD_CATEGORIES[label] ?? 'unknown');
 }

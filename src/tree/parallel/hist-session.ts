@@ -16,16 +16,7 @@
  */
 import { nadirError } from '../../errors.js';
 import type { Heap } from '../heap.js';
-import {
-  buildGradChunk,
-  chunkRows,
-  type GradHistBuilder,
-  HistPool,
-  mergeChunks,
-  packEntriesInto,
-  planChunks,
-  TASK_WIDTH,
-} from '../hist-builder.js';
+import { LocalGradHistBuilder, TASK_WIDTH } from '../hist-builder.js';
 import type { BinnedData } from '../types.js';
 import { getWorkers } from './pool.js';
 import { CMD_BUILD, CMD_EXIT, CTRL, LOCKED } from './protocol.js';
@@ -33,45 +24,22 @@ import { CMD_BUILD, CMD_EXIT, CTRL, LOCKED } from './protocol.js';
 /** How long the main thread waits for workers before declaring them lost. */
 const STALL_MS = 120_000;
 
-export class ParallelGradHistBuilder implements GradHistBuilder {
-  readonly data: BinnedData;
-  readonly heap: Heap;
-  readonly gh: Float32Array;
-  readonly idx: Uint32Array;
-  readonly histSize: number;
-  private readonly ent: Int32Array;
-  private readonly pool: HistPool;
+export class ParallelGradHistBuilder extends LocalGradHistBuilder {
   private readonly ctrl: Int32Array;
-  private readonly dense: Int32Array;
-  private nDense: number;
   private sharedChunks: Int32Array;
-  private readonly rowsPerChunk: number;
   private readonly sessions: Promise<void>[] = [];
   private failure: Error | null = null;
   private closed = false;
-  private readonly chunks = { a: new Int32Array(64) };
-  private readonly merges = { a: new Int32Array(48), n: 0 };
-  private readonly partials = { a: new Int32Array(16) };
 
   /** `data` must have been binned into `heap`; uses nThreads-1 pool workers. */
   constructor(data: BinnedData, heap: Heap, nThreads: number) {
-    this.data = data;
-    this.heap = heap;
-    this.gh = heap.f32(2 * data.nRows);
-    this.idx = heap.u32(data.nRows);
-    this.histSize = data.totalSlots * 2;
-    this.ent = packEntriesInto(data, heap.i32(2 * data.rowSlots.length));
-    this.rowsPerChunk = chunkRows(data.nRows);
+    super(data, heap);
     this.ctrl = heap.i32(CTRL.SIZE);
     this.ctrl[CTRL.CMD] = CMD_BUILD;
     this.ctrl[CTRL.NEXT] = LOCKED;
-    this.dense = heap.i32(Math.max(1, data.nFeatures));
-    this.dense.set(data.denseFeatures);
-    this.nDense = data.denseFeatures.length;
     this.ctrl[CTRL.NDENSE] = this.nDense;
     this.sharedChunks = heap.i32(TASK_WIDTH * 256);
     this.ctrl[CTRL.TASKS_PTR] = this.sharedChunks.byteOffset;
-    this.pool = new HistPool(heap, this.histSize);
     for (const w of getWorkers(nThreads - 1)) {
       const session = w
         .run('grad-session', {
@@ -92,32 +60,17 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
     }
   }
 
-  acquire(): number {
-    return this.pool.acquire();
-  }
-  release(id: number): void {
-    this.pool.release(id);
-  }
-  hist(id: number): Float64Array {
-    return this.pool.hist(id);
-  }
-  setDenseFeatures(features: Int32Array): void {
-    this.dense.set(features);
-    this.nDense = features.length;
+  override setDenseFeatures(features: Int32Array): void {
+    super.setDenseFeatures(features);
     Atomics.store(this.ctrl, CTRL.NDENSE, features.length);
   }
 
-  build(tasks: Int32Array, nTasks: number): void {
+  override build(tasks: Int32Array, nTasks: number): void {
     if (this.closed) throw nadirError('NADIR_ERR_INTERNAL', 'histogram session is closed');
-    const pool = this.pool;
-    const k = this.heap.k;
-    const nc = planChunks(tasks, nTasks, this.rowsPerChunk, () => pool.acquire(), this.chunks, this.merges, this.partials);
-    const local = this.chunks.a;
+    const nc = this.planChunks(tasks, nTasks);
+    const local = this.chunkList;
     if (nc <= 1 || this.sessions.length === 0) {
-      for (let t = 0; t < nc; t++) {
-        const w = TASK_WIDTH * t;
-        buildGradChunk(k, this.data, this.ent, this.dense, this.nDense, this.idx, local[w]!, local[w + 1]!, local[w + 3]!, this.gh, pool.hist(local[w + 2]!));
-      }
+      for (let t = 0; t < nc; t++) this.buildChunk(local, t);
     } else {
       const ctrl = this.ctrl;
       Atomics.store(ctrl, CTRL.NEXT, LOCKED);
@@ -135,8 +88,7 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
       for (;;) {
         const t = Atomics.add(ctrl, CTRL.NEXT, 1);
         if (t >= nc) break;
-        const w = TASK_WIDTH * t;
-        buildGradChunk(k, this.data, this.ent, this.dense, this.nDense, this.idx, c[w]!, c[w + 1]!, c[w + 3]!, this.gh, pool.hist(c[w + 2]!));
+        this.buildChunk(c, t);
         Atomics.add(ctrl, CTRL.COMPLETED, 1);
       }
       const start = Date.now();
@@ -148,10 +100,10 @@ export class ParallelGradHistBuilder implements GradHistBuilder {
         Atomics.wait(ctrl, CTRL.COMPLETED, done, 100);
       }
     }
-    mergeChunks(this.merges, this.partials.a, (id) => pool.hist(id), (id) => pool.release(id));
+    this.mergeChunks();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.ctrl, CTRL.CMD, CMD_EXIT);

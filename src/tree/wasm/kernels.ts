@@ -23,6 +23,9 @@
  * - transpose: a group of columns of a row-major matrix into column-major order
  * - logisticGrad / softmaxRows / softmaxGrad: boosting gradients (gbdt.ts), with exp computed
  *   by Cody–Waite range reduction and a degree-10 Taylor polynomial (Estrin's scheme) (relative error < 3e-13)
+ *
+ * The kernels are written out one by one on purpose, even where two look alike: each is a hot loop
+ * of its own, and a shared helper function would be a call per row or entry inside it.
  */
 import {
   add,

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { predictData } from '../app/predict.js';
-import { evaluateDataset } from '../app/evaluate.js';
-import { train } from '../app/train.js';
+import { predictData } from './predict.js';
+import { evaluateDataset } from './evaluate.js';
+import { train } from './train.js';
 import { loadData, loadDataset } from '../data/load.js';
 import { collect, rejectsWith, tempDir, writeFixture } from '../data/testdata/files.js';
 import type { NadirError } from '../errors.js';
-import { saveModelFile } from './artifact.js';
-import { Detector } from './detector.js';
-import type { ModelBody } from './types.js';
-import type { ThresholdDecision } from './decision.js';
+import { saveModelFile } from '../model/artifact.js';
+import { Detector } from '../model/detector.js';
+import type { ModelBody } from '../model/types.js';
+import type { ThresholdDecision } from '../model/decision.js';
 
 const dir = tempDir('nadir-detector-');
 
