@@ -20,6 +20,12 @@ export const ERRORS = {
   NADIR_ERR_MODEL_CORRUPT: { status: 400, message: (p: string, why: string) => `${p}: not a valid nadir model (${why})` },
   NADIR_ERR_MODEL_VERSION: { status: 400, message: (p: string, why: string) => `${p}: ${why}` },
   NADIR_ERR_TOO_LARGE: { status: 413, message: (why: string) => why },
+  NADIR_ERR_UNAUTHORIZED: { status: 401, message: (why: string) => why },
+  NADIR_ERR_NOT_FOUND: { status: 404, message: (what: string, hint = '') => `${what} not found${hint}` },
+  NADIR_ERR_NOT_ACCEPTABLE: { status: 406, message: (why: string) => why },
+  NADIR_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: (type: string, expected: string) => `unsupported content type ${type} (expected ${expected})` },
+  NADIR_ERR_RATE_LIMITED: { status: 429, message: (why: string) => why },
+  NADIR_ERR_UNAVAILABLE: { status: 503, message: (why: string) => why },
   NADIR_ERR_INTERNAL: { status: 500, message: (why: string) => `internal error: ${why}` },
 } as const;
 

@@ -43,3 +43,5 @@ export { predict, readRecords } from './app/predict.js';
 export type { RecordSource } from './app/predict.js';
 export { predictionRecord, predictionRecords, predictionsCsv, predictionsJsonl, labelCounts } from './app/prediction-records.js';
 export type { PredictionRecord } from './app/prediction-records.js';
+export { createServer, DEFAULT_LIMITS, ServedModel } from './serve/index.js';
+export type { ModelEntry, ServeLimits, ServeOptions } from './serve/index.js';

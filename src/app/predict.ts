@@ -4,7 +4,7 @@
  * The CLI, the HTTP API and the stream workers all score through `predict` / `predictData`.
  */
 import type { LoadedData, LoadOptions } from '../data/load.js';
-import { dataFromRecords, loadData, loadStream, rowName } from '../data/load.js';
+import { dataFromRecords, loadCsvStream, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
@@ -36,8 +36,11 @@ export interface Predictions {
   explanations?: Contribution[][];
 }
 
-/** Records to score: a file (any format the loader reads), a stream of JSON lines, or JSON records in memory. */
-export type RecordSource = string | { stream: AsyncIterable<Buffer>; name: string } | { records: readonly Record<string, unknown>[]; name?: string };
+/**
+ * Records to score: a file (any format the loader reads), a stream of JSON lines (or of CSV, with
+ * `format: 'csv'`: an HTTP upload), or JSON records in memory.
+ */
+export type RecordSource = string | { stream: AsyncIterable<Buffer>; name: string; format?: 'jsonl' | 'csv' } | { records: readonly Record<string, unknown>[]; name?: string };
 
 /**
  * Read records to score with the model's label column (a label present in the input is passed
@@ -47,7 +50,7 @@ export type RecordSource = string | { stream: AsyncIterable<Buffer>; name: strin
 export async function readRecords(detector: Detector, source: RecordSource, load: LoadOptions = {}): Promise<LoadedData> {
   const opts: LoadOptions = { label: detector.body.schema.labelColumn, ...load, role: 'score' };
   if (typeof source === 'string') return loadData(source, opts);
-  if ('stream' in source) return loadStream(source.stream, source.name, opts);
+  if ('stream' in source) return source.format === 'csv' ? loadCsvStream(source.stream, source.name, opts) : loadStream(source.stream, source.name, opts);
   return dataFromRecords(source.records, { ...opts, source: source.name ?? 'input' });
 }
 

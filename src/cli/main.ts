@@ -6,6 +6,7 @@ import { registerEda } from './commands/eda.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPredict } from './commands/predict.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { fail } from './output.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);
+  registerServe(program);
   const names = program.commands.map((c) => c.name());
   program.exitOverride(usageExit(program, names));
   for (const c of program.commands) c.configureOutput({ outputError: () => {} }).exitOverride(usageExit(c, names));

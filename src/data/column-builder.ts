@@ -226,8 +226,8 @@ function concatBlocks<T extends Float64Array | Int32Array>(out: T, blocks: reado
   return out;
 }
 
-/** How a number in a categorical column is written as a category (one spelling for every path). */
-function numberAsCategory(v: number): string {
+/** How a number in a categorical column is written as a category (one spelling for every path: files, JSON records, typed API records). */
+export function numberAsCategory(v: number): string {
   return String(v);
 }
 

@@ -85,6 +85,16 @@ export async function loadStream(chunks: AsyncIterable<Buffer>, name: string, op
   return assemble(await readJsonl(readStream(chunks, name), name), name, opts);
 }
 
+/**
+ * CSV from a stream (an HTTP upload) through the same checks, recognition and typing as a CSV
+ * file; `name` names it in errors. Gzip'd input is for the caller to inflate (source.ts gunzipStream).
+ */
+export async function loadCsvStream(chunks: AsyncIterable<Buffer>, name: string, opts: LoadOptions = {}): Promise<LoadedData> {
+  const csvOpts: CsvReadOptions = { header: opts.header ?? 'auto', keepSkipped: opts.role === 'score' };
+  if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
+  return assemble(await readCsv(readStream(chunks, name), name, csvOpts), name, opts);
+}
+
 /** Records from JSON (HTTP API, JSONL on stdin) through the same recognition and typing as files. */
 export function dataFromRecords(records: readonly Record<string, unknown>[], opts: LoadOptions & { source?: string } = {}): LoadedData {
   return assemble(recordsToColumns(records, opts.source ?? 'input'), opts.source ?? 'input', opts);

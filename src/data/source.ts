@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
@@ -99,6 +100,46 @@ export async function* readStream(chunks: AsyncIterable<Buffer>, name: string): 
     const first = Buffer.concat(head);
     checkText(first, name);
     yield first;
+  }
+}
+
+/**
+ * A stream's bytes, inflated when they are gzip'd (recognised by the gzip magic bytes, whatever
+ * the stream claims to be); a corrupt or truncated gzip stream is NADIR_ERR_GZIP naming `name`.
+ */
+export async function* gunzipStream(chunks: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  const it = chunks[Symbol.asyncIterator]();
+  // the first two bytes decide: gather them (a chunk may hold a single byte)
+  let head: Buffer = Buffer.alloc(0);
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) break;
+    head = head.length === 0 ? r.value : Buffer.concat([head, r.value]);
+  }
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    if (head.length > 0) yield head;
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip();
+  const feed = async (): Promise<void> => {
+    try {
+      if (!gunzip.write(head)) await once(gunzip, 'drain');
+      for await (const chunk of rest) if (!gunzip.write(chunk)) await once(gunzip, 'drain');
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  };
+  void feed();
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('NADIR_')) throw e;
+    throw nadirErrorWithCause('NADIR_ERR_GZIP', e, name, (e as Error).message);
+  } finally {
+    gunzip.destroy();
   }
 }
 

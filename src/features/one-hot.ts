@@ -19,8 +19,25 @@ export function fitCategories(col: CategoricalColumn): string[] {
  * `categories.length` = unseen in training. Done once per dictionary entry, not per row.
  */
 export function codeMap(col: CategoricalColumn, categories: readonly string[]): Int32Array {
-  const index = new Map(categories.map((c, i) => [c, i]));
-  return Int32Array.from(col.dictionary, (d) => index.get(d) ?? categories.length);
+  const index = categoryIndex(categories);
+  const out = new Int32Array(col.dictionary.length);
+  for (let k = 0; k < out.length; k++) out[k] = index.get(col.dictionary[k]!) ?? categories.length;
+  return out;
+}
+
+/**
+ * category → index, built once per fitted category list (a model's lists never change once fitted):
+ * scoring one record at a time (the HTTP API) would otherwise rebuild it on every call — for a
+ * 70-category column, most of the cost of encoding the record.
+ */
+const INDEXES = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+function categoryIndex(categories: readonly string[]): ReadonlyMap<string, number> {
+  let index = INDEXES.get(categories);
+  if (!index) {
+    index = new Map(categories.map((c, i) => [c, i]));
+    INDEXES.set(categories, index);
+  }
+  return index;
 }
 
 /** One-hot output names: `col=value` per training category, then the unseen bucket. */

@@ -29,9 +29,9 @@ async function usageError(args: string[], line: string | RegExp): Promise<void> 
 
 describe('usage errors: one line, exit 2', () => {
   test('unknown command', async () => {
-    await usageError(['serve'], "nadir: unknown command 'serve' (commands: inspect, eda, train, evaluate, predict)");
-    await usageError(['trian'], "nadir: unknown command 'trian', did you mean 'train'? (commands: inspect, eda, train, evaluate, predict)");
-    await usageError(['help', 'serve'], "nadir: unknown command 'serve' (commands: inspect, eda, train, evaluate, predict)");
+    await usageError(['monitor'], "nadir: unknown command 'monitor' (commands: inspect, eda, train, evaluate, predict, serve)");
+    await usageError(['trian'], "nadir: unknown command 'trian', did you mean 'train'? (commands: inspect, eda, train, evaluate, predict, serve)");
+    await usageError(['help', 'monitor'], "nadir: unknown command 'monitor' (commands: inspect, eda, train, evaluate, predict, serve)");
   });
 
   test('unknown option, at the top level and in a command (a typo beats the missing required option)', async () => {

@@ -1,0 +1,97 @@
+/**
+ * Scoring JSON records for the API: records already checked (schema + checkRecord) → a typed
+ * table → app/predict's predictData → the documented per-record output (app/prediction-records),
+ * the same numbers `nadir predict` prints; plus per-record warnings the CLI gives per file
+ * (a categorical value never seen in training).
+ */
+import { predictData } from '../app/predict.js';
+import { predictionRecord, type PredictionRecord } from '../app/prediction-records.js';
+import { scoringInput, typedRecordsTable } from '../data/typed-records.js';
+import { isNadirError } from '../errors.js';
+import type { ServedModel } from './served-model.js';
+
+export interface RecordWarning {
+  code: string;
+  field?: string;
+  message: string;
+}
+
+/** One record's answer: the predict output without its row number, plus the threshold and warnings. */
+export interface ScoredRecord extends Omit<PredictionRecord, 'row'> {
+  threshold: number | null;
+  warnings?: RecordWarning[];
+}
+
+export interface ScoreOptions {
+  explain: boolean;
+  top: number;
+}
+
+/** A record refused while scoring (not by the schema): its position in `rows` and why. */
+export interface ScoreFailure {
+  at: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * Score `records[rows[j]]` for every j (default: all records, in order); answers in the order of
+ * `rows`. A batch that fails as a whole with a user error (4xx) is scored again record by
+ * record, so that the bad records are named and the others still scored.
+ */
+export function scoreRecords(model: ServedModel, records: readonly unknown[], rows: ArrayLike<number> | null, opts: ScoreOptions): Array<ScoredRecord | ScoreFailure> {
+  try {
+    return scoreTogether(model, records, rows, opts);
+  } catch (e) {
+    const n = rows ? rows.length : records.length;
+    if (n === 1 || !isNadirError(e) || e.status >= 500) throw e;
+  }
+  const n = rows ? rows.length : records.length;
+  const out: Array<ScoredRecord | ScoreFailure> = [];
+  for (let j = 0; j < n; j++) {
+    const i = rows ? rows[j]! : j;
+    try {
+      out.push(scoreTogether(model, records, [i], opts)[0]!);
+    } catch (e) {
+      if (!isNadirError(e) || e.status >= 500) throw e;
+      out.push({ at: j, code: e.code, message: e.message });
+    }
+  }
+  return out;
+}
+
+function scoreTogether(model: ServedModel, records: readonly unknown[], rows: ArrayLike<number> | null, opts: ScoreOptions): ScoredRecord[] {
+  const d = model.detector;
+  const table = typedRecordsTable(model.inputs, records, rows ?? undefined, (i) => `record ${i}`);
+  const p = predictData(d, scoringInput(table, 'request', d.body.schema.format), { explain: opts.explain, top: opts.top });
+  const out: ScoredRecord[] = new Array<ScoredRecord>(p.nRows);
+  for (let i = 0; i < p.nRows; i++) {
+    const r = predictionRecord(d, p, i);
+    const s: ScoredRecord = { label: r.label, class: r.class, probability: r.probability, threshold: p.threshold };
+    if (r.explanation) s.explanation = r.explanation;
+    out[i] = s;
+  }
+  // categorical values never seen in training: the encoder scores them as the unseen category; say so per record
+  for (let k = 0; k < model.inputs.length; k++) {
+    const known = model.known[k];
+    const col = table.columns[k]!;
+    if (!known || col.kind !== 'categorical') continue;
+    let unknownCodes: Uint8Array | null = null;
+    for (let c = 0; c < col.dictionary.length; c++) {
+      if (!known.has(col.dictionary[c]!)) (unknownCodes ??= new Uint8Array(col.dictionary.length))[c] = 1;
+    }
+    if (!unknownCodes) continue;
+    const field = col.name;
+    for (let i = 0; i < p.nRows; i++) {
+      const c = col.codes[i]!;
+      if (c < 0 || unknownCodes[c] === 0) continue;
+      const w: RecordWarning = { code: 'unseen-category', field, message: `field '${field}': ${JSON.stringify(col.dictionary[c])} was never seen in training; scored as the unseen category` };
+      (out[i]!.warnings ??= []).push(w);
+    }
+  }
+  return out;
+}
+
+export function isFailure(r: ScoredRecord | ScoreFailure): r is ScoreFailure {
+  return 'at' in r;
+}
