@@ -55,7 +55,8 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
 }
 
 test('serve answers over HTTP as nadir predict does, and SIGTERM drains the request in flight then exits 0', async () => {
-  const server = await start(['--model', MODEL, '--log-level', 'warn'], { NADIR_API_KEY: 'e2e-key' });
+  // a generous --drain: the explained request in flight takes seconds, more on a loaded machine
+  const server = await start(['--model', MODEL, '--log-level', 'warn', '--drain', '300'], { NADIR_API_KEY: 'e2e-key' });
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   const auth = { 'x-api-key': 'e2e-key' };
   assert.equal((await fetch(`${server.url}/readyz`)).status, 200);

@@ -13,7 +13,8 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const DEFAULT_MODEL = 'out/model.nadir';
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** How long in-flight requests may take to finish once a stop is asked for. */
-const DRAIN_MS = 10_000;
+/** How long Ctrl-C / SIGTERM waits for requests in flight by default (--drain). */
+const DRAIN_SECONDS = 10;
 
 export function registerServe(program: Command): void {
   program
@@ -27,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--max-batch <n>', 'most records in one JSON batch', String(DEFAULT_LIMITS.batchRecords))
     .option('--max-body <bytes>', 'largest JSON request body', String(DEFAULT_LIMITS.bodyBytes))
     .option('--max-csv <bytes>', 'largest CSV upload (counted as sent and decompressed)', String(DEFAULT_LIMITS.csvBytes))
+    .option('--drain <seconds>', 'on Ctrl-C / SIGTERM, how long requests in flight may take to finish before they are cut', String(DRAIN_SECONDS))
     .option('--log-level <level>', `request log level (${LEVELS.join(', ')}); logs are JSON lines (pino) without record contents`, 'info')
     .option('--json', 'once listening, print one JSON document on stdout: { url, models, default, apiKey } (logs go to stderr)')
     .addHelpText(
@@ -55,7 +57,7 @@ rate limit (429), body and batch limits (413), JSON only on the JSON routes
 (415). Listening beyond loopback without a key prints a warning.
 
 Ctrl-C or SIGTERM stops it: new requests get 503, requests in flight finish
-(up to ${DRAIN_MS / 1000} s), then it exits 0.
+(up to --drain seconds, default ${DRAIN_SECONDS}), then it exits 0.
 
 Examples:
   nadir serve --model out/model.nadir
@@ -66,6 +68,7 @@ Examples:
     .action(async (o: Record<string, unknown>) => {
       const host = String(o.host);
       const port = wholeNumber(o.port, '--port', 0, 65535);
+      const drainMs = 1000 * wholeNumber(o.drain, '--drain', 0, 3600);
       const limits: ServeLimits = {
         rateLimit: rateLimitOf(o.rateLimit),
         batchRecords: wholeNumber(o.maxBatch, '--max-batch', 1),
@@ -90,7 +93,7 @@ Examples:
       if (!isLoopback(host) && apiKey === undefined) {
         process.stderr.write(`warning: listening on ${host} without an API key: anyone who can reach this machine can use the API (set NADIR_API_KEY or --api-key)\n`);
       }
-      stopOnSignals(app);
+      stopOnSignals(app, drainMs);
       if (json) printJson({ url, models: models.map((m) => m.id), default: models[0]!.id, apiKey: apiKey !== undefined });
       else {
         process.stderr.write(`nadir: serving ${models.map((m) => `'${m.id}'`).join(', ')} at ${url} (default model '${models[0]!.id}')\n`);
@@ -154,9 +157,9 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Ctrl-C / SIGTERM: stop accepting, answer new requests on open connections with 503, let the
- * requests in flight finish (at most DRAIN_MS), exit 0. A second signal exits at once (1).
+ * requests in flight finish (at most drainMs), exit 0. A second signal exits at once (1).
  */
-function stopOnSignals(app: FastifyInstance): void {
+function stopOnSignals(app: FastifyInstance, drainMs: number): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -166,10 +169,10 @@ function stopOnSignals(app: FastifyInstance): void {
     stopping = true;
     process.stderr.write(`nadir: ${signal}: stopping (finishing requests in flight)\n`);
     const force = setTimeout(() => {
-      process.stderr.write(`nadir: requests still running after ${DRAIN_MS / 1000} s: closing them\n`);
+      process.stderr.write(`nadir: requests still running after ${drainMs / 1000} s: closing them\n`);
       app.server.closeAllConnections();
       process.exit(1);
-    }, DRAIN_MS);
+    }, drainMs);
     force.unref();
     app.close().then(
       () => {
