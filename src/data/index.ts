@@ -7,3 +7,5 @@ export { stratifiedKFold, stratifiedSplit } from './split.js';
 export type { Fold } from './split.js';
 export { assessQuality, countDuplicateRows } from './quality.js';
 export { NSL_KDD_COLUMNS, NSL_KDD_CATEGORIES, cicCategory, LABEL_CANDIDATES, DEFAULT_NORMAL } from './formats/index.js';
+export { parseCell, asNumeric, asCategorical } from './column-builder.js';
+export type { CellValue } from './column-builder.js';

@@ -1,6 +1,6 @@
 import type { LoadedData } from '../data/load.js';
 import { rowName } from '../data/load.js';
-import { asNumeric, parseCell } from '../data/column-builder.js';
+import { asNumeric, parseCell } from '../data/index.js';
 import type { CategoricalColumn, Column, Table } from '../data/types.js';
 import { nadirError } from '../errors.js';
 import { Pipeline } from '../features/pipeline.js';

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { parseCell } from '../data/column-builder.js';
+import { parseCell } from '../data/index.js';
 import { nadirError } from '../errors.js';
 import type { Detector } from '../model/detector.js';
 import { thresholdOf } from '../model/decision.js';
