@@ -13,6 +13,14 @@ export default tseslint.config(
     },
   },
   {
+    // the dashboard: plain browser ES modules served as they are (no build step)
+    files: ['dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', EventSource: 'readonly', Node: 'readonly', console: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', '.ci/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

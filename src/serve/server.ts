@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { nadirError } from '../errors.js';
 import { authPlugin } from './plugins/auth.js';
+import { dashboardApiPlugin, dashboardPlugin } from './plugins/dashboard.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -17,7 +18,7 @@ import { validatorCompiler } from './validation.js';
 /**
  * nadir's HTTP server: a Fastify instance built from one plugin per concern — errors, OpenAPI,
  * rate limit, metrics, probes, then the API under /api/v1 (auth, models, predict, CSV predict) and
- * the Open Inference Protocol under /v2 (auth, v2). Not listening yet: call `listen`, or use
+ * the Open Inference Protocol under /v2 (auth, v2), and the dashboard at /. Not listening yet: call `listen`, or use
  * `inject` in tests (an embedder may add routes before either). Everything per model (schemas, validators, cards) is built here, once.
  */
 export async function createServer(opts: ServeOptions): Promise<FastifyInstance> {
@@ -75,6 +76,7 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
       await api.register(modelsPlugin);
       await api.register(predictPlugin);
       await api.register(predictCsvPlugin);
+      await api.register(dashboardApiPlugin);
     },
     { prefix: '/api/v1' },
   );
@@ -85,6 +87,8 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
     },
     { prefix: '/v2' },
   );
+  // the dashboard at / (its pages call /api/v1 with the key the user enters)
+  await app.register(dashboardPlugin);
   return app;
 }
 

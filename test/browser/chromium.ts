@@ -31,6 +31,15 @@ export interface OpenedPage {
 }
 
 export async function openFile(file: string, opts: { width?: number; height?: number } = {}): Promise<OpenedPage> {
+  return openUrl(pathToFileURL(file).href, opts);
+}
+
+/**
+ * Open a URL; requests to its own origin (e.g. a local server) are allowed, any other network
+ * request is an error. Pages opened this way see `offline: false` only for that origin.
+ */
+export async function openUrl(url: string, opts: { width?: number; height?: number } = {}): Promise<OpenedPage> {
+  const origin = url.startsWith('file:') ? null : new URL(url).origin;
   const profile = await mkdtemp(join(tmpdir(), 'nadir-chromium-'));
   let context: BrowserContext;
   try {
@@ -39,7 +48,7 @@ export async function openFile(file: string, opts: { width?: number; height?: nu
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: opts.width ?? 1360, height: opts.height ?? 900 },
-      offline: true,
+      offline: origin === null,
     });
   } catch (e) {
     await rm(profile, { recursive: true, force: true });
@@ -53,10 +62,10 @@ export async function openFile(file: string, opts: { width?: number; height?: nu
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('about:')) errors.push(`network request: ${u}`);
+    if (!u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('about:') && !(origin !== null && u.startsWith(`${origin}/`))) errors.push(`network request: ${u}`);
   });
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'load' });
   return {
     page,
     context,

@@ -46,6 +46,7 @@ Routes (http://HOST:PORT):
   /v2/...                                  KServe / Open Inference Protocol v2
   GET  /healthz, /readyz, /metrics         probes and Prometheus metrics
   GET  /docs, /openapi.json                API docs (OpenAPI 3.1)
+  GET  /                                   the dashboard: model cards, a predict form
 
 Answers: { model, label, class, probability, threshold, explanation?, warnings? };
 a batch: { model, threshold, scored, failed, predictions: [{ index, ... } or
@@ -97,7 +98,7 @@ Examples:
       if (json) printJson({ url, models: models.map((m) => m.id), default: models[0]!.id, apiKey: apiKey !== undefined });
       else {
         process.stderr.write(`nadir: serving ${models.map((m) => `'${m.id}'`).join(', ')} at ${url} (default model '${models[0]!.id}')\n`);
-        process.stderr.write(`  predict: POST ${url}/api/v1/predict   docs: ${url}/docs   metrics: ${url}/metrics   (Ctrl-C stops)\n`);
+        process.stderr.write(`  dashboard: ${url}/   predict: POST ${url}/api/v1/predict   docs: ${url}/docs   metrics: ${url}/metrics   (Ctrl-C stops)\n`);
       }
     });
 }

@@ -1,0 +1,277 @@
+// nadir dashboard: plain ES module, no build step. Hash routes: #/models[/<id>], #/predict[/<id>].
+// Talks to the same server's /api/v1 routes; charts are Vega-Lite specs drawn by vega-embed
+// (window.vegaEmbed, loaded from /dashboard/vendor/ before this module).
+
+const main = document.getElementById('main');
+const keyForm = document.getElementById('key-form');
+const keyInput = document.getElementById('key-input');
+const KEY = 'nadir-api-key';
+
+/** Elements from a tag, attributes and children (strings become text nodes: no HTML injection). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** JSON from the API, with the API key if one was entered; a 401 shows the key form. */
+async function api(path, init = {}) {
+  const headers = { accept: 'application/json', ...(init.headers ?? {}) };
+  const key = sessionStorage.getItem(KEY);
+  if (key) headers['x-api-key'] = key;
+  const res = await fetch(path, { ...init, headers });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    if (res.status === 401) keyForm.hidden = false;
+    throw new HttpError(res.status, body?.error?.message ?? `${res.status} ${res.statusText}`);
+  }
+  return body;
+}
+
+keyForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem(KEY, keyInput.value);
+  keyForm.hidden = true;
+  route();
+});
+
+const fmt = {
+  num: (x, d = 4) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—'),
+  pct: (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(d)}%` : '—'),
+  int: (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : '—'),
+};
+
+function showError(e) {
+  main.replaceChildren(h('p', { class: 'error', role: 'alert' }, e instanceof Error ? e.message : String(e)));
+}
+
+async function chart(container, spec) {
+  try {
+    await window.vegaEmbed(container, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: 'svg' });
+  } catch (e) {
+    container.replaceChildren(h('p', { class: 'error' }, `chart: ${e.message}`));
+  }
+}
+
+let models = null;
+async function modelList() {
+  models ??= await api('/api/v1/models');
+  return models;
+}
+
+// ---- Models ----------------------------------------------------------------------------------
+
+const METRICS = [
+  ['accuracy', 'accuracy', 'pct'],
+  ['precision', 'precision (attack)', 'pct'],
+  ['recall', 'recall = detection rate', 'pct'],
+  ['fpr', 'false-positive rate', 'pct'],
+  ['f1', 'F1', 'num'],
+  ['rocAuc', 'ROC AUC', 'num'],
+  ['prAuc', 'PR AUC', 'num'],
+  ['logLoss', 'log loss', 'num'],
+  ['n', 'records', 'int'],
+];
+
+function metricsTable(card) {
+  const sets = [];
+  if (card.metrics.cv) sets.push(['cross-validation (out of fold)', card.metrics.cv]);
+  for (const [file, m] of Object.entries(card.metrics.test ?? {})) sets.push([`hold-out: ${file}`, m]);
+  if (sets.length === 0) return h('p', { class: 'muted' }, 'This model was trained without cross-validation or a hold-out file: no metrics.');
+  const multi = card.task !== 'binary';
+  const rows = METRICS.filter(([k]) => sets.some(([, m]) => typeof m[k] === 'number' || (multi && typeof m.macro?.[k] === 'number')));
+  return h(
+    'table',
+    { class: 'metrics' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'metric'), sets.map(([name]) => h('th', {}, name)))),
+    h('tbody', {}, rows.map(([k, name, kind]) => h('tr', {}, h('th', {}, multi && k !== 'accuracy' && k !== 'n' && k !== 'logLoss' ? `${name.replace(' (attack)', '')} (macro)` : name), sets.map(([, m]) => h('td', { class: 'num' }, fmt[kind](multi && m.macro?.[k] !== undefined ? m.macro[k] : m[k])))))),
+  );
+}
+
+function decisionText(card) {
+  const d = card.decision ?? {};
+  if (card.task !== 'binary') return `The predicted class is the one with the highest probability among ${card.classes.length} classes.`;
+  const positive = card.classes[1] ?? 'attack';
+  const t = fmt.num(card.threshold);
+  const score = d.score === 'anomaly' || card.learner.score === 'anomaly' ? 'anomaly score' : `probability of ${positive}`;
+  let how = '';
+  if (d.method === 'max-fpr') how = ` It was chosen on the out-of-fold scores so that at most ${fmt.pct(d.maxFpr, 1)} of normal traffic is flagged (there: false-positive rate ${fmt.pct(d.oofFpr)}, detection rate ${fmt.pct(d.oofTpr)}).`;
+  else if (d.method) how = ` Chosen by: ${d.method}.`;
+  return `A record is labelled Attack when its ${score} is ≥ ${t}, Normal otherwise.${how} A lower threshold catches more attacks and raises more false alarms.`;
+}
+
+function provenance(card) {
+  const p = card.provenance ?? {};
+  const rows = [];
+  if (p.data) rows.push(['training data', `${p.data.file} (${fmt.int(p.data.rows)} rows, sha256 ${String(p.data.sha256 ?? '').slice(0, 12)}…)`]);
+  if (p.command) rows.push(['command', h('code', {}, p.command)]);
+  rows.push(['created', card.createdAt], ['nadir', card.nadirVersion]);
+  if (p.node) rows.push(['node', p.node]);
+  return h('table', { class: 'provenance' }, h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
+}
+
+async function modelsPage(id) {
+  const list = await modelList();
+  id ??= list.default;
+  const card = await api(`/api/v1/models/${encodeURIComponent(id)}`);
+  const charts = await api(`/api/v1/dashboard/models/${encodeURIComponent(id)}/charts`);
+  const boxes = [];
+  const section = (specs) =>
+    h('div', { class: 'charts' }, Object.entries(specs).map(([k, spec]) => {
+      const box = h('div', { class: 'chart', 'data-chart': k });
+      boxes.push([box, spec]);
+      return box;
+    }));
+  main.replaceChildren(
+    h('h1', {}, 'Models'),
+    h('ul', { class: 'model-list' }, list.models.map((m) => h('li', {}, h('a', { href: `#/models/${m.id}` }, m.id), ` — ${m.learner.name}, ${m.task}`, m.default ? ' (default)' : ''))),
+    h('h2', {}, `Model card: ${card.id}`),
+    h(
+      'div',
+      { class: 'cards', id: 'model-card' },
+      [
+        ['task', card.task],
+        ['learner', `${card.learner.name} (${card.learner.type})`],
+        ['classes', card.classes.join(', ')],
+        ['threshold', card.threshold === null ? '—' : fmt.num(card.threshold)],
+        ['data format', card.format],
+        ['inputs', String(card.inputs.length)],
+      ].map(([k, v]) => h('div', { class: 'card' }, h('div', { class: 'k' }, k), h('div', { class: 'v', 'data-field': k }, v))),
+    ),
+    h('h2', {}, 'Decision'),
+    h('p', { id: 'decision' }, decisionText(card)),
+    h('h2', {}, 'Metrics: cross-validation vs hold-out'),
+    metricsTable(card),
+    h('h2', {}, 'Confusion matrices'),
+    Object.keys(charts.confusion ?? {}).length ? section(charts.confusion) : h('p', { class: 'muted' }, 'none (no metrics)'),
+    h('h2', {}, 'Feature importance'),
+    charts.gain || charts.permutation ? section({ ...(charts.gain ? { gain: charts.gain } : {}), ...(charts.permutation ? { permutation: charts.permutation } : {}) }) : h('p', { class: 'muted' }, 'none recorded'),
+    h('h2', {}, 'Provenance'),
+    provenance(card),
+    h('p', {}, h('a', { href: `#/predict/${card.id}` }, 'Score a record with this model →')),
+  );
+  await Promise.all(boxes.map(([box, spec]) => chart(box, spec)));
+}
+
+// ---- Predict ---------------------------------------------------------------------------------
+
+function recordForm(card) {
+  const form = h('form', { class: 'record', id: 'record-form' });
+  for (const f of card.inputs) {
+    const id = `f-${f.name}`;
+    const input =
+      f.kind === 'categorical'
+        ? h('select', { id, name: f.name }, (f.categories ?? []).map((c) => h('option', { value: c }, c)))
+        : h('input', { id, name: f.name, type: 'number', step: 'any', value: '0', required: true });
+    form.append(h('label', { for: id }, f.name), input);
+  }
+  return form;
+}
+
+function fill(form, rec) {
+  for (const [k, v] of Object.entries(rec)) {
+    const el = form.elements.namedItem(k);
+    if (el) el.value = String(v);
+  }
+}
+
+function readRecord(form, card) {
+  const rec = {};
+  for (const f of card.inputs) {
+    const el = form.elements.namedItem(f.name);
+    if (f.kind === 'numeric') rec[f.name] = el.value === '' ? null : Number(el.value);
+    else rec[f.name] = el.value;
+  }
+  return rec;
+}
+
+function explanationSpec(explanation, card) {
+  const positive = card.task === 'binary' ? (card.classes[1] ?? 'attack') : 'the predicted class';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Why: contributions to the score', subtitle: `positive pushes towards ${positive}` },
+    width: 320,
+    height: { step: 18 },
+    data: { values: explanation.map((e) => ({ ...e, towards: e.value >= 0 ? positive : 'against' })) },
+    mark: { type: 'bar', cornerRadiusEnd: 2 },
+    encoding: {
+      y: { field: 'feature', type: 'nominal', sort: { field: 'value', order: 'descending', op: 'max' }, title: null, axis: { labelLimit: 240 } },
+      x: { field: 'value', type: 'quantitative', title: 'contribution' },
+      color: { field: 'towards', type: 'nominal', scale: { domain: [positive, 'against'], range: ['#d62728', '#4c78a8'] }, legend: null },
+      tooltip: [{ field: 'feature' }, { field: 'value', format: '.4f' }],
+    },
+  };
+}
+
+async function predictPage(id) {
+  const list = await modelList();
+  id ??= list.default;
+  const card = await api(`/api/v1/models/${encodeURIComponent(id)}`);
+  const examples = await api(`/api/v1/dashboard/models/${encodeURIComponent(id)}/examples`);
+  const form = recordForm(card);
+  const result = h('div', { class: 'result', id: 'result' }, h('p', { class: 'muted' }, 'Fill the form (or load an example) and press Score.'));
+  const picker = h('select', { id: 'model-picker', onchange: (e) => (location.hash = `#/predict/${e.target.value}`) }, list.models.map((m) => h('option', { value: m.id, selected: m.id === id }, m.id)));
+  const score = async () => {
+    result.replaceChildren(h('p', { class: 'muted' }, 'Scoring…'));
+    try {
+      const route = id === list.default ? '/api/v1/predict' : `/api/v1/models/${encodeURIComponent(id)}/predict`;
+      const r = await api(`${route}?explain=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(readRecord(form, card)) });
+      const cls = r.label === 'Attack' ? 'attack' : r.label === 'Normal' ? 'normal' : '';
+      const box = h('div', { class: 'chart', id: 'explanation-chart' });
+      result.replaceChildren(
+        h('div', { class: `label ${cls}`, id: 'result-label' }, r.label),
+        h('p', {}, card.task === 'binary' ? `P(${card.classes[1]}) = ${fmt.num(r.probability)}, threshold ${fmt.num(r.threshold)}` : `class ${r.class}, probability ${fmt.num(r.probability)}`),
+        (r.warnings ?? []).map((w) => h('p', { class: 'error' }, `${w.code}: ${w.message}`)),
+        r.explanation?.length ? box : h('p', { class: 'muted' }, 'This model gives no explanation.'),
+      );
+      if (r.explanation?.length) await chart(box, explanationSpec(r.explanation, card));
+    } catch (e) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert' }, e.message));
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    score();
+  });
+  const exampleButton = (kind, text) => (examples[kind] ? h('button', { type: 'button', id: `example-${kind}`, onclick: () => fill(form, examples[kind]) }, text) : null);
+  main.replaceChildren(
+    h('h1', {}, 'Predict'),
+    h('p', {}, h('label', {}, 'Model ', picker), ' ', h('span', { class: 'muted' }, `${card.inputs.length} inputs; categorical fields list the categories seen in training.`)),
+    h('div', { class: 'actions' }, exampleButton('normal', 'Load a normal example'), exampleButton('attack', 'Load an attack example'), h('button', { type: 'button', class: 'primary', id: 'score', onclick: score }, 'Score')),
+    h('div', { class: 'predict' }, form, result),
+  );
+}
+
+// ---- Router ----------------------------------------------------------------------------------
+
+const PAGES = { models: modelsPage, predict: predictPage };
+
+async function route() {
+  const [, page = 'models', id] = location.hash.split('/');
+  const name = page in PAGES ? page : 'models';
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.page === name);
+  main.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    await PAGES[name](id ? decodeURIComponent(id) : undefined);
+    main.dataset.ready = name;
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) models = null;
+    showError(e);
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();

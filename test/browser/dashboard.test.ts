@@ -1,0 +1,57 @@
+/**
+ * The dashboard in headless Debian chromium against a real server (createServer on 127.0.0.1, an
+ * ephemeral port, the gbdt-binary fixture model): no console errors and no request leaving the
+ * server, the Models page shows the model card (classes, metrics, charts), the Predict page scores
+ * the attack example as Attack with an explanation chart. A screenshot of each page goes to a temp
+ * dir (NADIR_KEEP_SCREENSHOTS=<dir> keeps them).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureServer } from '../../src/serve/testdata/fixtures.js';
+import { openUrl } from './chromium.js';
+
+test('dashboard: Models and Predict pages in chromium, served by createServer', { timeout: 120_000 }, async () => {
+  const app = await fixtureServer(['gbdt-binary']);
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const keep = process.env.NADIR_KEEP_SCREENSHOTS;
+  const dir = keep ?? (await mkdtemp(join(tmpdir(), 'nadir-dashboard-')));
+  if (keep) await mkdir(keep, { recursive: true });
+  const opened = await openUrl(`${address}/#/models`);
+  const { page, errors } = opened;
+  try {
+    await page.waitForSelector('main[data-ready="models"]');
+    const card = await page.textContent('#model-card');
+    assert.match(card ?? '', /normal, attack/);
+    assert.match(card ?? '', /binary/);
+    const metrics = await page.textContent('table.metrics');
+    assert.match(metrics ?? '', /cross-validation/);
+    assert.match(metrics ?? '', /ROC AUC\s*0\.99/);
+    assert.match((await page.textContent('#decision')) ?? '', /Attack when its probability of attack is ≥ 0\.4089/);
+    await page.waitForSelector('[data-chart="gain"] svg');
+    await page.waitForSelector('[data-chart="cv"] svg');
+    await page.screenshot({ path: join(dir, 'models.png'), fullPage: true });
+
+    await page.click('nav a[data-page="predict"]');
+    await page.waitForSelector('main[data-ready="predict"]');
+    assert.equal(await page.locator('#record-form select').count(), 3, 'protocol_type, service, flag are selects');
+    await page.click('#example-attack');
+    assert.equal(await page.inputValue('#f-service'), 'private');
+    await page.click('#score');
+    await page.waitForSelector('#explanation-chart svg');
+    assert.equal((await page.textContent('#result-label'))?.trim(), 'Attack');
+    await page.screenshot({ path: join(dir, 'predict.png'), fullPage: true });
+    assert.ok((await stat(join(dir, 'predict.png'))).size > 10_000);
+
+    await page.click('#example-normal');
+    await page.click('#score');
+    await page.locator('#result-label', { hasText: 'Normal' }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await opened.close();
+    await app.close();
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+});
