@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
- *   suites: load, learners, scaling, eda (default: all); generate (only fill the data cache).
+ *   suites: load, learners, scaling, eda, serve (default: all); generate (only fill the data cache).
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
  */
@@ -17,12 +17,13 @@ import { runLoad } from './load.js';
 import { runLearners } from './learners.js';
 import { runEda } from './eda.js';
 import { runScaling } from './scaling.js';
+import { runServe } from './serve.js';
 
-const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda };
+const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe };
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|eda|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md]');
+  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md]');
   process.exit(msg ? 2 : 0);
 }
 

@@ -1,0 +1,381 @@
+/**
+ * `npm run bench -- serve`: `nadir serve` against two Python serving stacks, in the same run, one
+ * server at a time on 127.0.0.1, with Debian's `wrk` as the load generator:
+ * - nadir: a gbdt model (200 rounds, depth 6, lr 0.1, 256 bins, threshold 0.5) trained here
+ *   through the library's `train()` on KDDTrain+_20Percent, saved to .tmp/bench/, served by
+ *   `node dist/src/cli/main.js serve --model … --port … --rate-limit 0 --log-level silent`;
+ * - (a) the seeds' stack: Flask + scikit-learn RandomForest(100) (bench/peers/flask_peer.py);
+ * - (b) FastAPI + uvicorn + XGBoost, the same boosting settings as nadir (bench/peers/fastapi_peer.py).
+ * Each answers POST /api/v1/predict with one JSON record or { "records": [...] }. Cases: one real
+ * KDDTest+ record per request (requests/s, p50/p99 latency) and 100-record batches (requests/s,
+ * records/s). Before timing, each server's first answers are checked (the single record's label,
+ * 100 batch labels). Every server is stopped by its pid when measured, also on failure.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { train } from '../src/app/train.js';
+import { predict } from '../src/app/predict.js';
+import { predictionRecords } from '../src/app/prediction-records.js';
+import { saveModelFile } from '../src/model/artifact.js';
+import { fmtInt, fmtRate, fmtRatio, fmtSeconds } from './lib/format.js';
+import { CACHE_DIR, NSL_KDD, PEERS_DIR, ROOT } from './lib/paths.js';
+import { findServeTools, peerEnv } from './lib/python.js';
+import { ratio } from './lib/stats.js';
+import type { ResultTable, SuiteOptions, SuiteReport } from './lib/suite.js';
+
+const COLUMNS = [
+  'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent',
+  'hot', 'num_failed_logins', 'logged_in', 'num_compromised', 'root_shell', 'su_attempted', 'num_root',
+  'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login', 'is_guest_login',
+  'count', 'srv_count', 'serror_rate', 'srv_serror_rate', 'rerror_rate', 'srv_rerror_rate', 'same_srv_rate',
+  'diff_srv_rate', 'srv_diff_host_rate', 'dst_host_count', 'dst_host_srv_count', 'dst_host_same_srv_rate',
+  'dst_host_diff_srv_rate', 'dst_host_same_src_port_rate', 'dst_host_srv_diff_host_rate', 'dst_host_serror_rate',
+  'dst_host_srv_serror_rate', 'dst_host_rerror_rate', 'dst_host_srv_rerror_rate',
+] as const;
+const TEXT = new Set(['protocol_type', 'service', 'flag']);
+const BATCH = 100;
+const THREADS = Math.min(2, availableParallelism());
+
+type Rec = Record<string, string | number>;
+
+/** The first `n` KDDTest+ rows as JSON records (41 inputs) and their true binary labels. */
+function testRecords(n: number): { records: Rec[]; truth: string[] } {
+  const lines = gunzipSync(readFileSync(NSL_KDD.test)).toString('utf8').split('\n').slice(0, n);
+  const records: Rec[] = [];
+  const truth: string[] = [];
+  for (const line of lines) {
+    const f = line.split(',');
+    const r: Rec = {};
+    COLUMNS.forEach((c, i) => (r[c] = TEXT.has(c) ? f[i]! : Number(f[i])));
+    records.push(r);
+    truth.push(f[41] === 'normal' ? 'Normal' : 'Attack');
+  }
+  return { records, truth };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Children still running, stopped on any exit of the bench. */
+const alive = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of alive) if (c.pid) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+});
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) {
+    alive.delete(child);
+    return;
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  process.kill(child.pid, 'SIGTERM');
+  const t = setTimeout(() => child.pid && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+  alive.delete(child);
+}
+
+function rssMBOf(pid: number | undefined): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function waitReady(url: string, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before answering:\n${stderr().slice(-2000)}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) return (performance.now() - t0) / 1000;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > timeoutMs) throw new Error(`no answer from ${url}/healthz after ${timeoutMs / 1000} s:\n${stderr().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function post(url: string, body: string): Promise<unknown> {
+  const r = await fetch(`${url}/api/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`POST /api/v1/predict: HTTP ${r.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}
+
+export interface WrkResult {
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  non2xx: number;
+  socketErrors: number;
+  raw: string;
+}
+
+function seconds(v: string, unit: string): number {
+  const x = Number(v);
+  return unit === 'us' ? x / 1e6 : unit === 'ms' ? x / 1e3 : unit === 'm' ? x * 60 : x;
+}
+
+export function parseWrk(out: string): WrkResult {
+  const pct = (p: string): number | null => {
+    const m = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(out);
+    return m ? seconds(m[1]!, m[2]!) : null;
+  };
+  const done = /(\d+) requests in ([\d.]+)(us|ms|s|m)/.exec(out);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  if (!done || !rps) throw new Error(`cannot read wrk's output:\n${out}`);
+  return {
+    requests: Number(done[1]),
+    seconds: seconds(done[2]!, done[3]!),
+    requestsPerSecond: Number(rps[1]),
+    p50: pct('50'),
+    p90: pct('90'),
+    p99: pct('99'),
+    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    socketErrors: sock ? sock.slice(1, 5).reduce((s, x) => s + Number(x), 0) : 0,
+    raw: out,
+  };
+}
+
+function runWrk(args: string[]): Promise<WrkResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${out}`));
+      else {
+        try {
+          resolveRun(parseWrk(out));
+        } catch (e) {
+          reject(e as Error);
+        }
+      }
+    });
+  });
+}
+
+/** A wrk script POSTing one fixed JSON body (a Lua long string, so no escaping is needed). */
+function wrkScript(path: string, body: string): string {
+  let eq = '=';
+  while (body.includes(`]${eq}]`)) eq += '=';
+  writeFileSync(path, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [${eq}[${body}]${eq}]\n`);
+  return path;
+}
+
+interface ServerSpec {
+  name: string;
+  stack: string;
+  model: string;
+  cmd: string;
+  args: (port: number) => string[];
+  env: NodeJS.ProcessEnv;
+}
+
+interface ServerResult {
+  name: string;
+  stack: string;
+  model: string;
+  startSeconds: number | null;
+  check: { single: string; batchAgreesWithTruth: number; batchAgreesWithNadir: number | null } | null;
+  single: WrkResult | null;
+  batch: WrkResult | null;
+  rssMB: { ready: number | null; afterSingle: number | null; afterBatch: number | null };
+  error?: string;
+}
+
+interface Answer {
+  label?: string;
+  predictions?: Array<{ label?: string }>;
+}
+
+export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
+  const { log, quick } = opts;
+  const tools = findServeTools(opts.peer?.python ?? null, log);
+  if (!tools.wrk) throw new Error('wrk is needed as the load generator (Debian: apt-get install wrk)');
+  const dir = join(CACHE_DIR, 'serve');
+  mkdirSync(dir, { recursive: true });
+
+  // ---- nadir's model, trained through the library ----
+  const modelPath = join(dir, 'serve-gbdt.nadir');
+  const t0 = performance.now();
+  const trained = await train({
+    data: NSL_KDD.train,
+    model: 'gbdt',
+    cv: 0,
+    seed: 0,
+    threads: THREADS,
+    threshold: 0.5,
+    permutationRepeats: 0,
+    learner: { nEstimators: 200, maxDepth: 6, learningRate: 0.1, maxBins: 256 },
+    command: 'bench serve',
+  });
+  await saveModelFile(modelPath, trained.body);
+  log(`nadir gbdt trained in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${modelPath}`);
+
+  const { records, truth } = testRecords(BATCH);
+  const single = records[0]!;
+  const singleBody = JSON.stringify(single);
+  const batchBody = JSON.stringify({ records });
+  const expected = predictionRecords(trained.detector, await predict(trained.detector, { records })).map((p) => p.label);
+  const singleScript = wrkScript(join(dir, 'single.lua'), singleBody);
+  const batchScript = wrkScript(join(dir, 'batch.lua'), batchBody);
+
+  const duration = quick ? 3 : 10;
+  const warm = quick ? 1 : 3;
+  const singleConns = 32;
+  const batchConns = 8;
+  const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const py = opts.peer?.python ?? null;
+  const servers: ServerSpec[] = [
+    { name: 'nadir', stack: 'nadir serve (Fastify, 1 process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => [cli, 'serve', '--model', modelPath, '--port', String(p), '--rate-limit', '0', '--log-level', 'silent'], env: process.env },
+  ];
+  if (py && tools.web) {
+    servers.push(
+      { name: 'Flask', stack: `Flask ${tools.web.flask} (threaded dev server) + scikit-learn ${opts.peer!.versions.sklearn}`, model: 'RandomForest 100', cmd: py, args: (p) => [join(PEERS_DIR, 'flask_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv() },
+      { name: 'FastAPI', stack: `FastAPI ${tools.web.fastapi} + uvicorn ${tools.web.uvicorn} (1 worker) + XGBoost ${opts.peer!.versions.xgboost}`, model: 'XGBoost hist 200×d6', cmd: py, args: (p) => [join(PEERS_DIR, 'fastapi_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv() },
+    );
+  } else log('bench serve: no Python peers (Flask/FastAPI/uvicorn or scikit-learn/XGBoost missing): only nadir is measured.');
+
+  const results: ServerResult[] = [];
+  for (const s of servers) {
+    const res: ServerResult = { name: s.name, stack: s.stack, model: s.model, startSeconds: null, check: null, single: null, batch: null, rssMB: { ready: null, afterSingle: null, afterBatch: null } };
+    results.push(res);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    log(`\n${s.name}: starting ${s.stack} on ${url}`);
+    const child = spawn(s.cmd, s.args(port), { env: s.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    alive.add(child);
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err = (err + d).slice(-20_000);
+    });
+    try {
+      res.startSeconds = await waitReady(url, child, () => err, 180_000);
+      res.rssMB.ready = rssMBOf(child.pid);
+      // ---- correctness before timing ----
+      const one = (await post(url, singleBody)) as Answer;
+      if (one.label !== expected[0]) throw new Error(`single record answered ${JSON.stringify(one).slice(0, 300)}; expected label ${expected[0]}`);
+      const many = (await post(url, batchBody)) as Answer;
+      const labels = (many.predictions ?? []).map((p) => p.label);
+      if (labels.length !== BATCH) throw new Error(`batch answered ${labels.length} predictions, expected ${BATCH}`);
+      const agree = (ref: string[]): number => labels.filter((l, i) => l === ref[i]).length / BATCH;
+      res.check = { single: one.label, batchAgreesWithTruth: agree(truth), batchAgreesWithNadir: agree(expected) };
+      if (s.name === 'nadir' && res.check.batchAgreesWithNadir !== 1) throw new Error('nadir serve and the library disagree on the batch labels');
+      log(`${s.name}: answers checked (single: ${one.label}; batch: ${(agree(truth) * 100).toFixed(0)}% = true label, ${(agree(expected) * 100).toFixed(0)}% = nadir)`);
+      // ---- timing ----
+      const target = `${url}/api/v1/predict`;
+      await runWrk(['-t1', `-c${singleConns}`, `-d${warm}s`, '-s', singleScript, target]);
+      res.single = await runWrk(['-t1', `-c${singleConns}`, `-d${duration}s`, '--latency', '-s', singleScript, target]);
+      res.rssMB.afterSingle = rssMBOf(child.pid);
+      log(`${s.name}: single ${res.single.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(res.single.p50)}, p99 ${fmtSeconds(res.single.p99)}`);
+      await runWrk(['-t1', `-c${batchConns}`, `-d${warm}s`, '-s', batchScript, target]);
+      res.batch = await runWrk(['-t1', `-c${batchConns}`, `-d${duration}s`, '--latency', '-s', batchScript, target]);
+      res.rssMB.afterBatch = rssMBOf(child.pid);
+      log(`${s.name}: batch ${res.batch.requestsPerSecond.toFixed(0)} req/s = ${(res.batch.requestsPerSecond * BATCH).toFixed(0)} records/s`);
+    } catch (e) {
+      res.error = (e as Error).message;
+      log(`${s.name}: ${res.error}`);
+    } finally {
+      await stop(child);
+    }
+  }
+
+  const nadir = results[0]!;
+  const failures = (w: WrkResult | null): string => (w ? fmtInt(w.non2xx + w.socketErrors) : '—');
+  const tables: ResultTable[] = [
+    {
+      title: `Single record per request (wrk -t1 -c${singleConns} -d${duration}s, one KDDTest+ record as JSON)`,
+      header: ['server', 'model', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'req/s ratio nadir/peer', 'p99 ratio nadir/peer'],
+      rows: results.map((r) => [
+        r.name,
+        r.model,
+        r.single ? fmtInt(Math.round(r.single.requestsPerSecond)) : r.error ? 'error' : '—',
+        fmtSeconds(r.single?.p50),
+        fmtSeconds(r.single?.p90),
+        fmtSeconds(r.single?.p99),
+        failures(r.single),
+        r === nadir ? '—' : fmtRatio(ratio(nadir.single?.requestsPerSecond, r.single?.requestsPerSecond)),
+        r === nadir ? '—' : fmtRatio(ratio(nadir.single?.p99, r.single?.p99)),
+      ]),
+      notes: ['failed = non-2xx answers + socket errors. Ratios: requests/s > 1 and p99 < 1 favour nadir.'],
+    },
+    {
+      title: `${BATCH}-record batches (wrk -t1 -c${batchConns} -d${duration}s, { "records": [first ${BATCH} KDDTest+ rows] })`,
+      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer'],
+      rows: results.map((r) => [
+        r.name,
+        r.batch ? fmtInt(Math.round(r.batch.requestsPerSecond)) : r.error ? 'error' : '—',
+        fmtRate(r.batch ? r.batch.requestsPerSecond * BATCH : null),
+        fmtSeconds(r.batch?.p50),
+        fmtSeconds(r.batch?.p99),
+        failures(r.batch),
+        r === nadir ? '—' : fmtRatio(ratio(nadir.batch?.requestsPerSecond, r.batch?.requestsPerSecond)),
+      ]),
+    },
+    {
+      title: 'Servers',
+      header: ['server', 'stack', 'ready after', 'RSS ready', 'RSS after single', 'RSS after batch', 'batch = true label', 'batch = nadir'],
+      rows: results.map((r) => [
+        r.name,
+        r.stack,
+        fmtSeconds(r.startSeconds),
+        r.rssMB.ready === null ? '—' : `${r.rssMB.ready.toFixed(0)} MB`,
+        r.rssMB.afterSingle === null ? '—' : `${r.rssMB.afterSingle.toFixed(0)} MB`,
+        r.rssMB.afterBatch === null ? '—' : `${r.rssMB.afterBatch.toFixed(0)} MB`,
+        r.check ? `${(r.check.batchAgreesWithTruth * 100).toFixed(0)}%` : '—',
+        r.check?.batchAgreesWithNadir == null ? '—' : `${(r.check.batchAgreesWithNadir * 100).toFixed(0)}%`,
+      ]),
+      notes: [
+        `Load generator: ${tools.wrk}, 1 thread, on the same ${availableParallelism()}-core machine; one server at a time; ${warm} s warm-up before each measurement.`,
+        'ready after = from spawn to the first 200 on /healthz (the Python peers train their model at start; nadir loads the file).',
+        ...results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.split('\n')[0]}`),
+      ],
+    },
+  ];
+  for (const r of results) {
+    if (r.single) r.single.raw = r.single.raw.trim();
+    if (r.batch) r.batch.raw = r.batch.raw.trim();
+  }
+  if (results.some((r) => r.error && r === nadir)) throw new Error(`nadir serve: ${nadir.error}`);
+  return {
+    suite: 'serve',
+    tables,
+    data: {
+      loadGenerator: tools.wrk,
+      web: tools.web,
+      durationSeconds: duration,
+      warmupSeconds: warm,
+      connections: { single: singleConns, batch: batchConns },
+      batchRecords: BATCH,
+      singleRecord: single,
+      bodyBytes: { single: Buffer.byteLength(singleBody), batch: Buffer.byteLength(batchBody) },
+      nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
+      servers: results,
+    },
+  };
+}
