@@ -134,7 +134,8 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
+        // one stream per connection: when it ends (server closing), the socket closes too, so a drain never waits on it
+        connection: 'close',
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n: connected\n\n');
