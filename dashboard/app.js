@@ -1,4 +1,4 @@
-// nadir dashboard: plain ES module, no build step. Hash routes: #/models[/<id>], #/predict[/<id>].
+// nadir dashboard: plain ES module, no build step. Hash routes: #/models[/<id>], #/predict[/<id>], #/live.
 // Talks to the same server's /api/v1 routes; charts are Vega-Lite specs drawn by vega-embed
 // (window.vegaEmbed, loaded from /dashboard/vendor/ before this module).
 
@@ -257,13 +257,128 @@ async function predictPage(id) {
 
 // ---- Router ----------------------------------------------------------------------------------
 
-const PAGES = { models: modelsPage, predict: predictPage };
+// ---- Live ------------------------------------------------------------------------------------
+// GET /api/v1/events (Server-Sent Events): one event per scored record — API clients' and, with
+// `nadir serve --demo`, the replay's. EventSource cannot send headers, so the key goes as ?key=.
+
+const LIVE_ROWS = 50;
+const BUCKET_MS = 5000;
+const WINDOW_MS = 5 * 60_000;
+let leave = null;
+
+const isAttack = (label) => String(label).toLowerCase() !== 'normal';
+
+async function livePage() {
+  const rows = h('tbody');
+  const byLabel = h('div', { class: 'cards', id: 'live-labels' });
+  const byClass = h('tbody', { id: 'live-classes' });
+  const status = h('span', { class: 'muted', id: 'live-status' }, 'connecting…');
+  const total = h('span', { id: 'live-total' }, '0');
+  const dropped = h('span', { class: 'muted', id: 'live-dropped' });
+  const chartBox = h('div', { class: 'chart', id: 'live-chart' });
+  main.replaceChildren(
+    h('h1', {}, 'Live detections'),
+    h('p', {}, status, ' · ', total, ' records scored since this page opened ', dropped),
+    h('div', { class: 'charts' },
+      h('div', {}, h('h2', {}, 'Attack rate (5-second buckets, last 5 minutes)'), chartBox),
+      h('div', {}, h('h2', {}, 'By label'), byLabel, h('h2', {}, 'By class'), h('table', { class: 'live-classes' }, h('thead', {}, h('tr', {}, h('th', {}, 'class'), h('th', {}, 'count'))), byClass)),
+    ),
+    h('h2', {}, `Latest ${LIVE_ROWS}`),
+    h('table', { class: 'live', id: 'live-table' },
+      h('thead', {}, h('tr', {}, ['time', 'model', 'label', 'class', 'probability', 'top explanation'].map((c) => h('th', {}, c)))),
+      rows),
+  );
+
+  const labels = new Map();
+  const classes = new Map();
+  const buckets = new Map(); // bucket start (ms) → [records, attacks]
+  let n = 0;
+  let lost = 0;
+  let view = null;
+  let dirty = false;
+
+  const onDetection = (e) => {
+    const d = JSON.parse(e.data);
+    n++;
+    labels.set(d.label, (labels.get(d.label) ?? 0) + 1);
+    classes.set(d.class, (classes.get(d.class) ?? 0) + 1);
+    const b = Math.floor(Date.parse(d.time) / BUCKET_MS) * BUCKET_MS;
+    const cell = buckets.get(b) ?? [0, 0];
+    cell[0]++;
+    if (isAttack(d.label)) cell[1]++;
+    buckets.set(b, cell);
+    const top = d.explanation?.[0];
+    const kind = isAttack(d.label) ? 'attack' : 'normal';
+    rows.prepend(h('tr', { class: kind },
+      h('td', {}, new Date(d.time).toLocaleTimeString()),
+      h('td', {}, d.model),
+      h('td', {}, h('span', { class: `badge ${kind}` }, d.label)),
+      h('td', {}, d.class),
+      h('td', { class: 'num' }, fmt.num(d.probability)),
+      h('td', {}, top ? `${top.feature} ${top.value >= 0 ? '+' : ''}${fmt.num(top.value, 3)}` : '—')));
+    while (rows.children.length > LIVE_ROWS) rows.lastElementChild.remove();
+    dirty = true;
+  };
+
+  const render = () => {
+    if (!dirty) return;
+    dirty = false;
+    total.textContent = fmt.int(n);
+    byLabel.replaceChildren(...[...labels].sort((a, b) => b[1] - a[1]).map(([k, v]) =>
+      h('div', { class: 'card' }, h('div', { class: 'k' }, k), h('div', { class: 'v' }, fmt.int(v)))));
+    byClass.replaceChildren(...[...classes].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) =>
+      h('tr', {}, h('td', {}, k), h('td', { class: 'num' }, fmt.int(v)))));
+    const since = Date.now() - WINDOW_MS;
+    for (const b of buckets.keys()) if (b < since) buckets.delete(b);
+    const values = [...buckets].sort((a, b) => a[0] - b[0]).map(([t, [r, a]]) => ({ time: t, rate: a / r, records: r }));
+    if (view) view.data('rate', values).run();
+  };
+
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 520, height: 200,
+    data: { name: 'rate' },
+    mark: { type: 'line', point: true, color: '#d62728' },
+    encoding: {
+      x: { field: 'time', type: 'temporal', title: null },
+      y: { field: 'rate', type: 'quantitative', title: 'attack rate', axis: { format: '%' }, scale: { domain: [0, 1] } },
+      tooltip: [{ field: 'time', type: 'temporal', timeUnit: 'hoursminutesseconds' }, { field: 'rate', format: '.1%' }, { field: 'records' }],
+    },
+  };
+  try {
+    view = (await window.vegaEmbed(chartBox, spec, { actions: false, renderer: 'svg' })).view;
+  } catch (e) {
+    chartBox.replaceChildren(h('p', { class: 'error' }, `chart: ${e.message}`));
+  }
+
+  const key = sessionStorage.getItem(KEY);
+  const source = new EventSource(`/api/v1/events${key ? `?key=${encodeURIComponent(key)}` : ''}`);
+  source.addEventListener('open', () => { status.textContent = 'connected'; });
+  source.addEventListener('error', () => { status.textContent = source.readyState === EventSource.CLOSED ? 'disconnected (reload to retry; an API key may be needed)' : 'reconnecting…'; });
+  source.addEventListener('detection', onDetection);
+  source.addEventListener('dropped', (e) => {
+    lost += JSON.parse(e.data).dropped;
+    dropped.textContent = `(${fmt.int(lost)} not shown: this page fell behind)`;
+  });
+  const timer = window.setInterval(render, 2000);
+  const fast = window.setTimeout(render, 300);
+  leave = () => {
+    source.close();
+    window.clearInterval(timer);
+    window.clearTimeout(fast);
+  };
+}
+
+const PAGES = { models: modelsPage, predict: predictPage, live: livePage };
 
 async function route() {
   const [, page = 'models', id] = location.hash.split('/');
   const name = page in PAGES ? page : 'models';
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.page === name);
   main.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  leave?.();
+  leave = null;
+  delete main.dataset.ready;
   try {
     await PAGES[name](id ? decodeURIComponent(id) : undefined);
     main.dataset.ready = name;

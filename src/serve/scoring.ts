@@ -9,6 +9,7 @@ import { predictionRecord, type PredictionRecord } from '../app/prediction-recor
 import { scoringInput, typedRecordsTable } from '../data/typed-records.js';
 import { isNadirError } from '../errors.js';
 import type { ServedModel } from './served-model.js';
+import type { ObservedBatch, ScoreObserver } from './types.js';
 
 export interface RecordWarning {
   code: string;
@@ -94,4 +95,22 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
 
 export function isFailure(r: ScoredRecord | ScoreFailure): r is ScoreFailure {
   return 'at' in r;
+}
+
+/** Scored records (failures left out) as one observed batch. */
+export function observedBatch(results: ReadonlyArray<ScoredRecord | ScoreFailure>): ObservedBatch {
+  const scored: ScoredRecord[] = [];
+  const labelCounts = new Map<string, number>();
+  for (const r of results) {
+    if (isFailure(r)) continue;
+    scored.push(r);
+    labelCounts.set(r.label, (labelCounts.get(r.label) ?? 0) + 1);
+  }
+  return { labelCounts, size: scored.length, record: (i) => scored[i]! };
+}
+
+/** Tell every observer about a batch (nothing when it scored no record). */
+export function notifyObservers(observers: readonly ScoreObserver[], model: ServedModel, batch: ObservedBatch): void {
+  if (batch.size === 0) return;
+  for (const o of observers) o(model, batch);
 }

@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { nadirError } from '../errors.js';
+import { addDemo } from './demo.js';
 import { authPlugin } from './plugins/auth.js';
 import { dashboardApiPlugin, dashboardPlugin } from './plugins/dashboard.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { eventsPlugin } from './plugins/events.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { modelsPlugin } from './plugins/models.js';
@@ -18,7 +20,8 @@ import { validatorCompiler } from './validation.js';
 /**
  * nadir's HTTP server: a Fastify instance built from one plugin per concern — errors, OpenAPI,
  * rate limit, metrics, probes, then the API under /api/v1 (auth, models, predict, CSV predict) and
- * the Open Inference Protocol under /v2 (auth, v2), and the dashboard at /. Not listening yet: call `listen`, or use
+ * the Open Inference Protocol under /v2 (auth, v2), the live feed (/api/v1/events), and the dashboard at /; with `demo`, a replay of
+ * bundled records through the default model. Not listening yet: call `listen`, or use
  * `inject` in tests (an embedder may add routes before either). Everything per model (schemas, validators, cards) is built here, once.
  */
 export async function createServer(opts: ServeOptions): Promise<FastifyInstance> {
@@ -77,6 +80,7 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
       await api.register(predictPlugin);
       await api.register(predictCsvPlugin);
       await api.register(dashboardApiPlugin);
+      await api.register(eventsPlugin, opts.liveFeed ?? {});
     },
     { prefix: '/api/v1' },
   );
@@ -89,6 +93,7 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
   );
   // the dashboard at / (its pages call /api/v1 with the key the user enters)
   await app.register(dashboardPlugin);
+  if (opts.demo) await addDemo(app, opts.demo);
   return app;
 }
 

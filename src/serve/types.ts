@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Detector } from '../model/detector.js';
+import type { LiveFeedOptions } from './plugins/events.js';
 import type { ServedModel } from './served-model.js';
 
 /** A model to serve: its id (in URLs: /api/v1/models/<id>/predict) and the loaded detector. */
@@ -38,6 +39,10 @@ export interface ServeOptions {
   limits?: Partial<ServeLimits>;
   /** Fastify's logger (pino): false (default) for none, true or pino options for structured request logs (never record contents). */
   logger?: FastifyServerOptions['logger'];
+  /** Replay records through the default model while listening, so the live feed and /metrics move (nadir serve --demo). */
+  demo?: DemoOptions;
+  /** Bounds of the live feed GET /api/v1/events (defaults: DEFAULT_LIVE_FEED). */
+  liveFeed?: Partial<LiveFeedOptions>;
 }
 
 /** What every plugin of one server shares (decorated on the Fastify instance as `nadir`). */
@@ -46,10 +51,42 @@ export interface ServeContext {
   readonly defaultModel: ServedModel;
   readonly limits: ServeLimits;
   readonly apiKey: string | null;
-  /** Called with every scored batch: the metrics count predictions by model and label (later: the dashboard's live feed). */
   /** Set when the server starts closing: /readyz and new requests answer 503 while in-flight ones finish. */
   readonly state: { draining: boolean };
-  readonly observers: Array<(model: ServedModel, labelCounts: ReadonlyMap<string, number>) => void>;
+  /**
+   * Called with every scored batch, from every scoring route and the demo replay: the metrics count
+   * predictions by model and label, the live feed (GET /api/v1/events) sends one event per record.
+   * Observers run synchronously on the request's path: they must be cheap and must not throw.
+   */
+  readonly observers: ScoreObserver[];
+}
+
+/** One record as observers see it: the prediction, and the top contributions when they were asked for. */
+export interface ObservedRecord {
+  label: string;
+  class: string;
+  probability: number;
+  explanation?: Array<{ feature: string; value: number }>;
+}
+
+/** One scored batch as observers see it. */
+export interface ObservedBatch {
+  /** Records scored, by predicted label (display label: Normal/Attack for binary models). */
+  readonly labelCounts: ReadonlyMap<string, number>;
+  /** How many records were scored. */
+  readonly size: number;
+  /** The i-th scored record (0 ≤ i < size), built on demand: a CSV of a million rows builds only the records an observer asks for. */
+  record(i: number): ObservedRecord;
+}
+
+export type ScoreObserver = (model: ServedModel, batch: ObservedBatch) => void;
+
+/** `--demo`: replay a data file through the default model, round-robin, forever, while the server runs. */
+export interface DemoOptions {
+  /** Records per second (default 50). */
+  rate?: number;
+  /** Data file (default: the bundled data/nsl-kdd/KDDTest+.txt.gz). */
+  data?: string;
 }
 
 declare module 'fastify' {

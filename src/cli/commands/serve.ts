@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { nadirError } from '../../errors.js';
 import { Detector } from '../../model/detector.js';
 import { createServer } from '../../serve/server.js';
-import { DEFAULT_LIMITS, type ModelEntry, type ServeLimits } from '../../serve/types.js';
+import { DEMO_RATE } from '../../serve/demo.js';
+import { DEFAULT_LIMITS, type DemoOptions, type ModelEntry, type ServeLimits } from '../../serve/types.js';
 import { badOption, wholeNumber } from '../option-values.js';
 import { printJson } from '../output.js';
 
@@ -30,6 +31,7 @@ export function registerServe(program: Command): void {
     .option('--max-csv <bytes>', 'largest CSV upload (counted as sent and decompressed)', String(DEFAULT_LIMITS.csvBytes))
     .option('--drain <seconds>', 'on Ctrl-C / SIGTERM, how long requests in flight may take to finish before they are cut', String(DRAIN_SECONDS))
     .option('--log-level <level>', `request log level (${LEVELS.join(', ')}); logs are JSON lines (pino) without record contents`, 'info')
+    .option('--demo [rate]', `replay the bundled KDDTest+ records through the default model at RATE records/s (default ${DEMO_RATE}), round-robin, so the live feed and /metrics move`)
     .option('--json', 'once listening, print one JSON document on stdout: { url, models, default, apiKey } (logs go to stderr)')
     .addHelpText(
       'after',
@@ -46,7 +48,10 @@ Routes (http://HOST:PORT):
   /v2/...                                  KServe / Open Inference Protocol v2
   GET  /healthz, /readyz, /metrics         probes and Prometheus metrics
   GET  /docs, /openapi.json                API docs (OpenAPI 3.1)
-  GET  /                                   the dashboard: model cards, a predict form
+  GET  /api/v1/events                      live feed (Server-Sent Events): one event per
+                                           scored record; EventSource may send ?key=
+  GET  /                                   the dashboard: model cards, a predict form,
+                                           the live page
 
 Answers: { model, label, class, probability, threshold, explanation?, warnings? };
 a batch: { model, threshold, scored, failed, predictions: [{ index, ... } or
@@ -62,6 +67,7 @@ Ctrl-C or SIGTERM stops it: new requests get 503, requests in flight finish
 
 Examples:
   nadir serve --model out/model.nadir
+  nadir serve --demo 200          (the dashboard's Live page moves at once)
   NADIR_API_KEY=$(openssl rand -hex 16) nadir serve --model a.nadir --model b.nadir --host 0.0.0.0
   curl -s -XPOST localhost:8080/api/v1/predict -H 'content-type: application/json' \\
        -d '{"duration":0,"protocol_type":"tcp","service":"private","flag":"REJ",...}'`,
@@ -83,8 +89,10 @@ Examples:
       const given = (o.model as string[] | undefined) ?? [];
       const files = given.length > 0 ? given : [defaultModel()];
       const models = await loadModels(files);
+      const demo = demoOf(o.demo);
       const app = await createServer({
         models,
+        ...(demo ? { demo } : {}),
         ...(apiKey !== undefined ? { apiKey } : {}),
         limits,
         // JSON lines on stdout (stderr with --json, whose stdout is the one document)
@@ -123,6 +131,14 @@ async function loadModels(files: readonly string[]): Promise<ModelEntry[]> {
     out.push({ id, detector, loadSeconds: (performance.now() - t0) / 1000 });
   }
   return out;
+}
+
+function demoOf(v: unknown): DemoOptions | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true) return { rate: DEMO_RATE };
+  const rate = Number(v);
+  if (!(Number.isFinite(rate) && rate > 0 && rate <= 100_000)) throw badOption('--demo', 'records per second, a number in (0, 100000]', String(v));
+  return { rate };
 }
 
 function apiKeyOf(flag: unknown): string | undefined {

@@ -10,6 +10,8 @@ import { nadirError } from '../../errors.js';
  * for timingSafeEqual, so neither the key's content nor its length leaks through timing.
  * The check runs in preParsing: after the rate limit (onRequest), so guessing keys is rate
  * limited, and before the body is read, so an unauthenticated client cannot make us parse it.
+ * A route whose config sets `apiKeyInQuery` (only GET /api/v1/events: a browser's EventSource
+ * cannot set headers) also accepts the key as `?key=<key>`.
  */
 export const authPlugin = fp(
   async (app) => {
@@ -17,7 +19,7 @@ export const authPlugin = fp(
     if (key === null) return;
     const expected = digest(key);
     app.addHook('preParsing', (req, reply, payload, done) => {
-      const given = presentedKey(req.headers);
+      const given = presentedKey(req.headers) ?? (req.routeOptions.config.apiKeyInQuery === true ? queryKey(req.query) : null);
       if (given !== null && timingSafeEqual(digest(given), expected)) {
         done(null, payload);
         return;
@@ -43,4 +45,16 @@ export function presentedKey(headers: IncomingHttpHeaders): string | null {
   const x = headers['x-api-key'];
   if (typeof x === 'string' && x !== '') return x.trim();
   return null;
+}
+
+function queryKey(query: unknown): string | null {
+  const k = (query as { key?: unknown } | null)?.key;
+  return typeof k === 'string' && k !== '' ? k : null;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Accept the API key as `?key=` too (routes a browser's EventSource reads: it cannot send headers). */
+    apiKeyInQuery?: boolean;
+  }
 }

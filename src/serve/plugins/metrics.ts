@@ -46,8 +46,8 @@ export const metricsPlugin = fp(
       // every label starts at 0, so rates exist from the first scrape
       for (let c = 0; c < m.detector.classes.length; c++) predictions.inc({ model: m.id, label: displayLabel(m.detector, c) }, 0);
     }
-    app.nadir.observers.push((model, counts) => {
-      for (const [label, n] of counts) predictions.inc({ model: model.id, label }, n);
+    app.nadir.observers.push((model, batch) => {
+      for (const [label, n] of batch.labelCounts) predictions.inc({ model: model.id, label }, n);
     });
     const registry = Registry.merge([processMetrics(), own]);
 

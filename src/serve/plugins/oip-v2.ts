@@ -3,7 +3,7 @@ import { nadirError } from '../../errors.js';
 import { NADIR_VERSION } from '../../version.js';
 import { invalidError, unknownModel } from '../http-errors.js';
 import { errorResponseSchema } from '../schemas.js';
-import { isFailure, scoreRecords } from '../scoring.js';
+import { isFailure, notifyObservers, observedBatch, scoreRecords } from '../scoring.js';
 import type { ServedModel } from '../served-model.js';
 import { describeValidation } from '../validation.js';
 
@@ -62,16 +62,14 @@ export const oipV2Plugin: FastifyPluginAsync = async (app) => {
       const labels: string[] = [];
       const classes: string[] = [];
       const probability: number[] = [];
-      const counts = new Map<string, number>();
       for (let i = 0; i < scored.length; i++) {
         const r = scored[i]!;
         if (isFailure(r)) throw invalidError(`row ${i}`, { field: null, message: r.message, status: 400 });
         labels.push(r.label);
         classes.push(r.class);
         probability.push(r.probability);
-        counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
       }
-      for (const o of app.nadir.observers) o(model, counts);
+      notifyObservers(app.nadir.observers, model, observedBatch(scored));
       const n = records.length;
       let outputs = [
         { name: 'label', datatype: 'BYTES', shape: [n], data: labels },

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { predict } from '../../app/predict.js';
-import { labelCounts, predictionsCsv, predictionsJsonl } from '../../app/prediction-records.js';
+import { labelCounts as countLabels, predictionRecord, predictionsCsv, predictionsJsonl } from '../../app/prediction-records.js';
 import { gunzipStream } from '../../data/source.js';
 import { nadirError } from '../../errors.js';
 import { CollectingLogger } from '../../logger.js';
 import { unknownModel } from '../http-errors.js';
 import { errorResponseSchema, predictQuerySchema } from '../schemas.js';
+import { notifyObservers } from '../scoring.js';
 import type { ServedModel } from '../served-model.js';
 
 /** What the CSV routes take: CSV text, plain or gzip'd (recognised by its bytes, whatever the type says). */
@@ -70,8 +71,8 @@ async function handle(model: ServedModel, req: FastifyRequest, reply: FastifyRep
   const header = q.header === 'auto' ? 'auto' : q.header === 'true';
   const d = model.detector;
   const p = await predict(d, { stream, name, format: 'csv' }, { explain: q.explain, top: q.top, logger, load: { header } });
-  const counts = new Map(Object.entries(labelCounts(d, p)).filter(([, n]) => n > 0));
-  for (const o of observers) o(model, counts);
+  const labelCounts = new Map(Object.entries(countLabels(d, p)).filter(([, n]) => n > 0));
+  notifyObservers(observers, model, { labelCounts, size: p.nRows, record: (i) => predictionRecord(d, p, i) });
   const warnings = logger.warnings.map((w) => w.message);
   if (q.explain && !p.explanations) warnings.push(`explain: ${d.spec.name} models have no per-field explanation; predictions have none`);
   if (warnings.length > 0) reply.header('x-nadir-warnings', asciiJson(warnings.slice(0, 20)));

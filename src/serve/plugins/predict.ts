@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { invalidError, unknownModel } from '../http-errors.js';
 import { batchResponseSchema, errorResponseSchema, predictionResponseSchema, predictQuerySchema } from '../schemas.js';
-import { isFailure, scoreRecords, type RecordWarning, type ScoreOptions } from '../scoring.js';
+import { isFailure, notifyObservers, observedBatch, scoreRecords, type RecordWarning, type ScoreOptions } from '../scoring.js';
 import type { ServedModel } from '../served-model.js';
 import { describeValidation, type Invalid } from '../validation.js';
 
@@ -56,7 +56,7 @@ function predictRoute(app: FastifyInstance, url: string, model: ServedModel, sum
       if (bad) throw invalidError('request body', bad);
       const r = scoreRecords(model, [body], null, opts)[0]!;
       if (isFailure(r)) throw invalidError('request body', { field: null, message: r.message, status: 400 });
-      observe(app, model, new Map([[r.label, 1]]));
+      notifyObservers(app.nadir.observers, model, observedBatch([r]));
       const out: Record<string, unknown> = { model: model.id, ...r };
       if (opts.explain && !r.explanation) out.warnings = [...(r.warnings ?? []), noExplanation(model)];
       return reply.type(JSON_TYPE).send(reply.serializeInput(out, predictionResponseSchema));
@@ -75,10 +75,10 @@ function sendBatch(app: FastifyInstance, model: ServedModel, records: unknown[],
     if (bad) entries[i] = { index: i, error: { code: 'NADIR_ERR_BAD_VALUE', message: `record ${i}: ${bad.message}`, ...(bad.field ? { field: bad.field } : {}) } };
     else ok.push(i);
   }
-  const counts = new Map<string, number>();
   let scored = 0;
   if (ok.length > 0) {
     const results = scoreRecords(model, records, ok, opts);
+    notifyObservers(app.nadir.observers, model, observedBatch(results));
     for (let j = 0; j < results.length; j++) {
       const r = results[j]!;
       const i = ok[j]!;
@@ -87,19 +87,12 @@ function sendBatch(app: FastifyInstance, model: ServedModel, records: unknown[],
         continue;
       }
       entries[i] = { index: i, ...r };
-      counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
       scored++;
     }
   }
-  observe(app, model, counts);
   const out: Record<string, unknown> = { model: model.id, threshold: model.threshold, scored, failed: n - scored, predictions: entries };
   if (opts.explain && scored > 0 && model.detector.spec.explainer === 'none') out.warnings = [noExplanation(model)];
   return reply.type(JSON_TYPE).send(reply.serializeInput(out, batchResponseSchema));
-}
-
-function observe(app: FastifyInstance, model: ServedModel, counts: ReadonlyMap<string, number>): void {
-  if (counts.size === 0) return;
-  for (const o of app.nadir.observers) o(model, counts);
 }
 
 function noExplanation(model: ServedModel): RecordWarning {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { readRecords } from '../../app/predict.js';
 import type { LoadedData } from '../../data/load.js';
 import { Detector } from '../../model/detector.js';
+import { dataToRecords } from '../records.js';
 import { createServer } from '../server.js';
 import type { ModelEntry, ServeOptions } from '../types.js';
 
@@ -33,20 +34,8 @@ export async function fixtureServer(names: FixtureModel[], opts: Omit<ServeOptio
   return createServer({ models: await fixtureModels(...names), ...opts });
 }
 
-/** Loaded data as JSON records, the way a client would send them (numbers as numbers, categories as strings, missing as null). */
-export function toRecords(data: LoadedData): Array<Record<string, unknown>> {
-  const cols = data.features.columns;
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < data.features.nRows; i++) {
-    const r: Record<string, unknown> = {};
-    for (const c of cols) {
-      if (c.kind === 'numeric') r[c.name] = Number.isNaN(c.values[i]!) ? null : c.values[i]!;
-      else r[c.name] = c.codes[i]! < 0 ? null : c.dictionary[c.codes[i]!]!;
-    }
-    out.push(r);
-  }
-  return out;
-}
+/** Loaded data as JSON records, the way a client would send them. */
+export const toRecords = dataToRecords;
 
 /** A data file's records as JSON records, read as the model reads them (nadir predict). */
 export async function recordsOf(detector: Detector, path: string): Promise<{ data: LoadedData; records: Array<Record<string, unknown>> }> {
