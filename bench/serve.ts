@@ -22,20 +22,14 @@ import { predict } from '../src/app/predict.js';
 import { predictionRecords } from '../src/app/prediction-records.js';
 import { saveModelFile } from '../src/model/artifact.js';
 import { fmtInt, fmtRate, fmtRatio, fmtSeconds } from './lib/format.js';
+import { NSL_KDD_COLUMNS, NSL_KDD_FEATURES } from '../src/data/formats/index.js';
 import { CACHE_DIR, NSL_KDD, PEERS_DIR, ROOT } from './lib/paths.js';
 import { findServeTools, peerEnv } from './lib/python.js';
 import { ratio } from './lib/stats.js';
 import type { ResultTable, SuiteOptions, SuiteReport } from './lib/suite.js';
 
-const COLUMNS = [
-  'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent',
-  'hot', 'num_failed_logins', 'logged_in', 'num_compromised', 'root_shell', 'su_attempted', 'num_root',
-  'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login', 'is_guest_login',
-  'count', 'srv_count', 'serror_rate', 'srv_serror_rate', 'rerror_rate', 'srv_rerror_rate', 'same_srv_rate',
-  'diff_srv_rate', 'srv_diff_host_rate', 'dst_host_count', 'dst_host_srv_count', 'dst_host_same_srv_rate',
-  'dst_host_diff_srv_rate', 'dst_host_same_src_port_rate', 'dst_host_srv_diff_host_rate', 'dst_host_serror_rate',
-  'dst_host_srv_serror_rate', 'dst_host_rerror_rate', 'dst_host_srv_rerror_rate',
-] as const;
+/** The 41 NSL-KDD input columns, as the data layer names them. */
+const COLUMNS = NSL_KDD_COLUMNS.slice(0, NSL_KDD_FEATURES);
 const TEXT = new Set(['protocol_type', 'service', 'flag']);
 const BATCH = 100;
 const THREADS = Math.min(2, availableParallelism());
