@@ -249,6 +249,7 @@ function csvUpload(id) {
     h('thead', {}, h('tr', {}, ['row', 'label', 'class', 'probability'].map((c) => h('th', {}, c)))), body);
   let rows = [];
   let fileName = 'predictions';
+  let uploads = 0; // a newer upload wins over a slower earlier one
 
   const shown = () => (onlyAttacks.checked ? rows.filter((r) => isAttack(r.label)) : rows);
   const render = () => {
@@ -265,6 +266,7 @@ function csvUpload(id) {
   const upload = async () => {
     const file = input.files?.[0];
     if (!file) return;
+    const mine = ++uploads;
     rows = [];
     table.hidden = true;
     counts.replaceChildren();
@@ -280,6 +282,7 @@ function csvUpload(id) {
       const res = await fetch(`/api/v1/models/${encodeURIComponent(id)}/predict/csv`, { method: 'POST', headers, body: file });
       if (!res.ok) throw await responseError(res);
       const text = await res.text();
+      if (mine !== uploads) return;
       rows = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
       fileName = file.name.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '') || 'predictions';
       const byLabel = new Map();
@@ -298,6 +301,7 @@ function csvUpload(id) {
       table.hidden = false;
       render();
     } catch (e) {
+      if (mine !== uploads) return;
       status.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'csv-error' }, e instanceof Error ? e.message : String(e)));
     }
   };

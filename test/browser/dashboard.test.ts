@@ -4,7 +4,7 @@
  * server, the Models page shows the model card (classes, metrics, charts), the Predict page scores
  * the attack example as Attack with an explanation chart, and a CSV upload (the first 30 KDDTest+
  * records, headerless NSL-KDD, plain and gzip'd) shows 30 rows whose attacks-only filter matches the
- * API; a bad file shows the API's error. A screenshot of each page goes to a temp
+ * API, 600 records render 500 rows and count the rest; a bad file shows the API's error. A screenshot of each page goes to a temp
  * dir (NADIR_KEEP_SCREENSHOTS=<dir> keeps them).
  */
 import { test } from 'node:test';
@@ -53,7 +53,8 @@ test('dashboard: Models and Predict pages in chromium, served by createServer', 
     await page.locator('#result-label', { hasText: 'Normal' }).waitFor();
 
     // CSV upload: the first 30 records of KDDTest+ (headerless NSL-KDD, as bundled)
-    const lines = gunzipSync(await readFile(`${DATA}KDDTest+.txt.gz`)).toString('utf8').split('\n').slice(0, 30);
+    const all = gunzipSync(await readFile(`${DATA}KDDTest+.txt.gz`)).toString('utf8').split('\n');
+    const lines = all.slice(0, 30);
     const csv = `${lines.join('\n')}\n`;
     const csvFile = join(dir, 'kddtest-30.csv');
     await writeFile(csvFile, csv);
@@ -89,6 +90,13 @@ test('dashboard: Models and Predict pages in chromium, served by createServer', 
     await page.waitForSelector('#csv-status >> text=kddtest-30.csv.gz: 30 records');
     await page.waitForSelector('#csv-table[data-rows="30"]');
 
+    // more rows than the table renders: the first 500, and a count of the rest
+    const bigFile = join(dir, 'kddtest-600.csv');
+    await writeFile(bigFile, `${all.slice(0, 600).join('\n')}\n`);
+    await page.setInputFiles('#csv-file', bigFile);
+    await page.waitForSelector('#csv-table[data-rows="600"]');
+    assert.equal(await page.locator('#csv-table tbody tr').count(), 500);
+    assert.match((await page.textContent('#csv-more')) ?? '', /first 500 of 600 rows; 100 more/);
     assert.deepEqual(errors, []);
 
     // an API error is shown in the error box; chromium logs the 4xx response itself, and nothing else is logged
