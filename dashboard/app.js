@@ -216,6 +216,114 @@ function explanationSpec(explanation, card) {
   };
 }
 
+// ---- Predict: CSV upload -------------------------------------------------------------------
+// POST /api/v1/models/<id>/predict/csv with the file as the body (gzip'd or not: the server tells
+// by the bytes) and Accept: application/x-ndjson → one { row, label, class, probability } a line.
+
+const CSV_SHOWN = 500;
+const isAttack = (label) => String(label).toLowerCase() !== 'normal';
+
+/** A CSV cell, quoted when it needs to be. */
+const csvCell = (v) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The API's error message from a failed response (JSON { error: { code, message } }, or the status). */
+async function responseError(res) {
+  const body = await res.json().catch(() => null);
+  if (res.status === 401) keyForm.hidden = false;
+  const code = body?.error?.code;
+  return new HttpError(res.status, `${res.status}${code ? ` ${code}` : ` ${res.statusText}`}: ${body?.error?.message ?? 'the server gave no message'}`);
+}
+
+function csvUpload(id) {
+  const input = h('input', { type: 'file', id: 'csv-file', accept: '.csv,.gz,.csv.gz,.txt,text/csv,application/gzip' });
+  const onlyAttacks = h('input', { type: 'checkbox', id: 'csv-attacks-only' });
+  const download = h('button', { type: 'button', id: 'csv-download', disabled: true }, 'Download predictions (CSV)');
+  const status = h('div', { id: 'csv-status', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a CSV file of records (with or without header, or .csv.gz) to score it with this model.'));
+  const counts = h('div', { class: 'cards', id: 'csv-counts' });
+  const body = h('tbody');
+  const more = h('p', { class: 'muted', id: 'csv-more' });
+  const table = h('table', { class: 'csv-results', id: 'csv-table', hidden: true },
+    h('thead', {}, h('tr', {}, ['row', 'label', 'class', 'probability'].map((c) => h('th', {}, c)))), body);
+  let rows = [];
+  let fileName = 'predictions';
+  let uploads = 0; // a newer upload wins over a slower earlier one
+
+  const shown = () => (onlyAttacks.checked ? rows.filter((r) => isAttack(r.label)) : rows);
+  const render = () => {
+    const view = shown();
+    body.replaceChildren(...view.slice(0, CSV_SHOWN).map((r) => {
+      const kind = isAttack(r.label) ? 'attack' : 'normal';
+      return h('tr', { class: kind }, h('td', { class: 'num' }, r.row), h('td', {}, h('span', { class: `badge ${kind}` }, r.label)), h('td', {}, r.class), h('td', { class: 'num' }, fmt.num(r.probability)));
+    }));
+    table.dataset.rows = String(view.length);
+    more.textContent = view.length > CSV_SHOWN ? `Showing the first ${fmt.int(CSV_SHOWN)} of ${fmt.int(view.length)} rows; ${fmt.int(view.length - CSV_SHOWN)} more are in the download.` : `${fmt.int(view.length)} row${view.length === 1 ? '' : 's'}${onlyAttacks.checked ? ' labelled as attacks' : ''}.`;
+    download.disabled = view.length === 0;
+  };
+
+  const upload = async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const mine = ++uploads;
+    rows = [];
+    table.hidden = true;
+    counts.replaceChildren();
+    more.textContent = '';
+    download.disabled = true;
+    delete table.dataset.rows;
+    status.replaceChildren(h('p', { class: 'muted' }, `Scoring ${file.name} (${fmt.int(file.size)} bytes)…`));
+    try {
+      const gz = /\.gz$/i.test(file.name);
+      const headers = { accept: 'application/x-ndjson', 'content-type': gz ? 'application/gzip' : 'text/csv' };
+      const key = sessionStorage.getItem(KEY);
+      if (key) headers['x-api-key'] = key;
+      const res = await fetch(`/api/v1/models/${encodeURIComponent(id)}/predict/csv`, { method: 'POST', headers, body: file });
+      if (!res.ok) throw await responseError(res);
+      const text = await res.text();
+      if (mine !== uploads) return;
+      rows = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+      fileName = file.name.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '') || 'predictions';
+      const byLabel = new Map();
+      for (const r of rows) byLabel.set(r.label, (byLabel.get(r.label) ?? 0) + 1);
+      counts.replaceChildren(
+        h('div', { class: 'card' }, h('div', { class: 'k' }, 'records'), h('div', { class: 'v', 'data-label': '' }, fmt.int(rows.length))),
+        ...[...byLabel].sort((a, b) => b[1] - a[1]).map(([k, v]) => h('div', { class: 'card' }, h('div', { class: 'k' }, k), h('div', { class: 'v', 'data-label': k }, fmt.int(v)))),
+      );
+      let warnings = [];
+      try {
+        warnings = JSON.parse(res.headers.get('x-nadir-warnings') ?? '[]');
+      } catch {
+        warnings = [];
+      }
+      status.replaceChildren(h('p', {}, `${file.name}: ${fmt.int(rows.length)} records scored by ${id}.`), warnings.map((w) => h('p', { class: 'warning' }, w)));
+      table.hidden = false;
+      render();
+    } catch (e) {
+      if (mine !== uploads) return;
+      status.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'csv-error' }, e instanceof Error ? e.message : String(e)));
+    }
+  };
+
+  input.addEventListener('change', upload);
+  onlyAttacks.addEventListener('change', render);
+  download.addEventListener('click', () => {
+    const lines = ['row,label,class,probability', ...shown().map((r) => [r.row, r.label, r.class, r.probability].map(csvCell).join(','))];
+    const url = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+    const a = h('a', { href: url, download: `${fileName}.predictions${onlyAttacks.checked ? '.attacks' : ''}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+
+  return h('section', { class: 'csv-upload', id: 'csv-upload' },
+    h('h2', {}, 'Score a CSV file'),
+    h('div', { class: 'actions' }, h('label', {}, 'CSV file ', input), h('label', {}, onlyAttacks, ' attacks only'), download),
+    status, counts, more, table);
+}
+
 async function predictPage(id) {
   const list = await modelList();
   id ??= list.default;
@@ -252,6 +360,7 @@ async function predictPage(id) {
     h('p', {}, h('label', {}, 'Model ', picker), ' ', h('span', { class: 'muted' }, `${card.inputs.length} inputs; categorical fields list the categories seen in training.`)),
     h('div', { class: 'actions' }, exampleButton('normal', 'Load a normal example'), exampleButton('attack', 'Load an attack example'), h('button', { type: 'button', class: 'primary', id: 'score', onclick: score }, 'Score')),
     h('div', { class: 'predict' }, form, result),
+    csvUpload(id),
   );
 }
 
@@ -265,8 +374,6 @@ const LIVE_ROWS = 50;
 const BUCKET_MS = 5000;
 const WINDOW_MS = 5 * 60_000;
 let leave = null;
-
-const isAttack = (label) => String(label).toLowerCase() !== 'normal';
 
 async function livePage() {
   const rows = h('tbody');

@@ -2,15 +2,18 @@
  * The dashboard in headless Debian chromium against a real server (createServer on 127.0.0.1, an
  * ephemeral port, the gbdt-binary fixture model): no console errors and no request leaving the
  * server, the Models page shows the model card (classes, metrics, charts), the Predict page scores
- * the attack example as Attack with an explanation chart. A screenshot of each page goes to a temp
+ * the attack example as Attack with an explanation chart, and a CSV upload (the first 30 KDDTest+
+ * records, headerless NSL-KDD, plain and gzip'd) shows 30 rows whose attacks-only filter matches the
+ * API, 600 records render 500 rows and count the rest; a bad file shows the API's error. A screenshot of each page goes to a temp
  * dir (NADIR_KEEP_SCREENSHOTS=<dir> keeps them).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureServer, RECORDS_FILE } from '../../src/serve/testdata/fixtures.js';
+import { DATA, fixtureServer, RECORDS_FILE } from '../../src/serve/testdata/fixtures.js';
 import { openUrl } from './chromium.js';
 
 test('dashboard: Models and Predict pages in chromium, served by createServer', { timeout: 120_000 }, async () => {
@@ -48,7 +51,63 @@ test('dashboard: Models and Predict pages in chromium, served by createServer', 
     await page.click('#example-normal');
     await page.click('#score');
     await page.locator('#result-label', { hasText: 'Normal' }).waitFor();
+
+    // CSV upload: the first 30 records of KDDTest+ (headerless NSL-KDD, as bundled)
+    const all = gunzipSync(await readFile(`${DATA}KDDTest+.txt.gz`)).toString('utf8').split('\n');
+    const lines = all.slice(0, 30);
+    const csv = `${lines.join('\n')}\n`;
+    const csvFile = join(dir, 'kddtest-30.csv');
+    await writeFile(csvFile, csv);
+    const res = await fetch(`${address}/api/v1/models/gbdt-binary/predict/csv`, { method: 'POST', headers: { 'content-type': 'text/csv', accept: 'application/x-ndjson' }, body: csv });
+    assert.equal(res.status, 200);
+    const expected = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { label: string });
+    assert.equal(expected.length, 30);
+    const attacks = expected.filter((r) => r.label === 'Attack').length;
+    assert.ok(attacks > 0 && attacks < 30, `a mix of labels (${attacks} attacks)`);
+    await page.setInputFiles('#csv-file', csvFile);
+    await page.waitForSelector('#csv-table[data-rows="30"]');
+    assert.equal(await page.locator('#csv-table tbody tr').count(), 30);
+    assert.equal((await page.textContent('#csv-counts [data-label="Attack"]'))?.trim(), String(attacks));
+    await page.check('#csv-attacks-only');
+    await page.waitForSelector(`#csv-table[data-rows="${attacks}"]`);
+    assert.equal(await page.locator('#csv-table tbody tr').count(), attacks);
+    assert.equal(await page.locator('#csv-table tbody tr.normal').count(), 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
+    const saved = join(dir, 'attacks.csv');
+    await download.saveAs(saved);
+    const out = (await readFile(saved, 'utf8')).trim().split('\n');
+    assert.equal(out[0], 'row,label,class,probability');
+    assert.equal(out.length, attacks + 1);
+    assert.ok(out.slice(1).every((l) => l.split(',')[1] === 'Attack'));
+    await page.uncheck('#csv-attacks-only');
+    await page.waitForSelector('#csv-table[data-rows="30"]');
+    await page.screenshot({ path: join(dir, 'predict-csv.png'), fullPage: true });
+
+    // the same file gzip'd
+    const gzFile = join(dir, 'kddtest-30.csv.gz');
+    await writeFile(gzFile, gzipSync(csv));
+    await page.setInputFiles('#csv-file', gzFile);
+    await page.waitForSelector('#csv-status >> text=kddtest-30.csv.gz: 30 records');
+    await page.waitForSelector('#csv-table[data-rows="30"]');
+
+    // more rows than the table renders: the first 500, and a count of the rest
+    const bigFile = join(dir, 'kddtest-600.csv');
+    await writeFile(bigFile, `${all.slice(0, 600).join('\n')}\n`);
+    await page.setInputFiles('#csv-file', bigFile);
+    await page.waitForSelector('#csv-table[data-rows="600"]');
+    assert.equal(await page.locator('#csv-table tbody tr').count(), 500);
+    assert.match((await page.textContent('#csv-more')) ?? '', /first 500 of 600 rows; 100 more/);
     assert.deepEqual(errors, []);
+
+    // an API error is shown in the error box; chromium logs the 4xx response itself, and nothing else is logged
+    const badFile = join(dir, 'bad.csv');
+    await writeFile(badFile, 'a,b,c\n1,2,3\n');
+    await page.setInputFiles('#csv-file', badFile);
+    await page.waitForSelector('#csv-error');
+    assert.match((await page.textContent('#csv-error')) ?? '', /^4\d\d NADIR_ERR_\w+: ./);
+    assert.equal(await page.isHidden('#csv-table'), true);
+    assert.equal(errors.length, 1, errors.join('; '));
+    assert.match(errors[0] ?? '', /^console: Failed to load resource: the server responded with a status of 4\d\d/);
   } finally {
     await opened.close();
     await app.close();
