@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
  *   suites: load, learners, scaling, eda, serve (default: all); generate (only fill the data cache).
+ * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s) → serve-soak-<date>.json.
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
  */
@@ -17,13 +18,13 @@ import { runLoad } from './load.js';
 import { runLearners } from './learners.js';
 import { runEda } from './eda.js';
 import { runScaling } from './scaling.js';
-import { runServe } from './serve.js';
+import { runServe, SOAK_SECONDS } from './serve.js';
 
 const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe };
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md]');
+  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
   process.exit(msg ? 2 : 0);
 }
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   let md = false;
   let reps: number | null = null;
   let only: string[] | null = null;
+  let soak: number | null = null;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -44,6 +46,13 @@ async function main(): Promise<void> {
     } else if (a === '--only') {
       only = (args[++i] ?? '').split(',').filter((x) => x !== '');
       if (only.length === 0) usage('--only needs a comma-separated list, e.g. --only gbdt,rf');
+    } else if (a === '--soak') {
+      soak = SOAK_SECONDS;
+      const next = args[i + 1];
+      if (next !== undefined && /^\d/.test(next)) {
+        soak = Number(args[++i]);
+        if (!Number.isInteger(soak) || soak < 2) usage('--soak needs a whole number of seconds ≥ 2');
+      }
     } else if (a === '--help' || a === '-h') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else names.push(a);
@@ -56,6 +65,7 @@ async function main(): Promise<void> {
     return;
   }
   const chosen = names.length > 0 ? names : Object.keys(SUITES);
+  if (soak !== null && (chosen.length !== 1 || chosen[0] !== 'serve')) usage('--soak belongs to the serve suite alone: npm run bench -- serve --soak [SECONDS]');
   for (const n of chosen) if (!SUITES[n]) usage(`unknown suite '${n}' (choose from ${Object.keys(SUITES).join(', ')}, generate)`);
 
   const machine = machineInfo();
@@ -63,7 +73,7 @@ async function main(): Promise<void> {
   console.log(`nadir bench · ${describeMachine(machine)}${quick ? ' · --quick' : ''}`);
   const peer = findPython(log);
   if (peer) console.log(`peers: Python ${peer.versions.python} (${peer.python}), scikit-learn ${peer.versions.sklearn}, XGBoost ${peer.versions.xgboost}, pandas ${peer.versions.pandas}, numpy ${peer.versions.numpy}; OMP_WAIT_POLICY=PASSIVE`);
-  const opts: SuiteOptions = { quick, reps: reps ?? (quick ? 1 : 3), peer, log, only };
+  const opts: SuiteOptions = { quick, reps: reps ?? (quick ? 1 : 3), peer, log, only, soak };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const day = machine.date.slice(0, 10);
   let failed = false;
@@ -77,10 +87,10 @@ async function main(): Promise<void> {
         for (const n of t.notes ?? []) console.log(`  ${n}`);
         if (md) console.log(`\n${renderMarkdown(t.header, t.rows)}`);
       }
-      const file = join(RESULTS_DIR, `${name}-${day}${quick ? '-quick' : ''}.json`);
-      const doc = { suite: name, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, loadavg1End: Number(loadavg()[0]!.toFixed(2)), tables: report.tables, data: report.data };
+      const file = join(RESULTS_DIR, `${report.suite}-${day}${quick ? '-quick' : ''}.json`);
+      const doc = { suite: report.suite, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, loadavg1End: Number(loadavg()[0]!.toFixed(2)), tables: report.tables, data: report.data };
       writeFileSync(file, JSON.stringify(doc, null, 1) + '\n');
-      console.log(`\n(${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${relative(ROOT, file)})`);
+      console.log(`\n(${report.suite}: ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${relative(ROOT, file)})`);
     } catch (e) {
       failed = true;
       console.error(`bench ${name} failed: ${(e as Error).stack ?? String(e)}`);

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { train } from '../src/app/train.js';
@@ -33,6 +33,12 @@ const COLUMNS = NSL_KDD_COLUMNS.slice(0, NSL_KDD_FEATURES);
 const TEXT = new Set(['protocol_type', 'service', 'flag']);
 const BATCH = 100;
 const THREADS = Math.min(2, availableParallelism());
+/** wrk connections for single-record requests (the main run's, and the soak's). */
+const SINGLE_CONNS = 32;
+/** Default soak length, seconds (`--soak` without a value). */
+export const SOAK_SECONDS = 60;
+/** RSS growth over the soak (warmed-up → end) above which it is not called flat. */
+const FLAT_PCT = 10;
 
 type Rec = Record<string, string | number>;
 
@@ -207,14 +213,8 @@ interface Answer {
   predictions?: Array<{ label?: string }>;
 }
 
-export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
-  const { log, quick } = opts;
-  const tools = findServeTools(opts.peer?.python ?? null, log);
-  if (!tools.wrk) throw new Error('wrk is needed as the load generator (Debian: apt-get install wrk)');
-  const dir = join(CACHE_DIR, 'serve');
-  mkdirSync(dir, { recursive: true });
-
-  // ---- nadir's model, trained through the library ----
+/** nadir's served model: gbdt 200×d6 trained through the library on KDDTrain+_20Percent, saved under `dir`. */
+async function trainServeModel(dir: string, log: (s: string) => void): Promise<{ modelPath: string; trained: Awaited<ReturnType<typeof train>> }> {
   const modelPath = join(dir, 'serve-gbdt.nadir');
   const t0 = performance.now();
   const trained = await train({
@@ -230,6 +230,22 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   });
   await saveModelFile(modelPath, trained.body);
   log(`nadir gbdt trained in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${modelPath}`);
+  return { modelPath, trained };
+}
+
+function nadirServeArgs(modelPath: string, port: number): string[] {
+  return [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--model', modelPath, '--port', String(port), '--rate-limit', '0', '--log-level', 'silent'];
+}
+
+export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
+  if (opts.soak != null) return runSoak(opts, opts.soak);
+  const { log, quick } = opts;
+  const tools = findServeTools(opts.peer?.python ?? null, log);
+  if (!tools.wrk) throw new Error('wrk is needed as the load generator (Debian: apt-get install wrk)');
+  const dir = join(CACHE_DIR, 'serve');
+  mkdirSync(dir, { recursive: true });
+
+  const { modelPath, trained } = await trainServeModel(dir, log);
 
   const { records, truth } = testRecords(BATCH);
   const single = records[0]!;
@@ -241,12 +257,11 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
 
   const duration = quick ? 3 : 10;
   const warm = quick ? 1 : 3;
-  const singleConns = 32;
+  const singleConns = SINGLE_CONNS;
   const batchConns = 8;
-  const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
   const py = opts.peer?.python ?? null;
   const servers: ServerSpec[] = [
-    { name: 'nadir', stack: 'nadir serve (Fastify, 1 process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => [cli, 'serve', '--model', modelPath, '--port', String(p), '--rate-limit', '0', '--log-level', 'silent'], env: process.env },
+    { name: 'nadir', stack: 'nadir serve (Fastify, 1 process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p), env: process.env },
   ];
   if (py && tools.web) {
     servers.push(
@@ -370,6 +385,161 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       bodyBytes: { single: Buffer.byteLength(singleBody), batch: Buffer.byteLength(batchBody) },
       nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
       servers: results,
+    },
+  };
+}
+
+function hwmMBOf(pid: number | undefined): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface SoakRss {
+  /** After the warm-up, before the soak's wrk starts. */
+  before: number | null;
+  middle: number | null;
+  /** Right after the soak's wrk ends. */
+  after: number | null;
+  /** The kernel's high-water mark (VmHWM) at the end. */
+  peak: number | null;
+  /** Samples during the soak: seconds since its start, MB. */
+  series: Array<{ t: number; mb: number }>;
+  growthMB: number | null;
+  growthPct: number | null;
+  /** Second half only (middle → after): a leak keeps growing there, a warming heap does not. */
+  secondHalfMB: number | null;
+  flat: boolean | null;
+}
+
+/** RSS growth before → after (MB, %), second-half growth, and flat = growth ≤ FLAT_PCT %. */
+export function soakGrowth(before: number | null, middle: number | null, after: number | null): Pick<SoakRss, 'growthMB' | 'growthPct' | 'secondHalfMB' | 'flat'> {
+  if (before === null || after === null) return { growthMB: null, growthPct: null, secondHalfMB: null, flat: null };
+  const growthMB = after - before;
+  const growthPct = (growthMB / before) * 100;
+  return { growthMB, growthPct, secondHalfMB: middle === null ? null : after - middle, flat: growthPct <= FLAT_PCT };
+}
+
+/**
+ * `npm run bench -- serve --soak [SECONDS]`: nadir only, single-record requests at the main run's
+ * concurrency (wrk -t1 -c32) for SECONDS after a warm-up; requests/s, p50/p99, failed requests
+ * (non-2xx + socket errors, from wrk's summary), the server's RSS (/proc/<pid>/status VmRSS)
+ * after the warm-up, at the middle, every few seconds and at the end, and whether it is flat.
+ */
+async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteReport> {
+  const { log, quick } = opts;
+  const tools = findServeTools(null, log);
+  if (!tools.wrk) throw new Error('wrk is needed as the load generator (Debian: apt-get install wrk)');
+  const dir = join(CACHE_DIR, 'serve');
+  mkdirSync(dir, { recursive: true });
+  const { modelPath, trained } = await trainServeModel(dir, log);
+  const { records } = testRecords(1);
+  const single = records[0]!;
+  const singleBody = JSON.stringify(single);
+  const expected = predictionRecords(trained.detector, await predict(trained.detector, { records })).map((p) => p.label)[0];
+  const script = wrkScript(join(dir, 'single.lua'), singleBody);
+  const warm = quick ? 1 : 5;
+  const conns = SINGLE_CONNS;
+  const step = Math.max(1, Math.min(5, Math.round(soakSeconds / 12)));
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  log(`\nnadir soak: starting nadir serve on ${url}`);
+  const child = spawn(process.execPath, nadirServeArgs(modelPath, port), { env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  alive.add(child);
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err = (err + d).slice(-20_000);
+  });
+  const rss: SoakRss = { before: null, middle: null, after: null, peak: null, series: [], growthMB: null, growthPct: null, secondHalfMB: null, flat: null };
+  let ready: number | null = null;
+  let readyRss: number | null = null;
+  let result: WrkResult | null = null;
+  let answeredAfter: string | null = null;
+  let loadStart: number | null = null;
+  let loadEnd: number | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    ready = await waitReady(url, child, () => err, 60_000);
+    readyRss = rssMBOf(child.pid);
+    const one = (await post(url, singleBody)) as Answer;
+    if (one.label !== expected) throw new Error(`single record answered ${JSON.stringify(one).slice(0, 300)}; expected label ${expected}`);
+    const target = `${url}/api/v1/predict`;
+    await runWrk(['-t1', `-c${conns}`, `-d${warm}s`, '-s', script, target]);
+    rss.before = rssMBOf(child.pid);
+    loadStart = Number(loadavg()[0]!.toFixed(2));
+    log(`nadir soak: warmed up ${warm} s, RSS ${rss.before?.toFixed(1)} MB, load ${loadStart}; soaking ${soakSeconds} s at -c${conns} …`);
+    const t0 = performance.now();
+    const sample = (): void => {
+      const mb = rssMBOf(child.pid);
+      if (mb !== null) rss.series.push({ t: Number(((performance.now() - t0) / 1000).toFixed(1)), mb: Number(mb.toFixed(1)) });
+    };
+    timers.push(setInterval(sample, step * 1000));
+    timers.push(setTimeout(() => (rss.middle = rssMBOf(child.pid)), (soakSeconds * 1000) / 2));
+    result = await runWrk(['-t1', `-c${conns}`, `-d${soakSeconds}s`, '--latency', '--timeout', '2s', '-s', script, target]);
+    for (const t of timers) clearTimeout(t);
+    rss.after = rssMBOf(child.pid);
+    rss.peak = hwmMBOf(child.pid);
+    loadEnd = Number(loadavg()[0]!.toFixed(2));
+    Object.assign(rss, soakGrowth(rss.before, rss.middle, rss.after));
+    answeredAfter = ((await post(url, singleBody)) as Answer).label ?? null;
+    if (answeredAfter !== expected) throw new Error(`after the soak the single record answered ${answeredAfter}; expected ${expected}`);
+    log(`nadir soak: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(result.p50)}, p99 ${fmtSeconds(result.p99)}, failed ${result.non2xx + result.socketErrors}; RSS ${rss.before?.toFixed(1)} → ${rss.middle?.toFixed(1)} → ${rss.after?.toFixed(1)} MB`);
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    await stop(child);
+  }
+  result.raw = result.raw.trim();
+  const failed = result.non2xx + result.socketErrors;
+  const mb = (x: number | null): string => (x === null ? '—' : `${x.toFixed(1)} MB`);
+  const sign = (x: number): string => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(1);
+  const tables: ResultTable[] = [
+    {
+      title: `Soak: nadir, one KDDTest+ record per request (wrk -t1 -c${conns} -d${soakSeconds}s after a ${warm} s warm-up)`,
+      header: ['requests', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'non-2xx', 'socket errors'],
+      rows: [[fmtInt(result.requests), fmtInt(Math.round(result.requestsPerSecond)), fmtSeconds(result.p50), fmtSeconds(result.p90), fmtSeconds(result.p99), fmtInt(failed), fmtInt(result.non2xx), fmtInt(result.socketErrors)]],
+      notes: ['failed = non-2xx answers + socket errors (connect, read, write, timeout at 2 s) from wrk\'s summary.'],
+    },
+    {
+      title: 'Soak: server RSS (/proc/<pid>/status VmRSS)',
+      header: ['ready', 'before (after warm-up)', 'middle', 'after', 'peak (VmHWM)', 'growth before → after', 'second half', 'flat'],
+      rows: [[
+        mb(readyRss),
+        mb(rss.before),
+        mb(rss.middle),
+        mb(rss.after),
+        mb(rss.peak),
+        rss.growthMB === null ? '—' : `${sign(rss.growthMB)} MB (${sign(rss.growthPct!)}%)`,
+        rss.secondHalfMB === null ? '—' : `${sign(rss.secondHalfMB)} MB`,
+        rss.flat === null ? '—' : rss.flat ? 'yes' : 'no',
+      ]],
+      notes: [
+        `flat = growth before → after ≤ ${FLAT_PCT}%. Samples every ${step} s: ${rss.series.map((s) => s.mb.toFixed(0)).join(', ')} MB.`,
+        `Load generator ${tools.wrk} on the same ${availableParallelism()}-core machine; 1-minute load average ${loadStart} at the soak's start, ${loadEnd} at its end (shared machine).`,
+      ],
+    },
+  ];
+  return {
+    suite: 'serve-soak',
+    tables,
+    data: {
+      loadGenerator: tools.wrk,
+      soakSeconds,
+      warmupSeconds: warm,
+      connections: conns,
+      singleRecord: single,
+      bodyBytes: Buffer.byteLength(singleBody),
+      nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
+      readySeconds: ready,
+      expectedLabel: expected,
+      answeredAfterSoak: answeredAfter,
+      loadavg1: { soakStart: loadStart, soakEnd: loadEnd },
+      wrk: result,
+      failed,
+      rssMB: { ready: readyRss, ...rss, flatThresholdPct: FLAT_PCT },
     },
   };
 }

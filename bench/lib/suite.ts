@@ -11,6 +11,8 @@ export interface SuiteOptions {
   log: (s: string) => void;
   /** `--only a,b`: restrict a suite to these cases (learners: gbdt, rf, logreg, iforest). */
   only: string[] | null;
+  /** `serve --soak [SECONDS]`: run only nadir's soak, for this many seconds. */
+  soak?: number | null;
 }
 
 export interface ResultTable {
