@@ -78,7 +78,7 @@ export async function evaluate(detector: Detector, data: string | Dataset, opts:
   const t0 = performance.now();
   const inputs = new Set(detector.body.schema.inputs.map((i) => i.name));
   const loadLogger: Logger = { warn: (w) => (w.code === 'identifier-like' && w.column !== undefined && !inputs.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) };
-  const dataset = typeof data === 'string' ? await loadDataset(data, { label: detector.body.schema.labelColumn, ...opts.load, logger: loadLogger, role: 'evaluate' }) : data;
+  const dataset = typeof data === 'string' ? await loadDataset(data, { label: detector.body.schema.labelColumn, ...opts.load, keep: [...inputs], logger: loadLogger, role: 'evaluate' }) : data;
   const t1 = performance.now();
   const evaluation = evaluateDataset(detector, dataset, logger);
   const t2 = performance.now();

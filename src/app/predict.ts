@@ -4,6 +4,7 @@
  * The CLI, the HTTP API and the stream workers all score through `predict` / `predictData`.
  */
 import type { LoadedData, LoadOptions } from '../data/load.js';
+import type { Column } from '../data/types.js';
 import { dataFromRecords, loadCsvStream, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -34,6 +35,12 @@ export interface Predictions {
   /** Binary task: the decision threshold applied to `score`. */
   threshold: number | null;
   explanations?: Contribution[][];
+  /**
+   * The input's values of the columns the model ignored as identifiers (its addresses, time,
+   * flow id), per row, to pass through to the output: an alert keeps them. Absent when the model
+   * records none or the input holds none.
+   */
+  passthrough?: { names: readonly string[]; columns: readonly Column[] };
 }
 
 /**
@@ -48,7 +55,8 @@ export type RecordSource = string | { stream: AsyncIterable<Buffer>; name: strin
  * (constant columns, labels seen once) are not reported.
  */
 export async function readRecords(detector: Detector, source: RecordSource, load: LoadOptions = {}): Promise<LoadedData> {
-  const opts: LoadOptions = { label: detector.body.schema.labelColumn, ...load, role: 'score' };
+  // the model's inputs are read as inputs even where they look like identifiers (a model trained with `keep`)
+  const opts: LoadOptions = { label: detector.body.schema.labelColumn, ...load, keep: detector.body.schema.inputs.map((i) => i.name), role: 'score' };
   if (typeof source === 'string') return loadData(source, opts);
   if ('stream' in source) return source.format === 'csv' ? loadCsvStream(source.stream, source.name, opts) : loadStream(source.stream, source.name, opts);
   return dataFromRecords(source.records, { ...opts, source: source.name ?? 'input' });
@@ -74,8 +82,28 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
     for (let i = 0; i < s.nRows; i++) recordNumbers[i] = i + 1;
   }
   const out: Predictions = { nRows: s.nRows, recordNumbers, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
+  const passthrough = passthroughColumns(detector, data);
+  if (passthrough) out.passthrough = passthrough;
   if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5);
   return out;
+}
+
+/** The input columns the model ignored as identifiers and the input holds (recognised as identifiers, or plain columns), in the model's order. */
+function passthroughColumns(detector: Detector, data: LoadedData): Predictions['passthrough'] | null {
+  const ignored = detector.body.schema.ignored;
+  if (!ignored || ignored.length === 0) return null;
+  const byName = new Map<string, Column>();
+  for (const c of data.features.columns) byName.set(c.name, c);
+  for (const i of data.identifiers ?? []) byName.set(i.column.name, i.column);
+  const names: string[] = [];
+  const columns: Column[] = [];
+  for (const { name } of ignored) {
+    const c = byName.get(name);
+    if (!c || (c.kind === 'numeric' ? c.values.length : c.codes.length) !== data.features.nRows) continue;
+    names.push(name);
+    columns.push(c);
+  }
+  return names.length ? { names, columns } : null;
 }
 
 /** Display label: Normal/Attack for the binary task, the class name otherwise. */

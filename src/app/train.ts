@@ -5,7 +5,7 @@
  * Options are named fields (train-options.ts), checked once before anything is loaded.
  */
 import { basename } from 'node:path';
-import { dropColumns } from '../data/drop-columns.js';
+import { checkKeep, dropColumns } from '../data/drop-columns.js';
 import type { LoadOptions } from '../data/load.js';
 import { loadDataset, takeRows } from '../data/load.js';
 import { stratifiedKFold } from '../data/split.js';
@@ -83,7 +83,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const drop = new Set(opts.drop ?? []);
   // findings about a dropped column (e.g. 'looks like a row identifier') are answered by dropping it
   const loadLogger: Logger = drop.size ? { warn: (w) => (w.column !== undefined && drop.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) } : logger;
-  const ds = dropColumns(await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress), drop);
+  const loaded = await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress);
+  if (opts.load?.keep) checkKeep(loaded, opts.load.keep);
+  const ds = dropColumns(loaded, drop);
   const target = buildTarget(ds, o.target);
   checkClasses(ds, target, o.spec);
   warnIfTiny(ds, target, o, logger);
@@ -121,7 +123,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     createdAt: new Date().toISOString(),
     task: o.target,
     classes: [...target.classes],
-    schema: { format: ds.format, labelColumn: ds.labelColumn, normalLabels: [...ds.normalLabels], inputs: final.pipeline.inputs.map((i) => ({ ...i })) },
+    schema: { format: ds.format, labelColumn: ds.labelColumn, normalLabels: [...ds.normalLabels], inputs: final.pipeline.inputs.map((i) => ({ ...i })), ignored: (ds.identifiers ?? []).map((i) => ({ name: i.column.name, role: i.role })) },
     pipeline: final.pipeline.toJSON(),
     learner: final.learner.toJSON(),
     decision: decision ? { kind: 'threshold', score: o.spec.score, threshold: decision.threshold, ...decision.info } : { kind: 'argmax' },
@@ -139,6 +141,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         maxFpr: rule === 'auto' ? o.maxFpr : null,
         learner: o.learner,
         ...(drop.size ? { drop: [...drop] } : {}),
+        ...(opts.load?.keep?.length ? { keep: [...opts.load.keep] } : {}),
       },
       command: opts.command ?? '',
       node: process.version,

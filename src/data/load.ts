@@ -1,4 +1,4 @@
-import { nadirError } from '../errors.js';
+import { nadirError, opt, renderMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { asCategorical, asNumeric, DictionaryEncoder, parseCell } from './column-builder.js';
@@ -8,9 +8,10 @@ import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.j
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
+import { columnRole, ROLE_DESCRIPTIONS } from './roles.js';
 import { noNormalFinding } from './target.js';
 import { probeSource, readChunks, readStream } from './source.js';
-import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, KindOverrides, Table } from './types.js';
+import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, IdentifierColumn, KindOverrides, Table } from './types.js';
 
 export interface LoadOptions {
   /** The label column (default: the format's own, or a column named label/class/attack/…). */
@@ -35,6 +36,12 @@ export interface LoadOptions {
    * reading (wrong number of fields) are remembered, so `recordNumbers` names each row's input record.
    */
   role?: 'train' | 'evaluate' | 'score';
+  /**
+   * Columns recognised as identifiers (addresses, times, flow ids: roles.ts) to keep as model
+   * inputs all the same (e.g. an engineered feature that happens to look like a time). Names that
+   * are not identifiers, or not columns, are ignored here (the use cases check what the user typed).
+   */
+  keep?: readonly string[];
   /** Reading progress: bytes read from the file (compressed bytes for gzip) of its size. Parquet reports only the end. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -222,7 +229,18 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     }
     categories = fromStrings('category', perRow);
   }
-  const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
+  // identifiers (addresses, times, flow ids) are set aside: kept for EDA and pass-through, not model inputs
+  const keep = new Set(opts.keep ?? []);
+  const identifiers: IdentifierColumn[] = [];
+  const featureColumns: Column[] = [];
+  for (const c of columns) {
+    if (dropped.has(c.name)) continue;
+    const role = keep.has(c.name) ? 'feature' : columnRole(c);
+    if (role === 'feature') featureColumns.push(c);
+    else identifiers.push({ column: c, role });
+  }
+  if (identifiers.length > 0) findings.push(identifierFinding(identifiers));
+  const features: Table = { nRows, columns: featureColumns };
   const quality = assessQuality(features, labels ?? undefined);
   findings.push(...((opts.role ?? 'train') === 'train' ? quality : quality.filter((f) => !LEARNING_FINDINGS.has(f.code))));
   // as warnings they name the file (several files are read in one run); the findings themselves belong to it
@@ -237,6 +255,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     normalLabels,
     categories,
     findings,
+    identifiers,
     skippedRows: raw.skippedRows,
     recordNumbers: opts.role === 'score' ? recordNumbers(nRows, raw.skippedRecords) : null,
     lineNumbers,
@@ -267,7 +286,16 @@ export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNu
 
 /** A finding as a warning: its message prefixed with the source file. */
 function namedFinding(f: Finding, source: string): Finding {
-  return { ...f, message: `${source}: ${f.message}` };
+  return { ...f, message: `${source}: ${f.message}`, ...(f.template !== undefined ? { template: `${source}: ${f.template}` } : {}) };
+}
+
+/** The finding that names the columns set aside as identifiers, and how to keep one. */
+function identifierFinding(ids: readonly IdentifierColumn[]): Finding {
+  const list = ids.slice(0, 8).map((i) => `'${i.column.name}' (${ROLE_DESCRIPTIONS[i.role]})`).join(', ') + (ids.length > 8 ? ', …' : '');
+  const template =
+    `${ids.length} column${ids.length === 1 ? ' is an identifier' : 's are identifiers'}, not model inputs: ${list}; ` +
+    `they name flows rather than describe them (shown by eda, passed through predictions); ${opt('keep')} <column> makes one an input`;
+  return { code: 'identifier-columns', count: ids.length, examples: ids.map((i) => i.column.name), message: renderMessage(template), template };
 }
 
 /** Copy of a column restricted to the given rows. */

@@ -22,10 +22,12 @@ export function registerInspect(program: Command): void {
       const out: string[] = [];
       out.push(`${r.file}`);
       out.push(`format: ${r.format}    rows: ${fmtInt(r.rows)}    features: ${r.features}    label: ${r.label}`);
-      const nNum = r.columns.filter((c) => c.kind === 'numeric').length;
-      out.push(`columns: ${nNum} numeric, ${r.columns.length - nNum} categorical`);
+      const inputs = r.columns.filter((c) => c.role === 'feature');
+      const nNum = inputs.filter((c) => c.kind === 'numeric').length;
+      const nIds = r.columns.length - inputs.length;
+      out.push(`columns: ${nNum} numeric, ${inputs.length - nNum} categorical${nIds ? `, ${nIds} identifier${nIds === 1 ? '' : 's'} (not model inputs)` : ''}`);
       out.push('');
-      out.push(table(r.columns.map((c) => [c.name, c.kind, c.distinct, c.missing]), ['column', 'type', 'distinct', 'missing']));
+      out.push(table(r.columns.map((c) => [c.name, c.kind, c.role === 'feature' ? 'input' : `identifier: ${c.role}`, c.distinct, c.missing]), ['column', 'type', 'role', 'distinct', 'missing']));
       for (const [kind, dist] of Object.entries(r.classes)) {
         if (kind === 'label' && Object.keys(dist).length > 40) continue;
         out.push('');
