@@ -4,10 +4,11 @@
  * The CLI, the HTTP API and the stream workers all score through `predict` / `predictData`.
  */
 import type { LoadedData, LoadOptions } from '../data/load.js';
-import type { Column } from '../data/types.js';
+import type { Column, Table } from '../data/types.js';
+import { opt } from '../errors.js';
 import { dataFromRecords, loadCsvStream, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
-import { silentLogger } from '../logger.js';
+import { silentLogger, warning } from '../logger.js';
 import type { Detector } from '../model/detector.js';
 import type { Contribution } from '../model/explain.js';
 import { explainMatrix } from '../model/explain.js';
@@ -17,6 +18,12 @@ export interface PredictOptions {
   explain?: boolean;
   /** How many contributions per record (default 5). */
   top?: number;
+  /**
+   * Score records that lack some of the model's input columns, as if those columns were present
+   * with every value missing (the preprocessing fills them as it fills a missing value); a warning
+   * names them. Only on request: a model scoring without a column it learnt from is a weaker model.
+   */
+  fillMissing?: boolean;
   logger?: Logger;
 }
 
@@ -71,7 +78,8 @@ export async function predict(detector: Detector, source: RecordSource, opts: Pr
 /** Score loaded records with a trained detector. */
 export function predictData(detector: Detector, data: LoadedData, opts: PredictOptions = {}): Predictions {
   const logger = opts.logger ?? silentLogger;
-  const X = detector.features(data.features, logger, data.source, (i) => rowName(data, i));
+  const features = opts.fillMissing ? withMissingInputs(detector, data.features, data.source, logger) : data.features;
+  const X = detector.features(features, logger, data.source, (i) => rowName(data, i));
   const s = detector.scoreMatrix(X);
   const k = detector.classes.length;
   const score = new Float64Array(s.nRows);
@@ -104,6 +112,23 @@ function passthroughColumns(detector: Detector, data: LoadedData): Predictions['
     columns.push(c);
   }
   return names.length ? { names, columns } : null;
+}
+
+/**
+ * The table with every model input it lacks added as a column of missing values (NaN, or code -1),
+ * and a warning naming them: what fillMissing does.
+ */
+export function withMissingInputs(detector: Detector, table: Table, source: string, logger: Logger): Table {
+  const have = new Set(table.columns.map((c) => c.name));
+  const missing = detector.body.schema.inputs.filter((i) => !have.has(i.name));
+  if (missing.length === 0) return table;
+  const n = table.nRows;
+  const added: Column[] = missing.map((i) =>
+    i.kind === 'numeric' ? { kind: 'numeric', name: i.name, values: new Float64Array(n).fill(NaN) } : { kind: 'categorical', name: i.name, codes: new Int32Array(n).fill(-1), dictionary: [] },
+  );
+  const names = missing.map((m) => `'${m.name}'`);
+  logger.warn(warning('filled-missing', `${source}: ${missing.length} of the model's ${detector.body.schema.inputs.length} input columns ${missing.length === 1 ? 'is' : 'are'} missing and scored as missing values (${opt('fillMissing')}): ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}; the predictions are weaker than the model's metrics say`, { count: missing.length }));
+  return { nRows: n, columns: [...table.columns, ...added] };
 }
 
 /** Display label: Normal/Attack for the binary task, the class name otherwise. */

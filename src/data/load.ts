@@ -47,7 +47,7 @@ export interface LoadOptions {
 }
 
 /** Findings that matter only for learning from the data, not for evaluating or scoring it. */
-const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label']);
+const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label', 'identifier-columns', 'columns-renamed', 'duplicate-column', 'single-class']);
 
 /** A loaded file whose label may be absent (scoring input). */
 export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'labelColumn'> {
@@ -129,7 +129,7 @@ export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
 /** Turn raw builders into a recognised, typed dataset with its findings. */
 export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}): LoadedData {
   const logger = opts.logger ?? silentLogger;
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   if (raw.nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', source);
 
   // names: trim padding, name blank ones, make duplicates unique (pandas style: "name.1")
@@ -162,6 +162,21 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, { ...opts, source });
   if (rec.names) names = rec.names.slice(0, columns.length);
   columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
+  if (rec.renamed?.length) {
+    const shown = rec.renamed.slice(0, 4).map(([f, t]) => `'${f}' → '${t}'`).join(', ');
+    findings.push({ code: 'columns-renamed', count: rec.renamed.length, examples: rec.renamed.slice(0, 10).map(([f]) => f), message: `${rec.renamed.length} column${rec.renamed.length === 1 ? '' : 's'} read under ${rec.format === 'cic-ids2017' ? 'the canonical CIC-IDS2017' : 'canonical'} names (${shown}${rec.renamed.length > 4 ? ', …' : ''})` });
+  }
+  for (const [first, copy] of rec.duplicates ?? []) {
+    const a = columns.findIndex((c) => c.name === first);
+    const b = columns.findIndex((c) => c.name === copy);
+    if (a < 0 || b < 0 || !sameValues(columns[a]!, columns[b]!)) continue;
+    columns.splice(b, 1);
+    raw.builders.splice(b, 1);
+    names.splice(b, 1);
+    const dup = findings.findIndex((f) => f.code === 'duplicate-header' && f.column === first);
+    if (dup >= 0) findings.splice(dup, 1);
+    findings.push({ code: 'duplicate-column', column: copy, message: `column '${copy}' (the second '${first}' in the header) equals '${first}' on every row: read once` });
+  }
   for (let i = 0; i < raw.builders.length; i++) {
     const b = raw.builders[i]!;
     if (b.numericTokens > 0 && b.textTokens > 0) {
@@ -242,7 +257,8 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   if (identifiers.length > 0) findings.push(identifierFinding(identifiers));
   const features: Table = { nRows, columns: featureColumns };
   const quality = assessQuality(features, labels ?? undefined);
-  findings.push(...((opts.role ?? 'train') === 'train' ? quality : quality.filter((f) => !LEARNING_FINDINGS.has(f.code))));
+  findings.push(...quality);
+  if ((opts.role ?? 'train') !== 'train') findings = findings.filter((f) => !LEARNING_FINDINGS.has(f.code));
   // as warnings they name the file (several files are read in one run); the findings themselves belong to it
   for (const f of findings) logger.warn(namedFinding(f, source));
   const normalLabels = opts.normal ?? rec.normalLabels;
@@ -296,6 +312,27 @@ function identifierFinding(ids: readonly IdentifierColumn[]): Finding {
     `${ids.length} column${ids.length === 1 ? ' is an identifier' : 's are identifiers'}, not model inputs: ${list}; ` +
     `they name flows rather than describe them (shown by eda, passed through predictions); ${opt('keep')} <column> makes one an input`;
   return { code: 'identifier-columns', count: ids.length, examples: ids.map((i) => i.column.name), message: renderMessage(template), template };
+}
+
+/** Two columns hold the same values on every row (NaN equals NaN; categorical columns compared by value). */
+function sameValues(a: Column, b: Column): boolean {
+  if (a.kind === 'numeric' && b.kind === 'numeric') {
+    for (let i = 0; i < a.values.length; i++) {
+      const x = a.values[i]!;
+      const y = b.values[i]!;
+      if (x !== y && !(x !== x && y !== y)) return false;
+    }
+    return true;
+  }
+  if (a.kind === 'categorical' && b.kind === 'categorical') {
+    for (let i = 0; i < a.codes.length; i++) {
+      const x = a.codes[i]!;
+      const y = b.codes[i]!;
+      if ((x < 0) !== (y < 0) || (x >= 0 && a.dictionary[x] !== b.dictionary[y])) return false;
+    }
+    return true;
+  }
+  return false;
 }
 
 /** Copy of a column restricted to the given rows. */

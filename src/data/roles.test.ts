@@ -88,7 +88,8 @@ describe('column roles', () => {
   });
 
   it('the real CICFlowMeter files: Flow ID, the addresses and Timestamp are identifiers, ports stay inputs', async () => {
-    for (const [file, src, dst] of [[CIC, 'Source IP', 'Destination IP'], [FLOW, 'Src IP', 'Dst IP']] as const) {
+    // (the V4 file's `Src IP`, `Dst IP` are read under their canonical names)
+    for (const [file, src, dst] of [[CIC, 'Source IP', 'Destination IP'], [FLOW, 'Source IP', 'Destination IP']] as const) {
       const d = await loadDataset(file, { normal: ['BENIGN', 'No Label'] });
       assert.deepEqual(d.identifiers?.map((i) => [i.column.name, i.role]), [
         ['Flow ID', 'flow-id'],
