@@ -1,5 +1,7 @@
 import { buildTarget, classCounts } from '../data/target.js';
 import type { ColumnRole } from '../data/roles.js';
+import { opt, renderMessage } from '../errors.js';
+import { MAX_CATEGORIES } from '../features/one-hot.js';
 import type { Column, Dataset, Finding } from '../data/types.js';
 
 export interface ColumnSummary {
@@ -64,7 +66,17 @@ export function inspectDataset(ds: Dataset): InspectReport {
     label: ds.labelColumn,
     columns,
     classes: { binary: dist('binary'), category: dist('category'), label: dist('label') },
-    findings: [...ds.findings],
+    findings: [...ds.findings, ...cardinalityFindings(columns)],
     skippedRows: ds.skippedRows,
   };
+}
+
+/** Categorical inputs with more categories than one-hot keeps by default: how many would share `<other>`. */
+function cardinalityFindings(columns: readonly ColumnSummary[]): Finding[] {
+  return columns
+    .filter((c) => c.role === 'feature' && c.kind === 'categorical' && c.distinct > MAX_CATEGORIES)
+    .map((c) => {
+      const template = `column '${c.name}' has ${c.distinct.toLocaleString('en-US')} categories: one-hot keeps the ${MAX_CATEGORIES} most frequent (${opt('maxCategories')}), the other ${(c.distinct - MAX_CATEGORIES).toLocaleString('en-US')} would share one '<other>' column`;
+      return { code: 'high-cardinality' as const, column: c.name, count: c.distinct - MAX_CATEGORIES, message: renderMessage(template), template };
+    });
 }

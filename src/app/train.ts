@@ -113,6 +113,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const yTrain = take(target.y, labelled);
   const final = await fitOne(o, trainTable, yTrain, target.classes, (d, t) => progress('final fit', d, t));
   timings.fitSeconds = (now() - t0) / 1000;
+  for (const c of final.pipeline.cuts) {
+    logger.warn(
+      warning(
+        'categories-cut',
+        `${ds.source}: column '${c.column}' has ${(c.kept + c.cut).toLocaleString('en-US')} categories: one-hot keeps the ${c.kept} most frequent (${opt('maxCategories')}), ` +
+          `the other ${c.cut.toLocaleString('en-US')} (${c.rows.toLocaleString('en-US')} row${c.rows === 1 ? '' : 's'}) share one '<other>' column`,
+        { column: c.column, count: c.cut },
+      ),
+    );
+  }
   if (inSample) decision = inSampleThreshold(final, trainTable, yTrain, o, logger);
 
   const threshold = decision?.threshold ?? null;
@@ -142,6 +152,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         learner: o.learner,
         ...(drop.size ? { drop: [...drop] } : {}),
         ...(opts.load?.keep?.length ? { keep: [...opts.load.keep] } : {}),
+        maxCategories: o.maxCategories,
       },
       command: opts.command ?? '',
       node: process.version,
@@ -335,7 +346,7 @@ interface Fitted {
 
 /** One pipeline + learner fitted on the given rows (an anomaly detector on the normal ones only). */
 async function fitOne(o: ResolvedTrain, table: Table, y: Int32Array, classes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Fitted> {
-  const pipeline = new Pipeline(o.spec.preprocessing).fit(table);
+  const pipeline = new Pipeline({ ...o.spec.preprocessing, maxCategories: o.maxCategories }).fit(table);
   const X = pipeline.transform(table);
   const learner = createLearner(o.model, o.learner);
   const fitOpts = onProgress ? { onProgress } : {};

@@ -62,7 +62,8 @@ export interface Finding {
     | 'single-class'
     | 'labels-merged'
     | 'columns-renamed'
-    | 'duplicate-column';
+    | 'duplicate-column'
+    | 'high-cardinality';
   message: string;
   /** The message with option names marked (errors.ts opt()), for a front end to spell them its way. */
   template?: string;

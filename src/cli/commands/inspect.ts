@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { inspectDataset } from '../../app/inspect.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger } from '../../logger.js';
+import { warningText } from '../flags.js';
 import { fmtInt, printJson, table } from '../output.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 
@@ -37,7 +38,7 @@ export function registerInspect(program: Command): void {
       }
       out.push('');
       out.push(r.findings.length ? `data-quality findings (${r.findings.length}):` : 'data-quality findings: none');
-      for (const f of r.findings) out.push(`  - ${f.message}`);
+      for (const f of r.findings) out.push(`  - ${warningText(f)}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }
