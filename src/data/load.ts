@@ -9,6 +9,7 @@ import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { assessQuality } from './quality.js';
 import { columnRole, ROLE_DESCRIPTIONS } from './roles.js';
+import { knownClasses, normaliseClassNames } from './class-names.js';
 import { noNormalFinding } from './target.js';
 import { probeSource, readChunks, readStream } from './source.js';
 import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, IdentifierColumn, KindOverrides, Table } from './types.js';
@@ -225,6 +226,32 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
       nRows = keep.length;
     }
   }
+  // class names in one spelling per format (labels, and UNSW-NB15's attack_cat); the raw labels kept for display
+  let rawLabels: CategoricalColumn | null = null;
+  if (opts.role !== 'score' && rec.format !== 'nsl-kdd') {
+    const known = knownClasses(rec.format);
+    const classColumns = new Set([...(rec.labelColumn !== null ? [rec.labelColumn] : []), ...(rec.format === 'unsw-nb15' ? ['attack_cat'] : [])]);
+    for (const name of classColumns) {
+      const isLabel = labels !== null && labels.name === name;
+      const idx = columns.findIndex((c) => c.name === name);
+      const col = isLabel ? labels : idx >= 0 ? columns[idx] : undefined;
+      if (!col || col.kind !== 'categorical') continue;
+      const r = normaliseClassNames(col, known);
+      if (r.column === col) continue;
+      if (isLabel) {
+        rawLabels = labels;
+        labels = r.column;
+      } else columns[idx] = r.column;
+      for (const m of r.merged) {
+        const list = m.spellings.map((s) => `'${s.raw}' (${s.rows} row${s.rows === 1 ? '' : 's'})`).join(', ');
+        findings.push({ code: 'labels-merged', column: name, count: m.spellings.length, examples: m.spellings.map((s) => s.raw), message: `column '${name}': ${m.spellings.length} spellings of one class read as '${m.name}': ${list}` });
+      }
+    }
+  }
+  if (labels) {
+    const single = singleClassFinding(labels, rawLabels, opts.normal ?? rec.normalLabels);
+    if (single) findings.push(single);
+  }
   const dropped = new Set([...rec.drop, ...(labelIdx >= 0 ? [rec.labelColumn!] : [])]);
   const byName = (n: string): Column | undefined => columns.find((c) => c.name === n);
   let categories: CategoricalColumn | null = null;
@@ -272,6 +299,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     categories,
     findings,
     identifiers,
+    rawLabels,
     skippedRows: raw.skippedRows,
     recordNumbers: opts.role === 'score' ? recordNumbers(nRows, raw.skippedRecords) : null,
     lineNumbers,
@@ -303,6 +331,32 @@ export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNu
 /** A finding as a warning: its message prefixed with the source file. */
 function namedFinding(f: Finding, source: string): Finding {
   return { ...f, message: `${source}: ${f.message}`, ...(f.template !== undefined ? { template: `${source}: ${f.template}` } : {}) };
+}
+
+/**
+ * The finding when every labelled row has the same label: a supervised model needs normal and
+ * attack rows; normal rows alone suit an anomaly detector; CICFlowMeter's `No Label` means the
+ * flows are unlabelled.
+ */
+function singleClassFinding(labels: CategoricalColumn, raw: CategoricalColumn | null, normalLabels: readonly string[]): Finding | null {
+  let first = -1;
+  let n = 0;
+  for (let i = 0; i < labels.codes.length; i++) {
+    const c = labels.codes[i]!;
+    if (c < 0) continue;
+    if (first < 0) first = c;
+    else if (c !== first) return null;
+    n++;
+  }
+  if (first < 0) return null;
+  const value = labels.dictionary[first]!;
+  const isNormal = normalLabels.some((v) => v.toLowerCase() === value.toLowerCase());
+  const rows = `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+  let template: string;
+  if (/^no ?label$/i.test(value)) template = `all ${rows} are '${value}' (CICFlowMeter's mark for flows it has no label for): unlabelled flows; nadir predict scores them, and ${opt('normal')} '${value}' reads them as normal traffic to train an anomaly detector (${opt('model')} iforest)`;
+  else if (isNormal) template = `all ${rows} are ${value}: a supervised model needs attacks too; see ${opt('model')} iforest, which learns from normal traffic only`;
+  else template = `all ${rows} are '${value}' and none counts as normal: a model needs normal rows too; check ${opt('label')} / ${opt('normal')}`;
+  return { code: 'single-class', column: (raw ?? labels).name, count: n, message: renderMessage(template), template };
 }
 
 /** The finding that names the columns set aside as identifiers, and how to keep one. */
