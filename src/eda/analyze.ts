@@ -18,6 +18,7 @@ import { targetCounts, valueCounts } from './class-distribution.js';
 import { correlationMatrices, highlyCorrelatedPairs, type CorrelationColumn } from './correlation.js';
 import { profileNumeric } from './numeric-profile.js';
 import { rankFeatures } from './ranking.js';
+import { analyzeIdentifiers } from './identifiers.js';
 import { sampleDataset, sampleRowIndices } from './sample.js';
 import type { CategoricalColumnResult, CategoricalTest, CorrelationResult, EdaOptions, EdaResult, NumericColumnResult, NumericTest, Overview } from './types.js';
 
@@ -181,6 +182,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
     correlation,
     tests: { numeric: numericTests, categorical: categoricalTests, alpha, testsRun },
     ranking,
+    identifiers: analyzeIdentifiers(ds, (i) => binary.y[i] === 1),
     notes,
     timings,
   };
