@@ -90,6 +90,11 @@ const predictionProperties = {
   probability: { type: 'number', description: 'binary: P(attack), Attack when ≥ threshold (isolation forest: its anomaly score in (0, 1]); multi-class: the probability of the predicted class' },
   threshold: { type: ['number', 'null'], description: 'binary models: the decision threshold applied to probability; null for multi-class models' },
   explanation: explanationSchema,
+  fields: {
+    type: 'object',
+    additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+    description: "the record's values of the fields the model ignored as identifiers (addresses, time, flow id: the model card's schema.ignored), passed through so an alert says which flow it is about",
+  },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;
 

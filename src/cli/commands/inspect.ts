@@ -14,7 +14,31 @@ export function registerInspect(program: Command): void {
       .requiredOption('-d, --data <file>', 'dataset file (CSV, .csv.gz, JSONL, Parquet)'),
   )
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExample:\n  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz\n  nadir inspect --data flows.csv --label Label --json')
+    .addHelpText(
+      'after',
+      `
+Column roles: every column is a model input or an identifier. Identifiers name a flow
+rather than describe it and are not model inputs: IP and MAC addresses, timestamps (ISO,
+dd/mm/yyyy hh:mm[:ss] as CICFlowMeter writes them, epoch seconds in a column named ts,
+stime, …), flow ids (src-dst-sport-dport-proto), Zeek uids, community ids, row numbers
+(a column named id of distinct whole numbers). eda summarises them (top talkers); predict
+passes them through to each prediction. --keep <columns> makes one a model input all the
+same; --drop <columns> leaves any column out. Ports are not identifiers: they stay numeric
+inputs (the service a flow talks to is informative).
+
+One-hot: train keeps the 100 most frequent categories of a column (--max-categories); the
+rarer ones share an '<other>' column, and inspect flags a column over that limit.
+
+CIC-IDS2017 / CICFlowMeter: the padded CIC-IDS2017 names, the CICFlowMeter-V4 abbreviations
+(Tot Fwd Pkts, Dst Port, …), later renamings (Packet Length Min, …) and their snake_case forms
+are read under the canonical CIC-IDS2017 names (src/data/formats/cicids.ts); class names are
+read in one spelling (Port Scan → PortScan, Botnet → Bot, Backdoors → Backdoor).
+
+Example:
+  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz
+  nadir inspect --data flows.csv --label Label --json
+  nadir inspect --data flows.csv --keep Timestamp`,
+    )
     .action(async (o: Record<string, unknown>) => {
       // the findings are printed once, in the report (or in the JSON): collected, never echoed to stderr
       const ds = await loadDataset(String(o.data), { ...loadOptionsFrom(o), logger: new CollectingLogger() });

@@ -15,7 +15,8 @@ export const CIC_FLOW_FEATURES = [
 /**
  * A CIC-IDS2017-style table of `n` flows as CICFlowMeter writes it (padded header names, the
  * flow id, addresses and a `dd/mm/yyyy hh:mm:ss` timestamp first, `Label` last), seeded. About
- * 30% are a port scan and a DoS from a handful of attacker addresses; the rest is benign traffic
+ * 30% are a port scan and a DoS from a handful of attacker addresses (a quarter of them with
+ * benign-looking features, and 3% of benign flows scan-like, so the classes overlap); the rest is benign traffic
  * between ~3,000 clients and ~1,500 servers, so the address columns hold thousands of distinct
  * values (one-hot encoding them unbounded is what made training 10× slower). `withIds: false`
  * leaves out the four identifier columns (ports stay): the same flows, the same features.
@@ -38,8 +39,11 @@ export function cicFlowsCsv(n: number, opts: { seed?: number; withIds?: boolean 
     const sport = 1024 + rnd.int(64000);
     const dport = label === 'PortScan' ? 1 + rnd.int(10000) : label === 'DoS Hulk' ? 80 : [80, 443, 53, 22, 8080, 3389][rnd.int(6)]!;
     const proto = dport === 53 ? 17 : 6;
-    const scan = label === 'PortScan';
-    const dos = label === 'DoS Hulk';
+    // the classes overlap: a quarter of the attacks look like benign flows, a few benign flows like scans
+    const disguised = attack && rnd.next() < 0.25;
+    const odd = !attack && rnd.next() < 0.03;
+    const scan = (label === 'PortScan' && !disguised) || odd;
+    const dos = label === 'DoS Hulk' && !disguised;
     const noise = (): number => Math.exp(rnd.normal() * 0.6);
     const duration = Math.round((scan ? 40 : dos ? 5e6 : 2e5) * noise());
     const fwd = Math.max(1, Math.round((scan ? 1 : dos ? 6 : 8) * noise()));
