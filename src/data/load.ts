@@ -7,6 +7,7 @@ import { readCsv } from './csv.js';
 import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
+import { readZeek } from './zeek.js';
 import { assessQuality } from './quality.js';
 import { columnRole, ROLE_DESCRIPTIONS } from './roles.js';
 import { knownClasses, normaliseClassNames } from './class-names.js';
@@ -75,6 +76,7 @@ export async function loadData(path: string, opts: LoadOptions = {}): Promise<Lo
     raw = await readParquet(path);
     progress?.(info.size, info.size);
   } else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info, undefined, progress), path);
+  else if (info.kind === 'zeek') raw = await readZeek(readChunks(info, undefined, progress), path, { keepSkipped: opts.role === 'score' });
   else {
     const csvOpts: CsvReadOptions = { header: opts.header ?? 'auto', keepSkipped: opts.role === 'score' };
     if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
