@@ -8,6 +8,7 @@ import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.j
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { readZeek } from './zeek.js';
+import { readEve } from './suricata.js';
 import { assessQuality } from './quality.js';
 import { columnRole, ROLE_DESCRIPTIONS } from './roles.js';
 import { knownClasses, normaliseClassNames } from './class-names.js';
@@ -76,6 +77,7 @@ export async function loadData(path: string, opts: LoadOptions = {}): Promise<Lo
     raw = await readParquet(path);
     progress?.(info.size, info.size);
   } else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info, undefined, progress), path);
+  else if (info.kind === 'eve') raw = await readEve(readChunks(info, undefined, progress), path);
   else if (info.kind === 'zeek') raw = await readZeek(readChunks(info, undefined, progress), path, { keepSkipped: opts.role === 'score' });
   else {
     const csvOpts: CsvReadOptions = { header: opts.header ?? 'auto', keepSkipped: opts.role === 'score' };
@@ -279,7 +281,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   const featureColumns: Column[] = [];
   for (const c of columns) {
     if (dropped.has(c.name)) continue;
-    const role = keep.has(c.name) ? 'feature' : columnRole(c);
+    const role = keep.has(c.name) ? 'feature' : (raw.roles?.[c.name] ?? columnRole(c));
     if (role === 'feature') featureColumns.push(c);
     else identifiers.push({ column: c, role });
   }
