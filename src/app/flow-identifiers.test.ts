@@ -7,7 +7,9 @@ import { tempDir, writeFixture } from '../data/testdata/files.js';
 import { analyzeDataset } from '../eda/analyze.js';
 import { Pipeline } from '../features/pipeline.js';
 import { learnerSpec } from '../learners/registry.js';
+import { CollectingLogger } from '../logger.js';
 import { inspectDataset } from './inspect.js';
+import { train } from './train.js';
 
 /**
  * The benchmark's table (bench/flows.ts measures train time and memory on it): 10,000
@@ -56,5 +58,16 @@ describe('a 10,000-flow CIC-style table with addresses and timestamps', () => {
     assert.deepEqual(src.top.slice(0, 5).map((t) => t.value).sort(), ['172.0.3.233', '172.0.3.234', '172.0.3.235', '172.0.7.209', '172.0.7.210']);
     for (const t of src.top.slice(0, 5)) assert.equal(t.attackRows, t.rows);
     assert.equal(src.top.reduce((s, t) => s + t.rows, 0) <= N, true);
+  });
+
+  it('train: a kept identifier is an input with one-hot bounded, and a warning names the categories cut; the others are recorded as ignored', async () => {
+    const logger = new CollectingLogger();
+    const r = await train({ data: withIds, load: { keep: ['Source IP'] }, model: 'gbdt', cv: 0, permutationRepeats: 0, learner: { nEstimators: 5 }, maxCategories: 50, logger });
+    assert.ok(r.body.schema.inputs.some((i) => i.name === 'Source IP' && i.categories?.length === 50));
+    assert.deepEqual(r.body.schema.ignored?.map((i) => i.name), ['Flow ID', 'Destination IP', 'Timestamp']);
+    assert.equal(r.body.provenance.options.maxCategories, 50);
+    const cut = logger.warnings.filter((w) => w.code === 'categories-cut');
+    assert.equal(cut.length, 1);
+    assert.match(cut[0]!.message, /column 'Source IP' has [\d,]+ categories: one-hot keeps the 50 most frequent \(maxCategories\), the other [\d,]+ \([\d,]+ rows\) share one '<other>' column/);
   });
 });

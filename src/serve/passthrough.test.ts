@@ -28,6 +28,13 @@ test('a model that ignored identifier columns: JSON and CSV predictions pass the
     assert.deepEqual(body.predictions[0]!.fields, { 'Flow ID': raw[0], 'Source IP': raw[1], 'Destination IP': raw[3], Timestamp: raw[6] });
     const local = await predict(detector, CIC);
     body.predictions.forEach((p, i) => assert.equal(p.probability, local.score[i]));
+    const card = await app.inject({ method: 'GET', url: '/api/v1/models/cic' });
+    assert.deepEqual(card.json().ignored, [
+      { name: 'Flow ID', role: 'flow-id' },
+      { name: 'Source IP', role: 'ip-address' },
+      { name: 'Destination IP', role: 'ip-address' },
+      { name: 'Timestamp', role: 'timestamp' },
+    ]);
     // one record, without its identifiers: no fields
     const one = await app.inject({ method: 'POST', url: '/api/v1/predict', payload: dataToRecords(data)[0] });
     assert.equal(one.statusCode, 200, one.body);

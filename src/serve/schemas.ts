@@ -93,7 +93,7 @@ const predictionProperties = {
   fields: {
     type: 'object',
     additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
-    description: "the record's values of the fields the model ignored as identifiers (addresses, time, flow id: the model card's schema.ignored), passed through so an alert says which flow it is about",
+    description: "the record's values of the fields the model ignored as identifiers (addresses, time, flow id: the model card's ignored), passed through so an alert says which flow it is about",
   },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;
@@ -183,6 +183,11 @@ export const modelCardSchema = {
     ...modelSummaryProperties,
     decision: { ...looseObject, description: "how scores become a verdict: { kind: 'argmax' } or { kind: 'threshold', score, threshold, method, … } (how the threshold was chosen, on training data only)" },
     inputs: { type: 'array', items: inputSchema, description: "the input schema: every record needs these fields" },
+    ignored: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, role: { type: 'string' } }, required: ['name', 'role'] },
+      description: 'identifier columns of the training data (addresses, times, flow ids: role ip-address, timestamp, flow-id, …) that are not inputs; a record may hold them, and predictions pass them through as fields',
+    },
     format: { type: 'string', description: 'the dataset format the model was trained on' },
     labelColumn: { type: 'string' },
     metrics: { type: 'object', properties: { cv: looseObject, test: looseObject }, description: 'cross-validation (cv) and hold-out (test, by file) metrics from training' },
