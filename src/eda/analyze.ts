@@ -19,6 +19,7 @@ import { correlationMatrices, highlyCorrelatedPairs, type CorrelationColumn } fr
 import { profileNumeric } from './numeric-profile.js';
 import { rankFeatures } from './ranking.js';
 import { analyzeIdentifiers } from './identifiers.js';
+import { checkKeep } from '../data/drop-columns.js';
 import { sampleDataset, sampleRowIndices } from './sample.js';
 import type { CategoricalColumnResult, CategoricalTest, CorrelationResult, EdaOptions, EdaResult, NumericColumnResult, NumericTest, Overview } from './types.js';
 
@@ -35,6 +36,7 @@ export async function analyzeFile(path: string, opts: EdaOptions & { load?: Load
   const stage = `loading ${basename(path)}`;
   const ds = await loadDataset(path, { ...load, ...(progress ? { onProgress: (d: number, t: number) => progress(stage, d, t) } : {}) });
   const tLoad = performance.now() - t0;
+  if (load?.keep) checkKeep(ds, load.keep);
   const result = analyzeDataset(ds, eda);
   result.timings.load = tLoad;
   return result;

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { inspectDataset } from '../../app/inspect.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger } from '../../logger.js';
-import { warningText } from '../flags.js';
+import { checkKeep } from '../../data/drop-columns.js';
+import { warningText, withFlagNames } from '../flags.js';
 import { fmtInt, printJson, table } from '../output.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 
@@ -41,7 +42,15 @@ Example:
     )
     .action(async (o: Record<string, unknown>) => {
       // the findings are printed once, in the report (or in the JSON): collected, never echoed to stderr
-      const ds = await loadDataset(String(o.data), { ...loadOptionsFrom(o), logger: new CollectingLogger() });
+      const load = loadOptionsFrom(o);
+      const ds = await loadDataset(String(o.data), { ...load, logger: new CollectingLogger() });
+      if (load.keep) {
+        try {
+          checkKeep(ds, load.keep);
+        } catch (e) {
+          withFlagNames(e);
+        }
+      }
       const r = inspectDataset(ds);
       if (o.json) return printJson(r);
       const out: string[] = [];
