@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
 import { labelledRows, take } from '../util/rows.js';
+import { withMissingInputs } from './predict.js';
 import { fileChecksums } from './provenance.js';
 
 export interface Evaluation {
@@ -57,6 +58,8 @@ export function evaluateDataset(detector: Detector, ds: Dataset, logger: Logger 
 
 export interface EvaluateOptions {
   load?: LoadOptions;
+  /** Evaluate on a file lacking some model inputs, scored as missing values (see PredictOptions.fillMissing). */
+  fillMissing?: boolean;
   logger?: Logger;
 }
 
@@ -78,7 +81,8 @@ export async function evaluate(detector: Detector, data: string | Dataset, opts:
   const t0 = performance.now();
   const inputs = new Set(detector.body.schema.inputs.map((i) => i.name));
   const loadLogger: Logger = { warn: (w) => (w.code === 'identifier-like' && w.column !== undefined && !inputs.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) };
-  const dataset = typeof data === 'string' ? await loadDataset(data, { label: detector.body.schema.labelColumn, ...opts.load, logger: loadLogger, role: 'evaluate' }) : data;
+  const loaded = typeof data === 'string' ? await loadDataset(data, { label: detector.body.schema.labelColumn, ...opts.load, keep: [...inputs], logger: loadLogger, role: 'evaluate' }) : data;
+  const dataset = opts.fillMissing ? { ...loaded, features: withMissingInputs(detector, loaded.features, loaded.source, logger) } : loaded;
   const t1 = performance.now();
   const evaluation = evaluateDataset(detector, dataset, logger);
   const t2 = performance.now();

@@ -1,9 +1,14 @@
 import { buildTarget, classCounts } from '../data/target.js';
-import type { Dataset, Finding } from '../data/types.js';
+import type { ColumnRole } from '../data/roles.js';
+import { opt, renderMessage } from '../errors.js';
+import { MAX_CATEGORIES } from '../features/one-hot.js';
+import type { Column, Dataset, Finding } from '../data/types.js';
 
 export interface ColumnSummary {
   name: string;
   kind: 'numeric' | 'categorical';
+  /** 'feature' (a model input) or the identifier it was recognised as (ip-address, timestamp, flow-id, …: not a model input). */
+  role: ColumnRole;
   missing: number;
   /** Distinct non-missing values (categorical: dictionary entries present). */
   distinct: number;
@@ -28,7 +33,7 @@ export interface InspectReport {
 /** What `nadir inspect` shows: format, shape, column types, class distributions, data-quality findings. */
 export function inspectDataset(ds: Dataset): InspectReport {
   const n = ds.features.nRows;
-  const columns: ColumnSummary[] = ds.features.columns.map((c) => {
+  const summary = (c: Column, role: ColumnRole): ColumnSummary => {
     let missing = 0;
     const seen = new Set<number>();
     if (c.kind === 'numeric') {
@@ -44,8 +49,10 @@ export function inspectDataset(ds: Dataset): InspectReport {
         else seen.add(v);
       }
     }
-    return { name: c.name, kind: c.kind, missing, distinct: seen.size };
-  });
+    return { name: c.name, kind: c.kind, role, missing, distinct: seen.size };
+  };
+  // identifiers first (where flow files have them), then the model inputs
+  const columns: ColumnSummary[] = [...(ds.identifiers ?? []).map((i) => summary(i.column, i.role)), ...ds.features.columns.map((c) => summary(c, 'feature'))];
   const dist = (kind: 'binary' | 'category' | 'label'): Record<string, number> => {
     const t = buildTarget(ds, kind);
     const counts = classCounts(t);
@@ -59,7 +66,17 @@ export function inspectDataset(ds: Dataset): InspectReport {
     label: ds.labelColumn,
     columns,
     classes: { binary: dist('binary'), category: dist('category'), label: dist('label') },
-    findings: [...ds.findings],
+    findings: [...ds.findings, ...cardinalityFindings(columns)],
     skippedRows: ds.skippedRows,
   };
+}
+
+/** Categorical inputs with more categories than one-hot keeps by default: how many would share `<other>`. */
+function cardinalityFindings(columns: readonly ColumnSummary[]): Finding[] {
+  return columns
+    .filter((c) => c.role === 'feature' && c.kind === 'categorical' && c.distinct > MAX_CATEGORIES)
+    .map((c) => {
+      const template = `column '${c.name}' has ${c.distinct.toLocaleString('en-US')} categories: one-hot keeps the ${MAX_CATEGORIES} most frequent (${opt('maxCategories')}), the other ${(c.distinct - MAX_CATEGORIES).toLocaleString('en-US')} would share one '<other>' column`;
+      return { code: 'high-cardinality' as const, column: c.name, count: c.distinct - MAX_CATEGORIES, message: renderMessage(template), template };
+    });
 }

@@ -4,6 +4,7 @@
  */
 import type { TargetKind } from '../data/types.js';
 import { nadirError, opt } from '../errors.js';
+import { MAX_CATEGORIES } from '../features/one-hot.js';
 import { findParam, resolveParams, SEED_PARAM, checkParam, type LearnerSpec, type ParamSpec } from '../learners/spec.js';
 import { LEARNER_TYPES, learnerSpec } from '../learners/registry.js';
 
@@ -35,6 +36,7 @@ export const TRAIN_PARAMS = {
   maxFpr: { name: 'maxFpr', type: 'number', min: 0, max: 1, default: 0.01, help: "target false-positive rate of threshold 'auto'" },
   permutationRepeats: { name: 'permutationRepeats', type: 'integer', min: 0, default: 3, help: 'permutation-importance repeats (0 = skip)' },
   permutationRows: { name: 'permutationRows', type: 'integer', min: 1, default: 5000, help: 'rows sampled for permutation importance' },
+  maxCategories: { name: 'maxCategories', type: 'integer', min: 1, default: MAX_CATEGORIES, help: "categories one-hot keeps per categorical column, most frequent first; the rarer ones share an '<other>' column" },
 } as const satisfies Record<string, ParamSpec>;
 
 export interface TrainChoices {
@@ -53,6 +55,8 @@ export interface TrainChoices {
   maxFpr?: number;
   permutationRepeats?: number;
   permutationRows?: number;
+  /** Categories kept per categorical input column (most frequent first); the rest share `<other>` (default 100). */
+  maxCategories?: number;
 }
 
 export interface ResolvedTrain {
@@ -68,6 +72,7 @@ export interface ResolvedTrain {
   maxFpr: number;
   permutationRepeats: number;
   permutationRows: number;
+  maxCategories: number;
 }
 
 /**
@@ -89,6 +94,7 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   const maxFpr = checkOr(P.maxFpr, o.maxFpr) as number;
   const permutationRepeats = checkOr(P.permutationRepeats, o.permutationRepeats) as number;
   const permutationRows = checkOr(P.permutationRows, o.permutationRows) as number;
+  const maxCategories = checkOr(P.maxCategories, o.maxCategories) as number;
   let threshold: ThresholdRule | undefined;
   if (o.threshold !== undefined) {
     if (target !== 'binary') {
@@ -108,7 +114,7 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   if (findParam(spec, 'seed') && learner.seed === undefined) learner.seed = seed;
   if (threads !== undefined && findParam(spec, 'nThreads')) learner.nThreads = threads;
   resolveParams(spec.type, spec.params, learner); // each value within its range (the learner checks the same rules when it fits)
-  return { model, spec, target, cv, seed, learner, threshold, maxFpr, permutationRepeats, permutationRows };
+  return { model, spec, target, cv, seed, learner, threshold, maxFpr, permutationRepeats, permutationRows, maxCategories };
 }
 
 /** The threshold rule in force: as given, else 0.5 for a probability and 'auto' for an anomaly score (not a probability). */

@@ -5,7 +5,7 @@
  * Options are named fields (train-options.ts), checked once before anything is loaded.
  */
 import { basename } from 'node:path';
-import { dropColumns } from '../data/drop-columns.js';
+import { checkKeep, dropColumns } from '../data/drop-columns.js';
 import type { LoadOptions } from '../data/load.js';
 import { loadDataset, takeRows } from '../data/load.js';
 import { stratifiedKFold } from '../data/split.js';
@@ -83,7 +83,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const drop = new Set(opts.drop ?? []);
   // findings about a dropped column (e.g. 'looks like a row identifier') are answered by dropping it
   const loadLogger: Logger = drop.size ? { warn: (w) => (w.column !== undefined && drop.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) } : logger;
-  const ds = dropColumns(await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress), drop);
+  const loaded = await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress);
+  if (opts.load?.keep) checkKeep(loaded, opts.load.keep);
+  const ds = dropColumns(loaded, drop);
   const target = buildTarget(ds, o.target);
   checkClasses(ds, target, o.spec);
   warnIfTiny(ds, target, o, logger);
@@ -111,6 +113,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const yTrain = take(target.y, labelled);
   const final = await fitOne(o, trainTable, yTrain, target.classes, (d, t) => progress('final fit', d, t));
   timings.fitSeconds = (now() - t0) / 1000;
+  for (const c of final.pipeline.cuts) {
+    logger.warn(
+      warning(
+        'categories-cut',
+        `${ds.source}: column '${c.column}' has ${(c.kept + c.cut).toLocaleString('en-US')} categories: one-hot keeps the ${c.kept} most frequent (${opt('maxCategories')}), ` +
+          `the other ${c.cut.toLocaleString('en-US')} (${c.rows.toLocaleString('en-US')} row${c.rows === 1 ? '' : 's'}) share one '<other>' column`,
+        { column: c.column, count: c.cut },
+      ),
+    );
+  }
   if (inSample) decision = inSampleThreshold(final, trainTable, yTrain, o, logger);
 
   const threshold = decision?.threshold ?? null;
@@ -121,7 +133,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     createdAt: new Date().toISOString(),
     task: o.target,
     classes: [...target.classes],
-    schema: { format: ds.format, labelColumn: ds.labelColumn, normalLabels: [...ds.normalLabels], inputs: final.pipeline.inputs.map((i) => ({ ...i })) },
+    schema: { format: ds.format, labelColumn: ds.labelColumn, normalLabels: [...ds.normalLabels], inputs: final.pipeline.inputs.map((i) => ({ ...i })), ignored: (ds.identifiers ?? []).map((i) => ({ name: i.column.name, role: i.role })) },
     pipeline: final.pipeline.toJSON(),
     learner: final.learner.toJSON(),
     decision: decision ? { kind: 'threshold', score: o.spec.score, threshold: decision.threshold, ...decision.info } : { kind: 'argmax' },
@@ -139,6 +151,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         maxFpr: rule === 'auto' ? o.maxFpr : null,
         learner: o.learner,
         ...(drop.size ? { drop: [...drop] } : {}),
+        ...(opts.load?.keep?.length ? { keep: [...opts.load.keep] } : {}),
+        maxCategories: o.maxCategories,
       },
       command: opts.command ?? '',
       node: process.version,
@@ -332,7 +346,7 @@ interface Fitted {
 
 /** One pipeline + learner fitted on the given rows (an anomaly detector on the normal ones only). */
 async function fitOne(o: ResolvedTrain, table: Table, y: Int32Array, classes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Fitted> {
-  const pipeline = new Pipeline(o.spec.preprocessing).fit(table);
+  const pipeline = new Pipeline({ ...o.spec.preprocessing, maxCategories: o.maxCategories }).fit(table);
   const X = pipeline.transform(table);
   const learner = createLearner(o.model, o.learner);
   const fitOpts = onProgress ? { onProgress } : {};

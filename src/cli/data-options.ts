@@ -11,6 +11,7 @@ export function withDataOptions(cmd: Command): Command {
     .option('--normal <values>', 'comma-separated label values that count as normal traffic (default per format: normal, BENIGN, 0)')
     .option('--categorical <columns>', 'comma-separated columns to treat as categorical')
     .option('--numeric <columns>', 'comma-separated columns to treat as numeric')
+    .option('--keep <columns>', 'comma-separated identifier columns (addresses, times, flow ids) to use as model inputs all the same')
     .option('--no-header', 'the CSV has no header row (default: detected)');
 }
 
@@ -29,6 +30,11 @@ export function loadOptionsFrom(o: Record<string, unknown>): LoadOptions {
   if (typeof o.numeric === 'string') for (const c of splitList(o.numeric)) kinds[c] = 'numeric';
   if (Object.keys(kinds).length) opts.kinds = kinds;
   if (o.header === false) opts.header = false;
+  if (typeof o.keep === 'string') {
+    const keep = splitList(o.keep);
+    if (!keep.length) throw nadirError('NADIR_ERR_BAD_OPTION', '--keep', 'expected one or more comma-separated column names');
+    opts.keep = keep;
+  }
   return opts;
 }
 

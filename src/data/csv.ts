@@ -1,4 +1,5 @@
 import { nadirError } from '../errors.js';
+import type { IdentifierRole } from './roles.js';
 import { ColumnBuilder, parseCell } from './column-builder.js';
 
 export interface CsvReadOptions {
@@ -32,6 +33,8 @@ export interface RawColumns {
   skippedRecords?: number[];
   /** JSON Lines: the 1-based line of each record (blank lines are not records). */
   recordLines?: Uint32Array;
+  /** Identifier roles the reader knows from the format itself (Suricata's numeric flow_id), by column name. */
+  roles?: Record<string, IdentifierRole>;
 }
 
 const QUOTE = 0x22;

@@ -139,14 +139,16 @@ describe('loadData: Parquet (written by DuckDB)', () => {
     const d = await loadDataset(path);
     assert.equal(d.features.nRows, 5000);
     assert.equal(d.labelColumn, 'label');
-    assert.deepEqual(d.features.columns.map((c) => `${c.name}:${c.kind}`), ['id:numeric', 'rate:numeric', 'proto:categorical', 'bytes:numeric', 'flag:numeric']);
+    assert.deepEqual(d.features.columns.map((c) => `${c.name}:${c.kind}`), ['rate:numeric', 'proto:categorical', 'bytes:numeric', 'flag:numeric']);
+    // `id` is a row number: an identifier, not an input
+    assert.deepEqual(d.identifiers?.map((i) => `${i.column.name}:${i.role}`), ['id:row-id']);
     assert.deepEqual(values(col(d.features, 'rate')).slice(0, 3), [0, 1.5, 3]);
     assert.deepEqual(values(col(d.features, 'bytes')).slice(0, 4), [0, 10, null, 30]);
     assert.deepEqual(values(col(d.features, 'proto')).slice(0, 4), ['tcp', 'udp', 'udp', 'tcp']);
     assert.deepEqual(values(col(d.features, 'flag')).slice(0, 3), [1, 0, 1]);
     assert.deepEqual(values(d.labels!).slice(0, 5), ['attack', 'normal', 'normal', 'normal', 'attack']);
     // id is 0..4999 in order: chunks were appended in order
-    assert.deepEqual(values(col(d.features, 'id')), Array.from({ length: 5000 }, (_, i) => i));
+    assert.deepEqual(values(d.identifiers![0]!.column), Array.from({ length: 5000 }, (_, i) => i));
   });
 
   it('refuses a truncated Parquet file', async () => {

@@ -1,4 +1,4 @@
-import { nadirError } from '../errors.js';
+import { nadirError, opt, renderMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { asCategorical, asNumeric, DictionaryEncoder, parseCell } from './column-builder.js';
@@ -7,10 +7,14 @@ import { readCsv } from './csv.js';
 import { LABEL_CANDIDATES, NSL_KDD_FEATURES, recognise } from './formats/index.js';
 import { readJsonl, recordsToColumns } from './jsonl.js';
 import { readParquet } from './parquet.js';
+import { readZeek } from './zeek.js';
+import { readEve } from './suricata.js';
 import { assessQuality } from './quality.js';
+import { columnRole, ROLE_DESCRIPTIONS } from './roles.js';
+import { knownClasses, normaliseClassNames } from './class-names.js';
 import { noNormalFinding } from './target.js';
 import { probeSource, readChunks, readStream } from './source.js';
-import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, KindOverrides, Table } from './types.js';
+import type { CategoricalColumn, Column, Dataset, DatasetFormat, Finding, IdentifierColumn, KindOverrides, Table } from './types.js';
 
 export interface LoadOptions {
   /** The label column (default: the format's own, or a column named label/class/attack/…). */
@@ -35,12 +39,18 @@ export interface LoadOptions {
    * reading (wrong number of fields) are remembered, so `recordNumbers` names each row's input record.
    */
   role?: 'train' | 'evaluate' | 'score';
+  /**
+   * Columns recognised as identifiers (addresses, times, flow ids: roles.ts) to keep as model
+   * inputs all the same (e.g. an engineered feature that happens to look like a time). Names that
+   * are not identifiers, or not columns, are ignored here (the use cases check what the user typed).
+   */
+  keep?: readonly string[];
   /** Reading progress: bytes read from the file (compressed bytes for gzip) of its size. Parquet reports only the end. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /** Findings that matter only for learning from the data, not for evaluating or scoring it. */
-const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label']);
+const LEARNING_FINDINGS: ReadonlySet<string> = new Set(['constant-column', 'duplicate-rows', 'single-label', 'identifier-columns', 'columns-renamed', 'duplicate-column', 'single-class']);
 
 /** A loaded file whose label may be absent (scoring input). */
 export interface LoadedData extends Omit<Dataset, 'labels' | 'categories' | 'labelColumn'> {
@@ -67,6 +77,8 @@ export async function loadData(path: string, opts: LoadOptions = {}): Promise<Lo
     raw = await readParquet(path);
     progress?.(info.size, info.size);
   } else if (info.kind === 'jsonl') raw = await readJsonl(readChunks(info, undefined, progress), path);
+  else if (info.kind === 'eve') raw = await readEve(readChunks(info, undefined, progress), path);
+  else if (info.kind === 'zeek') raw = await readZeek(readChunks(info, undefined, progress), path, { keepSkipped: opts.role === 'score' });
   else {
     const csvOpts: CsvReadOptions = { header: opts.header ?? 'auto', keepSkipped: opts.role === 'score' };
     if (opts.delimiter !== undefined) csvOpts.delimiter = opts.delimiter;
@@ -122,7 +134,7 @@ export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
 /** Turn raw builders into a recognised, typed dataset with its findings. */
 export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}): LoadedData {
   const logger = opts.logger ?? silentLogger;
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   if (raw.nRows === 0) throw nadirError('NADIR_ERR_EMPTY_FILE', source);
 
   // names: trim padding, name blank ones, make duplicates unique (pandas style: "name.1")
@@ -155,6 +167,21 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
   const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, { ...opts, source });
   if (rec.names) names = rec.names.slice(0, columns.length);
   columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
+  if (rec.renamed?.length) {
+    const shown = rec.renamed.slice(0, 4).map(([f, t]) => `'${f}' → '${t}'`).join(', ');
+    findings.push({ code: 'columns-renamed', count: rec.renamed.length, examples: rec.renamed.slice(0, 10).map(([f]) => f), message: `${rec.renamed.length} column${rec.renamed.length === 1 ? '' : 's'} read under ${rec.format === 'cic-ids2017' ? 'the canonical CIC-IDS2017' : 'canonical'} names (${shown}${rec.renamed.length > 4 ? ', …' : ''})` });
+  }
+  for (const [first, copy] of rec.duplicates ?? []) {
+    const a = columns.findIndex((c) => c.name === first);
+    const b = columns.findIndex((c) => c.name === copy);
+    if (a < 0 || b < 0 || !sameValues(columns[a]!, columns[b]!)) continue;
+    columns.splice(b, 1);
+    raw.builders.splice(b, 1);
+    names.splice(b, 1);
+    const dup = findings.findIndex((f) => f.code === 'duplicate-header' && f.column === first);
+    if (dup >= 0) findings.splice(dup, 1);
+    findings.push({ code: 'duplicate-column', column: copy, message: `column '${copy}' (the second '${first}' in the header) equals '${first}' on every row: read once` });
+  }
   for (let i = 0; i < raw.builders.length; i++) {
     const b = raw.builders[i]!;
     if (b.numericTokens > 0 && b.textTokens > 0) {
@@ -203,6 +230,32 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
       nRows = keep.length;
     }
   }
+  // class names in one spelling per format (labels, and UNSW-NB15's attack_cat); the raw labels kept for display
+  let rawLabels: CategoricalColumn | null = null;
+  if (opts.role !== 'score' && rec.format !== 'nsl-kdd') {
+    const known = knownClasses(rec.format);
+    const classColumns = new Set([...(rec.labelColumn !== null ? [rec.labelColumn] : []), ...(rec.format === 'unsw-nb15' ? ['attack_cat'] : [])]);
+    for (const name of classColumns) {
+      const isLabel = labels !== null && labels.name === name;
+      const idx = columns.findIndex((c) => c.name === name);
+      const col = isLabel ? labels : idx >= 0 ? columns[idx] : undefined;
+      if (!col || col.kind !== 'categorical') continue;
+      const r = normaliseClassNames(col, known);
+      if (r.column === col) continue;
+      if (isLabel) {
+        rawLabels = labels;
+        labels = r.column;
+      } else columns[idx] = r.column;
+      for (const m of r.merged) {
+        const list = m.spellings.map((s) => `'${s.raw}' (${s.rows} row${s.rows === 1 ? '' : 's'})`).join(', ');
+        findings.push({ code: 'labels-merged', column: name, count: m.spellings.length, examples: m.spellings.map((s) => s.raw), message: `column '${name}': ${m.spellings.length} spellings of one class read as '${m.name}': ${list}` });
+      }
+    }
+  }
+  if (labels) {
+    const single = singleClassFinding(labels, rawLabels, opts.normal ?? rec.normalLabels);
+    if (single) findings.push(single);
+  }
   const dropped = new Set([...rec.drop, ...(labelIdx >= 0 ? [rec.labelColumn!] : [])]);
   const byName = (n: string): Column | undefined => columns.find((c) => c.name === n);
   let categories: CategoricalColumn | null = null;
@@ -222,9 +275,21 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     }
     categories = fromStrings('category', perRow);
   }
-  const features: Table = { nRows, columns: columns.filter((c) => !dropped.has(c.name)) };
+  // identifiers (addresses, times, flow ids) are set aside: kept for EDA and pass-through, not model inputs
+  const keep = new Set(opts.keep ?? []);
+  const identifiers: IdentifierColumn[] = [];
+  const featureColumns: Column[] = [];
+  for (const c of columns) {
+    if (dropped.has(c.name)) continue;
+    const role = keep.has(c.name) ? 'feature' : (raw.roles?.[c.name] ?? columnRole(c));
+    if (role === 'feature') featureColumns.push(c);
+    else identifiers.push({ column: c, role });
+  }
+  if (identifiers.length > 0) findings.push(identifierFinding(identifiers));
+  const features: Table = { nRows, columns: featureColumns };
   const quality = assessQuality(features, labels ?? undefined);
-  findings.push(...((opts.role ?? 'train') === 'train' ? quality : quality.filter((f) => !LEARNING_FINDINGS.has(f.code))));
+  findings.push(...quality);
+  if ((opts.role ?? 'train') !== 'train') findings = findings.filter((f) => !LEARNING_FINDINGS.has(f.code));
   // as warnings they name the file (several files are read in one run); the findings themselves belong to it
   for (const f of findings) logger.warn(namedFinding(f, source));
   const normalLabels = opts.normal ?? rec.normalLabels;
@@ -237,6 +302,8 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     normalLabels,
     categories,
     findings,
+    identifiers,
+    rawLabels,
     skippedRows: raw.skippedRows,
     recordNumbers: opts.role === 'score' ? recordNumbers(nRows, raw.skippedRecords) : null,
     lineNumbers,
@@ -267,7 +334,63 @@ export function rowName(d: Pick<LoadedData, 'source' | 'recordNumbers' | 'lineNu
 
 /** A finding as a warning: its message prefixed with the source file. */
 function namedFinding(f: Finding, source: string): Finding {
-  return { ...f, message: `${source}: ${f.message}` };
+  return { ...f, message: `${source}: ${f.message}`, ...(f.template !== undefined ? { template: `${source}: ${f.template}` } : {}) };
+}
+
+/**
+ * The finding when every labelled row has the same label: a supervised model needs normal and
+ * attack rows; normal rows alone suit an anomaly detector; CICFlowMeter's `No Label` means the
+ * flows are unlabelled.
+ */
+function singleClassFinding(labels: CategoricalColumn, raw: CategoricalColumn | null, normalLabels: readonly string[]): Finding | null {
+  let first = -1;
+  let n = 0;
+  for (let i = 0; i < labels.codes.length; i++) {
+    const c = labels.codes[i]!;
+    if (c < 0) continue;
+    if (first < 0) first = c;
+    else if (c !== first) return null;
+    n++;
+  }
+  if (first < 0) return null;
+  const value = labels.dictionary[first]!;
+  const isNormal = normalLabels.some((v) => v.toLowerCase() === value.toLowerCase());
+  const rows = `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+  let template: string;
+  if (/^no ?label$/i.test(value)) template = `all ${rows} are '${value}' (CICFlowMeter's mark for flows it has no label for): unlabelled flows; nadir predict scores them, and ${opt('normal')} '${value}' reads them as normal traffic to train an anomaly detector (${opt('model')} iforest)`;
+  else if (isNormal) template = `all ${rows} are ${value}: a supervised model needs attacks too; see ${opt('model')} iforest, which learns from normal traffic only`;
+  else template = `all ${rows} are '${value}' and none counts as normal: a model needs normal rows too; check ${opt('label')} / ${opt('normal')}`;
+  return { code: 'single-class', column: (raw ?? labels).name, count: n, message: renderMessage(template), template };
+}
+
+/** The finding that names the columns set aside as identifiers, and how to keep one. */
+function identifierFinding(ids: readonly IdentifierColumn[]): Finding {
+  const list = ids.slice(0, 8).map((i) => `'${i.column.name}' (${ROLE_DESCRIPTIONS[i.role]})`).join(', ') + (ids.length > 8 ? ', …' : '');
+  const template =
+    `${ids.length} column${ids.length === 1 ? ' is an identifier' : 's are identifiers'}, not model inputs: ${list}; ` +
+    `they name flows rather than describe them (shown by eda, passed through predictions); ${opt('keep')} <column> makes one an input`;
+  return { code: 'identifier-columns', count: ids.length, examples: ids.map((i) => i.column.name), message: renderMessage(template), template };
+}
+
+/** Two columns hold the same values on every row (NaN equals NaN; categorical columns compared by value). */
+function sameValues(a: Column, b: Column): boolean {
+  if (a.kind === 'numeric' && b.kind === 'numeric') {
+    for (let i = 0; i < a.values.length; i++) {
+      const x = a.values[i]!;
+      const y = b.values[i]!;
+      if (x !== y && !(x !== x && y !== y)) return false;
+    }
+    return true;
+  }
+  if (a.kind === 'categorical' && b.kind === 'categorical') {
+    for (let i = 0; i < a.codes.length; i++) {
+      const x = a.codes[i]!;
+      const y = b.codes[i]!;
+      if ((x < 0) !== (y < 0) || (x >= 0 && a.dictionary[x] !== b.dictionary[y])) return false;
+    }
+    return true;
+  }
+  return false;
 }
 
 /** Copy of a column restricted to the given rows. */

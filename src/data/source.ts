@@ -3,14 +3,16 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { nadirError, nadirErrorWithCause } from '../errors.js';
+import { looksLikeEve } from './suricata.js';
+import { looksLikeZeek } from './zeek.js';
 
 /** What a file holds, judged from its name and first bytes. */
 export interface SourceInfo {
   path: string;
   gzip: boolean;
   size: number;
-  /** 'csv' | 'jsonl' | 'parquet', from the extension (after stripping .gz) or the content. */
-  kind: 'csv' | 'jsonl' | 'parquet';
+  /** 'csv' | 'jsonl' | 'parquet' | 'zeek' (a Zeek ASCII log) | 'eve' (Suricata EVE JSON), from the extension (after stripping .gz) or the content. */
+  kind: 'csv' | 'jsonl' | 'parquet' | 'zeek' | 'eve';
 }
 
 /** Looks at a file before reading it: exists, not empty, gzip or not, which format. */
@@ -39,7 +41,12 @@ export async function probeSource(path: string): Promise<SourceInfo> {
   const base = path.toLowerCase().replace(/\.gz$/, '');
   let kind: SourceInfo['kind'] = 'csv';
   if (parquet || base.endsWith('.parquet')) kind = 'parquet';
-  else if (base.endsWith('.jsonl') || base.endsWith('.ndjson') || base.endsWith('.json')) kind = 'jsonl';
+  else if (base.endsWith('.jsonl') || base.endsWith('.ndjson') || base.endsWith('.json')) {
+    const name = base.slice(base.lastIndexOf('/') + 1);
+    kind = (gzip ? name.includes('eve') : looksLikeEve(head.toString('utf8'))) ? 'eve' : 'jsonl';
+  }
+  else if (!gzip && looksLikeZeek(head.toString('latin1', 0, 16))) kind = 'zeek';
+  else if (base.endsWith('.log') && (gzip || head.toString('latin1', 0, 1) === '#')) kind = 'zeek';
   return { path, gzip, size, kind };
 }
 

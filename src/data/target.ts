@@ -1,3 +1,4 @@
+import { classKey } from './class-names.js';
 import type { CategoricalColumn, Dataset, Finding, Target, TargetKind } from './types.js';
 
 export interface TargetOptions {
@@ -38,7 +39,9 @@ export function buildTarget(ds: Dataset, kind: TargetKind, opts: TargetOptions =
       .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   }
   const index = new Map(classes.map((c, i) => [c, i]));
-  const perCode = col.dictionary.map((d) => index.get(d) ?? -1);
+  // another file's spelling of a class (`Port Scan` for `PortScan`) is the same class
+  const byKey = new Map(classes.map((c, i) => [classKey(c), i]));
+  const perCode = col.dictionary.map((d) => index.get(d) ?? byKey.get(classKey(d)) ?? -1);
   for (let i = 0; i < n; i++) {
     const c = col.codes[i]!;
     y[i] = c < 0 ? -1 : perCode[c]!;

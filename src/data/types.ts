@@ -1,3 +1,5 @@
+import type { IdentifierRole } from './roles.js';
+
 /**
  * Columnar tables. Every column is a typed array; no per-row objects.
  * - numeric: Float64Array, missing = NaN (±Infinity kept as is and reported as a finding)
@@ -55,11 +57,25 @@ export interface Finding {
     | 'all-missing'
     | 'missing-label'
     | 'no-normal-label'
-    | 'identifier-like';
+    | 'identifier-like'
+    | 'identifier-columns'
+    | 'single-class'
+    | 'labels-merged'
+    | 'columns-renamed'
+    | 'duplicate-column'
+    | 'high-cardinality';
   message: string;
+  /** The message with option names marked (errors.ts opt()), for a front end to spell them its way. */
+  template?: string;
   column?: string;
   count?: number;
   examples?: Array<number | string>;
+}
+
+/** A column recognised as an identifier (an address, a time, a flow id): not a model input, kept for EDA and pass-through. */
+export interface IdentifierColumn {
+  readonly column: Column;
+  readonly role: IdentifierRole;
 }
 
 /** A loaded, recognised dataset: features, raw labels and how to derive targets. */
@@ -76,6 +92,13 @@ export interface Dataset {
   /** Attack category per row (e.g. neptune → DoS; NSL-KDD map, UNSW attack_cat); normal rows are 'normal'. */
   readonly categories: CategoricalColumn;
   readonly findings: readonly Finding[];
+  /**
+   * Columns recognised as identifiers (roles.ts), in file order, with the features' rows: left
+   * out of `features` unless kept (LoadOptions.keep). Absent for data built in memory.
+   */
+  readonly identifiers?: readonly IdentifierColumn[];
+  /** Raw label per row as written in the file, when class names were normalised (`labels` holds the normalised names). */
+  readonly rawLabels?: CategoricalColumn | null;
   /** Rows skipped while loading (wrong number of fields). */
   readonly skippedRows: number;
 }

@@ -18,6 +18,8 @@ import { targetCounts, valueCounts } from './class-distribution.js';
 import { correlationMatrices, highlyCorrelatedPairs, type CorrelationColumn } from './correlation.js';
 import { profileNumeric } from './numeric-profile.js';
 import { rankFeatures } from './ranking.js';
+import { analyzeIdentifiers } from './identifiers.js';
+import { checkKeep } from '../data/drop-columns.js';
 import { sampleDataset, sampleRowIndices } from './sample.js';
 import type { CategoricalColumnResult, CategoricalTest, CorrelationResult, EdaOptions, EdaResult, NumericColumnResult, NumericTest, Overview } from './types.js';
 
@@ -34,6 +36,7 @@ export async function analyzeFile(path: string, opts: EdaOptions & { load?: Load
   const stage = `loading ${basename(path)}`;
   const ds = await loadDataset(path, { ...load, ...(progress ? { onProgress: (d: number, t: number) => progress(stage, d, t) } : {}) });
   const tLoad = performance.now() - t0;
+  if (load?.keep) checkKeep(ds, load.keep);
   const result = analyzeDataset(ds, eda);
   result.timings.load = tLoad;
   return result;
@@ -181,6 +184,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
     correlation,
     tests: { numeric: numericTests, categorical: categoricalTests, alpha, testsRun },
     ranking,
+    identifiers: analyzeIdentifiers(ds, (i) => binary.y[i] === 1),
     notes,
     timings,
   };

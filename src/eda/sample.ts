@@ -16,6 +16,7 @@ export function sampleDataset(ds: Dataset, k: number, seed: number): Dataset {
   return {
     ...ds,
     features: takeRows(ds.features, rows),
+    ...(ds.identifiers ? { identifiers: ds.identifiers.map((i) => ({ ...i, column: takeColumn(i.column, rows) })) } : {}),
     labels: takeColumn(ds.labels, rows) as CategoricalColumn,
     categories: takeColumn(ds.categories, rows) as CategoricalColumn,
   };

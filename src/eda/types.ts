@@ -208,6 +208,18 @@ export interface CorrelationResult {
   excluded: string[];
 }
 
+/** An identifier column (an address, a time, a flow id): not a model input; its distinct count and top talkers. */
+export interface IdentifierSummary {
+  name: string;
+  /** The identifier kind (data/roles.ts): ip-address, timestamp, flow-id, … */
+  role: string;
+  description: string;
+  distinct: number;
+  missing: number;
+  /** The values on most rows (most first), with how many of those rows are attacks. */
+  top: Array<{ value: string; rows: number; attackRows: number }>;
+}
+
 export interface EdaResult {
   source: string;
   format: DatasetFormat;
@@ -221,6 +233,8 @@ export interface EdaResult {
   correlation: CorrelationResult | null;
   tests: { numeric: NumericTest[]; categorical: CategoricalTest[]; alpha: number; testsRun: boolean };
   ranking: RankedFeature[];
+  /** Identifier columns (not model inputs, not tested or ranked): distinct counts and top talkers. */
+  identifiers: IdentifierSummary[];
   /** Plain-language notes on what could not be done and why (single class, no numeric columns, …). */
   notes: string[];
   timings: Record<string, number>;

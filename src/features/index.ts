@@ -3,7 +3,7 @@ export type { PipelineOptions, PipelineJSON, ColumnPlan } from './pipeline.js';
 export { matrix } from './types.js';
 export type { Matrix, SourceMap } from './types.js';
 export { fitMedian, fitMostFrequent, impute } from './imputer.js';
-export { fitCategories, codeMap, oneHotNames, UNSEEN } from './one-hot.js';
+export { fitCategories, codeMap, oneHotNames, UNSEEN, OTHER, MAX_CATEGORIES } from './one-hot.js';
 export { fitStandard } from './scaler.js';
 export { signedLog1p, isHeavyTailed } from './log1p.js';
 export { isConstant } from './drop-constant.js';

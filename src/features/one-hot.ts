@@ -3,15 +3,31 @@ import type { CategoricalColumn } from '../data/types.js';
 /** Name of the bucket column that receives categories never seen in training. */
 export const UNSEEN = '<unseen>';
 
-/** Training categories, most frequent first (ties alphabetical), so the layout is stable. */
-export function fitCategories(col: CategoricalColumn): string[] {
+/** Name of the bucket of a column whose rarer categories were cut: they, and categories never seen, go there. */
+export const OTHER = '<other>';
+
+/**
+ * Categories kept per categorical column by default (option maxCategories). 100 keeps every
+ * category of the bundled NSL-KDD columns (`service`: 70) and of UNSW-NB15's `service` and `state`
+ * — their layout and results do not change — while a column of thousands of values (addresses,
+ * hosts, URLs kept with `keep`) adds at most 101 matrix columns instead of one per value: the
+ * width that made training 10× slower. Values past the limit are the rarest, which a model cannot
+ * learn much from anyway; they share one `<other>` column.
+ */
+export const MAX_CATEGORIES = 100;
+
+/** Training categories, most frequent first (ties alphabetical), so the layout is stable; at most `limit` of them. */
+export function fitCategories(col: CategoricalColumn, limit = Infinity): { categories: string[]; cut: number; cutRows: number } {
   const counts = new Int32Array(col.dictionary.length);
   for (let i = 0; i < col.codes.length; i++) if (col.codes[i]! >= 0) counts[col.codes[i]!]!++;
-  return col.dictionary
+  const all = col.dictionary
     .map((d, k) => [d, counts[k]!] as const)
     .filter(([, c]) => c > 0)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([d]) => d);
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (all.length <= limit) return { categories: all.map(([d]) => d), cut: 0, cutRows: 0 };
+  let cutRows = 0;
+  for (let k = limit; k < all.length; k++) cutRows += all[k]![1];
+  return { categories: all.slice(0, limit).map(([d]) => d), cut: all.length - limit, cutRows };
 }
 
 /**
@@ -40,7 +56,7 @@ function categoryIndex(categories: readonly string[]): ReadonlyMap<string, numbe
   return index;
 }
 
-/** One-hot output names: `col=value` per training category, then the unseen bucket. */
-export function oneHotNames(name: string, categories: readonly string[]): string[] {
-  return [...categories.map((c) => `${name}=${c}`), `${name}=${UNSEEN}`];
+/** One-hot output names: `col=value` per training category, then the unseen bucket (`<other>` when categories were cut). */
+export function oneHotNames(name: string, categories: readonly string[], cut = false): string[] {
+  return [...categories.map((c) => `${name}=${c}`), `${name}=${cut ? OTHER : UNSEEN}`];
 }

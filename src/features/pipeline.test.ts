@@ -206,3 +206,35 @@ describe('Pipeline on NSL-KDD', () => {
     assert.ok(Array.from(X.data).every(Number.isFinite));
   });
 });
+
+describe('Pipeline: bounded one-hot', () => {
+  // 300 hosts: the first 10 on 21 rows each, the other 290 on one row each
+  const records: Record<string, unknown>[] = [];
+  for (let k = 0; k < 300; k++) for (let r = 0; r < (k < 10 ? 21 : 1); r++) records.push({ host: `h${String(k).padStart(3, '0')}`, bytes: k });
+  const T = table(records);
+
+  it('keeps the most frequent categories up to maxCategories (default 100); the rest share <other>, which also takes unseen values', () => {
+    const p = new Pipeline().fit(T);
+    assert.equal(p.columns.length, 1 + 100 + 1);
+    assert.equal(p.columns.filter((c) => c.startsWith('host=')).length, 101);
+    assert.equal(p.columns[100], 'host=<other>');
+    // the 10 frequent hosts first, then alphabetical among the ties
+    assert.deepEqual(p.inputs[0]!.categories!.slice(0, 11), [...Array.from({ length: 10 }, (_, k) => `h00${k}`), 'h010']);
+    assert.deepEqual(p.cuts, [{ column: 'host', kept: 100, cut: 200, rows: 200 }]);
+    const small = new Pipeline({ maxCategories: 5 }).fit(T);
+    assert.equal(small.columns.length, 1 + 5 + 1);
+    assert.deepEqual(small.cuts, [{ column: 'host', kept: 5, cut: 295, rows: 5 * 21 + 290 }]);
+    // a cut value and a value never seen both land in <other>, without an unseen-category warning
+    const logger = new CollectingLogger();
+    const X = small.transform(table([{ host: 'h299', bytes: 1 }, { host: 'never', bytes: 1 }, { host: 'h000', bytes: 1 }]), logger);
+    assert.deepEqual(row(X, 0).slice(0, 6), [0, 0, 0, 0, 0, 1]);
+    assert.deepEqual(row(X, 1).slice(0, 6), [0, 0, 0, 0, 0, 1]);
+    assert.deepEqual(row(X, 2).slice(0, 6), [1, 0, 0, 0, 0, 0]);
+    assert.deepEqual(logger.warnings, []);
+    // saved and loaded: the same layout and encoding
+    const back = Pipeline.fromJSON(JSON.parse(JSON.stringify(small.toJSON())));
+    assert.deepEqual(back.columns, small.columns);
+    assert.deepEqual(Array.from(back.transform(T).data), Array.from(small.transform(T).data));
+    assert.throws(() => new Pipeline({ maxCategories: 0 }).fit(T), { code: 'NADIR_ERR_BAD_OPTION' });
+  });
+});

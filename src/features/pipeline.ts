@@ -6,7 +6,7 @@ import { silentLogger } from '../logger.js';
 import { isConstant } from './drop-constant.js';
 import { fitMedian, fitMostFrequent } from './imputer.js';
 import { isHeavyTailed, signedLog1p } from './log1p.js';
-import { codeMap, fitCategories, oneHotNames } from './one-hot.js';
+import { codeMap, fitCategories, MAX_CATEGORIES, oneHotNames } from './one-hot.js';
 import { fitStandard } from './scaler.js';
 import type { Matrix } from './types.js';
 
@@ -21,12 +21,23 @@ export interface PipelineOptions {
   dropConstant?: boolean;
   /** Columns to leave out. */
   exclude?: readonly string[];
+  /** Categories kept per categorical column, most frequent first; the rest share an `<other>` bucket (default MAX_CATEGORIES, 100). */
+  maxCategories?: number;
+}
+
+/** A categorical column whose rarer training categories were cut into `<other>`. */
+export interface CategoryCut {
+  column: string;
+  kept: number;
+  /** Training categories that went to `<other>`, and the training rows that hold them. */
+  cut: number;
+  rows: number;
 }
 
 /** What the pipeline learned about one input column. */
 export type ColumnPlan =
   | { kind: 'numeric'; name: string; fill: number; log: boolean; mean: number; scale: number }
-  | { kind: 'categorical'; name: string; fill: string | null; categories: string[] };
+  | { kind: 'categorical'; name: string; fill: string | null; categories: string[]; other?: number };
 
 export interface PipelineJSON {
   type: 'pipeline';
@@ -45,7 +56,7 @@ export interface PipelineJSON {
  */
 export class Pipeline {
   readonly options: PipelineOptions;
-  private fitted: { plans: ColumnPlan[]; dropped: string[]; columns: string[]; source: string[] } | null = null;
+  private fitted: { plans: ColumnPlan[]; dropped: string[]; columns: string[]; source: string[]; cuts?: CategoryCut[] } | null = null;
 
   constructor(options: PipelineOptions = {}) {
     this.options = options;
@@ -56,6 +67,9 @@ export class Pipeline {
     const encoding = o.encoding ?? 'onehot';
     if (encoding !== 'onehot' && encoding !== 'ordinal') throw nadirError('NADIR_ERR_BAD_OPTION', 'encoding', `expected onehot or ordinal, got ${String(encoding)}`);
     const exclude = new Set(o.exclude ?? []);
+    const limit = o.maxCategories ?? MAX_CATEGORIES;
+    if (!(Number.isInteger(limit) && limit >= 1)) throw nadirError('NADIR_ERR_BAD_OPTION', 'maxCategories', `expected a whole number ≥ 1, got ${String(limit)}`);
+    const cuts: CategoryCut[] = [];
     const plans: ColumnPlan[] = [];
     const dropped: string[] = [];
     for (const col of table.columns) {
@@ -74,11 +88,16 @@ export class Pipeline {
         const { mean, scale } = o.scale ? fitStandard(col.values, tf) : { mean: 0, scale: 1 };
         plans.push({ kind: 'numeric', name: col.name, fill, log, mean, scale });
       } else {
-        plans.push({ kind: 'categorical', name: col.name, fill: fitMostFrequent(col), categories: fitCategories(col) });
+        const fit = fitCategories(col, limit);
+        const mode = fitMostFrequent(col);
+        // the most frequent category is always kept (a tie at a limit of 1 is broken the way fitCategories breaks it)
+        const fill = mode === null || fit.categories.includes(mode) ? mode : fit.categories[0]!;
+        plans.push({ kind: 'categorical', name: col.name, fill, categories: fit.categories, ...(fit.cut > 0 ? { other: fit.cut } : {}) });
+        if (fit.cut > 0) cuts.push({ column: col.name, kept: fit.categories.length, cut: fit.cut, rows: fit.cutRows });
       }
     }
     if (plans.length === 0) throw nadirError('NADIR_ERR_BAD_INPUT', 'no usable feature columns: every column is constant, empty or excluded');
-    this.fitted = { plans, dropped, ...layout(plans, encoding) };
+    this.fitted = { plans, dropped, cuts, ...layout(plans, encoding) };
     return this;
   }
 
@@ -104,6 +123,11 @@ export class Pipeline {
 
   get dropped(): readonly string[] {
     return this.state.dropped;
+  }
+
+  /** Categorical columns whose rarer categories were cut into `<other>` when fitting (empty for a loaded pipeline). */
+  get cuts(): readonly CategoryCut[] {
+    return this.state.cuts ?? [];
   }
 
   /**
@@ -146,7 +170,7 @@ export class Pipeline {
         for (let i = 0, j = offset; i < n; i++, j += stride) {
           const c = col.codes[i]!;
           let k = c < 0 ? fillIdx : map[c]!;
-          if (k === p.categories.length && c >= 0) {
+          if (k === p.categories.length && c >= 0 && !p.other) {
             unseen++;
             if (unseenValues.size < 5) unseenValues.add(col.dictionary[c]!);
           }
@@ -186,6 +210,7 @@ export class Pipeline {
         p && typeof p === 'object' && typeof p.name === 'string' &&
         ((p.kind === 'numeric' && [p.fill, p.mean, p.scale].every((x) => typeof x === 'number' && Number.isFinite(x)) && typeof p.log === 'boolean') ||
           (p.kind === 'categorical' && Array.isArray(p.categories) && p.categories.every((c) => typeof c === 'string') &&
+            (p.other === undefined || (Number.isInteger(p.other) && p.other >= 0)) &&
             (p.fill === null || (typeof p.fill === 'string' && p.categories.includes(p.fill)))));
       if (!ok) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `preprocessing: bad column plan ${JSON.stringify(p).slice(0, 80)}`);
     }
@@ -199,7 +224,7 @@ function layout(plans: ColumnPlan[], encoding: 'onehot' | 'ordinal'): { columns:
   const columns: string[] = [];
   const source: string[] = [];
   for (const p of plans) {
-    const names = p.kind === 'numeric' || encoding === 'ordinal' ? [p.name] : oneHotNames(p.name, p.categories);
+    const names = p.kind === 'numeric' || encoding === 'ordinal' ? [p.name] : oneHotNames(p.name, p.categories, (p.other ?? 0) > 0);
     for (const n of names) {
       columns.push(n);
       source.push(p.name);

@@ -38,8 +38,10 @@ describe('imputer', () => {
 
 describe('categories and the unseen bucket', () => {
   it('orders training categories by frequency, ties alphabetically, unused dictionary entries left out', () => {
-    assert.deepEqual(fitCategories(cat(['udp', 'tcp', 'icmp', 'never'], [1, 0, 1, 2, 0, 1, -1])), ['tcp', 'udp', 'icmp']);
-    assert.deepEqual(fitCategories(cat(['b', 'a'], [0, 1])), ['a', 'b']);
+    assert.deepEqual(fitCategories(cat(['udp', 'tcp', 'icmp', 'never'], [1, 0, 1, 2, 0, 1, -1])).categories, ['tcp', 'udp', 'icmp']);
+    assert.deepEqual(fitCategories(cat(['b', 'a'], [0, 1])).categories, ['a', 'b']);
+    // bounded: the most frequent kept, the rest counted
+    assert.deepEqual(fitCategories(cat(['udp', 'tcp', 'icmp', 'never'], [1, 0, 1, 2, 0, 1, -1]), 2), { categories: ['tcp', 'udp'], cut: 1, cutRows: 1 });
   });
 
   it('maps another column\'s dictionary onto the training categories; unseen → the bucket index', () => {

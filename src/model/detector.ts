@@ -2,7 +2,8 @@ import type { LoadedData } from '../data/load.js';
 import { rowName } from '../data/load.js';
 import { asNumeric, parseCell } from '../data/index.js';
 import type { CategoricalColumn, Column, Table } from '../data/types.js';
-import { nadirError } from '../errors.js';
+import { suggestColumn } from '../data/formats/cicids.js';
+import { nadirError, opt } from '../errors.js';
 import { Pipeline } from '../features/pipeline.js';
 import type { Matrix } from '../features/types.js';
 import { learnerFromJSON, learnerSpec } from '../learners/registry.js';
@@ -104,7 +105,12 @@ export class Detector {
     if (missing.length > 0) {
       const more = missing.slice(1);
       const also = more.length ? `; also missing: ${more.slice(0, 8).map((m) => `'${m}'`).join(', ')}${more.length > 8 ? ', …' : ''}` : '';
-      throw nadirError('NADIR_ERR_MISSING_COLUMN', missing[0]!, `${source} (the model needs it${also})`);
+      // a known alias or a near-miss name in the input: say which, and how to go on
+      const inputNames = new Set(inputs.map((i) => i.name));
+      const others = table.columns.map((c) => c.name).filter((n) => !inputNames.has(n));
+      const hints = missing.map((m) => [m, suggestColumn(m, others)] as const).filter((h): h is readonly [string, string] => h[1] !== null);
+      const hint = hints.length ? `; the input has ${hints.slice(0, 4).map(([m, s]) => `'${s}' (is it '${m}'? rename it)`).join(', ')}${hints.length > 4 ? ', …' : ''}` : '';
+      throw nadirError('NADIR_ERR_MISSING_COLUMN', missing[0]!, `${source} (the model needs it${also}${hint}; ${opt('fillMissing')} scores without the missing columns, as missing values)`);
     }
     const empty = emptyRows(inputs.map((i) => byName.get(i.name)!), table.nRows);
     if (empty.count > 0) {

@@ -32,6 +32,12 @@ export interface ModelBody {
     labelColumn: string;
     normalLabels: string[];
     inputs: Array<{ name: string; kind: 'numeric' | 'categorical'; categories?: readonly string[] }>;
+    /**
+     * Columns of the training data recognised as identifiers (addresses, times, flow ids) and
+     * not used as inputs: a record may hold them, and predictions pass them through. Absent in
+     * models made before column roles.
+     */
+    ignored?: Array<{ name: string; role: string }>;
   };
   pipeline: PipelineJSON;
   learner: SerializedModel;

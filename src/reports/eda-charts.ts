@@ -5,7 +5,7 @@
  */
 import { COLORS, type VegaLiteSpec } from './kit/vega.js';
 import { formatNumber } from '../util/format.js';
-import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
+import type { BoxStats, CategoricalColumnResult, ClassCounts, CorrelationResult, IdentifierSummary, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
 
 /** Vega-Lite's TypeScript types are stricter than the JSON it accepts; specs are checked by rendering them in tests. */
 function vl(spec: object): VegaLiteSpec {
@@ -324,6 +324,26 @@ export function rankingSpec(ranking: readonly RankedFeature[], maxBars = 20): Ve
       y: { field: 'feature', type: 'nominal', sort: values.map((v) => v.feature), title: null, axis: { labelLimit: 280 } },
       x: { field: 'strength', type: 'quantitative', scale: { domain: [0, 1] }, title: 'effect size' },
       color: { field: 'kind', type: 'nominal', scale: { domain: ['numeric: |rank-biserial r|', "categorical: Cramér's V"], range: [COLORS.accent, '#F58518'] }, title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 320 } },
+    },
+  });
+}
+
+/** Top talkers of an identifier column: rows per value, split into attack and other rows. */
+export function topTalkersSpec(id: IdentifierSummary): VegaLiteSpec {
+  const values = id.top.flatMap((t) => [
+    { value: t.value, rows: t.attackRows, kind: 'attack' },
+    { value: t.value, rows: t.rows - t.attackRows, kind: 'normal or unlabelled' },
+  ]);
+  return vl({
+    title: { text: `${id.name}: top talkers`, subtitle: `${id.top.length} of ${id.distinct} distinct values, by rows` },
+    width: 320,
+    height: Math.max(40, 16 * id.top.length),
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'value', type: 'nominal', sort: id.top.map((t) => t.value), title: null, axis: { labelLimit: 280 } },
+      x: { field: 'rows', type: 'quantitative', stack: 'zero', title: 'rows' },
+      color: { field: 'kind', type: 'nominal', scale: { domain: ['attack', 'normal or unlabelled'], range: [COLORS.attack, COLORS.normal] }, title: null, legend: { orient: 'bottom' } },
     },
   });
 }

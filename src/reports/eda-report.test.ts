@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { dataFromRecords, requireLabel } from '../data/index.js';
+import { loadDataset } from '../data/load.js';
+import { cicFlowsCsv } from '../data/testdata/cic-flows.js';
+import { tempDir, writeFixture } from '../data/testdata/files.js';
 import { analyzeDataset } from '../eda/analyze.js';
 import { buildEdaReport, SECTIONS } from './eda-report.js';
 
@@ -40,7 +44,8 @@ test('report: every section present with at least one chart; self-contained; use
   assert.match(page, /synthetic &lt;test&gt;\.csv/);
   const s = sections(page);
   assert.deepEqual([...s.keys()], SECTIONS.map((x) => x.id));
-  for (const [id, htmlText] of s) assert.ok((htmlText.match(/<svg /g) ?? []).length >= 1, `section ${id} has a chart`);
+  // (the identifiers section has charts of top talkers only when the data has identifiers: this data has none)
+  for (const [id, htmlText] of s) if (id !== 'identifiers') assert.ok((htmlText.match(/<svg /g) ?? []).length >= 1, `section ${id} has a chart`);
   assert.equal((page.match(/<figure class="chart">/g) ?? []).length, charts);
   // tests table and the redundancy pair
   assert.match(s.get('tests') ?? '', /class="data tests-numeric"/);
@@ -94,4 +99,17 @@ test('ranking chart: the legend and long feature names are written out in the SV
   assert.ok(svg.includes('categorical: Cramér&#39;s V') || svg.includes("categorical: Cramér's V"), 'categorical legend entry');
   assert.ok(svg.includes('>dst_host_same_src_port_rate<'), 'feature name');
   assert.doesNotMatch(svg, /…/);
+});
+
+test('report: the identifiers section lists the addresses, times and flow ids with a top-talkers chart per address column', async () => {
+  const dir = tempDir('nadir-eda-ids-');
+  try {
+    const r = analyzeDataset(await loadDataset(writeFixture(dir, 'flows.csv', cicFlowsCsv(2000))));
+    const section = sections(await buildEdaReport(r)).get('identifiers') ?? '';
+    assert.match(section, /Source IP: top 10 of/);
+    for (const id of ['Flow ID', 'Source IP', 'Destination IP', 'Timestamp']) assert.ok(section.includes(`<strong>${id}</strong>`), id);
+    assert.equal((section.match(/<svg /g) ?? []).length, 3, 'Flow ID, Source IP, Destination IP (no chart for times)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

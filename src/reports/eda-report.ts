@@ -22,6 +22,7 @@ import {
   histogramSpec,
   outlierSpec,
   rankingSpec,
+  topTalkersSpec,
 } from './eda-charts.js';
 import type { CategoricalTest, EdaResult, NumericColumnResult, NumericTest, RankedFeature } from '../eda/types.js';
 
@@ -44,6 +45,7 @@ export const SECTIONS = [
   { id: 'outliers', label: 'Outliers' },
   { id: 'tests', label: 'Hypothesis tests' },
   { id: 'ranking', label: 'Linked to attacks' },
+  { id: 'identifiers', label: 'Identifiers' },
 ] as const;
 
 export async function buildEdaReport(r: EdaResult, opts: EdaReportOptions = {}): Promise<string> {
@@ -57,6 +59,7 @@ export async function buildEdaReport(r: EdaResult, opts: EdaReportOptions = {}):
     outliersSection(r, charts),
     testsSection(r, charts),
     rankingSection(r, charts),
+    identifiersSection(r, charts),
   ];
   await charts.renderAll();
   const when = (opts.generatedAt ?? new Date()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -467,6 +470,44 @@ function rankingSection(r: EdaResult, charts: ChartQueue): SafeHtml {
     'Features most linked to attacks',
     [r.ranking.length ? charts.add(rankingSpec(r.ranking), 'Features most linked to attacks') : '', table],
     html`All tested features, significant ones first (Benjamini–Hochberg-adjusted p &lt; ${String(r.tests.alpha)}), ordered by effect size: |rank-biserial r| for numeric features — a rank measure that heavy tails cannot distort — and Cramér's V for categorical ones; both run from 0 (no link) to 1. When Welch's t-test and Mann–Whitney disagree, the row says why.`,
+  );
+}
+
+/** Addresses, times and flow ids: for the analyst (who talks most, who attacks), not model inputs. */
+function identifiersSection(r: EdaResult, charts: ChartQueue): SafeHtml {
+  const ids = r.identifiers ?? [];
+  if (ids.length === 0) {
+    return section('identifiers', 'Identifiers', html`<p class="intro">No column was recognised as an identifier (IP or MAC address, timestamp, flow id, Zeek uid, community id, row number).</p>`);
+  }
+  const overview = renderTable(
+    [
+      { label: 'column', cell: (i: EdaResult['identifiers'][number]) => html`<strong>${i.name}</strong>` },
+      { label: 'kind', cell: (i) => i.description },
+      { label: 'distinct', cell: (i) => formatInt(i.distinct), align: 'right' },
+      { label: 'missing', cell: (i) => formatInt(i.missing), align: 'right' },
+    ],
+    ids,
+    { className: 'identifiers' },
+  );
+  const talkers = ids
+    .filter((i) => i.role !== 'timestamp' && i.role !== 'row-id')
+    .map((i) =>
+      html`<h3>${i.name}: top ${String(i.top.length)} of ${formatInt(i.distinct)}</h3>${charts.add(topTalkersSpec(i), `${i.name}: top talkers`)}${renderTable(
+        [
+          { label: 'value', cell: (t: EdaResult['identifiers'][number]['top'][number]) => html`<code>${t.value}</code>` },
+          { label: 'rows', cell: (t) => formatInt(t.rows), align: 'right' },
+          { label: 'share', cell: (t) => formatPercent(t.rows / Math.max(1, r.rows.analysed)), align: 'right' },
+          { label: 'attack rows', cell: (t) => formatInt(t.attackRows), align: 'right' },
+        ],
+        i.top,
+        { className: 'talkers' },
+      )}`,
+    );
+  return section(
+    'identifiers',
+    'Identifiers',
+    [overview, ...talkers],
+    html`Columns recognised as identifiers — addresses, times, flow ids — name flows rather than describe them: a model that learnt them would learn this capture's hosts and clock, nothing that carries over to new traffic. So they are not model inputs (unless kept with <code>--keep</code>), take no part in the tests or the ranking above, and are summarised here for the analyst: distinct values and the top talkers, with how many of their rows are attacks. Ports are not identifiers: they stay numeric inputs.`,
   );
 }
 

@@ -90,6 +90,11 @@ const predictionProperties = {
   probability: { type: 'number', description: 'binary: P(attack), Attack when ≥ threshold (isolation forest: its anomaly score in (0, 1]); multi-class: the probability of the predicted class' },
   threshold: { type: ['number', 'null'], description: 'binary models: the decision threshold applied to probability; null for multi-class models' },
   explanation: explanationSchema,
+  fields: {
+    type: 'object',
+    additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+    description: "the record's values of the fields the model ignored as identifiers (addresses, time, flow id: the model card's ignored), passed through so an alert says which flow it is about",
+  },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;
 
@@ -178,6 +183,11 @@ export const modelCardSchema = {
     ...modelSummaryProperties,
     decision: { ...looseObject, description: "how scores become a verdict: { kind: 'argmax' } or { kind: 'threshold', score, threshold, method, … } (how the threshold was chosen, on training data only)" },
     inputs: { type: 'array', items: inputSchema, description: "the input schema: every record needs these fields" },
+    ignored: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, role: { type: 'string' } }, required: ['name', 'role'] },
+      description: 'identifier columns of the training data (addresses, times, flow ids: role ip-address, timestamp, flow-id, …) that are not inputs; a record may hold them, and predictions pass them through as fields',
+    },
     format: { type: 'string', description: 'the dataset format the model was trained on' },
     labelColumn: { type: 'string' },
     metrics: { type: 'object', properties: { cv: looseObject, test: looseObject }, description: 'cross-validation (cv) and hold-out (test, by file) metrics from training' },

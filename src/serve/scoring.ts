@@ -66,10 +66,15 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
   const table = typedRecordsTable(model.inputs, records, rows ?? undefined, (i) => `record ${i}`);
   const p = predictData(d, scoringInput(table, 'request', d.body.schema.format), { explain: opts.explain, top: opts.top });
   const out: ScoredRecord[] = new Array<ScoredRecord>(p.nRows);
+  const ignored = d.body.schema.ignored;
   for (let i = 0; i < p.nRows; i++) {
     const r = predictionRecord(d, p, i);
     const s: ScoredRecord = { label: r.label, class: r.class, probability: r.probability, threshold: p.threshold };
     if (r.explanation) s.explanation = r.explanation;
+    if (ignored?.length) {
+      const fields = passthroughFields(records[rows ? rows[i]! : i], ignored);
+      if (fields) s.fields = fields;
+    }
     out[i] = s;
   }
   // categorical values never seen in training: the encoder scores them as the unseen category; say so per record
@@ -113,4 +118,17 @@ export function observedBatch(results: ReadonlyArray<ScoredRecord | ScoreFailure
 export function notifyObservers(observers: readonly ScoreObserver[], model: ServedModel, batch: ObservedBatch): void {
   if (batch.size === 0) return;
   for (const o of observers) o(model, batch);
+}
+
+/** The record's values of the fields the model ignored as identifiers (its addresses, time, flow id), or null when it holds none. */
+function passthroughFields(record: unknown, ignored: ReadonlyArray<{ name: string }>): Record<string, string | number | null> | null {
+  if (record === null || typeof record !== 'object') return null;
+  const r = record as Record<string, unknown>;
+  let out: Record<string, string | number | null> | null = null;
+  for (const { name } of ignored) {
+    const v = r[name];
+    if (v === undefined) continue;
+    (out ??= {})[name] = typeof v === 'string' || typeof v === 'number' || v === null ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  }
+  return out;
 }

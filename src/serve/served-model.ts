@@ -70,6 +70,7 @@ export class ServedModel {
       format: d.body.schema.format,
       labelColumn: d.body.schema.labelColumn,
       inputs: this.inputs,
+      ignored: (d.body.schema.ignored ?? []).map((i) => ({ name: i.name, role: i.role })),
       metrics: d.body.metrics ?? {},
       importance: d.body.importance ?? {},
       provenance: d.body.provenance ?? {},

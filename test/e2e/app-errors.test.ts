@@ -100,7 +100,7 @@ describe('errors and warnings name the file', () => {
     for (const cmd of ['predict', 'evaluate']) {
       const r = await nadir(cmd, '--model', model, '--data', noService, ...(cmd === 'predict' ? ['--out', join(dir, 'p.csv')] : []));
       assert.equal(r.code, 2, r.stderr);
-      assert.equal(r.stderr, `nadir: missing column 'service' in ${noService} (the model needs it)\n`);
+      assert.equal(r.stderr, `nadir: missing column 'service' in ${noService} (the model needs it; --fill-missing scores without the missing columns, as missing values)\n`);
     }
 
     const bad = csv('flows.csv', null, (r, i) => {

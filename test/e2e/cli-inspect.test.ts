@@ -83,3 +83,22 @@ test('unlabelled NSL-KDD records (41 columns): inspect says they have no label a
   assert.equal(r.code, 2);
   assert.equal(r.stderr, `nadir: ${raw}: no label column: these are unlabelled NSL-KDD records (41 columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)\n`);
 });
+
+const CIC = new URL('../../../test/fixtures/cicflowmeter/', import.meta.url).pathname;
+
+test('nadir inspect on the same CICFlowMeter flows under two naming schemes: the same canonical columns and roles, the single class said', async () => {
+  const [a, b] = await Promise.all([nadir('inspect', '--data', join(CIC, 'test.pcap_CIC.csv'), '--json'), nadir('inspect', '--data', join(CIC, 'test.pcap_Flow.csv'), '--json')]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const cols = (r: typeof a): Array<[string, string]> => (JSON.parse(r.stdout) as { columns: Array<{ name: string; role: string }> }).columns.map((c) => [c.name, c.role]);
+  assert.deepEqual(cols(a), cols(b));
+  assert.deepEqual(cols(a).slice(0, 4), [['Flow ID', 'flow-id'], ['Source IP', 'ip-address'], ['Destination IP', 'ip-address'], ['Timestamp', 'timestamp']]);
+  const text = await nadir('inspect', '--data', join(CIC, 'test.pcap_CIC.csv'));
+  assert.match(text.stdout, /columns: 79 numeric, 0 categorical, 4 identifiers \(not model inputs\)/);
+  assert.match(text.stdout, /Source IP\s+categorical\s+identifier: ip-address\s+6\s+0/);
+  assert.match(text.stdout, /Destination Port\s+numeric\s+input/);
+  assert.match(text.stdout, /- 4 columns are identifiers, not model inputs: .*--keep <column> makes one an input/);
+  assert.match(text.stdout, /- all 96 rows are BENIGN: a supervised model needs attacks too; see --model iforest/);
+  const help = await nadir('inspect', '--help');
+  for (const w of [/Column roles:/, /--keep <columns>/, /Ports are not identifiers/, /--max-categories/, /CICFlowMeter-V4 abbreviations/]) assert.match(help.stdout, w);
+});

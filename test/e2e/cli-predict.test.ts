@@ -289,3 +289,35 @@ test('a nadir model file given as data is named as such by every command that lo
   assert.equal(r.code, 2);
   assert.equal(r.stderr, msg('stdin'));
 });
+
+describe('CICFlowMeter flows: a model trained on one naming scheme scores the other', () => {
+  const CIC = new URL('../../../test/fixtures/cicflowmeter/', import.meta.url).pathname;
+  const model = join(dir, 'cic.nadir');
+  before(async () => {
+    const r = await nadir('train', '--data', join(CIC, 'test.pcap_CIC.csv'), '--model', 'iforest', '--cv', '0', '--trees', '20', '--permutation-repeats', '0', '--out', model);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('with no option: the predictions carry each flow\'s id, addresses and time', async () => {
+    const out = join(dir, 'flow-preds.csv');
+    const r = await nadir('predict', '--model', model, '--data', join(CIC, 'test.pcap_Flow.csv'), '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 97);
+    assert.equal(lines[0], 'row,Flow ID,Source IP,Destination IP,Timestamp,label,class,probability');
+    assert.match(lines[1]!, /^1,188\.120\.225\.17-10\.200\.2\.252-8080-61559-6,10\.200\.2\.252,188\.120\.225\.17,31\/03\/2015 08:32:22,(Normal|Attack),/);
+  });
+
+  test('a missing input column: an error naming the near miss and --fill-missing; with it, scored and warned', async () => {
+    const rows = readFileSync(join(CIC, 'test.pcap_Flow.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const at = rows[0]!.indexOf('Flow Duration');
+    const edited = join(dir, 'edited.csv');
+    writeFileSync(edited, rows.map((r, i) => (i === 0 ? r.map((c, j) => (j === at ? 'Flow Durations' : c)) : r).join(',')).join('\n'));
+    const bad = await nadir('predict', '--model', model, '--data', edited, '--out', join(dir, 'p1.csv'));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^nadir: missing column 'Flow Duration' in .*the input has 'Flow Durations' \(is it 'Flow Duration'\? rename it\); --fill-missing scores without the missing columns, as missing values\)\n$/);
+    const ok = await nadir('predict', '--model', model, '--data', edited, '--out', join(dir, 'p2.csv'), '--fill-missing');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /1 of the model's \d+ input columns is missing and scored as missing values \(--fill-missing\): 'Flow Duration'/);
+  });
+});

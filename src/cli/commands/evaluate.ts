@@ -20,6 +20,7 @@ export function registerEvaluate(program: Command): void {
       .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet)'),
   )
     .option('--json', "print the Metrics as one JSON document (a class no row was predicted as has precision 0, as scikit-learn's zero_division=0)")
+    .option('--fill-missing', "evaluate on a file that lacks some of the model's input columns, scored as missing values (never done unless asked)")
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
     .action(async (o: Record<string, unknown>) => {
@@ -27,7 +28,7 @@ export function registerEvaluate(program: Command): void {
       checkOutputs([['--report', report]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
       const logger = new CollectingLogger();
-      const { evaluation: r, dataset: ds, checksums, timings } = await evaluate(detector, String(o.data), { load: loadOptionsFrom(o), logger });
+      const { evaluation: r, dataset: ds, checksums, timings } = await evaluate(detector, String(o.data), { load: loadOptionsFrom(o), logger, fillMissing: o.fillMissing === true });
       if (o.report) {
         await writeEvaluationReport(String(o.report), {
           body: detector.body,

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { inspectDataset } from '../../app/inspect.js';
 import { loadDataset } from '../../data/load.js';
 import { CollectingLogger } from '../../logger.js';
+import { checkKeep } from '../../data/drop-columns.js';
+import { warningText, withFlagNames } from '../flags.js';
 import { fmtInt, printJson, table } from '../output.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 
@@ -13,19 +15,53 @@ export function registerInspect(program: Command): void {
       .requiredOption('-d, --data <file>', 'dataset file (CSV, .csv.gz, JSONL, Parquet)'),
   )
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExample:\n  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz\n  nadir inspect --data flows.csv --label Label --json')
+    .addHelpText(
+      'after',
+      `
+Column roles: every column is a model input or an identifier. Identifiers name a flow
+rather than describe it and are not model inputs: IP and MAC addresses, timestamps (ISO,
+dd/mm/yyyy hh:mm[:ss] as CICFlowMeter writes them, epoch seconds in a column named ts,
+stime, …), flow ids (src-dst-sport-dport-proto), Zeek uids, community ids, row numbers
+(a column named id of distinct whole numbers). eda summarises them (top talkers); predict
+passes them through to each prediction. --keep <columns> makes one a model input all the
+same; --drop <columns> leaves any column out. Ports are not identifiers: they stay numeric
+inputs (the service a flow talks to is informative).
+
+One-hot: train keeps the 100 most frequent categories of a column (--max-categories); the
+rarer ones share an '<other>' column, and inspect flags a column over that limit.
+
+CIC-IDS2017 / CICFlowMeter: the padded CIC-IDS2017 names, the CICFlowMeter-V4 abbreviations
+(Tot Fwd Pkts, Dst Port, …), later renamings (Packet Length Min, …) and their snake_case forms
+are read under the canonical CIC-IDS2017 names (src/data/formats/cicids.ts); class names are
+read in one spelling (Port Scan → PortScan, Botnet → Bot, Backdoors → Backdoor).
+
+Example:
+  nadir inspect --data data/nsl-kdd/KDDTest+.txt.gz
+  nadir inspect --data flows.csv --label Label --json
+  nadir inspect --data flows.csv --keep Timestamp`,
+    )
     .action(async (o: Record<string, unknown>) => {
       // the findings are printed once, in the report (or in the JSON): collected, never echoed to stderr
-      const ds = await loadDataset(String(o.data), { ...loadOptionsFrom(o), logger: new CollectingLogger() });
+      const load = loadOptionsFrom(o);
+      const ds = await loadDataset(String(o.data), { ...load, logger: new CollectingLogger() });
+      if (load.keep) {
+        try {
+          checkKeep(ds, load.keep);
+        } catch (e) {
+          withFlagNames(e);
+        }
+      }
       const r = inspectDataset(ds);
       if (o.json) return printJson(r);
       const out: string[] = [];
       out.push(`${r.file}`);
       out.push(`format: ${r.format}    rows: ${fmtInt(r.rows)}    features: ${r.features}    label: ${r.label}`);
-      const nNum = r.columns.filter((c) => c.kind === 'numeric').length;
-      out.push(`columns: ${nNum} numeric, ${r.columns.length - nNum} categorical`);
+      const inputs = r.columns.filter((c) => c.role === 'feature');
+      const nNum = inputs.filter((c) => c.kind === 'numeric').length;
+      const nIds = r.columns.length - inputs.length;
+      out.push(`columns: ${nNum} numeric, ${inputs.length - nNum} categorical${nIds ? `, ${nIds} identifier${nIds === 1 ? '' : 's'} (not model inputs)` : ''}`);
       out.push('');
-      out.push(table(r.columns.map((c) => [c.name, c.kind, c.distinct, c.missing]), ['column', 'type', 'distinct', 'missing']));
+      out.push(table(r.columns.map((c) => [c.name, c.kind, c.role === 'feature' ? 'input' : `identifier: ${c.role}`, c.distinct, c.missing]), ['column', 'type', 'role', 'distinct', 'missing']));
       for (const [kind, dist] of Object.entries(r.classes)) {
         if (kind === 'label' && Object.keys(dist).length > 40) continue;
         out.push('');
@@ -35,7 +71,7 @@ export function registerInspect(program: Command): void {
       }
       out.push('');
       out.push(r.findings.length ? `data-quality findings (${r.findings.length}):` : 'data-quality findings: none');
-      for (const f of r.findings) out.push(`  - ${f.message}`);
+      for (const f of r.findings) out.push(`  - ${warningText(f)}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }

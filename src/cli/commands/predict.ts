@@ -21,6 +21,7 @@ export function registerPredict(program: Command): void {
   )
     .option('-o, --out <file>', 'write predictions to a file, in the format its extension names: .csv, .jsonl or .ndjson (one JSON object per line), .json (the document --json prints) (default: CSV on stdout)')
     .option('--explain', 'add the top contributing input columns per record')
+    .option('--fill-missing', "score records that lack some of the model's input columns, as missing values (never done unless asked)")
     .option('--top <n>', 'contributions per record with --explain', '5')
     .option('--json', 'print one JSON document on stdout: { model, classes, threshold, rows, predictions: [{ row, label, class, probability, explanation? }], warnings }; with --out, a summary instead of the predictions')
     .addHelpText(
@@ -66,7 +67,7 @@ Examples:
       const logger = new CollectingLogger();
       if (o.data === '-' && process.stdin.isTTY) throw nadirError('NADIR_ERR_BAD_INPUT', "--data - reads JSON lines from stdin; pipe records in (one JSON object per line)");
       const source = o.data === '-' ? { stream: process.stdin as AsyncIterable<Buffer>, name: 'stdin' } : String(o.data);
-      const p = await predict(detector, source, { load: loadOptionsFrom(o), explain: o.explain === true, top, logger });
+      const p = await predict(detector, source, { load: loadOptionsFrom(o), explain: o.explain === true, top, logger, fillMissing: o.fillMissing === true });
       // a constant column or a label seen once in records to score says nothing about them
       const warnings = logger.warnings.map(warningText);
       if (o.explain === true && !p.explanations) warnings.push(`--explain: ${detector.body.learner.type} models have no per-column explanation; predictions have none`);

@@ -45,6 +45,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))
     .option('--threads <n>', `worker threads, 1 to 256 (default: all cores), for ${LEARNER_SPECS.filter((l) => findParam(l, 'nThreads')?.defaultText === 'all cores').map((l) => l.type).join(' and ')}`)
     .option('--permutation-repeats <n>', TRAIN_PARAMS.permutationRepeats.help, String(TRAIN_PARAMS.permutationRepeats.default))
+    .option('--max-categories <n>', TRAIN_PARAMS.maxCategories.help, String(TRAIN_PARAMS.maxCategories.default))
     .option('--json', 'print one JSON document: { model, task, classes, cv, test, threshold, timings, … }')
     .addHelpText(
       'after',
@@ -175,6 +176,7 @@ export function trainChoices(o: Record<string, unknown>): TrainChoices {
     permutationRepeats: value(o.permutationRepeats) as number,
     learner,
   };
+  if (o.maxCategories !== undefined) choices.maxCategories = value(o.maxCategories) as number;
   if (o.threshold !== undefined) choices.threshold = value(o.threshold) as number;
   if (o.threads !== undefined) choices.threads = value(o.threads) as number;
   return choices;

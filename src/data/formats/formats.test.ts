@@ -249,7 +249,8 @@ describe('generic CSV', () => {
     // and a value the format calls normal is not normal when --normal leaves it out
     const only = await loadDataset(writeFixture(dir, 'g2b.csv', body('label')), { normal: ['scan'] });
     assert.deepEqual(classCounts(buildTarget(only, 'binary')), [1, 3]);
-    assert.deepEqual(buildTarget(only, 'category').classes, ['normal', 'Normal', 'flood']);
+    // ('normal' and 'Normal' are one class spelled two ways: read as one)
+    assert.deepEqual(buildTarget(only, 'category').classes, ['normal', 'flood']);
   });
 
   it('drops rows without a label and says so', async () => {

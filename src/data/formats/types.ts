@@ -3,8 +3,12 @@ import type { Column, DatasetFormat } from '../types.js';
 /** What a format recogniser learns about a table. */
 export interface Recognition {
   format: DatasetFormat;
-  /** Column names to use (headerless formats name their columns). */
+  /** Column names to use (headerless formats name their columns; CIC-IDS2017 gives canonical names). */
   names?: string[];
+  /** Header names changed to canonical ones (from, to), for a finding. */
+  renamed?: Array<[string, string]>;
+  /** Column pairs [first, copy] where the copy is dropped when it equals the first on every row (CIC-IDS2017's `Fwd Header Length` twice). */
+  duplicates?: Array<[string, string]>;
   labelColumn: string | null;
   /** Columns that are neither features nor the label (e.g. NSL-KDD difficulty, UNSW id/attack_cat). */
   drop: string[];

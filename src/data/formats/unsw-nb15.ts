@@ -3,7 +3,7 @@ import type { Peek, Recognition } from './types.js';
 /**
  * UNSW-NB15 (Moustafa & Slay 2015) training/testing sets: a header, `label` 0/1
  * (0 = normal) and `attack_cat` (Fuzzers, DoS, Exploits, …; `Normal` or empty for normal rows),
- * plus an `id` column that is not a feature.
+ * plus an `id` column (a row number: an identifier, see roles.ts).
  */
 export function recogniseUnswNb15(p: Peek): Recognition | null {
   if (!p.header) return null;
@@ -12,7 +12,8 @@ export function recogniseUnswNb15(p: Peek): Recognition | null {
   return {
     format: 'unsw-nb15',
     labelColumn: 'label',
-    drop: ['attack_cat', ...(names.has('id') ? ['id'] : [])],
+    // `id` (a row number) is recognised as an identifier when loading, not dropped
+    drop: ['attack_cat'],
     normalLabels: ['0'],
     categories: (labels, byName) => {
       const cat = byName('attack_cat');
