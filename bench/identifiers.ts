@@ -6,7 +6,7 @@
  * model inputs). A third row keeps them as inputs (`keep`), one-hot now bounded at 100
  * categories per column: what the old behaviour costs with that bound.
  *
- * Export: runFlows (a Suite for bench/main.ts); `node dist/bench/flows.js [--quick] [--reps N]`.
+ * Export: runIdentifiers (a Suite for bench/main.ts); `node dist/bench/identifiers.js [--quick] [--reps N]`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ function ensureFile(name: string, withIds: boolean): string {
   return path;
 }
 
-export async function runFlows(opts: SuiteOptions): Promise<SuiteReport> {
+export async function runIdentifiers(opts: SuiteOptions): Promise<SuiteReport> {
   const withIds = ensureFile(`cic-flows-${FLOWS_ROWS}.csv`, true);
   const without = ensureFile(`cic-flows-${FLOWS_ROWS}-no-ids.csv`, false);
   const plan: Array<Omit<Variant, 'runs' | 'seconds' | 'fastest' | 'cpuSeconds' | 'peakRssMB'>> = [
@@ -67,7 +67,7 @@ export async function runFlows(opts: SuiteOptions): Promise<SuiteReport> {
   }
   const base = variants[0]!;
   return {
-    suite: 'flows',
+    suite: 'identifiers',
     tables: [
       {
         title: `nadir train (gbdt, 5-fold CV, defaults) on ${fmtInt(FLOWS_ROWS)} CIC-style flows: median of ${opts.reps}, each run a fresh process`,
@@ -102,7 +102,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const i = args.indexOf('--reps');
   const reps = i >= 0 ? Number(args[i + 1]) : quick ? 1 : 3;
   const log = (m: string): void => console.error(m);
-  const report = await runFlows({ quick, reps, peer: null, log, only: null });
+  const report = await runIdentifiers({ quick, reps, peer: null, log, only: null });
   for (const t of report.tables) {
     console.log(renderTable(t.title, t.header, t.rows));
     for (const n of t.notes ?? []) console.log(`  ${n}`);
