@@ -9,7 +9,8 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
 import type { Contribution } from '../model/explain.js';
-import { explainMatrix } from '../model/explain.js';
+import { explainAnomaly, explainMatrix } from '../model/explain.js';
+import { FIRED_ANOMALY, FIRED_KNOWN, HybridDetector } from '../learners/hybrid.js';
 
 export interface PredictOptions {
   /** Add per-record explanations (top contributing input columns). */
@@ -34,6 +35,8 @@ export interface Predictions {
   /** Binary task: the decision threshold applied to `score`. */
   threshold: number | null;
   explanations?: Contribution[][];
+  /** Hybrid model: both parts' scores and which fired (learners/hybrid.ts FIRED_* bits), and the anomaly part's explanations. */
+  hybrid?: { probability: Float64Array; anomaly: Float64Array; fired: Uint8Array; anomalyThreshold: number; anomalyExplanations?: Contribution[][] };
 }
 
 /**
@@ -74,7 +77,12 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
     for (let i = 0; i < s.nRows; i++) recordNumbers[i] = i + 1;
   }
   const out: Predictions = { nRows: s.nRows, recordNumbers, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
-  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5);
+  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5, data.features);
+  if (detector.learner instanceof HybridDetector) {
+    const parts = detector.learner.parts(X);
+    out.hybrid = { ...parts, anomalyThreshold: detector.learner.thresholds.anomaly };
+    if (opts.explain) out.hybrid.anomalyExplanations = explainAnomaly(detector, X, opts.top ?? 5, data.features)!;
+  }
   return out;
 }
 
@@ -82,4 +90,12 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
 export function displayLabel(detector: Detector, classIndex: number): string {
   if (detector.isBinary) return classIndex === 1 ? 'Attack' : 'Normal';
   return detector.classes[classIndex]!;
+}
+
+/** Which part of a hybrid model fired: 'known-attack', 'anomaly', 'both' or 'none'. */
+export function firedPart(fired: number): 'known-attack' | 'anomaly' | 'both' | 'none' {
+  if (fired === (FIRED_KNOWN | FIRED_ANOMALY)) return 'both';
+  if (fired === FIRED_KNOWN) return 'known-attack';
+  if (fired === FIRED_ANOMALY) return 'anomaly';
+  return 'none';
 }

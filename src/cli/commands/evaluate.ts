@@ -7,9 +7,10 @@ import type { Metrics } from '../../eval/types.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
-import { contract, f4, scoreJson } from '../summary.js';
+import { balancedAccuracy, contract, f4, hybridJson, hybridLines, hybridThresholdLine, scoreJson } from '../summary.js';
 import { warningText } from '../flags.js';
-import { thresholdOf } from '../../model/decision.js';
+import { thresholdInfoOf, thresholdOf } from '../../model/decision.js';
+import { basename } from 'node:path';
 
 export function registerEvaluate(program: Command): void {
   withDataOptions(
@@ -43,9 +44,12 @@ export function registerEvaluate(program: Command): void {
         });
       }
       const score = scoreKind(detector.body);
-      if (o.json) return printJson({ ...contract(r.metrics, score), ...(thresholdOf(detector.body) !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
+      const parts = thresholdInfoOf(detector.body)?.parts;
+      if (o.json) return printJson({ ...contract(r.metrics, score), ...(thresholdOf(detector.body) !== null ? { score: scoreJson(score) } : {}), ...(parts ? { thresholds: parts } : {}), ...hybridJson(r.hybrid, r.unseen), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
+      const extra = [hybridThresholdLine(detector.body), ...hybridLines(basename(String(o.data)), r.hybrid, r.unseen)].filter((x) => x !== '');
+      if (extra.length) process.stdout.write(`\n${extra.join('\n')}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
 }
@@ -69,6 +73,7 @@ export function metricsText(file: string, task: string, m: Metrics, skipped = 0,
       [`recall (${pos}, true-positive rate)`, f4(m.recall)],
       [`f1 (${pos})`, f4(m.f1)],
       [`false-positive rate at ${t.toFixed(4)}`, f4(m.fpr)],
+      ['balanced accuracy', f4(balancedAccuracy(m))],
       ['roc-auc', f4(m.rocAuc)],
       ['pr-auc (average precision)', f4(m.prAuc)],
     );
