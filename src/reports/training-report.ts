@@ -16,6 +16,7 @@ import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvSco
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TestResult, TrainResult } from '../app/train.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
+import { hybridSection, unseenTable } from './hybrid-section.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
 export type TrainingReportInput = Pick<TrainResult, 'body' | 'cv' | 'tests' | 'oof' | 'train' | 'timings'>;
@@ -61,6 +62,15 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
   if (evals.length) {
     nav.push({ id: 'classes', label: 'Per class' });
     parts.push(section('classes', 'Per-class metrics', perClassSection(evals), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class.'));
+  }
+  const sets = result.tests.map((t) => ({ name: displayName(t.file), y: t.hybrid?.y ?? new Int32Array(0), hybrid: t.hybrid, unseen: t.unseenDetection }));
+  const hybrid = await hybridSection(body, sets);
+  if (hybrid !== '') {
+    nav.push({ id: 'hybrid', label: 'Hybrid' });
+    parts.push(section('hybrid', 'Hybrid detector: which part fired', hybrid, 'A supervised classifier for the attacks it was shown, and a profile of normal traffic (distance to the nearest normal training row) for what it was never shown. Both thresholds were set on training data only.'));
+  } else if (sets.some((s) => s.unseen && s.unseen.rows > 0)) {
+    nav.push({ id: 'unseen', label: 'Unseen labels' });
+    parts.push(section('unseen', 'Detection of attack labels absent from training', unseenTable(sets)));
   }
   nav.push({ id: 'importance', label: 'Importance' });
   parts.push(section('importance', 'Feature importance', await importanceSection(result), 'Per original input column (one-hot columns summed back to their source).'));

@@ -8,7 +8,10 @@ import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import { balancedAccuracy, contract, f4, hybridJson, hybridLines, hybridThresholdLine, scoreJson } from '../summary.js';
-import { warningText } from '../flags.js';
+import { warningText, withFlagNames } from '../flags.js';
+import { nadirError } from '../../errors.js';
+import { unknownAttacks } from '../../app/unknown-attacks.js';
+import { createProgress } from '../progress.js';
 import { thresholdInfoOf, thresholdOf } from '../../model/decision.js';
 import { basename } from 'node:path';
 
@@ -16,14 +19,19 @@ export function registerEvaluate(program: Command): void {
   withDataOptions(
     program
       .command('evaluate')
-      .description('score a labelled dataset with a saved model and report its metrics')
-      .requiredOption('-M, --model <file>', 'model file written by nadir train')
-      .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet)'),
+      .description('score a labelled dataset with a saved model and report its metrics; or, with --unknown, measure how unknown attacks are detected')
+      .option('-M, --model <file>', 'model file written by nadir train (not with --unknown)')
+      .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet); with --unknown: the training data'),
   )
+    .option('--unknown <names>', "remove these attack categories or labels (comma-separated) from --data, train gbdt and hybrid, and report on --test how many of them are still detected; 'each': every category in turn")
+    .option('-t, --test <file>', 'with --unknown: the test file (default: a stratified 30% of --data held out)')
+    .option('--seed <n>', 'with --unknown: random seed', '0')
     .option('--json', "print the Metrics as one JSON document (a class no row was predicted as has precision 0, as scikit-learn's zero_division=0)")
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
     .action(async (o: Record<string, unknown>) => {
+      if (o.unknown !== undefined) return unknownCommand(o);
+      if (o.model === undefined) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', 'is required (the model file to evaluate), unless --unknown is given');
       const report = typeof o.report === 'string' ? o.report : undefined;
       checkOutputs([['--report', report]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
@@ -54,6 +62,44 @@ export function registerEvaluate(program: Command): void {
     });
 }
 
+
+/** `nadir evaluate --unknown …`: the unknown-attack table, gbdt and hybrid side by side. */
+async function unknownCommand(o: Record<string, unknown>): Promise<void> {
+  if (o.model !== undefined) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', 'does not go with --unknown: it trains its own models (gbdt and hybrid) on --data');
+  const names = String(o.unknown).trim();
+  const unknown = names === 'each' ? 'each' : names.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (unknown !== 'each' && unknown.length === 0) throw nadirError('NADIR_ERR_BAD_OPTION', '--unknown', "expected category or label names (comma-separated) or 'each'");
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw nadirError('NADIR_ERR_BAD_OPTION', '--seed', `expected a whole number ≥ 0, got '${String(o.seed)}'`);
+  const bar = createProgress(!o.json && process.stderr.isTTY === true);
+  let stage = '';
+  const logger = new CollectingLogger();
+  const r = await unknownAttacks({
+    data: String(o.data),
+    ...(o.test !== undefined ? { test: String(o.test) } : {}),
+    unknown,
+    seed,
+    load: loadOptionsFrom(o),
+    logger,
+    onProgress: (s, done, total) => {
+      if (s !== stage) {
+        stage = s;
+        bar.start(s, total);
+      }
+      bar.update(done, total);
+    },
+  }).catch(withFlagNames);
+  bar.stop();
+  if (o.json) return printJson({ ...r, warnings: logger.warnings.map(warningText) });
+  for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
+  const head = ['removed from training', 'train rows removed', 'test rows', ...r.models.flatMap((m) => [`${m} detected`, `${m} known recall`, `${m} fpr`, `${m} accuracy`])];
+  const rows = r.rows.map((x) => [x.removed.join('+'), x.trainRowsRemoved, x.testRows, ...r.models.flatMap((m) => {
+    const v = x.models[m]!;
+    return [f4(v.detection), f4(v.knownRecall), f4(v.fpr), f4(v.accuracy)];
+  })]);
+  process.stdout.write(`unknown attacks: trained on ${basename(r.train)} without each row of the removed names, tested on ${basename(r.test)}\n\n${table(rows, head)}\n`);
+  process.stdout.write('(detected: share of the removed attacks\' test rows flagged; known recall: of the other attack rows; fpr: normal test rows flagged)\n');
+}
 
 /**
  * The text report of `nadir evaluate`. Binary: precision, recall and F1 are those of the
