@@ -31,6 +31,8 @@ export interface UnknownAttackOptions {
   models?: readonly string[];
   seed?: number;
   threads?: number;
+  /** Input columns to leave out of training (identifiers), as train's `drop`. */
+  drop?: readonly string[];
   load?: LoadOptions;
   logger?: Logger;
   onProgress?: (stage: string, done: number, total: number) => void;
@@ -107,7 +109,7 @@ export async function unknownAttacks(o: UnknownAttackOptions): Promise<UnknownAt
     const row: UnknownRow = { removed, trainRowsRemoved: trainHit.length - keep.length, testRows: testHit.reduce((s, v) => s + v, 0), models: {} };
     for (const model of models) {
       progress(`without ${removed.join('+')}: ${model}`, done, total);
-      const r = await train({ data: reduced, model, cv: 0, seed, permutationRepeats: 0, ...(o.threads !== undefined ? { threads: o.threads } : {}) });
+      const r = await train({ data: reduced, model, cv: 0, seed, permutationRepeats: 0, ...(o.drop ? { drop: o.drop } : {}), ...(o.threads !== undefined ? { threads: o.threads } : {}) });
       const ev = evaluateDataset(r.detector, testDs);
       row.models[model] = measure(ev.proba, ev.y, testHit, r.detector.threshold);
       progress(`without ${removed.join('+')}: ${model}`, ++done, total);

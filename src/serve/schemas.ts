@@ -81,7 +81,11 @@ export const warningSchema = {
 const explanationSchema = {
   type: 'array',
   description: "the top input fields by absolute contribution to the model's raw score (log-odds for gbdt and logreg, probability for rf); positive pushes towards attack (multi-class: towards the predicted class)",
-  items: { type: 'object', properties: { feature: { type: 'string' }, value: { type: 'number' } }, required: ['feature', 'value'] },
+  items: {
+    type: 'object',
+    properties: { feature: { type: 'string' }, value: { type: 'number' }, input: { type: ['number', 'string', 'null'], description: "the record's value of that input field" } },
+    required: ['feature', 'value'],
+  },
 } as const;
 
 const predictionProperties = {
@@ -90,6 +94,10 @@ const predictionProperties = {
   probability: { type: 'number', description: 'binary: P(attack), Attack when ≥ threshold (isolation forest: its anomaly score in (0, 1]); multi-class: the probability of the predicted class' },
   threshold: { type: ['number', 'null'], description: 'binary models: the decision threshold applied to probability; null for multi-class models' },
   explanation: explanationSchema,
+  part: { type: 'string', enum: ['known-attack', 'anomaly', 'both', 'none'], description: 'hybrid models: which part fired' },
+  supervisedProbability: { type: 'number', description: "hybrid models: the supervised part's P(attack)" },
+  anomalyScore: { type: 'number', description: 'hybrid models: distance to the nearest normal training row (anomalous at the anomaly threshold and above)' },
+  anomalyExplanation: { ...explanationSchema, description: "hybrid models with explain=true: the input fields' shares of the anomaly score (they sum to it)" },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;
 

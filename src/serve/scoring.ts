@@ -70,6 +70,12 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
     const r = predictionRecord(d, p, i);
     const s: ScoredRecord = { label: r.label, class: r.class, probability: r.probability, threshold: p.threshold };
     if (r.explanation) s.explanation = r.explanation;
+    if (r.part !== undefined) {
+      s.part = r.part;
+      s.supervisedProbability = r.supervisedProbability!;
+      s.anomalyScore = r.anomalyScore!;
+      if (r.anomalyExplanation) s.anomalyExplanation = r.anomalyExplanation;
+    }
     out[i] = s;
   }
   // categorical values never seen in training: the encoder scores them as the unseen category; say so per record

@@ -4,7 +4,7 @@ import { evaluate } from '../../app/evaluate.js';
 import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
-import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { dropListFrom, loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
 import { balancedAccuracy, contract, f4, hybridJson, hybridLines, hybridThresholdLine, scoreJson } from '../summary.js';
@@ -26,6 +26,7 @@ export function registerEvaluate(program: Command): void {
     .option('--unknown <names>', "remove these attack categories or labels (comma-separated) from --data, train gbdt and hybrid, and report on --test how many of them are still detected; 'each': every category in turn")
     .option('-t, --test <file>', 'with --unknown: the test file (default: a stratified 30% of --data held out)')
     .option('--seed <n>', 'with --unknown: random seed', '0')
+    .option('--drop <columns>', 'with --unknown: comma-separated input columns to leave out of training (identifiers)')
     .option('--json', "print the Metrics as one JSON document (a class no row was predicted as has precision 0, as scikit-learn's zero_division=0)")
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
@@ -79,6 +80,7 @@ async function unknownCommand(o: Record<string, unknown>): Promise<void> {
     ...(o.test !== undefined ? { test: String(o.test) } : {}),
     unknown,
     seed,
+    ...(dropListFrom(o) ? { drop: dropListFrom(o)! } : {}),
     load: loadOptionsFrom(o),
     logger,
     onProgress: (s, done, total) => {
