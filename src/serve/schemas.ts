@@ -66,7 +66,7 @@ export function batchBodySchema(maxRecords: number, record?: Record<string, unkn
 export const predictQuerySchema = {
   type: 'object',
   properties: {
-    explain: { type: 'boolean', default: false, description: 'add each prediction\'s top contributing input fields with their values (TreeSHAP for trees, the isolation forest's path length included; exact for logistic regression; a hybrid's anomaly part: its distance split over the fields)' },
+    explain: { type: 'boolean', default: false, description: "add each prediction's top contributing input fields with their values (TreeSHAP for trees, the isolation forest's path length included; exact for logistic regression; a hybrid's anomaly part: its distance split over the fields)" },
     top: { type: 'integer', minimum: 1, maximum: 100, default: 5, description: 'contributions per prediction with explain=true' },
   },
   additionalProperties: false,
