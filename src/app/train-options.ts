@@ -88,7 +88,8 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   const spec = learnerSpec(model);
   const target = checkOr(P.target, o.target) as TargetKind;
   if (!spec.targets.includes(target)) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'target', `the ${spec.name} is unsupervised: it only scores normal vs anomalous (use ${opt('target')} binary)`);
+    const why = spec.kind === 'anomaly-detector' ? 'is unsupervised: it only scores normal vs anomalous' : 'is binary: normal traffic against attacks';
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'target', `the ${spec.name} ${why} (use ${opt('target')} binary)`);
   }
   const cv = checkOr(P.cv, o.cv) as number;
   const seed = checkOr(P.seed, o.seed) as number;

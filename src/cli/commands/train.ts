@@ -55,6 +55,10 @@ probable class, --threshold does not apply):
              iforest: auto (its anomaly score is not a probability); with --cv 0
              there are no out-of-fold scores, so it is chosen the same way on the
              training rows' own scores, and a warning says so.
+             hybrid: 0.5 on its combined score, i.e. either part fires: the
+             supervised P(attack) ≥ 0.5, or the distance to normal traffic ≥ a
+             threshold that flags at most --max-fpr (default 0.05) of the normal
+             training rows out-of-fold (docs/hybrid.md).
   <number>   a fixed threshold from 0 to 1.
   auto       the threshold with the highest recall whose false-positive rate on
              the out-of-fold (cross-validation) scores is ≤ --max-fpr; needs --cv 2+.
