@@ -16,6 +16,7 @@ import { silentLogger } from '../logger.js';
 import type { Detector } from '../model/detector.js';
 import { labelledRows, take } from '../util/rows.js';
 import { withMissingInputs } from './predict.js';
+import { hybridEvaluation, unseenDetection, unseenMask, type HybridEvaluation, type UnseenDetection } from './hybrid-parts.js';
 import { fileChecksums } from './provenance.js';
 
 export interface Evaluation {
@@ -26,6 +27,10 @@ export interface Evaluation {
   X: Matrix;
   y: Int32Array;
   proba: Float64Array;
+  /** Binary model that knows its training labels: detection of attack rows whose label training never saw. */
+  unseen?: UnseenDetection;
+  /** Hybrid model: which part fired, by true class, and both parts' scores. */
+  hybrid?: HybridEvaluation;
 }
 
 /**
@@ -53,7 +58,11 @@ export function evaluateDataset(detector: Detector, ds: Dataset, logger: Logger 
   const s = detector.scoreMatrix(X);
   const y = skipped > 0 ? take(t.y, keep) : t.y;
   const metrics = metricsFor(detector.spec, y, s.proba, detector.classes, detector.isBinary ? detector.threshold : null);
-  return { metrics, skipped, X, y, proba: s.proba };
+  const rows = skipped > 0 ? keep : null;
+  const mask = detector.isBinary ? unseenMask(detector, ds, rows, y.length) : null;
+  const unseen = mask ? unseenDetection(ds, rows, mask, s.pred) : undefined;
+  const hybrid = hybridEvaluation(detector, X, y, mask);
+  return { metrics, skipped, X, y, proba: s.proba, ...(unseen ? { unseen } : {}), ...(hybrid ? { hybrid } : {}) };
 }
 
 export interface EvaluateOptions {

@@ -11,7 +11,8 @@ import type { Logger } from '../logger.js';
 import { silentLogger, warning } from '../logger.js';
 import type { Detector } from '../model/detector.js';
 import type { Contribution } from '../model/explain.js';
-import { explainMatrix } from '../model/explain.js';
+import { explainAnomaly, explainMatrix } from '../model/explain.js';
+import { FIRED_ANOMALY, FIRED_KNOWN, HybridDetector } from '../learners/hybrid.js';
 
 export interface PredictOptions {
   /** Add per-record explanations (top contributing input columns). */
@@ -48,6 +49,8 @@ export interface Predictions {
    * records none or the input holds none.
    */
   passthrough?: { names: readonly string[]; columns: readonly Column[] };
+  /** Hybrid model: both parts' scores and which fired (learners/hybrid.ts FIRED_* bits), and the anomaly part's explanations. */
+  hybrid?: { probability: Float64Array; anomaly: Float64Array; fired: Uint8Array; anomalyThreshold: number; anomalyExplanations?: Contribution[][] };
 }
 
 /**
@@ -92,7 +95,12 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
   const out: Predictions = { nRows: s.nRows, recordNumbers, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
   const passthrough = passthroughColumns(detector, data);
   if (passthrough) out.passthrough = passthrough;
-  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5);
+  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5, data.features);
+  if (detector.learner instanceof HybridDetector) {
+    const parts = detector.learner.parts(X);
+    out.hybrid = { ...parts, anomalyThreshold: detector.learner.thresholds.anomaly };
+    if (opts.explain) out.hybrid.anomalyExplanations = explainAnomaly(detector, X, opts.top ?? 5, data.features)!;
+  }
   return out;
 }
 
@@ -135,4 +143,12 @@ export function withMissingInputs(detector: Detector, table: Table, source: stri
 export function displayLabel(detector: Detector, classIndex: number): string {
   if (detector.isBinary) return classIndex === 1 ? 'Attack' : 'Normal';
   return detector.classes[classIndex]!;
+}
+
+/** Which part of a hybrid model fired: 'known-attack', 'anomaly', 'both' or 'none'. */
+export function firedPart(fired: number): 'known-attack' | 'anomaly' | 'both' | 'none' {
+  if (fired === (FIRED_KNOWN | FIRED_ANOMALY)) return 'both';
+  if (fired === FIRED_KNOWN) return 'known-attack';
+  if (fired === FIRED_ANOMALY) return 'anomaly';
+  return 'none';
 }

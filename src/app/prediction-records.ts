@@ -7,7 +7,8 @@
  */
 import type { Column } from '../data/types.js';
 import type { Detector } from '../model/detector.js';
-import { displayLabel, type Predictions } from './predict.js';
+import type { Contribution } from '../model/explain.js';
+import { displayLabel, firedPart, type Predictions } from './predict.js';
 
 export interface PredictionRecord {
   row: number;
@@ -15,19 +16,37 @@ export interface PredictionRecord {
   label: string;
   class: string;
   probability: number;
-  explanation?: Array<{ feature: string; value: number }>;
+  explanation?: Contribution[];
+  /** Hybrid model: which part fired ('known-attack', 'anomaly', 'both', 'none'), the supervised part's P(attack), the anomaly score. */
+  part?: 'known-attack' | 'anomaly' | 'both' | 'none';
+  supervisedProbability?: number;
+  anomalyScore?: number;
+  /** Hybrid model with explanations: the anomaly part's top contributions (to its distance from normal traffic). */
+  anomalyExplanation?: Contribution[];
 }
 
 export function predictionRecord(detector: Detector, p: Predictions, i: number): PredictionRecord {
-  const rec: PredictionRecord = { row: p.recordNumbers[i]!, label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!]!, probability: p.score[i]! };
+  let fields: Record<string, string | number | null> | undefined;
   if (p.passthrough) {
-    const fields: Record<string, string | number | null> = {};
-    p.passthrough.names.forEach((n, j) => (fields[n] = cellValue(p.passthrough!.columns[j]!, i)));
-    // `fields` second, after `row`, as in the CSV
-    return { row: rec.row, fields, label: rec.label, class: rec.class, probability: rec.probability, ...(p.explanations ? { explanation: p.explanations[i]! } : {}) };
+    fields = {};
+    for (let j = 0; j < p.passthrough.names.length; j++) fields[p.passthrough.names[j]!] = cellValue(p.passthrough.columns[j]!, i);
   }
+  // `fields` second, after `row`, as in the CSV
+  const rec: PredictionRecord = { row: p.recordNumbers[i]!, ...(fields ? { fields } : {}), label: displayLabel(detector, p.pred[i]!), class: p.classes[p.pred[i]!]!, probability: p.score[i]! };
   if (p.explanations) rec.explanation = p.explanations[i]!;
+  if (p.hybrid) {
+    rec.part = firedPart(p.hybrid.fired[i]!);
+    rec.supervisedProbability = p.hybrid.probability[i]!;
+    rec.anomalyScore = p.hybrid.anomaly[i]!;
+    if (p.hybrid.anomalyExplanations) rec.anomalyExplanation = p.hybrid.anomalyExplanations[i]!;
+  }
   return rec;
+}
+
+/** One contribution as text: `service=private:+3.5600` (the input value after '=' when known), `src_bytes=0:+1.2000`. */
+export function contributionText(c: Contribution): string {
+  const input = c.input === undefined ? '' : `=${c.input === null ? '' : typeof c.input === 'number' ? String(c.input) : c.input}`;
+  return `${c.feature}${input}:${c.value >= 0 ? '+' : ''}${c.value.toFixed(4)}`;
 }
 
 export function predictionRecords(detector: Detector, p: Predictions): PredictionRecord[] {
@@ -48,11 +67,15 @@ export function labelCounts(detector: Detector, p: Predictions): Record<string, 
 export function predictionsCsv(detector: Detector, p: Predictions): string {
   const pass = p.passthrough;
   const header = ['row', ...(pass ? pass.names.map(csvCell) : []), 'label', 'class', 'probability'];
+  if (p.hybrid) header.push('part', 'supervised_probability', 'anomaly_score');
   if (p.explanations) header.push('explanation');
+  if (p.hybrid?.anomalyExplanations) header.push('anomaly_explanation');
   const lines = [header.join(',')];
   for (let i = 0; i < p.nRows; i++) {
     const cells = [String(p.recordNumbers[i]), ...(pass ? pass.columns.map((c) => csvCell(String(cellValue(c, i) ?? ''))) : []), displayLabel(detector, p.pred[i]!), csvCell(p.classes[p.pred[i]!]!), p.score[i]!.toFixed(6)];
-    if (p.explanations) cells.push(csvCell(p.explanations[i]!.map((c) => `${c.feature}:${c.value >= 0 ? '+' : ''}${c.value.toFixed(4)}`).join(' ')));
+    if (p.hybrid) cells.push(firedPart(p.hybrid.fired[i]!), p.hybrid.probability[i]!.toFixed(6), p.hybrid.anomaly[i]!.toFixed(6));
+    if (p.explanations) cells.push(csvCell(p.explanations[i]!.map(contributionText).join(' ')));
+    if (p.hybrid?.anomalyExplanations) cells.push(csvCell(p.hybrid.anomalyExplanations[i]!.map(contributionText).join(' ')));
     lines.push(cells.join(','));
   }
   return `${lines.join('\n')}\n`;

@@ -5,7 +5,7 @@
 import type { TargetKind } from '../data/types.js';
 import { nadirError, opt } from '../errors.js';
 import { MAX_CATEGORIES } from '../features/one-hot.js';
-import { findParam, resolveParams, SEED_PARAM, checkParam, type LearnerSpec, type ParamSpec } from '../learners/spec.js';
+import { findParam, paramDefault, resolveParams, SEED_PARAM, checkParam, type LearnerSpec, type ParamSpec } from '../learners/spec.js';
 import { LEARNER_TYPES, learnerSpec } from '../learners/registry.js';
 
 export type ThresholdRule = number | 'auto' | 'f1';
@@ -33,7 +33,14 @@ export const TRAIN_PARAMS = {
     expected: "a probability from 0 to 1, 'auto' or 'f1'",
     help: 'binary target: decision threshold on the score',
   },
-  maxFpr: { name: 'maxFpr', type: 'number', min: 0, max: 1, default: 0.01, help: "target false-positive rate of threshold 'auto'" },
+  maxFpr: {
+    name: 'maxFpr',
+    type: 'number',
+    min: 0,
+    max: 1,
+    default: 0.01,
+    help: "target false-positive rate of threshold 'auto'; hybrid: of its anomaly part on normal training rows (default 0.05)",
+  },
   permutationRepeats: { name: 'permutationRepeats', type: 'integer', min: 0, default: 3, help: 'permutation-importance repeats (0 = skip)' },
   permutationRows: { name: 'permutationRows', type: 'integer', min: 1, default: 5000, help: 'rows sampled for permutation importance' },
   maxCategories: { name: 'maxCategories', type: 'integer', min: 1, default: MAX_CATEGORIES, help: "categories one-hot keeps per categorical column, most frequent first; the rarer ones share an '<other>' column" },
@@ -51,7 +58,7 @@ export interface TrainChoices {
   learner?: Record<string, unknown>;
   /** Binary task: a fixed threshold, 'auto' (maxFpr on out-of-fold scores) or 'f1'. Default: 0.5 for a probability, 'auto' for an anomaly score. */
   threshold?: ThresholdRule;
-  /** With threshold 'auto': target false-positive rate on normal training rows (default 0.01). */
+  /** With threshold 'auto': target false-positive rate on normal training rows (default 0.01); the hybrid's anomaly budget (default 0.05). */
   maxFpr?: number;
   permutationRepeats?: number;
   permutationRows?: number;
@@ -86,12 +93,15 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   const spec = learnerSpec(model);
   const target = checkOr(P.target, o.target) as TargetKind;
   if (!spec.targets.includes(target)) {
-    throw nadirError('NADIR_ERR_BAD_OPTION', 'target', `the ${spec.name} is unsupervised: it only scores normal vs anomalous (use ${opt('target')} binary)`);
+    const why = spec.kind === 'anomaly-detector' ? 'is unsupervised: it only scores normal vs anomalous' : 'is binary: normal traffic against attacks';
+    throw nadirError('NADIR_ERR_BAD_OPTION', 'target', `the ${spec.name} ${why} (use ${opt('target')} binary)`);
   }
   const cv = checkOr(P.cv, o.cv) as number;
   const seed = checkOr(P.seed, o.seed) as number;
   const threads = o.threads === undefined ? undefined : (checkParam(P.threads, o.threads) as number);
-  const maxFpr = checkOr(P.maxFpr, o.maxFpr) as number;
+  // the hybrid's budget is its anomaly part's (its own option maxFpr, default 0.05: see learners/hybrid.ts)
+  const hybrid = model === 'hybrid';
+  const maxFpr = hybrid && o.maxFpr === undefined ? (paramDefault(findParam(spec, 'maxFpr')!) as number) : (checkOr(P.maxFpr, o.maxFpr) as number);
   const permutationRepeats = checkOr(P.permutationRepeats, o.permutationRepeats) as number;
   const permutationRows = checkOr(P.permutationRows, o.permutationRows) as number;
   const maxCategories = checkOr(P.maxCategories, o.maxCategories) as number;
@@ -113,6 +123,10 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   const learner: Record<string, unknown> = { ...given };
   if (findParam(spec, 'seed') && learner.seed === undefined) learner.seed = seed;
   if (threads !== undefined && findParam(spec, 'nThreads')) learner.nThreads = threads;
+  if (hybrid) {
+    if (learner.maxFpr !== undefined && learner.maxFpr !== maxFpr && o.maxFpr !== undefined) throw nadirError('NADIR_ERR_BAD_OPTION', 'maxFpr', `given twice with different values (${String(o.maxFpr)}, ${String(learner.maxFpr)})`);
+    learner.maxFpr ??= maxFpr;
+  }
   resolveParams(spec.type, spec.params, learner); // each value within its range (the learner checks the same rules when it fits)
   return { model, spec, target, cv, seed, learner, threshold, maxFpr, permutationRepeats, permutationRows, maxCategories };
 }

@@ -29,6 +29,8 @@ import type { ImportanceEntry, ModelBody } from '../model/types.js';
 import { columnOf, labelledRows, rowsWhere, take, takeRowMajor } from '../util/rows.js';
 import { NADIR_VERSION } from '../version.js';
 import { evaluateDataset, metricsFor } from './evaluate.js';
+import type { HybridEvaluation, UnseenDetection } from './hybrid-parts.js';
+import { HybridDetector } from '../learners/hybrid.js';
 import { fileProvenance } from './provenance.js';
 import { resolveTrainOptions, thresholdRule, type ResolvedTrain, type TrainChoices } from './train-options.js';
 
@@ -58,6 +60,10 @@ export interface TestResult {
   skipped: number;
   /** Raw label values of this test set that never occur in the training data, with their row counts. */
   unseenLabels?: Record<string, number>;
+  /** Binary task: how many attack rows of those unseen labels the model flags. */
+  unseenDetection?: UnseenDetection;
+  /** Hybrid model: which part fired, by true class. */
+  hybrid?: HybridEvaluation;
 }
 
 export interface TrainResult {
@@ -161,7 +167,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
   if (cv) body.metrics.cv = stripCurves(cv);
   if (o.spec.importance === 'gain') body.importance.gain = gainImportance(final.learner, final.pipeline);
-  if (o.spec.explainer === 'linear') body.featureMeans = columnMeans(final.pipeline.transform(trainTable));
+  if (o.spec.explainer === 'linear' || (final.learner instanceof HybridDetector && final.learner.supervised.type === 'logreg')) body.featureMeans = columnMeans(final.pipeline.transform(trainTable));
+  body.trainLabels = trainingLabels(ds, labelled);
+  if (final.learner instanceof HybridDetector && body.decision.kind === 'threshold') {
+    const t = final.learner.thresholds;
+    body.decision.parts = {
+      supervised: { threshold: t.supervised },
+      anomaly: { threshold: t.anomaly, method: 'max-fpr-oof-normal', maxFpr: t.maxFpr, oofFpr: t.oofFpr, normalRows: t.normalRows },
+    };
+  }
   const detector = Detector.fromBody(body);
 
   // ---- hold-out evaluation ----
@@ -173,7 +187,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const tds = await datasetOf(test, { ...opts.load, role: 'evaluate', logger: loadLogger }, progress);
     progress(`test ${basename(tds.source)}`, 0, 1);
     const r = evaluateDataset(detector, tds, logger);
-    tests.push({ file: tds.source, metrics: r.metrics, skipped: r.skipped, unseenLabels: unseenLabels(tds, trainLabels) });
+    tests.push({
+      file: tds.source,
+      metrics: r.metrics,
+      skipped: r.skipped,
+      unseenLabels: unseenLabels(tds, trainLabels),
+      ...(r.unseen ? { unseenDetection: r.unseen } : {}),
+      ...(r.hybrid ? { hybrid: r.hybrid } : {}),
+    });
     body.provenance.tests.push(await provenanceOf(test, tds));
     permutationSet ??= { X: r.X, y: r.y };
     progress(`test ${basename(tds.source)}`, 1, 1);
@@ -325,6 +346,16 @@ function warnIfTiny(ds: Dataset, target: Target, o: ResolvedTrain, logger: Logge
       warning('class-smaller-than-folds', `${ds.source}: ${small.length === 1 ? 'class' : 'classes'} ${list} ${small.length === 1 ? 'has' : 'have'} fewer rows than the ${o.cv} cross-validation folds: some folds hold none of ${small.length === 1 ? 'it' : 'them'}, and ${small.length === 1 ? 'its' : 'their'} cross-validated metrics are unreliable (lower ${opt('cv')}, or merge rare classes with ${opt('target')} category)`, { count: small.length }),
     );
   }
+}
+
+/** The raw label values of the training rows used, sorted. */
+function trainingLabels(ds: Dataset, rows: Uint32Array): string[] {
+  const seen = new Set<string>();
+  for (const i of rows) {
+    const c = ds.labels.codes[i]!;
+    if (c >= 0) seen.add(ds.labels.dictionary[c]!);
+  }
+  return [...seen].sort();
 }
 
 /** Raw label values of a test set that never occur in the training data, with their row counts. */

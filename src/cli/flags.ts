@@ -30,6 +30,8 @@ export const LEARNER_FLAGS: ReadonlyArray<{ option: string; value: string; label
   { option: 'learningRate', value: '<rate>' },
   { option: 'maxFeatures', value: '<f>' },
   { option: 'C', value: '<C>' },
+  { option: 'supervised', value: '<learner>' },
+  { option: 'neighbors', value: '<k>' },
 ];
 
 /** `maxFpr` → `--max-fpr`, `learningRate` → `--lr`; a name already spelled as a flag stays. */

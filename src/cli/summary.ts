@@ -3,6 +3,7 @@
  * contract's Metrics, the score entry, the threshold line and the importance line.
  */
 import { basename } from 'node:path';
+import type { HybridEvaluation, PartCounts, UnseenDetection } from '../app/hybrid-parts.js';
 import type { TestResult } from '../app/train.js';
 import type { Metrics } from '../eval/types.js';
 import type { ModelBody } from '../model/types.js';
@@ -47,7 +48,37 @@ export function importanceLine(importance: ModelBody['importance'], scoreName: s
  */
 export function contract(m: Metrics, score?: ScoreKind): Record<string, unknown> {
   const { curves: _c, ...rest } = m;
-  return score && !score.probability ? { ...rest, logLoss: null } : rest;
+  const out: Record<string, unknown> = score && !score.probability ? { ...rest, logLoss: null } : rest;
+  if (m.task === 'binary') {
+    out.detectionRate = m.tpr ?? null;
+    out.balancedAccuracy = balancedAccuracy(m);
+  }
+  return out;
+}
+
+/** Binary: (true-positive rate + true-negative rate) / 2, null when either class is absent. */
+export function balancedAccuracy(m: Metrics): number | null {
+  return m.tpr === undefined || m.tpr === null || m.fpr === undefined || m.fpr === null ? null : (m.tpr + 1 - m.fpr) / 2;
+}
+
+/** The `--json` form of a hybrid evaluation and of the detection of unseen labels (counts; no per-row arrays). */
+export function hybridJson(h: HybridEvaluation | undefined, u: UnseenDetection | undefined): Record<string, unknown> {
+  return {
+    ...(u ? { unseenDetection: u } : {}),
+    ...(h ? { hybrid: { thresholds: h.thresholds, byClass: h.byClass, ...(h.unseen ? { unseen: h.unseen } : {}) } } : {}),
+  };
+}
+
+/** Text lines about a hybrid evaluation and unseen labels (empty when there is neither). */
+export function hybridLines(name: string, h: HybridEvaluation | undefined, u: UnseenDetection | undefined): string[] {
+  const out: string[] = [];
+  if (u && u.rows > 0) out.push(`${name}: attack labels absent from training: ${u.detected.toLocaleString('en-US')} of ${u.rows.toLocaleString('en-US')} rows detected (${f4(u.rate)})`);
+  if (h) {
+    const parts = (c: PartCounts): string => `known-attack ${c.knownAttack}, anomaly ${c.anomaly}, both ${c.both}, neither ${c.neither}`;
+    for (const [cls, c] of Object.entries(h.byClass)) out.push(`${name}: ${cls} rows by part that fired: ${parts(c)}`);
+    if (h.unseen) out.push(`${name}: unseen-label attack rows by part: ${parts(h.unseen)}`);
+  }
+  return out;
 }
 
 /**
@@ -66,8 +97,16 @@ export function cvJson(cv: Metrics, body: Pick<ModelBody, 'decision'>, score?: S
  * `--target label`) and the raw label values that never occur in the training data, with their
  * row counts (`unseenLabels`).
  */
-export function testJson(t: Pick<TestResult, 'metrics' | 'skipped' | 'unseenLabels'>, score?: ScoreKind): Record<string, unknown> {
-  return { ...contract(t.metrics, score), skipped: t.skipped, unseenLabels: t.unseenLabels ?? {} };
+export function testJson(t: Pick<TestResult, 'metrics' | 'skipped' | 'unseenLabels' | 'unseenDetection' | 'hybrid'>, score?: ScoreKind): Record<string, unknown> {
+  return { ...contract(t.metrics, score), skipped: t.skipped, unseenLabels: t.unseenLabels ?? {}, ...hybridJson(t.hybrid, t.unseenDetection) };
+}
+
+/** The hybrid's two thresholds in words (from the model's decision), or '' for another model. */
+export function hybridThresholdLine(body: Pick<ModelBody, 'decision'>): string {
+  const parts = body.decision.kind === 'threshold' ? body.decision.parts : undefined;
+  if (!parts) return '';
+  const a = parts.anomaly;
+  return `hybrid: known-attack when the supervised P(attack) ≥ ${parts.supervised.threshold.toFixed(4)}; anomaly when the distance to normal traffic ≥ ${a.threshold.toFixed(4)} (flags ${f4(a.oofFpr)} of ${a.normalRows.toLocaleString('en-US')} normal training rows out-of-fold; budget ${a.maxFpr})`;
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

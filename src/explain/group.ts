@@ -38,6 +38,8 @@ export function groupBySource(e: Explanation, sourceMap: SourceMap): Explanation
 export interface Contribution {
   feature: string;
   value: number;
+  /** The record's input value of that column (a number, a category, null when missing), when known. */
+  input?: number | string | null;
 }
 
 /**

@@ -38,7 +38,8 @@ import { EnsemblePredictor } from '../tree/predictor.js';
 import type { FlatTree } from '../tree/types.js';
 import { Random } from '../util/random.js';
 import { Estimator } from './estimator.js';
-import type { AnomalyDetector, FitOptions, SerializedModel } from './types.js';
+import type { AnomalyDetector, FitOptions, SerializedModel, TreeModel } from './types.js';
+import type { TreeEnsemble } from '../tree/types.js';
 import { checkLabels, checkMatrix, checkPredictInput, readNumber, readSaved, readTyped } from './validate.js';
 import { resolveParams, SEED_PARAM, type LearnerSpec } from './spec.js';
 
@@ -95,7 +96,8 @@ export const IFOREST_SPEC: LearnerSpec = {
   kind: 'anomaly-detector',
   score: 'anomaly-score',
   scoreText: { name: 'anomaly score s(x)', note: "the isolation forest's anomaly score (Liu et al. 2008): in (0, 1), higher = more anomalous; not a probability" },
-  explainer: 'none',
+  // TreeSHAP on the expected path length (see ensemble())
+  explainer: 'tree-shap',
   importance: 'none',
   supportsWeights: false,
   targets: ['binary'],
@@ -125,7 +127,7 @@ function resolve(o: IsolationForestOptions): Resolved {
 /** c(n), the average path length of an unsuccessful BST search among n points (Liu et al. 2008, eq. 1); defined in the tree engine. */
 export { averagePathLength };
 
-export class IsolationForest extends Estimator<IsolationForestOptions, Fitted> implements AnomalyDetector {
+export class IsolationForest extends Estimator<IsolationForestOptions, Fitted> implements AnomalyDetector, TreeModel {
   readonly type = TYPE;
   protected readonly who = WHO;
 
@@ -185,6 +187,18 @@ export class IsolationForest extends Estimator<IsolationForestOptions, Fitted> i
     const norm = 1 / (f.trees.length * averagePathLength(f.psi));
     for (let i = 0; i < out.length; i++) out[i] = Math.pow(2, -out[i]! * norm);
     return out;
+  }
+
+  /**
+   * The trees as an ensemble whose raw output is −E[h(x)], minus the mean path length over the
+   * trees (higher = shorter paths = more anomalous; s(x) = 2^(raw / c(ψ)) is increasing in it). TreeSHAP on it
+   * is what the shap library does for scikit-learn's IsolationForest — Shapley values of the
+   * expected path length, with the node covers (training rows reaching a node) as the background
+   * — with the sign turned so that a positive contribution pushes towards "anomalous".
+   */
+  ensemble(): TreeEnsemble {
+    const f = this.state();
+    return { trees: f.trees, treeOutput: new Int32Array(f.trees.length), nOutputs: 1, baseScore: new Float64Array(1), scale: -1 / f.trees.length, link: 'none', nFeatures: f.nFeatures };
   }
 
   toJSON(): SerializedModel {

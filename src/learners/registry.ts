@@ -4,6 +4,7 @@
  */
 import { nadirError } from '../errors.js';
 import { GBDT_SPEC, GradientBoostingClassifier } from './gbdt.js';
+import { HYBRID_SPEC, HybridDetector } from './hybrid.js';
 import { IFOREST_SPEC, IsolationForest } from './isolation-forest.js';
 import { LOGREG_SPEC, LogisticRegression } from './logistic-regression.js';
 import { RandomForestClassifier, RF_SPEC } from './random-forest.js';
@@ -22,6 +23,7 @@ const REGISTRY = {
   rf: { spec: RF_SPEC, create: (o) => new RandomForestClassifier(o), fromJSON: (obj, source) => RandomForestClassifier.fromJSON(obj, source) },
   logreg: { spec: LOGREG_SPEC, create: (o) => new LogisticRegression(o), fromJSON: (obj, source) => LogisticRegression.fromJSON(obj, source) },
   iforest: { spec: IFOREST_SPEC, create: (o) => new IsolationForest(o), fromJSON: (obj, source) => IsolationForest.fromJSON(obj, source) },
+  hybrid: { spec: HYBRID_SPEC, create: (o) => new HybridDetector(o), fromJSON: (obj, source) => HybridDetector.fromJSON(obj, source) },
 } as const satisfies Record<string, Entry>;
 
 export type LearnerType = keyof typeof REGISTRY;

@@ -18,6 +18,18 @@ export interface ThresholdInfo {
   oofTpr?: number | null;
   trainFpr?: number | null;
   trainTpr?: number | null;
+  /**
+   * A composite model (the hybrid detector): each part's threshold. The decision's own threshold
+   * applies to the combined score, which reaches it exactly when either part fires.
+   */
+  parts?: HybridDecisionParts;
+}
+
+export interface HybridDecisionParts {
+  /** On the supervised part's P(attack). */
+  supervised: { threshold: number };
+  /** On the profile's anomaly score: at most maxFpr of the normal training rows' out-of-fold scores reach it (oofFpr). */
+  anomaly: { threshold: number; method: 'max-fpr-oof-normal'; maxFpr: number; oofFpr: number; normalRows: number };
 }
 
 export interface ThresholdDecision extends ThresholdInfo {

@@ -45,6 +45,8 @@ export interface ModelBody {
   decision: DecisionPolicy;
   metrics: { cv?: Metrics; test?: Record<string, Metrics> };
   importance: { gain?: ImportanceEntry[]; permutation?: ImportanceEntry[] };
+  /** Raw label values of the training rows (to count test rows of labels never seen in training); absent in older files. */
+  trainLabels?: string[];
   /** Per output feature training mean (linear explanations' baseline). */
   featureMeans?: number[];
   provenance: {

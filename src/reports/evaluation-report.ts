@@ -28,9 +28,10 @@ import type { evaluateDataset } from '../app/evaluate.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import { holdoutFindings } from './training-report.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
+import { hybridSection, unseenTable } from './hybrid-section.js';
 
 /** What `evaluateDataset` returns (the report reads the metrics with curves, the scores and the labels). */
-export type EvaluationResult = Pick<ReturnType<typeof evaluateDataset>, 'metrics' | 'skipped' | 'proba' | 'y'>;
+export type EvaluationResult = Pick<ReturnType<typeof evaluateDataset>, 'metrics' | 'skipped' | 'proba' | 'y' | 'unseen' | 'hybrid'>;
 
 export interface EvaluationReportInput {
   /** The model file's body (`detector.body`). */
@@ -85,6 +86,10 @@ export async function renderEvaluationReport(input: EvaluationReportInput): Prom
   if (binary && m.curves) add('curves', 'ROC / PR', 'ROC and precision–recall curves', await curvesSection(input), html`Scores of this file; ◆ marks the operating point at the model's threshold${thresholdOf(body) !== null ? html` (${scoreKind(body).probability ? scoreKind(body).name : 'anomaly score s(x)'} ≥ ${formatNumber(thresholdOf(body)!, 4)})` : ''}: the false-positive rate and detection rate the model actually runs at.`);
   if (binary) add('threshold', 'Threshold', 'Decision threshold on this file', thresholdSection(input));
   add('classes', 'Per class', 'Per-class metrics', perClassSection(input), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate. CV recall is the training-time figure.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class on this file, with the recall cross-validation measured at training time.');
+  const sets = [{ name, y: evaluation.y, hybrid: evaluation.hybrid, unseen: evaluation.unseen }];
+  const hybrid = await hybridSection(body, sets);
+  if (hybrid !== '') add('hybrid', 'Hybrid', 'Hybrid detector: which part fired', hybrid, 'A supervised classifier for the attacks it was shown, and a profile of normal traffic (distance to the nearest normal training row) for what it was never shown; both thresholds were set on training data only.');
+  else if (evaluation.unseen && evaluation.unseen.rows > 0) add('unseen', 'Unseen labels', 'Detection of attack labels absent from training', unseenTable(sets));
   const byLabel = labelBreakdown(input);
   if (byLabel) add('labels', 'By label', 'Where the errors come from', byLabelSection(input, byLabel), 'Every raw label value of this file with how the model classified its rows, most errors first. Labels the model never saw in training are the usual source of missed attacks.');
   add('model', 'Model card', 'Model card', await modelCardSection(input));

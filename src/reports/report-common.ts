@@ -229,8 +229,9 @@ export function metricRows(binary: boolean, opts: { fprNextToRecall?: boolean; s
     return [
       ...head,
       { label: 'Precision', hint: 'alerts that are real attacks', get: (m) => m.precision, kind: 'pct' },
-      { label: 'Recall', hint: 'attacks detected (TPR)', get: (m) => m.recall, kind: 'pct' },
+      { label: 'Recall', hint: 'attacks detected (TPR, detection rate)', get: (m) => m.recall, kind: 'pct' },
       ...(near ? [fpr] : []),
+      { label: 'Balanced accuracy', hint: '(detection rate + 1 − false-positive rate) / 2', get: (m) => (m.tpr === undefined || m.tpr === null || m.fpr === undefined || m.fpr === null ? null : (m.tpr + 1 - m.fpr) / 2), kind: 'pct' },
       { label: 'F1', hint: 'harmonic mean of precision and recall', get: (m) => m.f1, kind: 'score' },
       { label: 'ROC-AUC', hint: `ranking of ${probability ? 'P(attack)' : 'the anomaly score'}, threshold-free`, get: (m) => m.rocAuc, kind: 'score' },
       { label: 'PR-AUC', hint: 'average precision', get: (m) => m.prAuc, kind: 'score' },

@@ -16,6 +16,7 @@ import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvSco
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TestResult, TrainResult } from '../app/train.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
+import { hybridSection, unseenTable } from './hybrid-section.js';
 
 /** What the report reads from a training run (a whole TrainResult fits). */
 export type TrainingReportInput = Pick<TrainResult, 'body' | 'cv' | 'tests' | 'oof' | 'train' | 'timings'>;
@@ -61,6 +62,15 @@ export async function renderTrainingReport(result: TrainingReportInput): Promise
   if (evals.length) {
     nav.push({ id: 'classes', label: 'Per class' });
     parts.push(section('classes', 'Per-class metrics', perClassSection(evals), binary ? 'Normal-class recall is 1 − false-positive rate; attack-class recall is the detection rate.' : 'One-vs-rest precision, recall, F1 and ROC-AUC of every class.'));
+  }
+  const sets = result.tests.map((t) => ({ name: displayName(t.file), y: t.hybrid?.y ?? new Int32Array(0), hybrid: t.hybrid, unseen: t.unseenDetection }));
+  const hybrid = await hybridSection(body, sets);
+  if (hybrid !== '') {
+    nav.push({ id: 'hybrid', label: 'Hybrid' });
+    parts.push(section('hybrid', 'Hybrid detector: which part fired', hybrid, 'A supervised classifier for the attacks it was shown, and a profile of normal traffic (distance to the nearest normal training row) for what it was never shown. Both thresholds were set on training data only.'));
+  } else if (sets.some((s) => s.unseen && s.unseen.rows > 0)) {
+    nav.push({ id: 'unseen', label: 'Unseen labels' });
+    parts.push(section('unseen', 'Detection of attack labels absent from training', unseenTable(sets)));
   }
   nav.push({ id: 'importance', label: 'Importance' });
   parts.push(section('importance', 'Feature importance', await importanceSection(result), 'Per original input column (one-hot columns summed back to their source).'));
@@ -347,6 +357,9 @@ function thresholdSection(result: TrainingReportInput, evals: Evaluation[]): Htm
     how = html`<p>Chosen from the <strong>out-of-fold scores of the training data only</strong> as the threshold with the best F1 of the attack class (out-of-fold FPR ${pct(info.oofFpr ?? NaN)}, detection rate ${pct(info.oofTpr ?? NaN)}).</p>`;
   } else if (info?.method === 'max-fpr-in-sample') {
     how = html`<p>Chosen <strong>in-sample</strong>: there was no cross-validation (<code>--cv 0</code>) and no <code>--threshold</code>, so the isolation forest's threshold was picked on the <strong>training rows' own scores</strong> — the lowest one that flags at most <strong>${pct(info.maxFpr ?? NaN)}</strong> of normal training traffic. On those scores it gives FPR ${pct(info.trainFpr ?? NaN)} and detection rate ${pct(info.trainTpr ?? NaN)}; the model was fitted on the same rows, so expect more false alarms on new traffic. Train with <code>--cv 5</code> to choose it from out-of-fold scores.</p>`;
+  } else if (info?.parts) {
+    const a = info.parts.anomaly;
+    how = html`<p>A hybrid model: its score reaches ${formatNumber(thresholdOf(body)!, 4)} exactly when either part fires — the supervised P(attack) ≥ ${formatNumber(info.parts.supervised.threshold, 4)} (fixed), or the distance to normal traffic ≥ ${formatNumber(a.threshold, 4)}, chosen on the <strong>normal training rows' out-of-fold scores only</strong> so that at most ${pct(a.maxFpr)} of them are flagged (it flags ${pct(a.oofFpr)} of ${formatInt(a.normalRows)}). See the Hybrid section.</p>`;
   } else {
     how = html`<p>A fixed threshold (not tuned). To bound the alert volume instead, train with <code>--threshold auto --max-fpr 0.01</code>: the threshold is then picked from out-of-fold scores on the training data so that at most 1% of normal traffic is flagged.</p>`;
   }

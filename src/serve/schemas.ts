@@ -66,7 +66,7 @@ export function batchBodySchema(maxRecords: number, record?: Record<string, unkn
 export const predictQuerySchema = {
   type: 'object',
   properties: {
-    explain: { type: 'boolean', default: false, description: 'add each prediction\'s top contributing input fields (TreeSHAP for trees, exact for logistic regression; none for isolation forests)' },
+    explain: { type: 'boolean', default: false, description: "add each prediction's top contributing input fields with their values (TreeSHAP for trees, the isolation forest's path length included; exact for logistic regression; a hybrid's anomaly part: its distance split over the fields)" },
     top: { type: 'integer', minimum: 1, maximum: 100, default: 5, description: 'contributions per prediction with explain=true' },
   },
   additionalProperties: false,
@@ -81,7 +81,11 @@ export const warningSchema = {
 const explanationSchema = {
   type: 'array',
   description: "the top input fields by absolute contribution to the model's raw score (log-odds for gbdt and logreg, probability for rf); positive pushes towards attack (multi-class: towards the predicted class)",
-  items: { type: 'object', properties: { feature: { type: 'string' }, value: { type: 'number' } }, required: ['feature', 'value'] },
+  items: {
+    type: 'object',
+    properties: { feature: { type: 'string' }, value: { type: 'number' }, input: { type: ['number', 'string', 'null'], description: "the record's value of that input field" } },
+    required: ['feature', 'value'],
+  },
 } as const;
 
 const predictionProperties = {
@@ -95,6 +99,10 @@ const predictionProperties = {
     additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
     description: "the record's values of the fields the model ignored as identifiers (addresses, time, flow id: the model card's ignored), passed through so an alert says which flow it is about",
   },
+  part: { type: 'string', enum: ['known-attack', 'anomaly', 'both', 'none'], description: 'hybrid models: which part fired' },
+  supervisedProbability: { type: 'number', description: "hybrid models: the supervised part's P(attack)" },
+  anomalyScore: { type: 'number', description: 'hybrid models: distance to the nearest normal training row (anomalous at the anomaly threshold and above)' },
+  anomalyExplanation: { ...explanationSchema, description: "hybrid models with explain=true: the input fields' shares of the anomaly score (they sum to it)" },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;
 

@@ -75,6 +75,12 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
       const fields = passthroughFields(records[rows ? rows[i]! : i], ignored);
       if (fields) s.fields = fields;
     }
+    if (r.part !== undefined) {
+      s.part = r.part;
+      s.supervisedProbability = r.supervisedProbability!;
+      s.anomalyScore = r.anomalyScore!;
+      if (r.anomalyExplanation) s.anomalyExplanation = r.anomalyExplanation;
+    }
     out[i] = s;
   }
   // categorical values never seen in training: the encoder scores them as the unseen category; say so per record

@@ -58,7 +58,7 @@ test('nadir evaluate --report on KDDTest+ renders in chromium with its charts an
       const { page } = opened;
       assert.equal(await page.title(), 'Evaluation report: gradient-boosted trees on KDDTest+.txt.gz');
       const nav = await page.locator('nav.sections a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      assert.deepEqual(nav, ['#summary', '#comparison', '#confusion', '#curves', '#threshold', '#classes', '#labels', '#model', '#data', '#reproduce']);
+      assert.deepEqual(nav, ['#summary', '#comparison', '#confusion', '#curves', '#threshold', '#classes', '#unseen', '#labels', '#model', '#data', '#reproduce']);
       for (const id of nav) assert.equal(await page.locator(`section${id}`).count(), 1, `${id}`);
 
       const charts = ['Confusion matrix, KDDTest+', 'Confusion matrix, training CV', 'ROC curve', 'ROC curve, log false-positive rate', 'Precision-recall curve', 'Score distribution', 'Gain importance', 'Permutation importance'];

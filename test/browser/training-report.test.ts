@@ -37,7 +37,7 @@ test('training report of a real NSL-KDD run renders in chromium with all its cha
 
       // every section the nav links to is there
       const nav = await page.locator('nav.sections a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-      assert.deepEqual(nav, ['#summary', '#data', '#metrics', '#confusion', '#curves', '#threshold', '#classes', '#importance', '#timings', '#reproduce']);
+      assert.deepEqual(nav, ['#summary', '#data', '#metrics', '#confusion', '#curves', '#threshold', '#classes', '#unseen', '#importance', '#timings', '#reproduce']);
       for (const id of nav) assert.equal(await page.locator(`section${id}`).count(), 1, `${id}`);
 
       // the charts, each laid out with a real size

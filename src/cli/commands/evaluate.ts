@@ -4,26 +4,36 @@ import { evaluate } from '../../app/evaluate.js';
 import { CollectingLogger } from '../../logger.js';
 import { Detector } from '../../model/detector.js';
 import type { Metrics } from '../../eval/types.js';
-import { loadOptionsFrom, withDataOptions } from '../data-options.js';
+import { dropListFrom, loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { predictedCount, scoreKind, type ScoreKind } from '../../reports/report-common.js';
-import { contract, f4, scoreJson } from '../summary.js';
-import { warningText } from '../flags.js';
-import { thresholdOf } from '../../model/decision.js';
+import { balancedAccuracy, contract, f4, hybridJson, hybridLines, hybridThresholdLine, scoreJson } from '../summary.js';
+import { warningText, withFlagNames } from '../flags.js';
+import { nadirError } from '../../errors.js';
+import { unknownAttacks } from '../../app/unknown-attacks.js';
+import { createProgress } from '../progress.js';
+import { thresholdInfoOf, thresholdOf } from '../../model/decision.js';
+import { basename } from 'node:path';
 
 export function registerEvaluate(program: Command): void {
   withDataOptions(
     program
       .command('evaluate')
-      .description('score a labelled dataset with a saved model and report its metrics')
-      .requiredOption('-M, --model <file>', 'model file written by nadir train')
-      .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet)'),
+      .description('score a labelled dataset with a saved model and report its metrics; or, with --unknown, measure how unknown attacks are detected')
+      .option('-M, --model <file>', 'model file written by nadir train (not with --unknown)')
+      .requiredOption('-d, --data <file>', 'labelled data (CSV, .csv.gz, JSONL, Parquet); with --unknown: the training data'),
   )
+    .option('--unknown <names>', "remove these attack categories or labels (comma-separated) from --data, train gbdt and hybrid, and report on --test how many of them are still detected; 'each': every category in turn")
+    .option('-t, --test <file>', 'with --unknown: the test file (default: a stratified 30% of --data held out)')
+    .option('--seed <n>', 'with --unknown: random seed', '0')
+    .option('--drop <columns>', 'with --unknown: comma-separated input columns to leave out of training (identifiers)')
     .option('--json', "print the Metrics as one JSON document (a class no row was predicted as has precision 0, as scikit-learn's zero_division=0)")
     .option('--fill-missing', "evaluate on a file that lacks some of the model's input columns, scored as missing values (never done unless asked)")
     .option('--report <file>', 'write an HTML evaluation report (model card, metrics vs training CV, confusion matrix, ROC/PR curves)')
     .addHelpText('after', '\nExamples:\n  nadir evaluate --model model.nadir --data data/nsl-kdd/KDDTest-21.txt.gz\n  nadir evaluate -M model.nadir -d data/nsl-kdd/KDDTest+.txt.gz --report evaluation.html')
     .action(async (o: Record<string, unknown>) => {
+      if (o.unknown !== undefined) return unknownCommand(o);
+      if (o.model === undefined) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', 'is required (the model file to evaluate), unless --unknown is given');
       const report = typeof o.report === 'string' ? o.report : undefined;
       checkOutputs([['--report', report]], [['--model', String(o.model)], ['--data', String(o.data)]]);
       const detector = await Detector.load(String(o.model));
@@ -44,13 +54,55 @@ export function registerEvaluate(program: Command): void {
         });
       }
       const score = scoreKind(detector.body);
-      if (o.json) return printJson({ ...contract(r.metrics, score), ...(thresholdOf(detector.body) !== null ? { score: scoreJson(score) } : {}), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
+      const parts = thresholdInfoOf(detector.body)?.parts;
+      if (o.json) return printJson({ ...contract(r.metrics, score), ...(thresholdOf(detector.body) !== null ? { score: scoreJson(score) } : {}), ...(parts ? { thresholds: parts } : {}), ...hybridJson(r.hybrid, r.unseen), skipped: r.skipped, warnings: logger.warnings.map(warningText), ...(o.report ? { report: String(o.report) } : {}) });
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       process.stdout.write(`${metricsText(String(o.data), detector.body.task, r.metrics, r.skipped, score)}\n`);
+      const extra = [hybridThresholdLine(detector.body), ...hybridLines(basename(String(o.data)), r.hybrid, r.unseen)].filter((x) => x !== '');
+      if (extra.length) process.stdout.write(`\n${extra.join('\n')}\n`);
       if (o.report) process.stdout.write(`\nreport written to ${String(o.report)}\n`);
     });
 }
 
+
+/** `nadir evaluate --unknown …`: the unknown-attack table, gbdt and hybrid side by side. */
+async function unknownCommand(o: Record<string, unknown>): Promise<void> {
+  if (o.model !== undefined) throw nadirError('NADIR_ERR_BAD_OPTION', '--model', 'does not go with --unknown: it trains its own models (gbdt and hybrid) on --data');
+  const names = String(o.unknown).trim();
+  const unknown = names === 'each' ? 'each' : names.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (unknown !== 'each' && unknown.length === 0) throw nadirError('NADIR_ERR_BAD_OPTION', '--unknown', "expected category or label names (comma-separated) or 'each'");
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw nadirError('NADIR_ERR_BAD_OPTION', '--seed', `expected a whole number ≥ 0, got '${String(o.seed)}'`);
+  const bar = createProgress(!o.json && process.stderr.isTTY === true);
+  let stage = '';
+  const logger = new CollectingLogger();
+  const r = await unknownAttacks({
+    data: String(o.data),
+    ...(o.test !== undefined ? { test: String(o.test) } : {}),
+    unknown,
+    seed,
+    ...(dropListFrom(o) ? { drop: dropListFrom(o)! } : {}),
+    load: loadOptionsFrom(o),
+    logger,
+    onProgress: (s, done, total) => {
+      if (s !== stage) {
+        stage = s;
+        bar.start(s, total);
+      }
+      bar.update(done, total);
+    },
+  }).catch(withFlagNames);
+  bar.stop();
+  if (o.json) return printJson({ ...r, warnings: logger.warnings.map(warningText) });
+  for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
+  const head = ['removed from training', 'train rows removed', 'test rows', ...r.models.flatMap((m) => [`${m} detected`, `${m} known recall`, `${m} fpr`, `${m} accuracy`])];
+  const rows = r.rows.map((x) => [x.removed.join('+'), x.trainRowsRemoved, x.testRows, ...r.models.flatMap((m) => {
+    const v = x.models[m]!;
+    return [f4(v.detection), f4(v.knownRecall), f4(v.fpr), f4(v.accuracy)];
+  })]);
+  process.stdout.write(`unknown attacks: trained on ${basename(r.train)} without each row of the removed names, tested on ${basename(r.test)}\n\n${table(rows, head)}\n`);
+  process.stdout.write('(detected: share of the removed attacks\' test rows flagged; known recall: of the other attack rows; fpr: normal test rows flagged)\n');
+}
 
 /**
  * The text report of `nadir evaluate`. Binary: precision, recall and F1 are those of the
@@ -70,6 +122,7 @@ export function metricsText(file: string, task: string, m: Metrics, skipped = 0,
       [`recall (${pos}, true-positive rate)`, f4(m.recall)],
       [`f1 (${pos})`, f4(m.f1)],
       [`false-positive rate at ${t.toFixed(4)}`, f4(m.fpr)],
+      ['balanced accuracy', f4(balancedAccuracy(m))],
       ['roc-auc', f4(m.rocAuc)],
       ['pr-auc (average precision)', f4(m.prAuc)],
     );

@@ -14,7 +14,7 @@ import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
 import { createProgress } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
-import { cvJson, f4, importanceLine, scoreJson, testJson, thresholdLine } from '../summary.js';
+import { balancedAccuracy, cvJson, f4, hybridLines, hybridThresholdLine, importanceLine, scoreJson, testJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
 import { thresholdOf, thresholdInfoOf } from '../../model/decision.js';
 
@@ -39,7 +39,7 @@ export function registerTrain(program: Command): void {
     .option('-o, --out <file>', 'where to write the model', 'model.nadir')
     .option('--report <file>', 'write an HTML training report')
     .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
-    .option('--max-fpr <rate>', "target false-positive rate of --threshold auto (and of the isolation forest's default threshold)", String(TRAIN_PARAMS.maxFpr.default));
+    .option('--max-fpr <rate>', `target false-positive rate of --threshold auto (and of the isolation forest's default threshold; default ${TRAIN_PARAMS.maxFpr.default}); hybrid: the share of normal training rows its anomaly part may flag, out-of-fold (default 0.05)`);
   for (const f of LEARNER_FLAGS) cmd.option(`${flagOf(f.option)} ${f.value}`, `${f.label ?? learnerHelp(f.option)} (default: ${learnerDefaults(f.option)})`);
   cmd
     .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))
@@ -56,6 +56,10 @@ probable class, --threshold does not apply):
              iforest: auto (its anomaly score is not a probability); with --cv 0
              there are no out-of-fold scores, so it is chosen the same way on the
              training rows' own scores, and a warning says so.
+             hybrid: 0.5 on its combined score, i.e. either part fires: the
+             supervised P(attack) ≥ 0.5, or the distance to normal traffic ≥ a
+             threshold that flags at most --max-fpr (default 0.05) of the normal
+             training rows out-of-fold (docs/hybrid.md).
   <number>   a fixed threshold from 0 to 1.
   auto       the threshold with the highest recall whose false-positive rate on
              the out-of-fold (cross-validation) scores is ≤ --max-fpr; needs --cv 2+.
@@ -109,6 +113,7 @@ Examples:
         task: target,
         classes: result.body.classes,
         threshold: thresholdOf(result.body),
+        ...(thresholdInfoOf(result.body)?.parts ? { thresholds: thresholdInfoOf(result.body)!.parts } : {}),
         ...(thresholdOf(result.body) !== null ? { score: scoreJson(score) } : {}),
         ...(result.cv ? { cv: cvJson(result.cv, result.body, score) } : {}),
         test: Object.fromEntries(result.tests.map((t) => [t.file, testJson(t, score)])),
@@ -126,21 +131,25 @@ Examples:
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       const rows: Array<Array<string | number>> = [];
       const line = (name: string, m: Metrics): void => {
-        rows.push([name, m.n, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.fpr)]);
+        rows.push([name, m.n, f4(m.accuracy), f4(m.precision), f4(m.recall), f4(m.f1), f4(m.rocAuc), f4(m.fpr), f4(balancedAccuracy(m))]);
       };
       if (result.cv) line(`${o.cv}-fold CV (out-of-fold)`, result.cv);
       for (const t of result.tests) line(`test ${basename(t.file)}`, t.metrics);
+      const extra = result.tests.flatMap((t) => hybridLines(basename(t.file), t.hybrid, t.unseenDetection));
       process.stdout.write(`trained ${model} on ${result.train.rows.toLocaleString('en-US')} rows (${target}: ${result.body.classes.join(', ')}) in ${totalSeconds.toFixed(1)} s\n`);
       if (thresholdOf(result.body) !== null) process.stdout.write(`${thresholdLine(score, thresholdOf(result.body)!, thresholdInfoOf(result.body)?.method ?? 'fixed')}\n`);
+      const hybridLine = hybridThresholdLine(result.body);
+      if (hybridLine) process.stdout.write(`${hybridLine}\n`);
       if (rows.length) {
-        process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr'])}\n`);
+        process.stdout.write(`\n${table(rows, ['evaluation', 'rows', 'accuracy', 'precision', 'recall', 'f1', 'roc-auc', 'fpr', 'bal. acc.'])}\n`);
         const binary = thresholdOf(result.body) !== null;
         process.stdout.write(
           binary
-            ? `(precision, recall, f1 of class ${result.body.classes[1]} at the threshold; fpr: share of ${result.body.classes[0]} rows flagged)\n`
+            ? `(precision, recall, f1 of class ${result.body.classes[1]} at the threshold — recall is the detection rate; fpr: share of ${result.body.classes[0]} rows flagged; bal. acc.: (recall + 1 − fpr) / 2)\n`
             : '(precision, recall, f1: macro averages over the classes; roc-auc one-vs-rest)\n',
         );
       }
+      if (extra.length) process.stdout.write(`\n${extra.join('\n')}\n`);
       const important = importanceLine(result.body.importance, target === 'binary' ? 'ROC-AUC' : 'accuracy', (o.test as string[])[0]);
       if (important) process.stdout.write(`\n${important}\n`);
       process.stdout.write(`\nmodel written to ${out}${o.report ? `, report to ${String(o.report)}` : ''}\n`);
@@ -172,7 +181,7 @@ export function trainChoices(o: Record<string, unknown>): TrainChoices {
     target: String(o.target) as TargetKind,
     cv: value(o.cv) as number,
     seed: value(o.seed) as number,
-    maxFpr: value(o.maxFpr) as number,
+    ...(o.maxFpr !== undefined ? { maxFpr: value(o.maxFpr) as number } : {}),
     permutationRepeats: value(o.permutationRepeats) as number,
     learner,
   };

@@ -102,11 +102,12 @@ describe('one record', () => {
     assert.deepEqual(body.warnings, [{ code: 'unseen-category', field: 'service', message: `field 'service': "quantum_ftp" was never seen in training; scored as the unseen category` }]);
   });
 
-  test('explain on a model without explanations says so in warnings', async () => {
+  test('explain on an isolation forest: TreeSHAP of its path length, each field with its input value', async () => {
     const { status, body } = await post('/api/v1/models/iforest-binary/predict?explain=true', records[0]);
     assert.equal(status, 200);
-    assert.equal(body.explanation, undefined);
-    assert.equal(body.warnings[0].code, 'no-explanation');
+    assert.ok(Array.isArray(body.explanation) && body.explanation.length > 0);
+    for (const c of body.explanation as Json[]) assert.ok(typeof c.feature === 'string' && Number.isFinite(c.value) && 'input' in c);
+    assert.equal(body.warnings, undefined);
   });
 });
 

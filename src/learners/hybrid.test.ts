@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { matrix, type Matrix } from '../features/types.js';
+import { takeMatrixRows } from '../features/take-rows.js';
+import { Random } from '../util/random.js';
+import { decodeTyped, encodeTyped } from '../util/typed-json.js';
+import { FIRED_ANOMALY, FIRED_KNOWN, HybridDetector } from './hybrid.js';
+import { thresholdAtFpr } from './profile/calibrate.js';
+import { KnnProfile } from './profile/knn-profile.js';
+
+/**
+ * Normal rows: a ∈ [0, 10] dense, b = 0. Known attacks: the same a, b = 0.02. The supervised part
+ * separates them by b; for the profile (fitted on normal rows, where b is constant 0) b = 0.02 is a
+ * small distance, under the anomaly threshold, while a = 5000 is far from every normal row.
+ */
+function data(): { X: Matrix; y: Int32Array } {
+  const r = new Random(1);
+  const n = 600;
+  const X = new Float32Array(n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const attack = i % 3 === 0;
+    X[2 * i] = r.next() * 10;
+    X[2 * i + 1] = attack ? 0.02 : 0;
+    y[i] = attack ? 1 : 0;
+  }
+  return { X: matrix(X, n, ['a', 'b']), y };
+}
+
+test('which part fired, on constructed cases: known-attack, anomaly, both, none', async () => {
+  const { X, y } = data();
+  const h = await new HybridDetector({ nEstimators: 20, maxDepth: 2, nThreads: 1 }).fit(X, y, { classes: ['normal', 'attack'] });
+  const T = h.thresholds.anomaly;
+  // b = 0.02 separates the known attacks for the supervised part; for the profile (b constant 0 in
+  // normal rows, scale floored) it is a distance of 0.2, below the threshold at this density
+  const cases = matrix(Float32Array.from([5, 0.02, /* known only */ 5000, 0, /* anomaly only */ 5000, 0.02, /* both */ 5, 0 /* none */]), 4, ['a', 'b']);
+  const parts = h.parts(cases);
+  assert.deepEqual([...parts.fired], [FIRED_KNOWN, FIRED_ANOMALY, FIRED_KNOWN | FIRED_ANOMALY, 0], `anomaly scores ${[...parts.anomaly]}, threshold ${T}, P ${[...parts.probability]}`);
+  // the combined score reaches 0.5 exactly when a part fired, and predict agrees
+  const p = h.predictProba(cases);
+  assert.deepEqual([...h.predict(cases)], [1, 1, 1, 0]);
+  for (let i = 0; i < 4; i++) assert.equal(p[2 * i + 1]! >= 0.5, parts.fired[i] !== 0);
+});
+
+test('the anomaly threshold is the out-of-fold calibration on the normal training rows alone (recomputed by hand)', async () => {
+  const { X, y } = data();
+  const h = await new HybridDetector({ nEstimators: 5, nThreads: 1, seed: 3, maxFpr: 0.1 }).fit(X, y);
+  // by hand: the same shuffle of the normal rows, 5 folds, 1-NN profile on 4 folds scoring the 5th
+  const normal = [...y.keys()].filter((i) => y[i] === 0);
+  const order = new Random(3 ^ 0x5eed).shuffle(Uint32Array.from(normal));
+  const oof = new Float64Array(order.length);
+  for (let g = 0; g < 5; g++) {
+    const fit = [...order.keys()].filter((i) => i % 5 !== g);
+    const held = [...order.keys()].filter((i) => i % 5 === g);
+    const p = new KnnProfile(1);
+    p.fit(takeMatrixRows(X, Uint32Array.from(fit, (i) => order[i]!)), 3 + 1 + g);
+    const s = p.score(takeMatrixRows(X, Uint32Array.from(held, (i) => order[i]!)));
+    held.forEach((i, j) => (oof[i] = s[j]!));
+  }
+  const want = thresholdAtFpr(oof, 0.1);
+  assert.equal(h.thresholds.anomaly, want.threshold);
+  assert.equal(h.thresholds.oofFpr, want.fpr);
+  assert.ok(want.fpr <= 0.1);
+  assert.equal(h.thresholds.normalRows, normal.length);
+  // attack rows play no part: changing them leaves the threshold as it is
+  const X2 = matrix(X.data.slice(), X.nRows, X.columns);
+  for (let i = 0; i < X2.nRows; i++) if (y[i] === 1) X2.data[2 * i] = 1e6 + i;
+  const h2 = await new HybridDetector({ nEstimators: 5, nThreads: 1, seed: 3, maxFpr: 0.1 }).fit(X2, y);
+  assert.equal(h2.thresholds.anomaly, h.thresholds.anomaly);
+});
+
+test('save → JSON text → load gives the same scores, parts and contributions (to 1e-12: bit-identical)', async () => {
+  const { X, y } = data();
+  const h = await new HybridDetector({ nEstimators: 10, nThreads: 1 }).fit(X, y);
+  const restored = HybridDetector.fromJSON(decodeTyped(JSON.parse(JSON.stringify(encodeTyped(h.toJSON())))));
+  assert.deepEqual(restored.predictProba(X), h.predictProba(X));
+  assert.deepEqual(restored.parts(X), h.parts(X));
+  assert.deepEqual(restored.anomalyContributions(X), h.anomalyContributions(X));
+  assert.deepEqual(restored.thresholds, h.thresholds);
+});
+
+test('refuses options that do not apply to the supervised part, and a supervised learner it does not know', async () => {
+  const { X, y } = data();
+  await assert.rejects(new HybridDetector({ supervised: 'logreg', nEstimators: 5 }).fit(X, y), /nEstimators.*does not apply/);
+  await assert.rejects(new HybridDetector({ supervised: 'svm' as never }).fit(X, y), /supervised/);
+});
