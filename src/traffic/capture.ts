@@ -17,6 +17,8 @@ export interface CapturedFrame {
   /** 1-based number of the packet in the file (as Wireshark numbers frames). */
   number: number;
   linkType: number;
+  /** pcapng interface index within its section (0 for pcap) */
+  interfaceId: number;
   /** Capture time in microseconds since the Unix epoch (finer resolutions are truncated). */
   tsMicros: number;
   /** Bytes captured (data.length) and the packet's length on the wire. */
@@ -26,7 +28,7 @@ export interface CapturedFrame {
 
 /** Something odd in the file that was skipped: the reader carries on. */
 export interface CaptureIssue {
-  code: 'truncated-packet' | 'caplen-exceeds-snaplen' | 'caplen-exceeds-wire-length' | 'unknown-interface' | 'bad-option';
+  code: 'truncated-packet' | 'caplen-exceeds-snaplen' | 'unknown-interface' | 'bad-option' | 'unknown-version';
   packet: number;
   message: string;
 }
@@ -69,7 +71,9 @@ export class CaptureReader {
   // pcapng
   private ifaces: Iface[] = [];
   private packets = 0;
-  private frame: CapturedFrame = { number: 0, linkType: 0, tsMicros: 0, data: Buffer.alloc(0), wireLength: 0 };
+  /** a pcapng section of an unknown major version: its blocks are skipped */
+  private skipSection = false;
+  private frame: CapturedFrame = { number: 0, linkType: 0, interfaceId: 0, tsMicros: 0, data: Buffer.alloc(0), wireLength: 0 };
 
   constructor(
     private readonly name: string,
@@ -216,11 +220,18 @@ export class CaptureReader {
   private block(type: number, off: number, len: number): void {
     const b = this.buf;
     const f = this.frame;
+    if (this.skipSection && type !== 0x0a0d0d0a) return;
     switch (type) {
-      case 0x0a0d0d0a:
+      case 0x0a0d0d0a: {
         // a new section: interfaces are numbered afresh
         this.ifaces = [];
+        const major = len >= 28 ? this.u16(off + 12) : 0;
+        this.skipSection = major !== 1;
+        if (this.skipSection) {
+          this.onIssue({ code: 'unknown-version', packet: this.packets, message: `${this.name}: a pcapng section of version ${major}.${len >= 28 ? this.u16(off + 14) : 0} after packet ${this.packets} (only 1.x is known); its blocks are skipped` });
+        }
         return;
+      }
       case 0x00000001: {
         if (len < 20) throw this.bad(off, `pcapng interface description block too short (${len} bytes)`);
         const iface: Iface = { linkType: this.u16(off + 8), snapLen: this.u32(off + 12), decimalExp: 6, binaryExp: -1, offsetSeconds: 0 };
@@ -267,6 +278,7 @@ export class CaptureReader {
         }
         f.number = n;
         f.linkType = iface.linkType;
+        f.interfaceId = ifId;
         f.tsMicros = ticksToMicros(hi, lo, iface);
         f.data = b.subarray(off + 28, off + 28 + cap);
         f.wireLength = orig < cap ? cap : orig;
@@ -287,6 +299,7 @@ export class CaptureReader {
         if (iface.snapLen > 0) cap = Math.min(cap, iface.snapLen);
         f.number = n;
         f.linkType = iface.linkType;
+        f.interfaceId = 0;
         f.tsMicros = 0;
         f.data = b.subarray(off + 12, off + 12 + cap);
         f.wireLength = orig;
