@@ -53,7 +53,7 @@ describe('pcapng: gopacket pcapgo test suite (26 files × little and big endian)
   }
 });
 
-interface TsharkFrame extends Array<string> {}
+type TsharkFrame = string[];
 const TSHARK = JSON.parse(readFileSync(CAPTURES + 'tshark-frames.json', 'utf8')) as Record<string, TsharkFrame[]>;
 
 describe('pcap and pcapng files: frames as tshark reads them', () => {

@@ -4,7 +4,7 @@
  * length before it is read; a header that does not fit is reported as a reason, never thrown.
  *
  * Link types (https://www.tcpdump.org/linktypes.html): 0 NULL (BSD loopback, host byte order),
- * 1 Ethernet (with 802.1Q / 802.1ad / QinQ tags), 12/14/101 raw IP, 108 LOOP (network byte order),
+ * 1 Ethernet (with 802.1Q / 802.1ad / QinQ tags, PPPoE sessions), 12/14/101 raw IP, 108 LOOP (network byte order),
  * 113 Linux cooked (SLL), 228 raw IPv4, 229 raw IPv6, 276 Linux cooked v2 (SLL2).
  */
 
@@ -66,6 +66,13 @@ export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo): Skip
         if (off + 4 > n) return 'truncated';
         etherType = (data[off + 2]! << 8) | data[off + 3]!;
         off += 4;
+      }
+      // PPPoE session: 6-byte PPPoE header, then the 2-byte PPP protocol (0x21 IPv4, 0x57 IPv6)
+      if (etherType === 0x8864) {
+        if (off + 8 > n) return 'truncated';
+        const ppp = (data[off + 6]! << 8) | data[off + 7]!;
+        etherType = ppp === 0x21 ? 0x0800 : ppp === 0x57 ? 0x86dd : 0;
+        off += 8;
       }
       break;
     }
