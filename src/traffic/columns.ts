@@ -107,3 +107,31 @@ export function flowValues(f: Flow, mode: FlowMode): (number | string)[] {
     ...(f.idle.n > 0 ? [f.idle.mean, f.idle.std, f.idle.max, f.idle.min] : [0, 0, 0, 0]),
   ];
 }
+
+/** A flow as a record keyed by column name (JSON Lines, scoring); NaN and ±Infinity become null. */
+export function flowRecord(f: Flow, mode: FlowMode): Record<string, number | string | null> {
+  const v = flowValues(f, mode);
+  const r: Record<string, number | string | null> = {};
+  for (let i = 0; i < FLOW_COLUMNS.length; i++) {
+    const x = v[i]!;
+    r[FLOW_COLUMNS[i]!] = typeof x === 'number' && !Number.isFinite(x) ? null : x;
+  }
+  return r;
+}
+
+/** One CSV line of a flow (and its label): numbers as JavaScript prints them, NaN and Infinity as CICFlowMeter wrote them. */
+export function flowCsvLine(f: Flow, mode: FlowMode, label?: string): string {
+  const v = flowValues(f, mode);
+  let s = '';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (i > 0) s += ',';
+    s += typeof x === 'number' ? String(x) : csvText(x);
+  }
+  if (label !== undefined) s += `,${csvText(label)}`;
+  return s;
+}
+
+function csvText(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -36,10 +36,10 @@ export interface ReadFlowsOptions extends FlowMeterOptions {
   /** stops reading (Ctrl-C): open flows are flushed */
   signal?: AbortSignal;
   /**
-   * Called with each chunk's capture time: lets a replay pace itself (monitor --realtime).
-   * May return a promise to wait on.
+   * Called after each chunk with the capture time of its last packet (µs; 0 before the first):
+   * lets a writer flush and wait for its stream, and a replay pace itself (monitor --realtime).
    */
-  onPacketTime?: (tsMicros: number) => void | Promise<void>;
+  afterChunk?: (tsMicros: number) => void | Promise<void>;
 }
 
 /** A capture source: a file path ('-' for stdin) or a stream of bytes with a name. */
@@ -188,7 +188,7 @@ export async function readFlows(inputs: readonly CaptureInput[], onFlow: (f: Flo
     let lastProgress = 0;
     for await (const chunk of openInput(input, chunkSize, (n) => (stats.bytesRead += n))) {
       reader.push(chunk);
-      if (opts.onPacketTime && lastTs > 0) await opts.onPacketTime(lastTs);
+      if (opts.afterChunk) await opts.afterChunk(lastTs);
       if (opts.onProgress && stats.bytesRead - lastProgress >= 8 * chunkSize) {
         lastProgress = stats.bytesRead;
         opts.onProgress(stats.bytesRead, total, stats.packets);
