@@ -12,19 +12,28 @@ import { nadirError } from '../errors.js';
  * draft-ietf-opsawg-pcapng (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-02.html).
  */
 
-/** One captured frame. `data` is a view into the reader's buffer, valid only during the callback. */
-export interface CapturedFrame {
-  /** 1-based number of the packet in the file (as Wireshark numbers frames). */
-  number: number;
-  linkType: number;
+/**
+ * One captured frame: bytes `offset` … `offset + length` of `buffer` (the reader's buffer, valid
+ * only during the callback; `data` makes a view of them, the hot path reads the buffer directly).
+ */
+export class CapturedFrame {
+  number = 0;
+  linkType = 0;
   /** pcapng interface index within its section (0 for pcap) */
-  interfaceId: number;
+  interfaceId = 0;
   /** Capture time in microseconds since the Unix epoch (finer resolutions are truncated). */
-  tsMicros: number;
-  /** Bytes captured (data.length) and the packet's length on the wire. */
-  data: Buffer;
-  wireLength: number;
+  tsMicros = 0;
+  buffer: Buffer = Buffer.alloc(0);
+  offset = 0;
+  /** bytes captured */
+  length = 0;
+  /** the packet's length on the wire */
+  wireLength = 0;
+  get data(): Buffer {
+    return this.buffer.subarray(this.offset, this.offset + this.length);
+  }
 }
+
 
 /** Something odd in the file that was skipped: the reader carries on. */
 export interface CaptureIssue {
@@ -73,7 +82,7 @@ export class CaptureReader {
   private packets = 0;
   /** a pcapng section of an unknown major version: its blocks are skipped */
   private skipSection = false;
-  private frame: CapturedFrame = { number: 0, linkType: 0, interfaceId: 0, tsMicros: 0, data: Buffer.alloc(0), wireLength: 0 };
+  private frame = new CapturedFrame();
 
   constructor(
     private readonly name: string,
@@ -183,7 +192,9 @@ export class CaptureReader {
       }
       f.number = n;
       f.tsMicros = sec * 1e6 + (this.pcapNano ? Math.floor(frac / 1000) : frac);
-      f.data = b.subarray(off + 16, off + 16 + incl);
+      f.buffer = b;
+      f.offset = off + 16;
+      f.length = incl;
       f.wireLength = orig < incl ? incl : orig;
       off += 16 + incl;
       this.onFrame(f);
@@ -280,7 +291,9 @@ export class CaptureReader {
         f.linkType = iface.linkType;
         f.interfaceId = ifId;
         f.tsMicros = ticksToMicros(hi, lo, iface);
-        f.data = b.subarray(off + 28, off + 28 + cap);
+        f.buffer = b;
+        f.offset = off + 28;
+        f.length = cap;
         f.wireLength = orig < cap ? cap : orig;
         this.onFrame(f);
         return;
@@ -301,7 +314,9 @@ export class CaptureReader {
         f.linkType = iface.linkType;
         f.interfaceId = 0;
         f.tsMicros = 0;
-        f.data = b.subarray(off + 12, off + 12 + cap);
+        f.buffer = b;
+        f.offset = off + 12;
+        f.length = cap;
         f.wireLength = orig;
         this.onFrame(f);
         return;

@@ -52,15 +52,16 @@ export class PacketInfo {
  * Decodes `data` (one frame of `linkType`) into `p`; returns null when it is a flow packet, or why
  * it is not. Non-first IP fragments carry no transport header: they are counted, not reassembled.
  */
-export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo): SkipReason | null {
-  const n = data.length;
-  let off = 0;
+export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo, start = 0, end = data.length): SkipReason | null {
+  const n = end;
+  const b0 = start;
+  let off = start;
   let etherType = 0;
   switch (linkType) {
     case 1: {
-      if (n < 14) return 'truncated';
-      etherType = (data[12]! << 8) | data[13]!;
-      off = 14;
+      if (b0 + 14 > n) return 'truncated';
+      etherType = (data[b0 + 12]! << 8) | data[b0 + 13]!;
+      off = b0 + 14;
       // VLAN tags: 802.1Q, 802.1ad, old QinQ (at most a few)
       for (let i = 0; i < 4 && (etherType === 0x8100 || etherType === 0x88a8 || etherType === 0x9100); i++) {
         if (off + 4 > n) return 'truncated';
@@ -77,23 +78,23 @@ export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo): Skip
       break;
     }
     case 113:
-      if (n < 16) return 'truncated';
-      etherType = (data[14]! << 8) | data[15]!;
-      off = 16;
+      if (b0 + 16 > n) return 'truncated';
+      etherType = (data[b0 + 14]! << 8) | data[b0 + 15]!;
+      off = b0 + 16;
       break;
     case 276:
-      if (n < 20) return 'truncated';
-      etherType = (data[0]! << 8) | data[1]!;
-      off = 20;
+      if (b0 + 20 > n) return 'truncated';
+      etherType = (data[b0]! << 8) | data[b0 + 1]!;
+      off = b0 + 20;
       break;
     case 0:
     case 108: {
-      if (n < 4) return 'truncated';
+      if (b0 + 4 > n) return 'truncated';
       // the address family, in the capturing host's byte order (NULL) or network order (LOOP)
-      const le = data.readUInt32LE(0);
-      const be = data.readUInt32BE(0);
+      const le = data.readUInt32LE(b0);
+      const be = data.readUInt32BE(b0);
       const af = linkType === 108 ? be : le < 0x10000 ? le : be;
-      off = 4;
+      off = b0 + 4;
       if (af === 2) etherType = 0x0800;
       else if (af === 24 || af === 28 || af === 30 || af === 10) etherType = 0x86dd;
       else return 'not-ip';
@@ -104,8 +105,8 @@ export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo): Skip
     case 101:
     case 228:
     case 229: {
-      if (n < 1) return 'truncated';
-      const v = data[0]! >> 4;
+      if (b0 + 1 > n) return 'truncated';
+      const v = data[b0]! >> 4;
       etherType = v === 4 ? 0x0800 : v === 6 ? 0x86dd : 0;
       if (etherType === 0) return 'not-ip';
       break;
@@ -113,21 +114,21 @@ export function decodeFrame(linkType: number, data: Buffer, p: PacketInfo): Skip
     default:
       return 'link-type';
   }
-  if (etherType === 0x0800) return ipv4(data, off, p);
-  if (etherType === 0x86dd) return ipv6(data, off, p);
+  if (etherType === 0x0800) return ipv4(data, off, n, p);
+  if (etherType === 0x86dd) return ipv6(data, off, n, p);
   return 'not-ip';
 }
 
-function ipv4(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
-  if (off + 20 > d.length) return 'truncated';
+function ipv4(d: Buffer, off: number, n: number, p: PacketInfo): SkipReason | null {
+  if (off + 20 > n) return 'truncated';
   const vihl = d[off]!;
   if (vihl >> 4 !== 4) return 'bad-ip-header';
   const ihl = (vihl & 0x0f) * 4;
   if (ihl < 20) return 'bad-ip-header';
-  if (off + ihl > d.length) return 'truncated';
+  if (off + ihl > n) return 'truncated';
   let total = (d[off + 2]! << 8) | d[off + 3]!;
   // 0 with TCP segmentation offload: take what was captured
-  if (total === 0) total = d.length - off;
+  if (total === 0) total = n - off;
   if (total < ihl) return 'bad-ip-header';
   const frag = (d[off + 6]! << 8) | d[off + 7]!;
   p.ipVersion = 4;
@@ -137,11 +138,11 @@ function ipv4(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
   p.ipLength = total;
   p.firstFragment = (frag & 0x2000) !== 0 && (frag & 0x1fff) === 0;
   if ((frag & 0x1fff) !== 0) return 'fragment';
-  return transport(d, off + ihl, total - ihl, d[off + 9]!, p);
+  return transport(d, off + ihl, n, total - ihl, d[off + 9]!, p);
 }
 
-function ipv6(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
-  if (off + 40 > d.length) return 'truncated';
+function ipv6(d: Buffer, off: number, n: number, p: PacketInfo): SkipReason | null {
+  if (off + 40 > n) return 'truncated';
   if (d[off]! >> 4 !== 6) return 'bad-ip-header';
   const payload = (d[off + 4]! << 8) | d[off + 5]!;
   let next = d[off + 6]!;
@@ -151,16 +152,16 @@ function ipv6(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
   p.firstFragment = false;
   let at = off + 40;
   // payload 0 = jumbogram or offload: take what was captured
-  const end = payload === 0 ? d.length : off + 40 + payload;
+  const end = payload === 0 ? n : off + 40 + payload;
   // extension headers: hop-by-hop 0, routing 43, fragment 44, destination options 60, AH 51, mobility 135
   for (let i = 0; i < 16; i++) {
     if (next === 0 || next === 43 || next === 60 || next === 135) {
-      if (at + 8 > d.length) return 'truncated';
+      if (at + 8 > n) return 'truncated';
       const nn = d[at]!;
       at += (d[at + 1]! + 1) * 8;
       next = nn;
     } else if (next === 44) {
-      if (at + 8 > d.length) return 'truncated';
+      if (at + 8 > n) return 'truncated';
       const nn = d[at]!;
       const fo = ((d[at + 2]! << 8) | d[at + 3]!) >> 3;
       const more = (d[at + 3]! & 1) !== 0;
@@ -173,7 +174,7 @@ function ipv6(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
       }
       p.firstFragment = more;
     } else if (next === 51) {
-      if (at + 8 > d.length) return 'truncated';
+      if (at + 8 > n) return 'truncated';
       const nn = d[at]!;
       at += (d[at + 1]! + 2) * 4;
       next = nn;
@@ -182,15 +183,15 @@ function ipv6(d: Buffer, off: number, p: PacketInfo): SkipReason | null {
   if (at > end) return 'bad-ip-header';
   p.ipHeaderBytes = at - off;
   p.ipLength = end - off;
-  return transport(d, at, end - at, next, p);
+  return transport(d, at, n, end - at, next, p);
 }
 
-function transport(d: Buffer, off: number, len: number, proto: number, p: PacketInfo): SkipReason | null {
+function transport(d: Buffer, off: number, n: number, len: number, proto: number, p: PacketInfo): SkipReason | null {
   p.protocol = proto;
   p.tcpFlags = 0;
   p.tcpWindow = -1;
   if (proto === 6) {
-    if (off + 20 > d.length || len < 20) return 'truncated';
+    if (off + 20 > n || len < 20) return 'truncated';
     const hl = (d[off + 12]! >> 4) * 4;
     if (hl < 20 || hl > len) return 'bad-ip-header';
     p.srcPort = (d[off]! << 8) | d[off + 1]!;
@@ -202,7 +203,7 @@ function transport(d: Buffer, off: number, len: number, proto: number, p: Packet
     return null;
   }
   if (proto === 17) {
-    if (off + 8 > d.length || len < 8) return 'truncated';
+    if (off + 8 > n || len < 8) return 'truncated';
     p.srcPort = (d[off]! << 8) | d[off + 1]!;
     p.dstPort = (d[off + 2]! << 8) | d[off + 3]!;
     p.headerBytes = 8;
@@ -210,7 +211,7 @@ function transport(d: Buffer, off: number, len: number, proto: number, p: Packet
     return null;
   }
   if (proto === 1 || proto === 58) {
-    if (off + 4 > d.length || len < 4) return 'truncated';
+    if (off + 4 > n || len < 4) return 'truncated';
     p.srcPort = 0;
     p.dstPort = 0;
     p.headerBytes = Math.min(8, len);

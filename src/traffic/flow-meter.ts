@@ -35,7 +35,12 @@ export type EndReason = 'fin' | 'rst' | 'active-timeout' | 'end-of-input';
 /** One flow's state and, once ended, its features (see columns.ts for the CIC-IDS2017 columns). */
 export class Flow {
   readonly id: string;
-  readonly key: string;
+  /** the flow table's key: a number (IPv4, see v4Key) or the 5-tuple as text */
+  key: number | string;
+  /** canonical endpoints of an IPv4 flow, to confirm a numeric key's match */
+  readonly ka: number;
+  readonly kb: number;
+  readonly kports: number;
   readonly protocol: number;
   readonly srcIp: string;
   readonly dstIp: string;
@@ -86,8 +91,11 @@ export class Flow {
   readonly fBulk = new Bulk();
   readonly bBulk = new Bulk();
 
-  constructor(p: PacketInfo, key: string, portAware: boolean) {
+  constructor(p: PacketInfo, key: number | string, portAware: boolean) {
     this.key = key;
+    this.ka = canonA;
+    this.kb = canonB;
+    this.kports = canonPorts;
     this.protocol = p.protocol;
     this.srcPort = p.srcPort;
     this.dstPort = p.dstPort;
@@ -221,7 +229,9 @@ export class FlowMeter {
   readonly mode: FlowMode;
   readonly activeTimeoutMicros: number;
   readonly idleTimeoutMicros: number;
-  private readonly flows = new Map<string, Flow>();
+  /** IPv4 flows by numeric key (no string per packet); IPv6 flows and the rare numeric-key clashes by text key */
+  private readonly flows4 = new Map<number, Flow>();
+  private readonly flowsText = new Map<string, Flow>();
   private readonly cic: boolean;
   /** capture time of the last expiry sweep */
   private lastSweep = -Infinity;
@@ -243,7 +253,7 @@ export class FlowMeter {
 
   /** Open flows. */
   get size(): number {
-    return this.flows.size;
+    return this.flows4.size + this.flowsText.size;
   }
 
   add(p: PacketInfo): void {
@@ -254,8 +264,26 @@ export class FlowMeter {
       return;
     }
     if (ts - this.lastSweep >= 1e6 || ts < this.lastSweep) this.sweep(ts);
-    const key = flowKey(p);
-    const flow = this.flows.get(key);
+    let key: number | string;
+    let flow: Flow | undefined;
+    if (p.ipVersion === 4) {
+      key = v4Key(p);
+      flow = this.flows4.get(key);
+      if (flow !== undefined && !(flow.ka === canonA && flow.kb === canonB && flow.kports === canonPorts && flow.protocol === p.protocol)) {
+        // another flow holds this numeric key: this one lives under its text key
+        key = flowKey(p);
+        flow = this.flowsText.get(key);
+      } else if (flow === undefined && this.flowsText.size > 0) {
+        const alt = this.flowsText.get(flowKey(p));
+        if (alt !== undefined) {
+          flow = alt;
+          key = alt.key;
+        }
+      }
+    } else {
+      key = flowKey(p);
+      flow = this.flowsText.get(key);
+    }
     if (flow === undefined) {
       this.open(p, key);
       return;
@@ -297,26 +325,31 @@ export class FlowMeter {
 
   /** Ends every open flow (end of input). */
   finish(): void {
-    for (const f of this.flows.values()) {
-      f.endReason = 'end-of-input';
-      this.emit(f);
+    for (const table of [this.flows4, this.flowsText] as Map<unknown, Flow>[]) {
+      for (const f of table.values()) {
+        f.endReason = 'end-of-input';
+        this.emit(f);
+      }
+      table.clear();
     }
-    this.flows.clear();
   }
 
   /** Ends the flows whose active timeout passed before capture time `now` (µs). */
   sweep(now: number): void {
     this.lastSweep = now;
-    for (const f of this.flows.values()) {
-      // insertion order = start order: stop at the first flow still within its timeout
-      if (now - f.startMicros <= this.activeTimeoutMicros) break;
-      f.endReason = 'active-timeout';
-      this.end(f);
+    for (const table of [this.flows4, this.flowsText] as Map<unknown, Flow>[]) {
+      for (const f of table.values()) {
+        // insertion order = start order: stop at the first flow still within its timeout
+        if (now - f.startMicros <= this.activeTimeoutMicros) break;
+        f.endReason = 'active-timeout';
+        this.end(f);
+      }
     }
   }
 
   private end(f: Flow): void {
-    this.flows.delete(f.key);
+    if (typeof f.key === 'number') this.flows4.delete(f.key);
+    else this.flowsText.delete(f.key);
     this.emit(f);
   }
 
@@ -333,9 +366,11 @@ export class FlowMeter {
     this.onFlow(f);
   }
 
-  private open(p: PacketInfo, key: string): void {
+  private open(p: PacketInfo, key: number | string): void {
+    if (typeof key === 'number' && this.flows4.has(key)) key = flowKey(p);
     const f = new Flow(p, key, !this.cic);
-    this.flows.set(key, f);
+    if (typeof key === 'number') this.flows4.set(key, f);
+    else this.flowsText.set(key, f);
     // BasicFlow.firstPacket
     const pay = p.payloadBytes;
     f.allLen.add(pay);
@@ -404,7 +439,39 @@ export class FlowMeter {
   }
 }
 
-/** The table key of a packet's flow: its 5-tuple with the endpoints in a fixed order, so both directions meet. */
+// the canonical IPv4 endpoints of the last packet keyed by v4Key (read by the Flow constructor)
+let canonA = 0;
+let canonB = 0;
+let canonPorts = 0;
+
+/**
+ * A number standing for an IPv4 packet's flow, the same for both directions: a 53-bit hash of the
+ * 5-tuple with the endpoints in a fixed order (murmur-style multiplies). Two flows can share one;
+ * the table confirms a match against the flow's endpoints and files a clash under the text key.
+ * The hot path thus builds no string per packet (docs/style.md).
+ */
+export function v4Key(p: PacketInfo): number {
+  const a = p.src4;
+  const b = p.dst4;
+  let pa = p.srcPort;
+  let pb = p.dstPort;
+  if (a < b || (a === b && pa <= pb)) {
+    canonA = a;
+    canonB = b;
+  } else {
+    canonA = b;
+    canonB = a;
+    const t = pa;
+    pa = pb;
+    pb = t;
+  }
+  canonPorts = pa * 65536 + pb;
+  const h1 = (Math.imul(canonA, 0x9e3779b1) ^ Math.imul(canonB ^ 0x5bd1e995, 0x85ebca77) ^ Math.imul(canonPorts | 0, 0xc2b2ae3d) ^ p.protocol) >>> 0;
+  const h2 = (Math.imul(canonA ^ (pb << 7), 0x27d4eb2f) + Math.imul(canonB ^ pa, 0x165667b1) + Math.imul(p.protocol + 1, 0x61c88647)) & 0x1fffff;
+  return h1 * 2097152 + h2;
+}
+
+/** The text key of a packet's flow: its 5-tuple with the endpoints in a fixed order, so both directions meet. */
 export function flowKey(p: PacketInfo): string {
   if (p.ipVersion === 4) {
     const a = p.src4;

@@ -171,7 +171,7 @@ export async function readFlows(inputs: readonly CaptureInput[], onFlow: (f: Flo
       (fr) => {
         // the hot loop: decode into the one PacketInfo, meter it
         stats.packets++;
-        const why = decodeFrame(fr.linkType, fr.data, p);
+        const why = decodeFrame(fr.linkType, fr.buffer, p, fr.offset, fr.offset + fr.length);
         if (why !== null) {
           stats.skipped[why]++;
           return;
