@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
- *   suites: load, learners, scaling, eda, serve (default: all); generate (only fill the data cache).
+ *   suites: load, learners, scaling, eda, serve, flows (default: all); generate (only fill the data cache).
  * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s) → serve-soak-<date>.json.
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
@@ -19,12 +19,13 @@ import { runLearners } from './learners.js';
 import { runEda } from './eda.js';
 import { runScaling } from './scaling.js';
 import { runServe, SOAK_SECONDS } from './serve.js';
+import { runFlows } from './flows.js';
 
-const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe };
+const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe, flows: runFlows };
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
+  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|flows|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
   process.exit(msg ? 2 : 0);
 }
 

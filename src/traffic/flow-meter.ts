@@ -233,8 +233,8 @@ export class FlowMeter {
   private readonly flows4 = new Map<number, Flow>();
   private readonly flowsText = new Map<string, Flow>();
   private readonly cic: boolean;
-  /** capture time of the last expiry sweep */
-  private lastSweep = -Infinity;
+  /** capture time (µs) before which no open flow can time out: the sweep waits for it */
+  private nextExpiry = Infinity;
   /** flows ended and handed out / dropped for having one packet */
   emitted = 0;
   droppedSingle = 0;
@@ -263,7 +263,7 @@ export class FlowMeter {
       this.ignored++;
       return;
     }
-    if (ts - this.lastSweep >= 1e6 || ts < this.lastSweep) this.sweep(ts);
+    if (ts > this.nextExpiry) this.sweep(ts);
     let key: number | string;
     let flow: Flow | undefined;
     if (p.ipVersion === 4) {
@@ -336,15 +336,19 @@ export class FlowMeter {
 
   /** Ends the flows whose active timeout passed before capture time `now` (µs). */
   sweep(now: number): void {
-    this.lastSweep = now;
+    let next = Infinity;
     for (const table of [this.flows4, this.flowsText] as Map<unknown, Flow>[]) {
       for (const f of table.values()) {
         // insertion order = start order: stop at the first flow still within its timeout
-        if (now - f.startMicros <= this.activeTimeoutMicros) break;
+        if (now - f.startMicros <= this.activeTimeoutMicros) {
+          next = Math.min(next, f.startMicros + this.activeTimeoutMicros);
+          break;
+        }
         f.endReason = 'active-timeout';
         this.end(f);
       }
     }
+    this.nextExpiry = next;
   }
 
   private end(f: Flow): void {
@@ -369,6 +373,7 @@ export class FlowMeter {
   private open(p: PacketInfo, key: number | string): void {
     if (typeof key === 'number' && this.flows4.has(key)) key = flowKey(p);
     const f = new Flow(p, key, !this.cic);
+    if (f.startMicros + this.activeTimeoutMicros < this.nextExpiry) this.nextExpiry = f.startMicros + this.activeTimeoutMicros;
     if (typeof key === 'number') this.flows4.set(key, f);
     else this.flowsText.set(key, f);
     // BasicFlow.firstPacket

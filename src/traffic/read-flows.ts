@@ -40,6 +40,8 @@ export interface ReadFlowsOptions extends FlowMeterOptions {
    * lets a writer flush and wait for its stream, and a replay pace itself (monitor --realtime).
    */
   afterChunk?: (tsMicros: number) => void | Promise<void>;
+  /** Called once with the flow table (a live monitor ends timed-out flows by the wall clock). */
+  onMeter?: (meter: FlowMeter) => void;
 }
 
 /** A capture source: a file path ('-' for stdin) or a stream of bytes with a name. */
@@ -142,6 +144,7 @@ function inputName(input: CaptureInput): string {
 export async function readFlows(inputs: readonly CaptureInput[], onFlow: (f: Flow, meter: FlowMeter) => void, opts: ReadFlowsOptions = {}): Promise<CaptureStats> {
   const stats = emptyStats();
   const meter = new FlowMeter((f) => onFlow(f, meter), opts);
+  opts.onMeter?.(meter);
   const logger = opts.logger;
   const maxWarn = opts.maxIssueWarnings ?? 10;
   const chunkSize = opts.chunkSize ?? 1 << 20;
