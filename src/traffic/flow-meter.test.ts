@@ -214,21 +214,22 @@ describe('flow meter: lifecycle', () => {
     assert.equal(out.length, 1);
     assert.equal(m.droppedSingle, 1);
   });
-  it('corrected: FIN from both sides or a RST ends the flow; one-packet flows are kept', () => {
+  it('corrected: FIN from both sides and the last ACK, or a RST, end the flow; one-packet flows are kept', () => {
     const out: Flow[] = [];
     const m = new FlowMeter((f) => out.push(f), { mode: 'corrected' });
     const p = new PacketInfo();
     m.add(tcp(p, 0, true, S));
     m.add(tcp(p, 10, false, F));
-    assert.equal(out.length, 0);
     m.add(tcp(p, 20, true, F));
-    assert.deepEqual(out.map((f) => [f.packets, f.endReason]), [[3, 'fin']]);
+    assert.equal(out.length, 0);
+    m.add(tcp(p, 25, false, A));
+    assert.deepEqual(out.map((f) => [f.packets, f.endReason]), [[4, 'fin']]);
     m.add(tcp(p, 30, false, A));
     m.add(tcp(p, 40, true, TCP.RST));
-    assert.deepEqual(out.map((f) => [f.packets, f.endReason]), [[3, 'fin'], [2, 'rst']]);
+    assert.deepEqual(out.map((f) => [f.packets, f.endReason]), [[4, 'fin'], [2, 'rst']]);
     m.add(tcp(p, 50, true, S));
     m.finish();
-    assert.deepEqual(out.map((f) => f.packets), [3, 2, 1]);
+    assert.deepEqual(out.map((f) => f.packets), [4, 2, 1]);
   });
   it('active timeout: flows end that long after their first packet, as capture time advances (bounded memory)', () => {
     const out: Flow[] = [];

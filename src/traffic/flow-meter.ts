@@ -82,7 +82,7 @@ export class Flow {
   initWinBwd = -1;
   startActive: number;
   endActive: number;
-  /** FIN seen from the forward / backward side (corrected mode closes when both are set) */
+  /** FIN seen from the forward / backward side (corrected mode closes at the next packet — the last ACK — once both are set) */
   finFwd = false;
   finBwd = false;
   // subflows (corrected mode): a gap of more than 1 s starts a new one
@@ -307,18 +307,19 @@ export class FlowMeter {
       return;
     }
     flow.updateActiveIdle(ts, this.idleTimeoutMicros);
+    // both sides had sent a FIN: this is the last ACK of the close, the flow's last packet
+    const closing = flow.finFwd && flow.finBwd;
     const fwd = this.addPacket(flow, p);
     if (p.protocol === 6) {
       if ((p.tcpFlags & TCP.RST) !== 0) {
         flow.endReason = 'rst';
         this.end(flow);
+      } else if (closing) {
+        flow.endReason = 'fin';
+        this.end(flow);
       } else if (fin) {
         if (fwd) flow.finFwd = true;
         else flow.finBwd = true;
-        if (flow.finFwd && flow.finBwd) {
-          flow.endReason = 'fin';
-          this.end(flow);
-        }
       }
     }
   }
