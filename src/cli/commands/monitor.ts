@@ -66,7 +66,8 @@ Examples:
       let child: ChildProcess | null = null;
       let input: CaptureInput;
       if (iface !== null) {
-        const args = ['-i', iface, '-w', '-', '-U', '-n', '-q'];
+        // --immediate-mode: packets as they come, not when a ring-buffer block fills (a quiet link would hold them back)
+        const args = ['-i', iface, '-w', '-', '-U', '--immediate-mode', '-B', '16384', '-n', '-q'];
         if (typeof o.filter === 'string') args.push(...o.filter.split(/\s+/).filter((x) => x !== ''));
         child = spawn('tcpdump', args, { stdio: ['ignore', 'pipe', 'pipe'] });
         let err = '';
