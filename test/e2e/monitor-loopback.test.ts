@@ -15,7 +15,7 @@ import { createServer, get, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nadir } from './cli.js';
+import { CLI, nadir } from './cli.js';
 
 const CAPTURES = new URL('../../../test/fixtures/captures/', import.meta.url).pathname;
 
@@ -41,6 +41,33 @@ const TRAINING: Array<[string, string]> = [
 const SCAN_PORTS = [47000, 47199];
 const BURST_PORT = 47500;
 
+let modelFile: Promise<string> | null = null;
+
+/** The model both tests use, trained once: flows of the labelled captures (every packet kept: corrected mode). */
+function trainedModel(): Promise<string> {
+  modelFile ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nadir-monitor-model-'));
+    const parts: string[] = [];
+    for (const [file, label] of TRAINING) {
+      const out = join(dir, `train-${parts.length}.csv`);
+      const r = await nadir('flows', join(CAPTURES, file), '--mode', 'corrected', '--label', label, '--out', out);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      // at most 400 flows per capture (every k-th), so the floods do not drown the normal traffic
+      const body = lines.slice(1);
+      const step = Math.max(1, Math.ceil(body.length / 400));
+      parts.push(...(parts.length === 0 ? [lines[0]!] : []), ...body.filter((_, i) => i % step === 0));
+    }
+    const train = join(dir, 'train.csv');
+    writeFileSync(train, `${parts.join('\n')}\n`);
+    const model = join(dir, 'flows.nadir');
+    const t = await nadir('train', '--data', train, '--label', 'Label', '--drop', 'Flow ID,Source IP,Source Port,Destination IP,Protocol,Timestamp', '--cv', '0', '--out', model);
+    assert.equal(t.code, 0, t.stderr);
+    return model;
+  })();
+  return modelFile;
+}
+
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
@@ -60,24 +87,7 @@ test('nadir monitor on loopback traffic: the nmap scan and the hping3 burst are 
   const hping3 = tool('hping3');
   assert.equal(process.getuid?.(), 0, 'capturing on lo and sending raw SYNs needs root (CAP_NET_RAW): run npm test as root');
   const dir = mkdtempSync(join(tmpdir(), 'nadir-monitor-'));
-
-  // 1. a training set: flows of the labelled captures (every packet kept: corrected mode)
-  const parts: string[] = [];
-  for (const [file, label] of TRAINING) {
-    const out = join(dir, `train-${parts.length}.csv`);
-    const r = await nadir('flows', join(CAPTURES, file), '--mode', 'corrected', '--label', label, '--out', out);
-    assert.equal(r.code, 0, r.stderr);
-    const lines = readFileSync(out, 'utf8').trim().split('\n');
-    // at most 400 flows per capture (every k-th), so the floods do not drown the normal traffic
-    const body = lines.slice(1);
-    const step = Math.max(1, Math.ceil(body.length / 400));
-    parts.push(...(parts.length === 0 ? [lines[0]!] : []), ...body.filter((_, i) => i % step === 0));
-  }
-  const train = join(dir, 'train.csv');
-  writeFileSync(train, `${parts.join('\n')}\n`);
-  const model = join(dir, 'flows.nadir');
-  const t = await nadir('train', '--data', train, '--label', 'Label', '--drop', 'Flow ID,Source IP,Source Port,Destination IP,Protocol,Timestamp', '--cv', '0', '--out', model);
-  assert.equal(t.code, 0, t.stderr);
+  const model = await trainedModel();
 
   // 2. loopback traffic, captured
   const server: Server = createServer((_req, res) => res.end('hello from nadir\n'.repeat(20)));
@@ -150,4 +160,35 @@ test('nadir monitor on loopback traffic: the nmap scan and the hping3 burst are 
   assert.ok(total.burst >= 90, `burst flows: ${total.burst}`);
   assert.ok(rate('scan') >= rate('normal') + 0.5, `scan ${rate('scan')} vs normal ${rate('normal')}`);
   assert.ok(rate('burst') >= rate('normal') + 0.5, `burst ${rate('burst')} vs normal ${rate('normal')}`);
+});
+
+test('nadir monitor --interface lo: tcpdump as a child, alerts as flows end, Ctrl-C scores the open flows and exits 0', { timeout: 120_000 }, async () => {
+  tool('tcpdump');
+  const hping3 = tool('hping3');
+  assert.equal(process.getuid?.(), 0, 'capturing on lo needs root (CAP_NET_RAW): run npm test as root');
+  const model = await trainedModel();
+  const dir = mkdtempSync(join(tmpdir(), 'nadir-monitor-live-'));
+  const alerts = join(dir, 'alerts.jsonl');
+  const port = BURST_PORT + 1;
+  const mon = spawn(process.execPath, [CLI, 'monitor', '--interface', 'lo', '--filter', `tcp and port ${port}`, '--model', model, '--mode', 'corrected', '--alerts', alerts], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  mon.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  try {
+    // tcpdump needs a moment to start listening
+    await new Promise((r) => setTimeout(r, 2500));
+    run(hping3, ['-S', '-p', String(port), '-c', '50', '-i', 'u2000', '127.0.0.1']);
+    // the SYN/RST pairs end at the RST: scored within a second or two
+    for (let i = 0; i < 50 && !/alerts [1-9]/.test(err); i++) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    mon.kill('SIGINT');
+  }
+  const code = await new Promise<number | null>((r) => mon.once('exit', (c) => r(c)));
+  assert.equal(code, 0, err);
+  assert.match(err, /stopping: scoring the open flows/);
+  assert.match(err, /\d\d:\d\d:\d\d flows \d+ alerts \d+/);
+  const lines = readFileSync(alerts, 'utf8').trim().split('\n');
+  const burst = lines.map((l) => JSON.parse(l) as { dest_port: number; flow: { reason: string } }).filter((a) => a.dest_port === port);
+  console.log(`live loopback: ${burst.length} of 50 SYN flows flagged`);
+  assert.ok(burst.length >= 45, `${burst.length} alerts for 50 SYNs; stderr: ${err}`);
+  assert.ok(burst.every((a) => a.flow.reason === 'rst'));
 });
