@@ -192,3 +192,56 @@ test('nadir monitor --interface lo: tcpdump as a child, alerts as flows end, Ctr
   assert.ok(burst.length >= 45, `${burst.length} alerts for 50 SYNs; stderr: ${err}`);
   assert.ok(burst.every((a) => a.flow.reason === 'rst'));
 });
+
+test('nadir monitor --pcap … --serve URL: alerts reach a running nadir serve’s live feed (API key from NADIR_API_KEY)', { timeout: 120_000 }, async () => {
+  const model = await trainedModel();
+  const server = spawn(process.execPath, [CLI, 'serve', '--model', model, '--port', '0', '--json', '--log-level', 'warn'], { env: { ...process.env, NADIR_API_KEY: 'mon-key' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        try {
+          resolve((JSON.parse(out) as { url: string }).url);
+        } catch {
+          // not the whole document yet
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`nadir serve exited (${code})`)));
+    });
+    // the live feed, read as it comes
+    const ac = new AbortController();
+    const res = await fetch(`${url}/api/v1/events?key=mon-key`, { signal: ac.signal });
+    let text = '';
+    const reading = (async () => {
+      try {
+        for await (const c of res.body!) text += Buffer.from(c as Uint8Array).toString();
+      } catch {
+        // aborted
+      }
+    })();
+    const dir = mkdtempSync(join(tmpdir(), 'nadir-monitor-serve-'));
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [CLI, 'monitor', '--pcap', join(CAPTURES, 'esnet/tcp_0_1000_20190821.pcap'), '--model', model, '--mode', 'corrected', '--alerts', join(dir, 'a.jsonl'), '--serve', url], { env: { ...process.env, NADIR_API_KEY: 'mon-key' } });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /warning: --serve/);
+    const alerts = readFileSync(join(dir, 'a.jsonl'), 'utf8').trim().split('\n').length;
+    assert.ok(alerts > 900, `${alerts} alerts for a masscan sweep of 1,001 ports`);
+    for (let i = 0; i < 100 && (text.match(/event: detection/g) ?? []).length < alerts; i++) await new Promise((r2) => setTimeout(r2, 100));
+    ac.abort();
+    await reading;
+    const events = text.match(/event: detection\ndata: (.*)\n/g) ?? [];
+    // the feed keeps at most its queue (500) for a slow client: what arrived plus what it dropped is every alert
+    const dropped = [...text.matchAll(/event: dropped\ndata: \{"dropped":(\d+)\}/g)].reduce((s, m) => s + Number(m[1]), 0);
+    assert.equal(events.length + dropped, alerts);
+    const first = JSON.parse(events[0]!.replace(/^event: detection\ndata: /, '')) as { model: string; label: string; dest_ip: string };
+    assert.equal(first.label, 'Attack');
+    assert.match(first.model, /flows\.nadir$/);
+  } finally {
+    server.kill('SIGTERM');
+  }
+});

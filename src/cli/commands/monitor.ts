@@ -119,13 +119,16 @@ Examples:
           logger: { warn: (w: Warning) => process.stderr.write(`warning: ${warningText(w)}\n`), info: () => {} },
           onAlert: async (a: AlertRecord) => {
             if (!out.write(`${JSON.stringify(a)}\n`)) await once(out, 'drain');
-            if (serve) await pushDetection(serve, a);
+            if (serve) serve.pending.push(a);
           },
           onScored: (n, k) => {
             secFlows += n;
             secAlerts += k;
+            // one request per scored batch (at most 1000 detections each), in order
+            if (serve && serve.pending.length > 0) serve.chain = serve.chain.then(() => pushDetections(serve));
           },
         });
+        if (serve) await serve.chain;
         if (secFlows > 0) process.stderr.write(`${new Date().toISOString().slice(11, 19)} flows ${secFlows} alerts ${secAlerts}\n`);
         process.stderr.write(`${flowsSummary(stats, (performance.now() - t0) / 1000)}; ${stats.scored.toLocaleString('en-US')} flows scored, ${stats.alerts.toLocaleString('en-US')} alerts\n`);
       } finally {
@@ -142,6 +145,8 @@ interface ServeTarget {
   url: string;
   key: string | undefined;
   failed: boolean;
+  pending: AlertRecord[];
+  chain: Promise<void>;
 }
 
 function serveTarget(base: string): ServeTarget {
@@ -152,25 +157,35 @@ function serveTarget(base: string): ServeTarget {
     throw nadirError('NADIR_ERR_BAD_OPTION', '--serve', `expected a URL such as http://127.0.0.1:8080, got '${base}'`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw nadirError('NADIR_ERR_BAD_OPTION', '--serve', `expected an http(s) URL, got '${base}'`);
-  return { url: new URL('/api/v1/events/detections', u).toString(), key: process.env.NADIR_API_KEY, failed: false };
+  return { url: new URL('/api/v1/events/detections', u).toString(), key: process.env.NADIR_API_KEY, failed: false, pending: [], chain: Promise.resolve() };
 }
 
-/** One alert to the Live page; a failure is reported once and monitoring goes on. */
-async function pushDetection(t: ServeTarget, a: AlertRecord): Promise<void> {
-  try {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(t.key ? { 'x-api-key': t.key } : {}) },
-      body: JSON.stringify({ detections: [{ model: a.model, label: a.alert.label, class: a.alert.class, probability: a.alert.probability, ...(a.alert.explanation ? { explanation: a.alert.explanation } : {}), flow_id: a.flow_id, src_ip: a.src_ip, dest_ip: a.dest_ip, dest_port: a.dest_port }] }),
-    });
-    if (!res.ok && !t.failed) {
-      t.failed = true;
-      process.stderr.write(`warning: --serve ${t.url} answered ${res.status}: ${(await res.text()).slice(0, 200)}\n`);
-    }
-  } catch (e) {
-    if (!t.failed) {
-      t.failed = true;
-      process.stderr.write(`warning: --serve ${t.url}: ${(e as Error).message}\n`);
+/** The alerts waiting, to the Live page in requests of at most 1000; a failure is reported once and monitoring goes on. */
+async function pushDetections(t: ServeTarget): Promise<void> {
+  while (t.pending.length > 0) {
+    const batch = t.pending.splice(0, 1000);
+    const detections = batch.map((a) => ({
+      model: a.model,
+      label: a.alert.label,
+      class: a.alert.class,
+      probability: a.alert.probability,
+      ...(a.alert.explanation ? { explanation: a.alert.explanation } : {}),
+      flow_id: a.flow_id,
+      src_ip: a.src_ip,
+      dest_ip: a.dest_ip,
+      dest_port: a.dest_port,
+    }));
+    try {
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(t.key ? { 'x-api-key': t.key } : {}) }, body: JSON.stringify({ detections }) });
+      if (!res.ok && !t.failed) {
+        t.failed = true;
+        process.stderr.write(`warning: --serve ${t.url} answered ${res.status}: ${(await res.text()).slice(0, 200)}\n`);
+      }
+    } catch (e) {
+      if (!t.failed) {
+        t.failed = true;
+        process.stderr.write(`warning: --serve ${t.url}: ${(e as Error).message}\n`);
+      }
     }
   }
 }
