@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { FLOW_COLUMNS, flowValues } from './columns.js';
 import { PacketInfo, TCP } from './decode.js';
@@ -262,4 +265,98 @@ describe('flow meter: lifecycle', () => {
     const f = out[0]!;
     assert.deepEqual([f.idle.n, f.idle.mean, f.active.n, f.active.max], [1, 3_000_000, 2, 500_000]);
   });
+});
+
+/** Flows added up per endpoint pair and sending side (a conversation may be cut into several flows). */
+function perPair(flows: Flow[], bytes: 'wire' | 'ip'): Map<string, { sent: Map<string, { packets: number; bytes: number }>; start: number }> {
+  const agg = new Map<string, { sent: Map<string, { packets: number; bytes: number }>; start: number }>();
+  for (const f of flows) {
+    if (f.protocol !== 6 && f.protocol !== 17) continue;
+    const a = `${f.srcIp}:${f.srcPort}`;
+    const b = `${f.dstIp}:${f.dstPort}`;
+    const k = `${[a, b].sort().join('|')}|${f.protocol}`;
+    const e = agg.get(k) ?? { sent: new Map(), start: Infinity };
+    const add = (who: string, packets: number, n: number): void => {
+      const s = e.sent.get(who) ?? { packets: 0, bytes: 0 };
+      s.packets += packets;
+      s.bytes += n;
+      e.sent.set(who, s);
+    };
+    add(a, f.fwdPackets, bytes === 'wire' ? f.fwdWireBytes : f.fwdIpBytes);
+    add(b, f.bwdPackets, bytes === 'wire' ? f.bwdWireBytes : f.bwdIpBytes);
+    e.start = Math.min(e.start, f.startMicros);
+    agg.set(k, e);
+  }
+  return agg;
+}
+
+/** Another tool's records → the same shape: [a, b, proto, packets a→b, packets b→a, bytes a→b, bytes b→a, start µs]. */
+function theirs(rows: Array<[string, string, number, number, number, number, number, number]>): ReturnType<typeof perPair> {
+  const agg: ReturnType<typeof perPair> = new Map();
+  for (const [a, b, proto, pa, pb, ba, bb, start] of rows) {
+    const k = `${[a, b].sort().join('|')}|${proto}`;
+    const e = agg.get(k) ?? { sent: new Map(), start: Infinity };
+    for (const [who, p, n] of [[a, pa, ba], [b, pb, bb]] as const) {
+      const s = e.sent.get(who) ?? { packets: 0, bytes: 0 };
+      s.packets += p;
+      s.bytes += n;
+      e.sent.set(who, s);
+    }
+    e.start = Math.min(e.start, start);
+    agg.set(k, e);
+  }
+  return agg;
+}
+
+function assertSamePairs(ours: ReturnType<typeof perPair>, other: ReturnType<typeof perPair>, tool: string): void {
+  assert.equal(ours.size, other.size, `${tool}: number of endpoint pairs`);
+  for (const [k, o] of other) {
+    const m = ours.get(k);
+    assert.ok(m, `${tool}: ${k} not among nadir's flows`);
+    for (const [who, s] of o.sent) assert.deepEqual(m.sent.get(who) ?? { packets: 0, bytes: 0 }, s, `${tool}: ${k}, sent by ${who}`);
+    assert.equal(m.start, o.start, `${tool}: ${k} start`);
+  }
+}
+
+describe('flow meter vs Zeek’s conn.log and Argus (real captures)', () => {
+  it('zeek/infected.pcap: every connection of the conn.log Zeek wrote for it — packets and IP bytes each way, start', async () => {
+    const { flows } = await flowsOf(CAPTURES + 'zeek/infected.pcap', 'corrected', { activeTimeout: 1e9 });
+    const rows = readFileSync(CAPTURES + 'zeek/conn.log', 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split('\t'))
+      .filter((c) => c[6] === 'tcp' || c[6] === 'udp')
+      // ts uid orig_h orig_p resp_h resp_p proto … orig_pkts(16) orig_ip_bytes(17) resp_pkts(18) resp_ip_bytes(19)
+      .map((c) => [`${c[2]}:${c[3]}`, `${c[4]}:${c[5]}`, c[6] === 'tcp' ? 6 : 17, Number(c[16]), Number(c[18]), Number(c[17]), Number(c[19]), Math.round(Number(c[0]) * 1e6)] as [string, string, number, number, number, number, number, number]);
+    assert.equal(rows.length, 15);
+    assertSamePairs(perPair(flows, 'ip'), theirs(rows), 'zeek');
+  });
+
+  for (const file of ['cicflowmeter/test.pcap.gz', 'zeek/infected.pcap', 'dpkt/http.pcap', 'sgr/hs-tcp_synPingSweepRand.pcapng']) {
+    it(`${file}: every Argus flow record (argus -r, ra) — packets and bytes each way, start`, async () => {
+      const argus = requireTool('argus', 'argus-server');
+      const ra = requireTool('ra', 'argus-client');
+      const dir = mkdtempSync(join(tmpdir(), 'nadir-argus-'));
+      let input = CAPTURES + file;
+      if (file.endsWith('.gz')) {
+        input = join(dir, 'capture.pcap');
+        writeFileSync(input, gunzipSync(readFileSync(CAPTURES + file)));
+      }
+      const out = join(dir, 'flows.argus');
+      const a = spawnSync(argus, ['-r', input, '-w', out], { encoding: 'utf8' });
+      assert.equal(a.status, 0, a.stderr);
+      const r = spawnSync(ra, ['-r', out, '-n', '-u', '-c', ',', '-s', 'stime', 'saddr', 'sport', 'daddr', 'dport', 'proto', 'spkts', 'dpkts', 'sbytes', 'dbytes'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(r.status, 0, r.stderr);
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[5] === 'tcp' || c[5] === 'udp')
+        .map((c) => [`${c[1]}:${Number(c[2])}`, `${c[3]}:${Number(c[4])}`, c[5] === 'tcp' ? 6 : 17, Number(c[6]), Number(c[7]), Number(c[8]), Number(c[9]), Math.round(Number(c[0]) * 1e6)] as [string, string, number, number, number, number, number, number]);
+      assert.ok(rows.length > 0);
+      const { flows } = await flowsOf(CAPTURES + file, 'corrected', { activeTimeout: 1e9 });
+      assertSamePairs(perPair(flows, 'wire'), theirs(rows), 'argus');
+    });
+  }
 });
