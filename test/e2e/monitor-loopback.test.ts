@@ -245,3 +245,19 @@ test('nadir monitor --pcap … --serve URL: alerts reach a running nadir serve�
     server.kill('SIGTERM');
   }
 });
+
+test('nadir monitor --pcap … --realtime replays at capture speed (5.7 s of VoIP traffic take ≥ 5.7 s); without it, at once', { timeout: 120_000 }, async () => {
+  const model = await trainedModel();
+  const pcap = join(CAPTURES, 'sgr/bob2diego-1-400.pcap');
+  const timed = async (...extra: string[]): Promise<number> => {
+    const t0 = performance.now();
+    const r = await nadir('monitor', '--pcap', pcap, '--model', model, '--mode', 'corrected', '--alerts', join(mkdtempSync(join(tmpdir(), 'nadir-rt-')), 'a.jsonl'), ...extra);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /400 packets → \d+ flows/);
+    return (performance.now() - t0) / 1000;
+  };
+  const fast = await timed();
+  const real = await timed('--realtime');
+  assert.ok(real >= 5.7, `--realtime took ${real.toFixed(2)} s`);
+  assert.ok(real > fast + 3, `--realtime ${real.toFixed(2)} s vs ${fast.toFixed(2)} s`);
+});
