@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { nadirError, nadirErrorWithCause } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { csvHeaderNames, flowCsvLine, flowRecord } from '../traffic/columns.js';
+import { csvHeaderNames, FLOW_COLUMNS, flowCsvLine, flowRecord } from '../traffic/columns.js';
 import { DEFAULT_ACTIVE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, type FlowMode } from '../traffic/flow-meter.js';
 import { readFlows, type CaptureInput, type CaptureStats } from '../traffic/read-flows.js';
 
@@ -54,14 +54,15 @@ export function checkFlowsOptions(o: FlowsOptions): CheckedFlowsOptions {
   return { mode: mode as FlowMode, activeTimeout, idleTimeout, label: o.label };
 }
 
-export type FlowsFormat = 'csv' | 'jsonl';
+export type FlowsFormat = 'csv' | 'jsonl' | 'parquet';
 
 /** The output format an output file's name asks for; anything else is refused before any work. */
 export function flowsFormatOf(path: string): FlowsFormat {
   const ext = /\.([^./\\]+)$/.exec(path.replace(/\.gz$/i, ''))?.[1]?.toLowerCase();
   if (ext === 'csv') return 'csv';
   if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
-  throw nadirError('NADIR_ERR_BAD_OPTION', 'out', `${path}: expected a .csv or .jsonl file`);
+  if (ext === 'parquet' && !/\.gz$/i.test(path)) return 'parquet';
+  throw nadirError('NADIR_ERR_BAD_OPTION', 'out', `${path}: expected a .csv, .jsonl or .parquet file`);
 }
 
 /**
@@ -69,6 +70,18 @@ export function flowsFormatOf(path: string): FlowsFormat {
  * renamed at the end, or a stream such as stdout). Returns what reading the captures counted.
  */
 export async function writeFlows(inputs: readonly CaptureInput[], out: { path: string } | { stream: Writable }, format: FlowsFormat, options: FlowsOptions = {}): Promise<CaptureStats> {
+  if (format === 'parquet') {
+    if (!('path' in out)) throw nadirError('NADIR_ERR_BAD_OPTION', 'out', 'Parquet is written to a file, not a stream');
+    // JSON Lines first (streaming), then DuckDB turns them into Parquet with the columns typed
+    const tmp = `${out.path}.${process.pid}.jsonl`;
+    try {
+      const stats = await writeFlows(inputs, { path: tmp }, 'jsonl', options);
+      await jsonlToParquet(tmp, out.path, options.label !== undefined);
+      return stats;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
   const o = checkFlowsOptions(options);
   if (inputs.length === 0) throw nadirError('NADIR_ERR_BAD_INPUT', 'no capture to read: name one or more pcap/pcapng files (or - for stdin)');
   if (inputs.filter((i) => i === '-').length > 1) throw nadirError('NADIR_ERR_BAD_INPUT', "stdin ('-') can be read only once");
@@ -129,6 +142,28 @@ export async function writeFlows(inputs: readonly CaptureInput[], out: { path: s
     }
     if (e === state.failed) throw nadirErrorWithCause('NADIR_ERR_FILE_WRITE', e, 'path' in out ? out.path : 'output', (e as Error).message);
     throw e;
+  }
+}
+
+const TEXT_COLUMNS = new Set(['Flow ID', 'Source IP', 'Destination IP', 'Timestamp', 'Label']);
+
+/** Flow records (JSON Lines) → Parquet: identifiers and the label as text, every other column a double (NaN/Infinity → null). */
+async function jsonlToParquet(jsonl: string, parquet: string, label: boolean): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const names = [...FLOW_COLUMNS, ...(label ? ['Label'] : [])];
+  const columns = names.map((n) => `${q(n)}: ${q(TEXT_COLUMNS.has(n) ? 'VARCHAR' : 'DOUBLE')}`).join(', ');
+  const tmp = `${parquet}.${process.pid}.tmp`;
+  try {
+    await conn.run(`COPY (SELECT * FROM read_json(${q(jsonl)}, format = 'newline_delimited', columns = {${columns}})) TO ${q(tmp)} (FORMAT parquet)`);
+    await rename(tmp, parquet);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw nadirErrorWithCause('NADIR_ERR_FILE_WRITE', e, parquet, (e as Error).message.split('\n')[0]!);
+  } finally {
+    conn.closeSync();
   }
 }
 

@@ -38,6 +38,16 @@ test('nadir flows: stdin, JSON Lines, corrected mode, --json summary', async () 
   assert.equal(rows.length, s.flows);
   assert.equal(rows.reduce((n, x) => n + Number(x['Total Fwd Packets']) + Number(x['Total Backward Packets']), 0), 3292);
   assert.ok('Fwd Header Length.1' in rows[0]!);
+  // Parquet: the same flows, typed, read back by nadir's loader
+  const pq = join(dir, 'flows.parquet');
+  const w = await nadir('flows', join(CAPTURES, 'cicflowmeter/test.pcap.gz'), '--mode', 'corrected', '--label', 'BENIGN', '--out', pq);
+  assert.equal(w.code, 0, w.stderr);
+  const inspect = await nadir('inspect', '--data', pq, '--json');
+  assert.equal(inspect.code, 0, inspect.stderr);
+  const doc = JSON.parse(inspect.stdout) as { format: string; rows: number; columns: Array<{ name: string; kind: string }> };
+  assert.equal(doc.format, 'cic-ids2017');
+  assert.equal(doc.rows, s.flows);
+  assert.equal(doc.columns.find((c) => c.name === 'Flow Duration')!.kind, 'numeric');
 });
 
 test('nadir flows: bad input is one line and exit 2', async () => {
@@ -52,7 +62,7 @@ test('nadir flows: bad input is one line and exit 2', async () => {
     [['flows', text], /^nadir: .*flows\.csv: not a pcap or pcapng capture \(magic number 0x776f6c46\) \(at byte 0\)\n$/],
     [['flows', cut, '--mode', 'fast'], /^nadir: invalid option --mode: expected one of cic2017, corrected, got 'fast'\n$/],
     [['flows', cut, '--active-timeout', '-1'], /^nadir: invalid option --active-timeout: expected a number > 0/],
-    [['flows', cut, '--out', join(dir, 'x.parquet')], /^nadir: invalid option --out: .*x\.parquet: expected a \.csv or \.jsonl file\n$/],
+    [['flows', cut, '--out', join(dir, 'x.xlsx')], /^nadir: invalid option --out: .*x\.xlsx: expected a \.csv, \.jsonl or \.parquet file\n$/],
     [['flows'], /^nadir: missing required argument 'capture'/],
   ];
   for (const [args, re] of cases) {

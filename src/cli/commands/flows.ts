@@ -12,7 +12,7 @@ export function registerFlows(program: Command): void {
     .command('flows')
     .description('packet captures (pcap, pcapng, .gz, or - for stdin) → a flow table with CIC-IDS2017’s columns (CICFlowMeter’s features)')
     .argument('<capture...>', "pcap or pcapng files, gzip'd or not, read in order into one flow table; '-' reads stdin (e.g. tcpdump -w -)")
-    .option('-o, --out <file>', 'write the flows to a file: .csv or .jsonl (default: CSV on stdout)')
+    .option('-o, --out <file>', 'write the flows to a file: .csv, .jsonl or .parquet (default: CSV on stdout)')
     .option('--mode <mode>', "cic2017: CICFlowMeter's features as CIC-IDS2017 has them, bugs included (so models trained on it see what they were trained on); corrected: its bugs fixed (docs/flows.md)", 'cic2017')
     .option('--active-timeout <s>', "seconds after its first packet at which a flow ends (CICFlowMeter's flow timeout)", '120')
     .option('--idle-timeout <s>', "seconds of silence that end an active period (CICFlowMeter's activity timeout)", '5')
