@@ -131,6 +131,28 @@ async function* openInput(input: CaptureInput, chunkSize: number, onRaw: (n: num
   }
 }
 
+/** The chunks until the signal aborts — at once, even while waiting for the next chunk (a live pipe may stay quiet). */
+async function* abortable(src: AsyncGenerator<Buffer>, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  if (!signal) {
+    yield* src;
+    return;
+  }
+  const aborted = new Promise<IteratorResult<Buffer>>((resolve) => {
+    if (signal.aborted) resolve({ done: true, value: undefined });
+    else signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+  });
+  try {
+    for (;;) {
+      const r = await Promise.race([src.next(), aborted]);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    // a read still pending ends with its source (the caller closes stdin or kills the capture)
+    if (!signal.aborted) await src.return(undefined);
+  }
+}
+
 function inputName(input: CaptureInput): string {
   return typeof input === 'string' ? (input === '-' ? 'stdin' : input) : input.name;
 }
@@ -189,7 +211,7 @@ export async function readFlows(inputs: readonly CaptureInput[], onFlow: (f: Flo
       onIssue,
     );
     let lastProgress = 0;
-    for await (const chunk of openInput(input, chunkSize, (n) => (stats.bytesRead += n))) {
+    for await (const chunk of abortable(openInput(input, chunkSize, (n) => (stats.bytesRead += n)), opts.signal)) {
       reader.push(chunk);
       if (opts.afterChunk) await opts.afterChunk(lastTs);
       if (opts.onProgress && stats.bytesRead - lastProgress >= 8 * chunkSize) {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { nadir, nadirStdin } from './cli.js';
+import { CLI, nadir, nadirStdin } from './cli.js';
 
 const CAPTURES = new URL('../../../test/fixtures/captures/', import.meta.url).pathname;
 
@@ -107,4 +108,22 @@ test('a CSV in CIC-IDS2017’s own layout (MachineLearningCSV: padded names, no 
   const n = await nadir('predict', '--model', model, '--data', join(dir, '2.csv'), '--json');
   assert.equal(n.code, 0, n.stderr);
   assert.equal((JSON.parse(n.stdout) as { rows: number }).rows, 96);
+});
+
+test('nadir flows - with a capture still coming in: SIGINT stops reading, the open flows are written, exit 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nadir-flows-sig-'));
+  const out = join(dir, 'flows.csv');
+  const pcap = gunzipSync(readFileSync(join(CAPTURES, 'cicflowmeter/test.pcap.gz')));
+  const p = spawn(process.execPath, [CLI, 'flows', '-', '--out', out], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // half the capture, and the pipe left open (as tcpdump -w - would)
+  p.stdin.write(pcap.subarray(0, pcap.length >> 1));
+  await new Promise((r) => setTimeout(r, 1500));
+  p.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
+  assert.equal(code, 0, err);
+  assert.match(err, /stopping: writing the open flows/);
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.ok(lines.length > 10, `${lines.length - 1} flows`);
 });

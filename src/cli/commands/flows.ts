@@ -28,6 +28,7 @@ seconds after its first packet; open flows end with the input. Columns: the 84
 of CICFlowMeter's CIC-IDS2017 CSVs (Flow ID, endpoints and Timestamp as
 identifiers; lengths are payload bytes, times microseconds), plus Label with
 --label. Skipped packets (not IP, fragments, truncated) are counted on stderr.
+Ctrl-C stops reading and writes the open flows.
 
 Examples:
   nadir flows capture.pcapng --out flows.csv
@@ -50,12 +51,21 @@ Examples:
       const progress = createProgress(out !== null && o.json !== true && process.stderr.isTTY === true);
       let started = false;
       const t0 = performance.now();
+      // Ctrl-C (e.g. ending a live capture piped in): stop reading, write the open flows, exit 0
+      const abort = new AbortController();
+      const onSignal = (): void => {
+        process.stderr.write('\nstopping: writing the open flows\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const stats = await writeFlows(captures, out === null ? { stream: process.stdout } : { path: out }, format, {
         mode: String(o.mode),
         activeTimeout: positiveNumber(o.activeTimeout, '--active-timeout', 'seconds, e.g. 120'),
         idleTimeout: positiveNumber(o.idleTimeout, '--idle-timeout', 'seconds, e.g. 5'),
         ...(typeof o.label === 'string' ? { label: o.label } : {}),
         logger: live,
+        signal: abort.signal,
         onProgress: (done, total) => {
           if (total <= 0) return;
           if (!started) progress.start('reading packets', total);
@@ -64,6 +74,10 @@ Examples:
         },
       });
       progress.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // stopped while stdin was still open: let go of it, or the process would wait on it
+      if (captures.includes('-')) process.stdin.destroy();
       const seconds = (performance.now() - t0) / 1000;
       if (o.json === true) printJson({ out, format, mode: String(o.mode), ...stats, seconds, warnings: logger.warnings.map(warningText) });
       else process.stderr.write(`${flowsSummary(stats, seconds)}${out ? `; written to ${out}` : ''}\n`);

@@ -136,6 +136,7 @@ Examples:
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         child?.kill('SIGTERM');
+        if (pcap === '-') process.stdin.destroy();
         if (alertsPath !== null) await new Promise((r) => (out as WriteStream).end(r));
       }
     });
