@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -117,9 +117,12 @@ test('nadir flows - with a capture still coming in: SIGINT stops reading, the op
   const p = spawn(process.execPath, [CLI, 'flows', '-', '--out', out], { stdio: ['pipe', 'ignore', 'pipe'] });
   let err = '';
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  p.stdin.on('error', () => {}); // reported through the exit code and stderr below
   // half the capture, and the pipe left open (as tcpdump -w - would)
   p.stdin.write(pcap.subarray(0, pcap.length >> 1));
-  await new Promise((r) => setTimeout(r, 1500));
+  // the command is reading once its output's temporary file exists (its Ctrl-C handler is set by then)
+  for (let i = 0; i < 300 && !readdirSync(dir).some((f) => f.startsWith('flows.csv.')); i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
   p.kill('SIGINT');
   const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
   assert.equal(code, 0, err);
