@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
- *   suites: load, learners, scaling, eda, serve, identifiers (default: all); generate (only fill the data cache);
+ *   suites: load, learners, scaling, eda, serve, identifiers, flows (default: all); generate (only fill the data cache);
  *   hybrid-select (not in the default run): the hybrid detector's profile selection (bench/hybrid-select.ts).
  * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s) → serve-soak-<date>.json.
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
@@ -22,12 +22,13 @@ import { runScaling } from './scaling.js';
 import { runServe, SOAK_SECONDS } from './serve.js';
 import { runIdentifiers } from './identifiers.js';
 import { runHybridSelect } from './hybrid-select.js';
+import { runFlows } from './flows.js';
 
-const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe, identifiers: runIdentifiers, 'hybrid-select': runHybridSelect };
+const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe, identifiers: runIdentifiers, flows: runFlows, 'hybrid-select': runHybridSelect };
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|identifiers|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
+  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|identifiers|flows|hybrid-select|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
   process.exit(msg ? 2 : 0);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck + build, then every *.test.js under dist/ with node's test runner.
-// Browser tests need Debian's chromium: installed here when running as root, otherwise we say what is missing.
+// Browser tests need Debian's chromium, packet tests tshark, tcpdump, nmap, hping3 (argus for the
+// flows bench): installed here when running as root, otherwise we say what is missing.
 // `npm run test:unit` (--unit): build, then only the unit tests under dist/src/ (no lint, no
 // chromium, no e2e or browser tests) — the quick inner loop.
 // Extra arguments are paths to run instead of the default set: `npm test -- dist/src/data/`.
@@ -30,14 +31,27 @@ function run(cmd, args, opts = {}) {
 }
 
 if (!unit) {
+  // Debian packages the tests run: chromium (browser tests), tshark (flows vs conversation
+  // statistics), tcpdump, nmap, hping3 (loopback capture, scan and SYN burst); argus for the flows
+  // bench. Installed here when running as root, otherwise we say what is missing.
   const CHROMIUM = process.env.NADIR_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(CHROMIUM)) {
+  const need = [
+    ['chromium', CHROMIUM],
+    ['tshark', '/usr/bin/tshark'],
+    ['tcpdump', '/usr/bin/tcpdump'],
+    ['nmap', '/usr/bin/nmap'],
+    ['hping3', '/usr/sbin/hping3'],
+    ['argus-server', '/usr/sbin/argus'],
+    ['argus-client', '/usr/bin/ra'],
+  ].filter(([, path]) => !existsSync(path));
+  if (need.length > 0) {
+    const pkgs = need.map(([p]) => p);
     if (process.getuid?.() === 0) {
-      console.log('chromium not found: installing Debian package "chromium" (needed by the browser tests)');
+      console.log(`installing Debian packages the tests need: ${pkgs.join(' ')}`);
       run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     } else {
-      console.error(`npm test: the browser tests need Chromium at ${CHROMIUM}. Install it with: sudo apt-get install chromium (or set NADIR_CHROMIUM).`);
+      console.error(`npm test: the browser and packet tests need Debian packages: sudo apt-get install ${pkgs.join(' ')} (or set NADIR_CHROMIUM for chromium).`);
       process.exit(1);
     }
   }

@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /**
  * Layers, bottom → top; a layer may import from itself and from any layer of a lower rank.
- * Layers of the same rank (eval, explain, eda) may not import each other.
+ * Layers of the same rank (features and traffic; eval, explain, eda) may not import each other.
  * A path ending in '/' is a folder (with everything under it), otherwise one file.
  */
 const LAYERS: readonly { name: string; rank: number; paths: readonly string[] }[] = [
@@ -22,6 +22,8 @@ const LAYERS: readonly { name: string; rank: number; paths: readonly string[] }[
   { name: 'util', rank: 0, paths: ['util/', 'errors.ts', 'logger.ts', 'version.ts', 'architecture.test.ts'] },
   { name: 'data', rank: 1, paths: ['data/'] },
   { name: 'features', rank: 2, paths: ['features/'] },
+  // packets → flows (pcap/pcapng reader, decoders, flow meter): beside features, below everything that scores
+  { name: 'traffic', rank: 2, paths: ['traffic/'] },
   // with the worker pool (tree/parallel/)
   { name: 'tree', rank: 3, paths: ['tree/'] },
   { name: 'learners', rank: 4, paths: ['learners/'] },

@@ -48,3 +48,8 @@ export { predictionRecord, predictionRecords, predictionsCsv, predictionsJsonl, 
 export type { PredictionRecord } from './app/prediction-records.js';
 export { createServer, DEFAULT_LIMITS, ServedModel } from './serve/index.js';
 export type { ModelEntry, ServeLimits, ServeOptions } from './serve/index.js';
+export * from './traffic/index.js';
+export { writeFlows, checkFlowsOptions, flowsFormatOf, FLOW_MODES } from './app/flows.js';
+export type { FlowsOptions, FlowsFormat } from './app/flows.js';
+export { monitor } from './app/monitor.js';
+export type { AlertRecord, MonitorOptions, MonitorStats } from './app/monitor.js';

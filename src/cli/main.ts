@@ -4,6 +4,8 @@ import { nadirError } from '../errors.js';
 import { NADIR_VERSION } from '../version.js';
 import { registerEda } from './commands/eda.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerFlows } from './commands/flows.js';
+import { registerMonitor } from './commands/monitor.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerPredict(program);
   registerServe(program);
+  registerFlows(program);
+  registerMonitor(program);
   const names = program.commands.map((c) => c.name());
   program.exitOverride(usageExit(program, names));
   for (const c of program.commands) c.configureOutput({ outputError: () => {} }).exitOverride(usageExit(c, names));

@@ -29,9 +29,9 @@ async function usageError(args: string[], line: string | RegExp): Promise<void> 
 
 describe('usage errors: one line, exit 2', () => {
   test('unknown command', async () => {
-    await usageError(['monitor'], "nadir: unknown command 'monitor' (commands: inspect, eda, train, evaluate, predict, serve)");
-    await usageError(['trian'], "nadir: unknown command 'trian', did you mean 'train'? (commands: inspect, eda, train, evaluate, predict, serve)");
-    await usageError(['help', 'monitor'], "nadir: unknown command 'monitor' (commands: inspect, eda, train, evaluate, predict, serve)");
+    await usageError(['watch'], "nadir: unknown command 'watch' (commands: inspect, eda, train, evaluate, predict, serve, flows, monitor)");
+    await usageError(['trian'], "nadir: unknown command 'trian', did you mean 'train'? (commands: inspect, eda, train, evaluate, predict, serve, flows, monitor)");
+    await usageError(['help', 'watch'], "nadir: unknown command 'watch' (commands: inspect, eda, train, evaluate, predict, serve, flows, monitor)");
   });
 
   test('unknown option, at the top level and in a command (a typo beats the missing required option)', async () => {

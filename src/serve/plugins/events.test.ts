@@ -147,3 +147,26 @@ test('demo replay: records scored at the rate through the same path — on the f
   }
   await assert.rejects(fixtureServer(['gbdt-binary'], { demo: { rate: 0 } }), /rate/);
 });
+
+test('POST /api/v1/events/detections (nadir monitor --serve): detections onto the live feed, behind the API key, schema-checked', async () => {
+  const app = await fixtureServer(['gbdt-binary'], { apiKey: 'k3y' });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const feed = await connect(`${base}/api/v1/events?key=k3y`);
+  try {
+    const det = { model: 'flows.nadir', label: 'Attack', class: 'attack', probability: 0.99, explanation: [{ feature: 'SYN Flag Count', value: 2.5 }], flow_id: '127.0.0.1-127.0.0.1-1234-80-6', src_ip: '127.0.0.1', dest_ip: '127.0.0.1', dest_port: 80 };
+    const denied = await fetch(`${base}/api/v1/events/detections`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detections: [det] }) });
+    assert.equal(denied.status, 401);
+    const ok = await fetch(`${base}/api/v1/events/detections`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k3y' }, body: JSON.stringify({ detections: [det, { ...det, probability: 0.8 }] }) });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { accepted: 2, clients: 1 });
+    await until(() => feed.events.length >= 2);
+    const ev = feed.events.map((e) => e.data as DetectionEvent & { flow_id: string });
+    assert.deepEqual(ev.map((e) => [e.model, e.label, e.probability, e.flow_id]), [['flows.nadir', 'Attack', 0.99, det.flow_id], ['flows.nadir', 'Attack', 0.8, det.flow_id]]);
+    assert.ok(!Number.isNaN(Date.parse(ev[0]!.time)));
+    const bad = await fetch(`${base}/api/v1/events/detections`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k3y' }, body: JSON.stringify({ detections: [{ label: 'Attack' }] }) });
+    assert.equal(bad.status, 400);
+  } finally {
+    feed.abort();
+    await app.close();
+  }
+});

@@ -38,7 +38,8 @@ interface Client {
 
 /**
  * GET /api/v1/events: Server-Sent Events, one `detection` event per scored record — from every
- * scoring route and the demo replay, through ServeContext.observers (the path the metrics count).
+ * scoring route and the demo replay, through ServeContext.observers (the path the metrics count) —
+ * and per detection POSTed to /api/v1/events/detections (scored elsewhere: `nadir monitor --serve`).
  *
  *   event: detection
  *   data: {"time":"…","model":"m","label":"Attack","class":"neptune","probability":0.97,"explanation":[…]}
@@ -75,6 +76,20 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
     for (const c of clients) write(c);
   };
 
+  /** Queues events (already serialised) for every client; `skipped` events never built count as dropped. */
+  const broadcast = (events: string[], skipped: number): void => {
+    for (const c of clients) {
+      c.dropped += skipped;
+      c.queue.push(...events);
+      const over = c.queue.length - o.queue;
+      if (over > 0) {
+        c.queue.splice(0, over);
+        c.dropped += over;
+      }
+    }
+    flushTimer ??= setTimeout(flushAll, o.flushMs);
+  };
+
   app.nadir.observers.push((model, batch) => {
     if (clients.size === 0) return;
     // records beyond the last `queue` of a batch would be dropped by every client: never built
@@ -87,17 +102,54 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
       if (r.explanation) e.explanation = r.explanation;
       events.push(`event: detection\ndata: ${JSON.stringify(e)}\n\n`);
     }
-    for (const c of clients) {
-      c.dropped += first;
-      c.queue.push(...events);
-      const over = c.queue.length - o.queue;
-      if (over > 0) {
-        c.queue.splice(0, over);
-        c.dropped += over;
-      }
-    }
-    flushTimer ??= setTimeout(flushAll, o.flushMs);
+    broadcast(events, first);
   });
+
+  // detections scored elsewhere (nadir monitor --serve): onto the live feed as they are
+  app.post<{ Body: { detections: Array<Omit<DetectionEvent, 'time'> & { time?: string; flow_id?: string; src_ip?: string; dest_ip?: string; dest_port?: number }> } }>(
+    '/events/detections',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Push detections scored elsewhere (nadir monitor --serve) onto the live feed',
+        body: {
+          type: 'object',
+          required: ['detections'],
+          additionalProperties: false,
+          properties: {
+            detections: {
+              type: 'array',
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                required: ['model', 'label', 'class', 'probability'],
+                additionalProperties: false,
+                properties: {
+                  time: { type: 'string', maxLength: 64 },
+                  model: { type: 'string', maxLength: 256 },
+                  label: { type: 'string', maxLength: 256 },
+                  class: { type: 'string', maxLength: 256 },
+                  probability: { type: 'number' },
+                  explanation: { type: 'array', maxItems: 50, items: { type: 'object', required: ['feature', 'value'], additionalProperties: false, properties: { feature: { type: 'string', maxLength: 256 }, value: { type: 'number' } } } },
+                  flow_id: { type: 'string', maxLength: 256 },
+                  src_ip: { type: 'string', maxLength: 64 },
+                  dest_ip: { type: 'string', maxLength: 64 },
+                  dest_port: { type: 'integer', minimum: 0, maximum: 65535 },
+                },
+              },
+            },
+          },
+        },
+        response: { 200: { type: 'object', required: ['accepted', 'clients'], properties: { accepted: { type: 'integer' }, clients: { type: 'integer' } } }, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      },
+    },
+    async (req) => {
+      const time = new Date().toISOString();
+      const list = req.body.detections;
+      if (clients.size > 0) broadcast(list.map((d) => `event: detection\ndata: ${JSON.stringify({ time, ...d })}\n\n`), 0);
+      return { accepted: list.length, clients: clients.size };
+    },
+  );
 
   const heartbeat = setInterval(() => {
     for (const c of clients) if (!c.blocked) c.res.write(': ping\n\n');

@@ -1,0 +1,137 @@
+import type { Flow, FlowMode } from './flow-meter.js';
+
+/**
+ * The columns of a flow record: CIC-IDS2017's names exactly as CICFlowMeter's
+ * `test.pcap_CIC.csv` spells them, leading spaces trimmed (84 columns; the label is added by
+ * `nadir flows --label`). `Fwd Header Length` appears twice there: the second one is named
+ * `Fwd Header Length.1` here, which is what nadir's CSV loader calls the repeat when it reads
+ * a CIC-IDS2017 file (CSV output writes the original header, with the name twice).
+ */
+export const FLOW_COLUMNS = [
+  'Flow ID', 'Source IP', 'Source Port', 'Destination IP', 'Destination Port', 'Protocol', 'Timestamp',
+  'Flow Duration', 'Total Fwd Packets', 'Total Backward Packets', 'Total Length of Fwd Packets', 'Total Length of Bwd Packets',
+  'Fwd Packet Length Max', 'Fwd Packet Length Min', 'Fwd Packet Length Mean', 'Fwd Packet Length Std',
+  'Bwd Packet Length Max', 'Bwd Packet Length Min', 'Bwd Packet Length Mean', 'Bwd Packet Length Std',
+  'Flow Bytes/s', 'Flow Packets/s', 'Flow IAT Mean', 'Flow IAT Std', 'Flow IAT Max', 'Flow IAT Min',
+  'Fwd IAT Total', 'Fwd IAT Mean', 'Fwd IAT Std', 'Fwd IAT Max', 'Fwd IAT Min',
+  'Bwd IAT Total', 'Bwd IAT Mean', 'Bwd IAT Std', 'Bwd IAT Max', 'Bwd IAT Min',
+  'Fwd PSH Flags', 'Bwd PSH Flags', 'Fwd URG Flags', 'Bwd URG Flags', 'Fwd Header Length', 'Bwd Header Length',
+  'Fwd Packets/s', 'Bwd Packets/s', 'Min Packet Length', 'Max Packet Length', 'Packet Length Mean', 'Packet Length Std', 'Packet Length Variance',
+  'FIN Flag Count', 'SYN Flag Count', 'RST Flag Count', 'PSH Flag Count', 'ACK Flag Count', 'URG Flag Count', 'CWE Flag Count', 'ECE Flag Count',
+  'Down/Up Ratio', 'Average Packet Size', 'Avg Fwd Segment Size', 'Avg Bwd Segment Size', 'Fwd Header Length.1',
+  'Fwd Avg Bytes/Bulk', 'Fwd Avg Packets/Bulk', 'Fwd Avg Bulk Rate', 'Bwd Avg Bytes/Bulk', 'Bwd Avg Packets/Bulk', 'Bwd Avg Bulk Rate',
+  'Subflow Fwd Packets', 'Subflow Fwd Bytes', 'Subflow Bwd Packets', 'Subflow Bwd Bytes',
+  'Init_Win_bytes_forward', 'Init_Win_bytes_backward', 'act_data_pkt_fwd', 'min_seg_size_forward',
+  'Active Mean', 'Active Std', 'Active Max', 'Active Min', 'Idle Mean', 'Idle Std', 'Idle Max', 'Idle Min',
+] as const;
+
+export type FlowColumn = (typeof FLOW_COLUMNS)[number];
+
+/** Identifier columns: they name a flow, they are not model inputs. */
+export const FLOW_ID_COLUMNS: readonly FlowColumn[] = ['Flow ID', 'Source IP', 'Source Port', 'Destination IP', 'Destination Port', 'Protocol', 'Timestamp'];
+
+/** The header line of CSV output: CICFlowMeter's names, `Fwd Header Length` twice as in CIC-IDS2017. */
+export function csvHeaderNames(label: boolean): string[] {
+  const names: string[] = FLOW_COLUMNS.map((c) => (c === 'Fwd Header Length.1' ? 'Fwd Header Length' : c));
+  if (label) names.push('Label');
+  return names;
+}
+
+/**
+ * CICFlowMeter wrote the eight flag counts by iterating a java.util.HashMap, whose order is not
+ * the header's: the columns FIN, SYN, RST, PSH, ACK, URG, CWE, ECE hold the counts of RST, PSH,
+ * ECE, SYN, ACK, FIN, URG, CWR (String.hashCode buckets of a 16-slot table). Indices into
+ * Flow.flags (FIN SYN RST PSH ACK URG CWR ECE) for each header position.
+ */
+const CIC_FLAG_ORDER = [2, 3, 7, 1, 4, 0, 5, 6];
+const HEADER_FLAG_ORDER = [0, 1, 2, 3, 4, 5, 6, 7];
+
+/** The CICFlowMeter timestamp, as dd/MM/yyyy HH:mm:ss in UTC (CICFlowMeter wrote local time, 12-hour clock). */
+export function cicTimestamp(micros: number): string {
+  const d = new Date(Math.floor(micros / 1000));
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** A flow's values in FLOW_COLUMNS order. */
+export function flowValues(f: Flow, mode: FlowMode): (number | string)[] {
+  const cic = mode === 'cic2017';
+  const dur = f.duration;
+  const secs = dur / 1e6;
+  const n = f.packets;
+  const fl = f.fwdLen;
+  const bl = f.bwdLen;
+  const al = f.allLen;
+  const fwdN = fl.n;
+  const bwdN = bl.n;
+  const st = (s: { n: number; max: number; min: number; mean: number; std: number }, ok: boolean): number[] => (ok ? [s.max, s.min, s.mean, s.std] : [0, 0, 0, 0]);
+  const iat = (s: { sum: number; mean: number; std: number; max: number; min: number }, ok: boolean): number[] => (ok ? [s.sum, s.mean, s.std, s.max, s.min] : [0, 0, 0, 0, 0]);
+  const flagOrder = cic ? CIC_FLAG_ORDER : HEADER_FLAG_ORDER;
+  const flags = flagOrder.map((i) => f.flags[i]!);
+  const bytes = fl.sum + bl.sum;
+  // bulk: CICFlowMeter's comparison of byte-array references made every packet "backward" and
+  // its dump wrote zeros; CIC-IDS2017's six bulk columns are all 0
+  const fb = f.fBulk;
+  const bb = f.bBulk;
+  const bulk = cic
+    ? [0, 0, 0, 0, 0, 0]
+    : [
+        fb.states ? Math.trunc(fb.size / fb.states) : 0,
+        fb.states ? Math.trunc(fb.packets / fb.states) : 0,
+        fb.duration ? Math.trunc(fb.size / (fb.duration / 1e6)) : 0,
+        bb.states ? Math.trunc(bb.size / bb.states) : 0,
+        bb.states ? Math.trunc(bb.packets / bb.states) : 0,
+        bb.duration ? Math.trunc(bb.size / (bb.duration / 1e6)) : 0,
+      ];
+  const sf = cic ? 1 : f.subflows;
+  const subflow = cic ? [fwdN, fl.sum, bwdN, bl.sum] : [fwdN / sf, fl.sum / sf, bwdN / sf, bl.sum / sf];
+  return [
+    f.id, f.srcIp, f.srcPort, f.dstIp, f.dstPort, f.protocol, cicTimestamp(f.startMicros),
+    dur, fwdN, bwdN, fl.sum, bl.sum,
+    ...st(fl, fwdN > 0), ...st(bl, bwdN > 0),
+    bytes / secs, n / secs,
+    ...(f.flowIat.n > 0 ? [f.flowIat.mean, f.flowIat.std, f.flowIat.max, f.flowIat.min] : [0, 0, 0, 0]),
+    ...iat(f.fwdIat, fwdN > 1), ...iat(f.bwdIat, bwdN > 1),
+    f.fPsh, f.bPsh, f.fUrg, f.bUrg, f.fwdHeaderBytes, f.bwdHeaderBytes,
+    dur > 0 ? fwdN / secs : 0, dur > 0 ? bwdN / secs : 0,
+    al.min, al.max, al.mean, al.std, al.variance,
+    ...flags,
+    fwdN > 0 ? (cic ? Math.trunc(bwdN / fwdN) : bwdN / fwdN) : 0,
+    n > 0 ? al.sum / n : 0,
+    fwdN ? fl.sum / fwdN : 0, bwdN ? bl.sum / bwdN : 0,
+    f.fwdHeaderBytes,
+    ...bulk,
+    ...subflow,
+    f.initWinFwd, f.initWinBwd, f.actDataFwd, f.minSegFwd,
+    ...(f.active.n > 0 ? [f.active.mean, f.active.std, f.active.max, f.active.min] : [0, 0, 0, 0]),
+    ...(f.idle.n > 0 ? [f.idle.mean, f.idle.std, f.idle.max, f.idle.min] : [0, 0, 0, 0]),
+  ];
+}
+
+/** A flow as a record keyed by column name (JSON Lines, scoring); NaN and ±Infinity become null. */
+export function flowRecord(f: Flow, mode: FlowMode): Record<string, number | string | null> {
+  const v = flowValues(f, mode);
+  const r: Record<string, number | string | null> = {};
+  for (let i = 0; i < FLOW_COLUMNS.length; i++) {
+    const x = v[i]!;
+    r[FLOW_COLUMNS[i]!] = typeof x === 'number' && !Number.isFinite(x) ? null : x;
+  }
+  return r;
+}
+
+/** One CSV line of a flow (and its label): numbers as JavaScript prints them, NaN and Infinity as CICFlowMeter wrote them. */
+export function flowCsvLine(f: Flow, mode: FlowMode, label?: string): string {
+  const v = flowValues(f, mode);
+  let s = '';
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (i > 0) s += ',';
+    s += typeof x === 'number' ? String(x) : csvText(x);
+  }
+  if (label !== undefined) s += `,${csvText(label)}`;
+  return s;
+}
+
+function csvText(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
