@@ -3,6 +3,7 @@
  * table with CIC-IDS2017's columns, written as CSV or JSON Lines as the flows end (streaming:
  * memory holds the open flows, not the table). Options are named (errors use opt()).
  */
+import { formatCount } from '../util/format.js';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -174,8 +175,8 @@ export function flowsSummary(s: CaptureStats, seconds: number): string {
     .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`);
   const parts = [`${s.packets.toLocaleString('en-US')} packets → ${s.flows.toLocaleString('en-US')} flows in ${seconds.toFixed(1)} s`];
   if (skipped.length) parts.push(`not metered: ${skipped.join(', ')}`);
-  if (s.ignored) parts.push(`${s.ignored.toLocaleString('en-US')} packets of protocols other than TCP/UDP (ignored in cic2017 mode)`);
-  if (s.droppedSingle) parts.push(`${s.droppedSingle.toLocaleString('en-US')} one-packet flows dropped (cic2017 mode)`);
-  if (s.issues) parts.push(`${s.issues.toLocaleString('en-US')} capture records skipped`);
+  if (s.ignored) parts.push(`${formatCount(s.ignored, 'packet')} of protocols other than TCP/UDP (ignored in cic2017 mode)`);
+  if (s.droppedSingle) parts.push(`${formatCount(s.droppedSingle, 'one-packet flow')} dropped (cic2017 mode)`);
+  if (s.issues) parts.push(`${formatCount(s.issues, 'capture record')} skipped`);
   return parts.join('; ');
 }

@@ -21,7 +21,7 @@ import type { Warning } from '../logger.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FileProvenance, ModelBody } from '../model/types.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
-import { formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';
+import { formatCount, formatInt, formatNumber, formatPerTenThousand, formatSigned, formatSignedPoints, formatUtcMinute } from '../util/format.js';
 import { NADIR_VERSION } from '../version.js';
 import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdRule, classShareTable, commandBlock, costRow, curvesPanel, deltaBadge, displayName, errorLine, f4, metricRows, metricsTable, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, positiveIndex, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdHeader, thresholdMethodName, type MetricColumn, type ThresholdCostRow } from './report-common.js';
 import type { evaluateDataset } from '../app/evaluate.js';
@@ -201,7 +201,7 @@ export function compareWithTraining(input: EvaluationReportInput): TrainingCompa
     out.push(
       callout(
         warn ? 'warn' : 'note',
-        html`<p><strong>${name} scores ${warn ? 'much' : 'somewhat'} worse than the model's cross-validation promised.</strong></p>${finding.html}<p><strong>Why this happens:</strong> cross-validation split the rows of the training capture (<code>${body.provenance.data.file}</code>), so every attack it tested had siblings in the training folds: it measures how well the model <em>recognises attacks it already knows</em>. ${name} was not part of training${nsl ? html`; NSL-KDD's test files hold attack types that never occur in the training file (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}${unseen.length ? html`, and ${joinHtml(unseen.map((w) => html`<code>${w.column ?? '?'}</code> (${plural(w.count ?? 0, 'row')})`), ', ')} hold${unseen.length === 1 ? 's' : ''} values never seen in training` : ''}. Treat this file's figures as the estimate for traffic like it, and the CV figure as an upper bound.${labelHint(input)}</p>`,
+        html`<p><strong>${name} scores ${warn ? 'much' : 'somewhat'} worse than the model's cross-validation promised.</strong></p>${finding.html}<p><strong>Why this happens:</strong> cross-validation split the rows of the training capture (<code>${body.provenance.data.file}</code>), so every attack it tested had siblings in the training folds: it measures how well the model <em>recognises attacks it already knows</em>. ${name} was not part of training${nsl ? html`; NSL-KDD's test files hold attack types that never occur in the training file (e.g. <code>mscan</code>, <code>apache2</code>, <code>processtable</code>, <code>snmpgetattack</code>, <code>mailbomb</code>)` : ''}${unseen.length ? html`, and ${joinHtml(unseen.map((w) => html`<code>${w.column ?? '?'}</code> (${formatCount(w.count ?? 0, 'row')})`), ', ')} hold${unseen.length === 1 ? 's' : ''} values never seen in training` : ''}. Treat this file's figures as the estimate for traffic like it, and the CV figure as an upper bound.${labelHint(input)}</p>`,
       ),
     );
   }
@@ -493,7 +493,7 @@ function byLabelSection(input: EvaluationReportInput, rows: LabelRow[]): HtmlVal
     shown,
     { rowClass: (r) => (r.errors === 0 ? 'dim' : undefined) },
   );
-  const more = rows.length > shown.length ? html`<p style="color:var(--muted)">${formatInt(rows.length - shown.length)} more labels with ${plural(rows.slice(shown.length).reduce((a, r) => a + r.errors, 0), 'error')} in all.</p>` : '';
+  const more = rows.length > shown.length ? html`<p style="color:var(--muted)">${formatInt(rows.length - shown.length)} more labels with ${formatCount(rows.slice(shown.length).reduce((a, r) => a + r.errors, 0), 'error')} in all.</p>` : '';
   return html`<div style="max-width:900px">${table}${more}</div>`;
 }
 
@@ -592,8 +592,4 @@ ${commandBlock(cmd)}
 
 function formatName(f: DatasetFormat): string {
   return f === 'nsl-kdd' ? 'NSL-KDD' : f === 'cic-ids2017' ? 'CIC-IDS2017' : f === 'unsw-nb15' ? 'UNSW-NB15' : 'CSV/JSONL/Parquet with a label column';
-}
-
-function plural(n: number, word: string): string {
-  return `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,33 +1,22 @@
+import { CIC_IDS2017_COLUMNS } from '../data/formats/cicids.js';
 import type { Flow, FlowMode } from './flow-meter.js';
 
 /**
- * The columns of a flow record: CIC-IDS2017's names exactly as CICFlowMeter's
- * `test.pcap_CIC.csv` spells them, leading spaces trimmed (84 columns; the label is added by
- * `nadir flows --label`). `Fwd Header Length` appears twice there: the second one is named
- * `Fwd Header Length.1` here, which is what nadir's CSV loader calls the repeat when it reads
- * a CIC-IDS2017 file (CSV output writes the original header, with the name twice).
+ * The columns of a flow record: the canonical CIC-IDS2017 names (data/formats/cicids.ts, the
+ * names CICFlowMeter's `test.pcap_CIC.csv` uses, padding trimmed), without the label (84 columns;
+ * `nadir flows --label` adds it). `Fwd Header Length` appears twice there: the second one is
+ * `Fwd Header Length.1`, which is what nadir's CSV loader calls the repeat when it reads a
+ * CIC-IDS2017 file (CSV output writes the original header, with the name twice). One list, so the
+ * flow meter writes exactly what the loader recognises and models trained on CIC-IDS2017 read.
  */
-export const FLOW_COLUMNS = [
-  'Flow ID', 'Source IP', 'Source Port', 'Destination IP', 'Destination Port', 'Protocol', 'Timestamp',
-  'Flow Duration', 'Total Fwd Packets', 'Total Backward Packets', 'Total Length of Fwd Packets', 'Total Length of Bwd Packets',
-  'Fwd Packet Length Max', 'Fwd Packet Length Min', 'Fwd Packet Length Mean', 'Fwd Packet Length Std',
-  'Bwd Packet Length Max', 'Bwd Packet Length Min', 'Bwd Packet Length Mean', 'Bwd Packet Length Std',
-  'Flow Bytes/s', 'Flow Packets/s', 'Flow IAT Mean', 'Flow IAT Std', 'Flow IAT Max', 'Flow IAT Min',
-  'Fwd IAT Total', 'Fwd IAT Mean', 'Fwd IAT Std', 'Fwd IAT Max', 'Fwd IAT Min',
-  'Bwd IAT Total', 'Bwd IAT Mean', 'Bwd IAT Std', 'Bwd IAT Max', 'Bwd IAT Min',
-  'Fwd PSH Flags', 'Bwd PSH Flags', 'Fwd URG Flags', 'Bwd URG Flags', 'Fwd Header Length', 'Bwd Header Length',
-  'Fwd Packets/s', 'Bwd Packets/s', 'Min Packet Length', 'Max Packet Length', 'Packet Length Mean', 'Packet Length Std', 'Packet Length Variance',
-  'FIN Flag Count', 'SYN Flag Count', 'RST Flag Count', 'PSH Flag Count', 'ACK Flag Count', 'URG Flag Count', 'CWE Flag Count', 'ECE Flag Count',
-  'Down/Up Ratio', 'Average Packet Size', 'Avg Fwd Segment Size', 'Avg Bwd Segment Size', 'Fwd Header Length.1',
-  'Fwd Avg Bytes/Bulk', 'Fwd Avg Packets/Bulk', 'Fwd Avg Bulk Rate', 'Bwd Avg Bytes/Bulk', 'Bwd Avg Packets/Bulk', 'Bwd Avg Bulk Rate',
-  'Subflow Fwd Packets', 'Subflow Fwd Bytes', 'Subflow Bwd Packets', 'Subflow Bwd Bytes',
-  'Init_Win_bytes_forward', 'Init_Win_bytes_backward', 'act_data_pkt_fwd', 'min_seg_size_forward',
-  'Active Mean', 'Active Std', 'Active Max', 'Active Min', 'Idle Mean', 'Idle Std', 'Idle Max', 'Idle Min',
-] as const;
+export type FlowColumn = Exclude<(typeof CIC_IDS2017_COLUMNS)[number], 'Label'>;
+export const FLOW_COLUMNS: readonly FlowColumn[] = CIC_IDS2017_COLUMNS.filter((c): c is FlowColumn => c !== 'Label');
 
-export type FlowColumn = (typeof FLOW_COLUMNS)[number];
-
-/** Identifier columns: they name a flow, they are not model inputs. */
+/**
+ * The columns that name a flow (its id, endpoints, protocol and time). The loader sets the flow
+ * id, addresses and time aside as identifiers; ports and protocol stay numeric model inputs there,
+ * as in CIC-IDS2017-trained models (they are informative).
+ */
 export const FLOW_ID_COLUMNS: readonly FlowColumn[] = ['Flow ID', 'Source IP', 'Source Port', 'Destination IP', 'Destination Port', 'Protocol', 'Timestamp'];
 
 /** The header line of CSV output: CICFlowMeter's names, `Fwd Header Length` twice as in CIC-IDS2017. */

@@ -12,6 +12,11 @@ export function formatInt(x: number): string {
  * A number with `digits` significant digits, thousands separators for large values and
  * scientific notation for very small or very large ones; '–' for NaN.
  */
+/** A count and its noun, plural unless one: `1 packet`, `3,292 packets`. */
+export function formatCount(n: number, word: string): string {
+  return `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function formatNumber(x: number, digits = 4): string {
   if (Number.isNaN(x)) return '–';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';

@@ -14,7 +14,7 @@ test('nadir flows: CICFlowMeter’s test capture (gzip’d) → 96 flows with CI
   const out = join(dir, 'flows.csv');
   const r = await nadir('flows', join(CAPTURES, 'cicflowmeter/test.pcap.gz'), '--out', out, '--label', 'BENIGN');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /3,292 packets → 96 flows in [\d.]+ s; 1 packets of protocols other than TCP\/UDP \(ignored in cic2017 mode\); 45 one-packet flows dropped/);
+  assert.match(r.stderr, /3,292 packets → 96 flows in [\d.]+ s; 1 packet of protocols other than TCP\/UDP \(ignored in cic2017 mode\); 45 one-packet flows dropped/);
   const lines = readFileSync(out, 'utf8').trim().split('\n');
   assert.equal(lines.length, 97);
   const cicHeader = readFileSync(join(CAPTURES, 'cicflowmeter/test.pcap_CIC.csv'), 'utf8').split('\n')[0]!.split(',').map((s) => s.trim());
