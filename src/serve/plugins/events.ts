@@ -130,7 +130,7 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
                   label: { type: 'string', maxLength: 256 },
                   class: { type: 'string', maxLength: 256 },
                   probability: { type: 'number' },
-                  explanation: { type: 'array', maxItems: 50, items: { type: 'object', required: ['feature', 'value'], additionalProperties: false, properties: { feature: { type: 'string', maxLength: 256 }, value: { type: 'number' } } } },
+                  explanation: { type: 'array', maxItems: 50, items: { type: 'object', required: ['feature', 'value'], additionalProperties: false, properties: { feature: { type: 'string', maxLength: 256 }, value: { type: 'number' }, input: { type: ['number', 'string', 'null'], maxLength: 1024 } } } },
                   flow_id: { type: 'string', maxLength: 256 },
                   src_ip: { type: 'string', maxLength: 64 },
                   dest_ip: { type: 'string', maxLength: 64 },
