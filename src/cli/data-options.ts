@@ -15,13 +15,13 @@ export function withDataOptions(cmd: Command): Command {
     .option('--no-header', 'the CSV has no header row (default: detected)');
 }
 
-const FORMATS: DatasetFormat[] = ['nsl-kdd', 'cic-ids2017', 'unsw-nb15', 'generic'];
+const FORMATS: DatasetFormat[] = ['nsl-kdd', 'cic-ids2017', 'unsw-nb15', 'zeek-conn', 'suricata-eve', 'generic'];
 
 export function loadOptionsFrom(o: Record<string, unknown>): LoadOptions {
   const opts: LoadOptions = {};
   if (typeof o.label === 'string') opts.label = o.label;
   if (typeof o.format === 'string') {
-    if (!FORMATS.includes(o.format as DatasetFormat)) throw nadirError('NADIR_ERR_BAD_OPTION', '--format', `expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
+    if (!FORMATS.includes(o.format as DatasetFormat)) throw nadirError('NADIR_ERR_BAD_OPTION', 'format', `expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
     opts.format = o.format as DatasetFormat;
   }
   if (typeof o.normal === 'string') opts.normal = splitList(o.normal);
