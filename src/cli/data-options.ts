@@ -7,7 +7,7 @@ import { nadirError } from '../errors.js';
 export function withDataOptions(cmd: Command): Command {
   return cmd
     .option('-l, --label <column>', 'label column (default: the format\'s own, or a column named label/class/attack)')
-    .option('--format <name>', 'force a format: nsl-kdd | cic-ids2017 | unsw-nb15 | generic')
+    .option('--format <name>', 'force a format: nsl-kdd | cic-ids2017 | unsw-nb15 | zeek-conn | suricata-eve | generic')
     .option('--normal <values>', 'comma-separated label values that count as normal traffic (default per format: normal, BENIGN, 0)')
     .option('--categorical <columns>', 'comma-separated columns to treat as categorical')
     .option('--numeric <columns>', 'comma-separated columns to treat as numeric')
