@@ -138,6 +138,6 @@ describe('identifier-like columns', () => {
     assert.deepEqual(found(t), []);
     assert.deepEqual(found({ nRows: 50, columns: [num('id', ids(50)), codes('uid', ids(50).map(String))] }), []);
     const spaced = found({ nRows: 51, columns: [num('Flow ID', ids(51))] });
-    assert.match(spaced[0]![1], /drop it \(nadir train --drop 'Flow ID'\)$/);
+    assert.match(spaced[0]![1], /drop it \(drop 'Flow ID' when training\)$/);
   });
 });
