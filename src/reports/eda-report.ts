@@ -504,7 +504,8 @@ function identifiersSection(r: EdaResult, charts: ChartQueue): SafeHtml {
           { label: 'value', cell: (t: EdaResult['identifiers'][number]['top'][number]) => html`<code>${t.value}</code>` },
           { label: 'rows', cell: (t) => formatInt(t.rows), align: 'right' },
           { label: 'share', cell: (t) => formatPercent(t.rows / Math.max(1, r.rows.analysed)), align: 'right' },
-          { label: 'attack rows', cell: (t) => formatInt(t.attackRows), align: 'right' },
+          // unlabelled data has no attack rows to count
+          ...(r.unlabelled ? [] : [{ label: 'attack rows', cell: (t: EdaResult['identifiers'][number]['top'][number]) => formatInt(t.attackRows), align: 'right' as const }]),
         ],
         i.top,
         { className: 'talkers' },
