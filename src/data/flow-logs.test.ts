@@ -83,6 +83,16 @@ describe('Zeek conn.log as format zeek-conn', () => {
     assert.deepEqual(tsv.features.columns.map((c) => c.name).filter((n) => !js.features.columns.some((c) => c.name === n)), ['tunnel_parents']);
   });
 
+  it('#path conn names a conn log whatever fields it keeps; another #path with those fields is generic', async () => {
+    const log = (path: string): string =>
+      ['#separator \\x09', `#path\t${path}`, '#fields\tts\tid.orig_h\tid.resp_p\tduration', '#types\ttime\taddr\tport\tinterval', '1541117137.6\t10.0.0.1\t88\t0.5', '1541117138.6\t10.0.0.2\t53\t-', ''].join('\n');
+    const conn = await loadData(writeFixture(dir, 'cut-conn.log', log('conn')));
+    assert.equal(conn.format, 'zeek-conn');
+    assert.equal(conn.labels, null);
+    assert.deepEqual(conn.features.columns.map((c) => [c.name, values(c)]), [['id.resp_p', [88, 53]], ['duration', [0.5, null]]]);
+    assert.equal((await loadData(writeFixture(dir, 'cut-dns.log', log('dns')))).format, 'generic');
+  });
+
   it('fuzz: Zeek JSON lines of any values give a table (zeek-conn when the conn.log fields are there) or a catalogued error; chunk boundaries change nothing', async () => {
     const scalar = fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constantFrom('-', '(empty)', 'SF', 'ShADad', '10.0.0.1', 'fe80::1', 'CHhAvVGS1DHFjwGM9'), fc.string({ maxLength: 6 }));
     const record = fc.record(

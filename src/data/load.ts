@@ -178,7 +178,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     if (c.kind === 'numeric') return String(c.values[0]);
     return c.codes[0]! >= 0 ? c.dictionary[c.codes[0]!] : undefined;
   };
-  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, { ...opts, source });
+  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first, ...(raw.logPath !== undefined ? { logPath: raw.logPath } : {}) }, { ...opts, source });
   if (rec.names) names = rec.names.slice(0, columns.length);
   columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
   if (rec.renamed?.length) {

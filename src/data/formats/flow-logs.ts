@@ -14,7 +14,8 @@ import { DEFAULT_NORMAL, LABEL_CANDIDATES } from './generic.js';
 export function recogniseZeekConn(p: Peek): Recognition | null {
   if (!p.header) return null;
   const names = new Set(p.header);
-  if (!ZEEK_CONN_MARKS.every((n) => names.has(n))) return null;
+  // a Zeek ASCII log that says it is a conn log (#path conn), or any log with conn.log's own fields (JSON lines have no #path)
+  if (p.logPath !== 'conn' && !ZEEK_CONN_MARKS.every((n) => names.has(n))) return null;
   return { format: 'zeek-conn', labelColumn: labelIn(p.header), drop: [], normalLabels: NORMAL, categories: normalOr };
 }
 
