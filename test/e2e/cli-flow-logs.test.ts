@@ -51,7 +51,7 @@ describe('Zeek conn.log (trickbot, 2,000 records, unlabelled)', () => {
   });
 
   test('eda: the label-free parts, the label-linked ones skipped and said so', async () => {
-    const r = await nadir('eda', '--data', TRICKBOT, '--json');
+    const r = await nadir('eda', '--data', TRICKBOT, '--out', join(dir, 'zeek-eda.html'), '--json');
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout) as { unlabelled: boolean; tests: { testsRun: boolean }; ranking: unknown[]; numeric: Array<{ name: string }>; identifiers: Array<{ name: string }>; notes: string[] };
     assert.equal(d.unlabelled, true);
