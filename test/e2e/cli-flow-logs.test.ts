@@ -14,7 +14,7 @@ import { nadir } from './cli.js';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const TRICKBOT = join(ROOT, 'test/fixtures/zeek/trickbot-conn-2000.log.gz');
 const EVE = join(ROOT, 'test/fixtures/suricata/Muntaha-Ghafoor_eve.json.gz');
-const FAST = ['--trees', '20', '--permutation-repeats', '0'];
+const FAST = ['--cv', '3', '--trees', '20', '--permutation-repeats', '0'];
 const dir = mkdtempSync(join(tmpdir(), 'nadir-flow-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
