@@ -3,6 +3,7 @@ import type { ColumnRole } from '../data/roles.js';
 import { opt, renderMessage } from '../errors.js';
 import { MAX_CATEGORIES } from '../features/one-hot.js';
 import type { Column, Dataset, Finding } from '../data/types.js';
+import type { LoadedData } from '../data/load.js';
 
 export interface ColumnSummary {
   name: string;
@@ -19,19 +20,25 @@ export interface InspectReport {
   format: string;
   rows: number;
   features: number;
-  label: string;
+  /** The label column; null for unlabelled data (a Zeek conn.log, EVE JSON without alerts, a flow table without a label). */
+  label: string | null;
   columns: ColumnSummary[];
+  /** Class distributions; null for unlabelled data. */
   classes: {
     binary: Record<string, number>;
     category: Record<string, number>;
     label: Record<string, number>;
-  };
+  } | null;
   findings: Finding[];
   skippedRows: number;
 }
 
-/** What `nadir inspect` shows: format, shape, column types, class distributions, data-quality findings. */
-export function inspectDataset(ds: Dataset): InspectReport {
+/**
+ * What `nadir inspect` shows: format, shape, column types and roles, class distributions,
+ * data-quality findings. Unlabelled data (no label column) is described all the same, without
+ * class distributions.
+ */
+export function inspectDataset(ds: Dataset | LoadedData): InspectReport {
   const n = ds.features.nRows;
   const summary = (c: Column, role: ColumnRole): ColumnSummary => {
     let missing = 0;
@@ -53,8 +60,9 @@ export function inspectDataset(ds: Dataset): InspectReport {
   };
   // identifiers first (where flow files have them), then the model inputs
   const columns: ColumnSummary[] = [...(ds.identifiers ?? []).map((i) => summary(i.column, i.role)), ...ds.features.columns.map((c) => summary(c, 'feature'))];
+  const labelled = ds.labels !== null && ds.categories !== null && ds.labelColumn !== null && ds.unlabelled !== true;
   const dist = (kind: 'binary' | 'category' | 'label'): Record<string, number> => {
-    const t = buildTarget(ds, kind);
+    const t = buildTarget(ds as Dataset, kind);
     const counts = classCounts(t);
     return Object.fromEntries(t.classes.map((c, i) => [c, counts[i]!]));
   };
@@ -63,9 +71,9 @@ export function inspectDataset(ds: Dataset): InspectReport {
     format: ds.format,
     rows: n,
     features: ds.features.columns.length,
-    label: ds.labelColumn,
+    label: labelled ? ds.labelColumn : null,
     columns,
-    classes: { binary: dist('binary'), category: dist('category'), label: dist('label') },
+    classes: labelled ? { binary: dist('binary'), category: dist('category'), label: dist('label') } : null,
     findings: [...ds.findings, ...cardinalityFindings(columns)],
     skippedRows: ds.skippedRows,
   };

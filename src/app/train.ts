@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { checkKeep, dropColumns } from '../data/drop-columns.js';
 import type { LoadOptions } from '../data/load.js';
-import { loadDataset, takeRows } from '../data/load.js';
+import { asNormalTraffic, loadData, loadDataset, takeRows } from '../data/load.js';
 import { stratifiedKFold } from '../data/split.js';
 import { buildTarget, classCounts, labelValueList } from '../data/target.js';
 import type { Dataset, Table, Target } from '../data/types.js';
@@ -75,6 +75,14 @@ export interface TrainResult {
   /** Out-of-fold probabilities (row-major) and their labels, for curves in the report. */
   oof: { proba: Float64Array; y: Int32Array } | null;
   train: { file: string; rows: number; classes: Record<string, number> };
+  /**
+   * Unlabelled training data (an anomaly detector on a Zeek conn.log, EVE without alerts): every
+   * row was taken as normal traffic, so `cv` is null (recall, precision and ROC-AUC need attacks);
+   * what can be measured is how many of the rows the model flags at its threshold — out-of-fold
+   * (`outOfFold`: each row scored by a model that did not see it) with cross-validation, else
+   * in-sample. Null for labelled data.
+   */
+  unlabelled: { rows: number; flagged: number; share: number; outOfFold: boolean } | null;
 }
 
 const now = (): number => performance.now();
@@ -89,7 +97,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const drop = new Set(opts.drop ?? []);
   // findings about a dropped column (e.g. 'looks like a row identifier') are answered by dropping it
   const loadLogger: Logger = drop.size ? { warn: (w) => (w.column !== undefined && drop.has(w.column) ? undefined : logger.warn(w)), info: (m) => logger.info(m) } : logger;
-  const loaded = await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress);
+  // an anomaly detector learns normal traffic: unlabelled data (a Zeek conn.log, EVE without alerts) is taken as all normal
+  const loaded = await datasetOf(opts.data, { ...opts.load, logger: loadLogger }, progress, o.spec.kind === 'anomaly-detector');
+  if (loaded.unlabelled) {
+    const n = loaded.features.nRows.toLocaleString('en-US');
+    logger.warn(warning('unlabelled-data', `${loaded.source}: no label column (unlabelled data): all ${n} rows are taken as normal traffic to learn from; metrics that need attacks (recall, precision, ROC-AUC) cannot be measured on them`));
+  }
   if (opts.load?.keep) checkKeep(loaded, opts.load.keep);
   const ds = dropColumns(loaded, drop);
   const target = buildTarget(ds, o.target);
@@ -132,7 +145,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (inSample) decision = inSampleThreshold(final, trainTable, yTrain, o, logger);
 
   const threshold = decision?.threshold ?? null;
-  const cv = oof ? metricsFor(o.spec, oof.y, oof.proba, target.classes, threshold) : null;
+  const cv = oof && !ds.unlabelled ? metricsFor(o.spec, oof.y, oof.proba, target.classes, threshold) : null;
+  const unlabelled = ds.unlabelled && threshold !== null ? flaggedShare(oof?.proba ?? classScores(final.learner, final.pipeline.transform(trainTable)), threshold, oof !== null) : null;
   const body: ModelBody = {
     kind: 'nadir-model',
     nadirVersion: NADIR_VERSION,
@@ -223,13 +237,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   const counts = classCounts(target);
   const classes = Object.fromEntries(target.classes.map((c, i) => [c, counts[i]!]));
-  return { body, detector, cv, tests, timings, oof, train: { file: ds.source, rows: ds.features.nRows, classes } };
+  return { body, detector, cv, tests, timings, oof, train: { file: ds.source, rows: ds.features.nRows, classes }, unlabelled };
+}
+
+/** How many rows a binary score (row-major, two columns) flags at the threshold (score ≥ threshold, as the decision rule). */
+function flaggedShare(scores: Float64Array, threshold: number, outOfFold: boolean): NonNullable<TrainResult['unlabelled']> {
+  const rows = scores.length / 2;
+  let flagged = 0;
+  for (let i = 0; i < rows; i++) if (scores[i * 2 + 1]! >= threshold) flagged++;
+  return { rows, flagged, share: rows > 0 ? flagged / rows : 0, outOfFold };
 }
 
 /** A dataset as given, or loaded from its file (with a byte-level `loading <file>` progress stage). */
-async function datasetOf(data: string | Dataset, load: LoadOptions, progress: (stage: string, done: number, total: number) => void): Promise<Dataset> {
+async function datasetOf(data: string | Dataset, load: LoadOptions, progress: (stage: string, done: number, total: number) => void, unlabelledOk = false): Promise<Dataset> {
   if (typeof data !== 'string') return data;
-  return loadDataset(data, { ...load, onProgress: (d, t) => progress(`loading ${basename(data)}`, d, t) });
+  const opts: LoadOptions = { ...load, onProgress: (d, t) => progress(`loading ${basename(data)}`, d, t) };
+  if (!unlabelledOk || load.label !== undefined) return loadDataset(data, opts);
+  return asNormalTraffic(await loadData(data, opts), opts);
 }
 
 /** Provenance of a training or test set: checksums of its file; a dataset given in memory has none. */
@@ -336,7 +360,7 @@ function warnIfTiny(ds: Dataset, target: Target, o: ResolvedTrain, logger: Logge
   const counts = classCounts(target);
   const rows = counts.reduce((a, b) => a + b, 0);
   if (rows < 100) {
-    logger.warn(warning('tiny-data', `${ds.source}: only ${rows} labelled row${rows === 1 ? '' : 's'}: a model trained on so few rows, and its metrics, say little about new traffic`, { count: rows }));
+    logger.warn(warning('tiny-data', `${ds.source}: only ${rows} ${ds.unlabelled ? '' : 'labelled '}row${rows === 1 ? '' : 's'}: a model trained on so few rows, and its metrics, say little about new traffic`, { count: rows }));
   }
   if (o.cv < 2 || o.spec.kind !== 'classifier') return;
   const small = target.classes.map((c, i) => ({ c, n: counts[i]! })).filter((x) => x.n > 0 && x.n < o.cv);

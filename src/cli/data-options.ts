@@ -7,7 +7,7 @@ import { nadirError } from '../errors.js';
 export function withDataOptions(cmd: Command): Command {
   return cmd
     .option('-l, --label <column>', 'label column (default: the format\'s own, or a column named label/class/attack)')
-    .option('--format <name>', 'force a format: nsl-kdd | cic-ids2017 | unsw-nb15 | generic')
+    .option('--format <name>', 'force a format: nsl-kdd | cic-ids2017 | unsw-nb15 | zeek-conn | suricata-eve | generic')
     .option('--normal <values>', 'comma-separated label values that count as normal traffic (default per format: normal, BENIGN, 0)')
     .option('--categorical <columns>', 'comma-separated columns to treat as categorical')
     .option('--numeric <columns>', 'comma-separated columns to treat as numeric')
@@ -15,13 +15,13 @@ export function withDataOptions(cmd: Command): Command {
     .option('--no-header', 'the CSV has no header row (default: detected)');
 }
 
-const FORMATS: DatasetFormat[] = ['nsl-kdd', 'cic-ids2017', 'unsw-nb15', 'generic'];
+const FORMATS: DatasetFormat[] = ['nsl-kdd', 'cic-ids2017', 'unsw-nb15', 'zeek-conn', 'suricata-eve', 'generic'];
 
 export function loadOptionsFrom(o: Record<string, unknown>): LoadOptions {
   const opts: LoadOptions = {};
   if (typeof o.label === 'string') opts.label = o.label;
   if (typeof o.format === 'string') {
-    if (!FORMATS.includes(o.format as DatasetFormat)) throw nadirError('NADIR_ERR_BAD_OPTION', '--format', `expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
+    if (!FORMATS.includes(o.format as DatasetFormat)) throw nadirError('NADIR_ERR_BAD_OPTION', 'format', `expected one of ${FORMATS.join(', ')}, got '${o.format}'`);
     opts.format = o.format as DatasetFormat;
   }
   if (typeof o.normal === 'string') opts.normal = splitList(o.normal);

@@ -1,5 +1,5 @@
 import { DictionaryEncoder } from './column-builder.js';
-import type { CategoricalColumn } from './types.js';
+import type { CategoricalColumn, DatasetFormat } from './types.js';
 
 /**
  * Class names as shared copies of the datasets spell them: `PortScan` / `Port Scan`, `Bot` /
@@ -53,7 +53,7 @@ function keyed(table: Record<string, readonly string[]>): Map<string, string> {
 }
 
 /** The known spellings of a format's classes, or null for a format without a table (spellings are still merged by key). */
-export function knownClasses(format: 'cic-ids2017' | 'unsw-nb15' | 'generic'): ReadonlyMap<string, string> | null {
+export function knownClasses(format: DatasetFormat): ReadonlyMap<string, string> | null {
   return format === 'cic-ids2017' ? CIC_CLASSES : format === 'unsw-nb15' ? UNSW_CLASSES : null;
 }
 

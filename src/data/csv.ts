@@ -33,6 +33,8 @@ export interface RawColumns {
   skippedRecords?: number[];
   /** JSON Lines: the 1-based line of each record (blank lines are not records). */
   recordLines?: Uint32Array;
+  /** Zeek ASCII logs: the log's `#path` (`conn`, `dns`, …), which names what it holds. */
+  logPath?: string;
   /** Identifier roles the reader knows from the format itself (Suricata's numeric flow_id), by column name. */
   roles?: Record<string, IdentifierRole>;
 }

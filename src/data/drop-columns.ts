@@ -29,7 +29,7 @@ export function dropColumns(ds: Dataset, drop: ReadonlySet<string>): Dataset {
  * The `keep` names (identifiers made model inputs, passed to the loader) checked against the
  * loaded dataset: each must be one of its columns; errors name the option `keep`.
  */
-export function checkKeep(ds: Dataset, keep: readonly string[]): void {
+export function checkKeep(ds: Pick<Dataset, 'features' | 'identifiers' | 'source'> & { readonly labelColumn: string | null }, keep: readonly string[]): void {
   const names = new Set([...ds.features.columns.map((c) => c.name), ...(ds.identifiers ?? []).map((i) => i.column.name)]);
   for (const k of keep) {
     if (names.has(k)) continue;

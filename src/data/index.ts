@@ -1,6 +1,6 @@
 export type * from './types.js';
 export { getColumn } from './types.js';
-export { loadData, loadDataset, dataFromRecords, requireLabel, takeRows, takeColumn } from './load.js';
+export { loadData, loadDataset, dataFromRecords, requireLabel, asNormalTraffic, takeRows, takeColumn } from './load.js';
 export type { LoadOptions, LoadedData } from './load.js';
 export { buildTarget, classCounts } from './target.js';
 export { stratifiedKFold, stratifiedSplit } from './split.js';

@@ -333,7 +333,7 @@ describe('bad input: one clear line naming the file', () => {
 
   it('a missing label column is a clear error when a label is required', async () => {
     const p = writeFixture(dir, 'nolabel.csv', 'src,dst\n1,2\n3,4\n');
-    await rejectsWith(loadDataset(p), 'NADIR_ERR_NO_LABEL', /nolabel\.csv: no label column found \(looked for label, class, attack, target, attack_type, y\); name it with --label <column>\. Columns: src, dst/);
+    await rejectsWith(loadDataset(p), 'NADIR_ERR_NO_LABEL', /nolabel\.csv: no label column found \(looked for label, class, attack, target, attack_type, y\); name it with label <column>\. Columns: src, dst/);
     await rejectsWith(loadDataset(p, { label: 'verdict' }), 'NADIR_ERR_NO_LABEL', /nolabel\.csv: label column 'verdict' not found; columns are: src, dst/);
     // without a label requirement the same file loads (scoring input)
     assert.equal((await loadData(p)).labels, null);

@@ -128,7 +128,21 @@ export function requireLabel(d: LoadedData, opts: LoadOptions = {}): Dataset {
     throw nadirError('NADIR_ERR_NO_LABEL', d.source, `${what}: these are unlabelled NSL-KDD records (${NSL_KDD_FEATURES} columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)`);
   }
   if (opts.label !== undefined) throw nadirError('NADIR_ERR_NO_LABEL', d.source, `label column '${opts.label}' not found; columns are: ${shown}`);
-  throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for ${LABEL_CANDIDATES.join(', ')}); name it with --label <column>. Columns: ${shown}`);
+  throw nadirError('NADIR_ERR_NO_LABEL', d.source, `no label column found (looked for ${LABEL_CANDIDATES.join(', ')}); name it with ${opt('label')} <column>. Columns: ${shown}`);
+}
+
+/**
+ * Unlabelled data (a Zeek conn.log, EVE JSON without alerts, a flow table without a label
+ * column) as a dataset whose every row is normal traffic, marked `unlabelled`: what an anomaly
+ * detector (the isolation forest) learns from, and what the label-free parts of the EDA
+ * describe. Labelled data is returned as requireLabel returns it. The label column is named
+ * `label` (the first name looked for when a model is later evaluated on labelled data).
+ */
+export function asNormalTraffic(d: LoadedData, opts: LoadOptions = {}): Dataset {
+  if (d.labels && d.categories && d.labelColumn) return requireLabel(d, opts);
+  const n = d.features.nRows;
+  const labels: CategoricalColumn = { kind: 'categorical', name: 'label', codes: new Int32Array(n), dictionary: ['normal'] };
+  return { ...d, labelColumn: 'label', labels, categories: labels, normalLabels: ['normal'], unlabelled: true };
 }
 
 /** Turn raw builders into a recognised, typed dataset with its findings. */
@@ -164,7 +178,7 @@ export function assemble(raw: RawColumns, source: string, opts: LoadOptions = {}
     if (c.kind === 'numeric') return String(c.values[0]);
     return c.codes[0]! >= 0 ? c.dictionary[c.codes[0]!] : undefined;
   };
-  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first }, { ...opts, source });
+  const rec = recognise({ header: raw.header ? names : null, width: columns.length, firstRow: first, ...(raw.logPath !== undefined ? { logPath: raw.logPath } : {}) }, { ...opts, source });
   if (rec.names) names = rec.names.slice(0, columns.length);
   columns = columns.map((c, i) => ({ ...c, name: names[i]! }));
   if (rec.renamed?.length) {

@@ -105,13 +105,13 @@ describe('identifier-like columns', () => {
     assert.deepEqual(found(t), [
       [
         'flow_id',
-        "column 'flow_id' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (nadir train --drop flow_id)",
+        "column 'flow_id' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (drop flow_id when training)",
       ],
       [
         'countdown',
-        "column 'countdown' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (nadir train --drop countdown)",
+        "column 'countdown' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (drop countdown when training)",
       ],
-      ['uid', "column 'uid' looks like a row identifier (a different value on every row): a model can only memorise rows from it, nothing that carries over to new traffic; drop it (nadir train --drop uid)"],
+      ['uid', "column 'uid' looks like a row identifier (a different value on every row): a model can only memorise rows from it, nothing that carries over to new traffic; drop it (drop uid when training)"],
     ]);
   });
 
@@ -138,6 +138,6 @@ describe('identifier-like columns', () => {
     assert.deepEqual(found(t), []);
     assert.deepEqual(found({ nRows: 50, columns: [num('id', ids(50)), codes('uid', ids(50).map(String))] }), []);
     const spaced = found({ nRows: 51, columns: [num('Flow ID', ids(51))] });
-    assert.match(spaced[0]![1], /drop it \(nadir train --drop 'Flow ID'\)$/);
+    assert.match(spaced[0]![1], /drop it \(drop 'Flow ID' when training\)$/);
   });
 });

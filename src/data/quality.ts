@@ -1,3 +1,4 @@
+import { opt, renderMessage } from '../errors.js';
 import type { CategoricalColumn, Column, Finding, Table } from './types.js';
 
 /**
@@ -73,7 +74,8 @@ export function assessQuality(table: Table, labels?: CategoricalColumn): Finding
         col.kind === 'numeric'
           ? 'a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic'
           : 'a model can only memorise rows from it, nothing that carries over to new traffic';
-      findings.push({ code: 'identifier-like', column: col.name, message: `column '${col.name}' looks like a row identifier (${what}): ${harm}; drop it (nadir train --drop ${quoteColumn(col.name)})` });
+      const template = `column '${col.name}' looks like a row identifier (${what}): ${harm}; drop it (${opt('drop')} ${quoteColumn(col.name)} when training)`;
+      findings.push({ code: 'identifier-like', column: col.name, message: renderMessage(template), template });
     }
   }
   const dups = countDuplicateRows(table, labels);

@@ -57,6 +57,9 @@ describe('column roles', () => {
     assert.equal(columnRole(text('Src IP', ['10.0.0.1', 'unknown'])), 'feature');
     assert.equal(columnRole(text('x', ['10.0.0.1', '31/03/2015 08:32:22'])), 'feature');
     assert.equal(columnRole(text('empty', [null, null])), 'feature');
+    // Zeek uids without a digit or a lower-case letter (real ones from a conn.log) are uids beside the others, not alone
+    assert.equal(columnRole(text('uid', ['CYtJYz4gNk3t5ZEt2', 'CPxwfaOMjMUnmvVbaa', 'Cjfmty10MYy4AFeiUd'])), 'zeek-uid');
+    assert.equal(columnRole(text('uid', ['CPxwfaOMjMUnmvVbaa', 'CQWERTYUIOPASDFGH'])), 'feature');
     // a uid-looking value repeated on most rows is a category, not a uid
     assert.equal(columnRole(text('k', Array.from({ length: 10 }, () => 'CHhAvVGS1DHFjwGM9'))), 'feature');
   });

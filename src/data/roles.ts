@@ -83,11 +83,19 @@ export function columnRole(col: Column): ColumnRole {
     if (present.length === 0) return 'feature';
     const step = Math.max(1, Math.floor(present.length / SAMPLE));
     let role: IdentifierRole | null = null;
+    // a uid without a digit or a lower-case letter (about 1 in 20 of Zeek's 17–18 characters) is one only beside others that have them
+    let bareUid = false;
     for (let i = 0; i < present.length; i += step) {
-      const r = textRole(col.dictionary[present[i]!]!);
+      const s = col.dictionary[present[i]!]!;
+      const r = textRole(s);
+      if (r === null && ZEEK_UID.test(s)) {
+        bareUid = true;
+        continue;
+      }
       if (r === null || (role !== null && r !== role)) return 'feature';
       role = r;
     }
+    if (bareUid && role !== 'zeek-uid') return 'feature';
     if (role === 'zeek-uid' && present.length < 0.5 * nonMissing(col.codes)) return 'feature';
     return role ?? 'feature';
   }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
-import { nadirError, nadirErrorWithCause } from '../errors.js';
+import { nadirError, nadirErrorWithCause, opt } from '../errors.js';
 import { looksLikeEve } from './suricata.js';
 import { looksLikeZeek } from './zeek.js';
 
@@ -181,7 +181,7 @@ export function isModelFile(head: Buffer): boolean {
 }
 
 function notData(name: string): Error {
-  return nadirError('NADIR_ERR_BAD_INPUT', `${name} is a nadir model file, not a dataset (use it with --model)`);
+  return nadirError('NADIR_ERR_BAD_INPUT', `${name} is a nadir model file, not a dataset (give it as ${opt('model')})`);
 }
 
 /** Text files have no NUL bytes and few control characters. */

@@ -10,7 +10,8 @@ import type { IdentifierRole } from './roles.js';
  * `flow` and `tcp` objects flattened (`flow.pkts_toserver`, `flow.bytes_toclient`, `tcp.syn`, …;
  * `true`/`false` as 1/0). The `label` column is the category of the flow's first alert (an
  * `alert` event with the same `flow_id`, `alert.category`, or its signature when it has no
- * category), `normal` when the flow raised none. Left out because they would leak the label or
+ * category), `normal` when the flow raised none — when the file holds at least one alert; a file without
+ * alerts has no `label` column (unlabelled flows: nothing says they are all normal). Left out because they would leak the label or
  * number the capture: `flow.alerted`, `pcap_cnt`, `event_type`, `pkt_src`, `in_iface`, and every
  * nested array. Other event types (dns, tls, http, stats, …) are read only for their flow id; a
  * line that is not JSON is an error naming it. `flow_id` is an identifier (a flow id), like the
@@ -74,7 +75,8 @@ export async function readEve(chunks: AsyncIterable<Buffer>, path: string): Prom
   const index = new Map<string, number>();
   for (const f of flows) for (const k of f.fields.keys()) if (!index.has(k)) index.set(k, names.push(k) - 1);
   const builders = names.map((n) => new ColumnBuilder(n, flows.length));
-  const label = new ColumnBuilder('label', flows.length);
+  // the alerts label the flows only when the file holds any: without one, the flows are unlabelled (not all normal)
+  const label = alerts.size > 0 ? new ColumnBuilder('label', flows.length) : null;
   for (const f of flows) {
     for (let j = 0; j < names.length; j++) {
       const v = f.fields.get(names[j]!);
@@ -85,9 +87,10 @@ export async function readEve(chunks: AsyncIterable<Buffer>, path: string): Prom
       else if (typeof v === 'string') b.pushText(v, f.line);
       else b.pushMissing();
     }
-    label.pushText(f.id !== null ? (alerts.get(f.id) ?? 'normal') : 'normal', f.line);
+    label?.pushText(f.id !== null ? (alerts.get(f.id) ?? 'normal') : 'normal', f.line);
   }
   const roles: Record<string, IdentifierRole> = { flow_id: 'flow-id' };
+  if (!label) return { header: names, builders, nRows: flows.length, skippedRows: 0, skippedExamples: [], width: names.length, roles };
   return { header: [...names, 'label'], builders: [...builders, label], nRows: flows.length, skippedRows: 0, skippedExamples: [], width: names.length + 1, roles };
 }
 

@@ -66,7 +66,7 @@ describe('no label value counts as normal', () => {
     const path = writeFixture(dir, 'custom.csv', `x,label\n${rows.join('\n')}\n`);
     const logger = collect();
     const ds = await loadDataset(path, { logger });
-    const msg = `no label value counts as normal in ${path} (values: benign-traffic, dos, scan, probe, exfil, brute, …); pass --normal <value>`;
+    const msg = `no label value counts as normal in ${path} (values: benign-traffic, dos, scan, probe, exfil, brute, …); name the normal ones with normal <value>`;
     assert.deepEqual(logger.warnings.filter((w) => w.code === 'no-normal-label').map((w) => w.message), [msg]);
     assert.equal(ds.findings.find((f) => f.code === 'no-normal-label')?.message, msg);
     // with --normal the value counts, and there is nothing to say

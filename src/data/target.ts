@@ -1,3 +1,4 @@
+import { opt, renderMessage } from '../errors.js';
 import { classKey } from './class-names.js';
 import type { CategoricalColumn, Dataset, Finding, Target, TargetKind } from './types.js';
 
@@ -65,7 +66,8 @@ export function noNormalFinding(labels: CategoricalColumn, normalLabels: readonl
     }
   }
   if (!any) return null;
-  return { code: 'no-normal-label', column: labels.name, message: `no label value counts as normal in ${source} (values: ${labelValueList(labels)}); pass --normal <value>` };
+  const template = `no label value counts as normal in ${source} (values: ${labelValueList(labels)}); name the normal ones with ${opt('normal')} <value>`;
+  return { code: 'no-normal-label', column: labels.name, message: renderMessage(template), template };
 }
 
 /** Count of rows per class (rows with y = -1 are not counted). */

@@ -30,7 +30,7 @@ export interface Table {
 export type KindOverrides = Readonly<Record<string, ColumnKind>>;
 
 /** Recognised dataset formats. */
-export type DatasetFormat = 'nsl-kdd' | 'cic-ids2017' | 'unsw-nb15' | 'generic';
+export type DatasetFormat = 'nsl-kdd' | 'cic-ids2017' | 'unsw-nb15' | 'zeek-conn' | 'suricata-eve' | 'generic';
 
 /** Which target a learner is trained on. */
 export type TargetKind = 'binary' | 'category' | 'label';
@@ -101,6 +101,12 @@ export interface Dataset {
   readonly rawLabels?: CategoricalColumn | null;
   /** Rows skipped while loading (wrong number of fields). */
   readonly skippedRows: number;
+  /**
+   * The file has no label column (a Zeek conn.log, EVE JSON without alerts, a flow table without
+   * a label): every row is taken as normal traffic (load.ts asNormalTraffic), for an anomaly
+   * detector and the label-free parts of the EDA.
+   */
+  readonly unlabelled?: boolean;
 }
 
 export function getColumn(table: Table, name: string): Column | undefined {

@@ -22,7 +22,7 @@ describe('Zeek ASCII logs', () => {
     const d = await loadData(CONN);
     const lines = readFileSync(CONN, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split('\t'));
     assert.equal(d.features.nRows, lines.length);
-    assert.equal(d.format, 'generic');
+    assert.equal(d.format, 'zeek-conn');
     assert.equal(d.labelColumn, null);
     assert.deepEqual(d.identifiers?.map((i) => [i.column.name, i.role]), [['ts', 'timestamp'], ['uid', 'zeek-uid'], ['id.orig_h', 'ip-address'], ['id.resp_h', 'ip-address']]);
     const byName = new Map(d.features.columns.map((c) => [c.name, c]));

@@ -56,6 +56,7 @@ class ZeekReader {
   private readonly skippedExamples: number[] = [];
   private readonly skippedRecords: number[] = [];
   private pendingTypes: string[] | null = null;
+  private logPath: string | null = null;
 
   constructor(
     private readonly path: string,
@@ -144,8 +145,11 @@ class ZeekReader {
         });
         return;
       }
+      case '#path':
+        this.logPath ??= rest.trim();
+        return;
       default:
-        return; // #set_separator, #path, #open, #close, comments
+        return; // #set_separator, #open, #close, comments
     }
   }
 
@@ -159,6 +163,7 @@ class ZeekReader {
       skippedRows: this.skippedRows,
       skippedExamples: this.skippedExamples,
       width: this.fields.length,
+      ...(this.logPath ? { logPath: this.logPath } : {}),
       ...(this.keepSkipped ? { skippedRecords: this.skippedRecords } : {}),
     };
   }

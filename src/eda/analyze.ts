@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { buildTarget } from '../data/index.js';
 import type { LoadOptions } from '../data/load.js';
-import { loadDataset } from '../data/load.js';
+import { asNormalTraffic, loadData, loadDataset } from '../data/load.js';
 import type { Dataset, NumericColumn } from '../data/types.js';
 import { formatInt } from '../util/format.js';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
@@ -34,7 +34,9 @@ export async function analyzeFile(path: string, opts: EdaOptions & { load?: Load
   const progress = opts.onProgress;
   const t0 = performance.now();
   const stage = `loading ${basename(path)}`;
-  const ds = await loadDataset(path, { ...load, ...(progress ? { onProgress: (d: number, t: number) => progress(stage, d, t) } : {}) });
+  const loadOpts: LoadOptions = { ...load, ...(progress ? { onProgress: (d: number, t: number) => progress(stage, d, t) } : {}) };
+  // a label is optional: unlabelled data (a Zeek conn.log, EVE without alerts) gets the parts of the EDA that need no label
+  const ds = load?.label !== undefined ? await loadDataset(path, loadOpts) : asNormalTraffic(await loadData(path, loadOpts), loadOpts);
   const tLoad = performance.now() - t0;
   if (load?.keep) checkKeep(ds, load.keep);
   const result = analyzeDataset(ds, eda);
@@ -69,7 +71,11 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
   let unlabeled = 0;
   for (let i = 0; i < n; i++) if (binary.y[i] < 0) unlabeled++;
   const testsRun = binaryCounts.counts[0] > 0 && binaryCounts.counts[1] > 0;
-  if (!testsRun) {
+  if (ds.unlabelled) {
+    notes.push(
+      'No label column (unlabelled data): the parts that compare attacks with normal traffic (class distribution, attack rates, hypothesis tests, the ranking of features linked to attacks) were skipped; the column summaries, histograms, outliers, correlations and identifiers below describe every row.',
+    );
+  } else if (!testsRun) {
     const only = binaryCounts.counts[0] > 0 ? 'normal' : 'attack';
     notes.push(
       `The label has a single class: every labelled row is ${only} traffic. Comparing attacks with normal traffic needs both, so the hypothesis tests, attack rates and the ranking were not computed; the summaries below still describe the data.`,
@@ -185,6 +191,7 @@ export function analyzeDataset(input: Dataset, opts: EdaOptions = {}): EdaResult
     tests: { numeric: numericTests, categorical: categoricalTests, alpha, testsRun },
     ranking,
     identifiers: analyzeIdentifiers(ds, (i) => binary.y[i] === 1),
+    unlabelled: ds.unlabelled === true,
     notes,
     timings,
   };
@@ -203,7 +210,7 @@ function buildOverview(ds: Dataset, numeric: readonly NumericColumnResult[], cat
     columns: ds.features.columns.length,
     numericColumns: numeric.length,
     categoricalColumns: categorical.length,
-    labelColumn: ds.labelColumn,
+    labelColumn: ds.unlabelled ? null : ds.labelColumn,
     memoryBytes,
     duplicates: dup?.count ?? 0,
     constantColumns: [...numeric.filter((c) => c.constant).map((c) => c.name), ...categorical.filter((c) => c.constant).map((c) => c.name)],

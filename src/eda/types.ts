@@ -50,7 +50,8 @@ export interface Overview {
   columns: number;
   numericColumns: number;
   categoricalColumns: number;
-  labelColumn: string;
+  /** The label column; null for unlabelled data. */
+  labelColumn: string | null;
   /** Bytes held by the analysed columns' typed arrays. */
   memoryBytes: number;
   /** Duplicated rows (features + label), from the loader's findings. */
@@ -235,6 +236,8 @@ export interface EdaResult {
   ranking: RankedFeature[];
   /** Identifier columns (not model inputs, not tested or ranked): distinct counts and top talkers. */
   identifiers: IdentifierSummary[];
+  /** No label column: every row was taken as normal traffic, and the label-linked parts were skipped (see notes). */
+  unlabelled: boolean;
   /** Plain-language notes on what could not be done and why (single class, no numeric columns, …). */
   notes: string[];
   timings: Record<string, number>;

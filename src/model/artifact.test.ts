@@ -24,12 +24,12 @@ describe('the data loader refuses a model file', () => {
     const plain = gunzipSync(model);
     for (const [name, bytes] of [['model.nadir', model], ['flows.csv', model], ['flows.csv.gz', model], ['flows.jsonl', model], ['flows.parquet', model], ['plain.nadir', plain]] as const) {
       const p = writeFixture(dir, name, bytes);
-      await rejectsWith(loadData(p), 'NADIR_ERR_BAD_INPUT', new RegExp(`^${p.replace(/[.]/g, '\\.')} is a nadir model file, not a dataset \\(use it with --model\\)$`));
+      await rejectsWith(loadData(p), 'NADIR_ERR_BAD_INPUT', new RegExp(`^${p.replace(/[.]/g, '\\.')} is a nadir model file, not a dataset \\(give it as model\\)$`));
     }
     // in chunks of any size (a pipe may hand over a few bytes first)
     for (const bytes of [model, plain]) {
       for (const size of [5, 1 << 16]) {
-        await rejectsWith(readJsonl(readStream(chunksOf(bytes, size), 'stdin'), 'stdin'), 'NADIR_ERR_BAD_INPUT', /^stdin is a nadir model file, not a dataset \(use it with --model\)$/);
+        await rejectsWith(readJsonl(readStream(chunksOf(bytes, size), 'stdin'), 'stdin'), 'NADIR_ERR_BAD_INPUT', /^stdin is a nadir model file, not a dataset \(give it as model\)$/);
       }
     }
     assert.equal(isModelFile(model.subarray(0, 4096)), true);

@@ -52,9 +52,9 @@ export async function buildEdaReport(r: EdaResult, opts: EdaReportOptions = {}):
   const charts = new ChartQueue(opts.onChart);
   const body = [
     overviewSection(r, charts),
-    classesSection(r, charts),
+    r.unlabelled ? unlabelledSection('classes', 'Class distribution') : classesSection(r, charts),
     univariateSection(r, charts),
-    bivariateSection(r, charts),
+    r.unlabelled ? unlabelledSection('bivariate', 'Bivariate analysis: features against the class') : bivariateSection(r, charts),
     correlationSection(r, charts),
     outliersSection(r, charts),
     testsSection(r, charts),
@@ -157,7 +157,7 @@ function overviewSection(r: EdaResult, charts: ChartQueue): SafeHtml {
       cards([
         { label: 'rows analysed', value: formatInt(r.rows.analysed), hint: r.rows.sampled ? `random sample of ${formatInt(r.rows.total)}` : r.rows.skippedWhileLoading ? `${formatInt(r.rows.skippedWhileLoading)} malformed rows skipped` : undefined },
         { label: 'feature columns', value: formatInt(o.columns), hint: `${o.numericColumns} numeric · ${o.categoricalColumns} categorical` },
-        { label: 'label column', value: o.labelColumn },
+        { label: 'label column', value: o.labelColumn ?? 'none (unlabelled data)' },
         { label: 'memory (typed arrays)', value: formatBytes(o.memoryBytes) },
         { label: 'missing cells', value: formatInt(o.totalMissing) },
         { label: 'infinite cells', value: formatInt(o.totalInfinite) },
@@ -366,6 +366,7 @@ function outliersSection(r: EdaResult, charts: ChartQueue): SafeHtml {
 
 function testsSection(r: EdaResult, charts: ChartQueue): SafeHtml {
   const a = r.tests.alpha;
+  if (r.unlabelled) return unlabelledSection('tests', 'Hypothesis tests: attack vs normal');
   if (!r.tests.testsRun) {
     return section('tests', 'Hypothesis tests: attack vs normal', callout('warn', html`<p>Not computed: the label has a single class, so there is nothing to compare.</p>`));
   }
@@ -431,7 +432,13 @@ function testsSection(r: EdaResult, charts: ChartQueue): SafeHtml {
   );
 }
 
+/** A label-linked section of the report for unlabelled data: skipped, saying why. */
+function unlabelledSection(id: string, title: string): SafeHtml {
+  return section(id, title, callout('warn', html`<p>Skipped: the file has no label column (unlabelled data), so there are no classes to compare.</p>`));
+}
+
 function rankingSection(r: EdaResult, charts: ChartQueue): SafeHtml {
+  if (r.unlabelled) return unlabelledSection('ranking', 'Features most linked to attacks');
   if (!r.tests.testsRun) {
     return section('ranking', 'Features most linked to attacks', callout('warn', html`<p>Not computed: the label has a single class.</p>`));
   }
@@ -497,7 +504,8 @@ function identifiersSection(r: EdaResult, charts: ChartQueue): SafeHtml {
           { label: 'value', cell: (t: EdaResult['identifiers'][number]['top'][number]) => html`<code>${t.value}</code>` },
           { label: 'rows', cell: (t) => formatInt(t.rows), align: 'right' },
           { label: 'share', cell: (t) => formatPercent(t.rows / Math.max(1, r.rows.analysed)), align: 'right' },
-          { label: 'attack rows', cell: (t) => formatInt(t.attackRows), align: 'right' },
+          // unlabelled data has no attack rows to count
+          ...(r.unlabelled ? [] : [{ label: 'attack rows', cell: (t: EdaResult['identifiers'][number]['top'][number]) => formatInt(t.attackRows), align: 'right' as const }]),
         ],
         i.top,
         { className: 'talkers' },

@@ -591,5 +591,5 @@ ${commandBlock(cmd)}
 // helpers
 
 function formatName(f: DatasetFormat): string {
-  return f === 'nsl-kdd' ? 'NSL-KDD' : f === 'cic-ids2017' ? 'CIC-IDS2017' : f === 'unsw-nb15' ? 'UNSW-NB15' : 'CSV/JSONL/Parquet with a label column';
+  return f === 'nsl-kdd' ? 'NSL-KDD' : f === 'cic-ids2017' ? 'CIC-IDS2017' : f === 'unsw-nb15' ? 'UNSW-NB15' : f === 'zeek-conn' ? 'Zeek conn.log' : f === 'suricata-eve' ? 'Suricata EVE JSON' : 'CSV/JSONL/Parquet with a label column';
 }

@@ -66,7 +66,7 @@ describe('no label value counts as normal', () => {
     const r = await nadir('inspect', '--data', csv, '--json');
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ code: string; message: string }> };
-    assert.equal(doc.findings.find((f) => f.code === 'no-normal-label')?.message, `no label value counts as normal in ${csv} (values: benign-traffic, dos, scan); pass --normal <value>`);
+    assert.equal(doc.findings.find((f) => f.code === 'no-normal-label')?.message, `no label value counts as normal in ${csv} (values: benign-traffic, dos, scan); name the normal ones with normal <value>`);
     const ok = await nadir('inspect', '--data', csv, '--normal', 'benign-traffic', '--json');
     assert.equal((JSON.parse(ok.stdout) as { classes: { binary: Record<string, number> } }).classes.binary.normal, 2);
   });

@@ -133,7 +133,6 @@ test('bad input: one line on stderr, non-zero exit, no report written', async ()
   const out = join(dir, 'never.html');
   const cases: Array<[string[], RegExp]> = [
     [['--data', join(dir, 'missing.csv')], /^nadir: file not found: .*missing\.csv\n$/],
-    [['--data', nolabel], /^nadir: .*no label column found.*--label/],
     [['--data', nolabel, '--label', 'zzz'], /^nadir: .*label column 'zzz' not found/],
     [['--data', TRAIN, '--target', 'tribe'], /^nadir: invalid option --target: expected one of binary, category, label, got 'tribe'\n$/],
     [['--data', TRAIN, '--sample', '0'], /^nadir: invalid option --sample: expected a positive integer, got '0'\n$/],

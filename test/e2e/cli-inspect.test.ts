@@ -37,7 +37,7 @@ test('bad input gives one line on stderr and a non-zero exit', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['inspect', '--data', join(dir, 'missing.csv')], /^nadir: file not found: .*missing\.csv\n$/],
     [['inspect', '--data', empty], /^nadir: .*empty\.csv is empty/],
-    [['inspect', '--data', nolabel], /^nadir: .*no label column found.*--label/],
+    [['train', '--data', nolabel, '--model', 'gbdt', '--out', join(dir, 'never.nadir')], /^nadir: .*no label column found.*--label/],
     [['inspect', '--data', nolabel, '--label', 'zzz'], /^nadir: .*label column 'zzz' not found; columns are: a, b/],
     [['inspect', '--data', nolabel, '--format', 'pcap'], /^nadir: invalid option --format/],
   ];
@@ -74,12 +74,16 @@ test('data-quality findings are printed once: in the report on stdout, or in the
   assert.equal(JSON.parse(json.stdout).findings.length, listed.length);
 });
 
-test('unlabelled NSL-KDD records (41 columns): inspect says they have no label and what they are for', async () => {
+test('unlabelled NSL-KDD records (41 columns): inspect describes them as unlabelled; a supervised model says what they are for', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nadir-cli-'));
   const raw = join(dir, 'raw41.csv');
   const row = '0,tcp,http,SF,215,45076,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,1,0.00,0.00,0.00,0.00,1.00,0.00,0.00,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00';
   writeFileSync(raw, `${row}\n${row}\n`);
-  const r = await nadir('inspect', '--data', raw);
+  const ok = await nadir('inspect', '--data', raw);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /format: nsl-kdd\s+rows: 2\s+features: 41\s+label: none/);
+  assert.match(ok.stdout, /no label column \(unlabelled data\)/);
+  const r = await nadir('train', '--data', raw, '--model', 'gbdt', '--out', join(dir, 'never.nadir'));
   assert.equal(r.code, 2);
   assert.equal(r.stderr, `nadir: ${raw}: no label column: these are unlabelled NSL-KDD records (41 columns, without label and difficulty); nadir predict scores them, everything else needs labelled records (42 or 43 columns)\n`);
 });

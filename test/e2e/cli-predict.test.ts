@@ -268,7 +268,7 @@ describe('predict --out: the format follows the extension', () => {
 });
 
 test('a nadir model file given as data is named as such by every command that loads data, and on stdin', async () => {
-  const msg = (name: string): string => `nadir: ${name} is a nadir model file, not a dataset (use it with --model)\n`;
+  const msg = (name: string): string => `nadir: ${name} is a nadir model file, not a dataset (give it as --model)\n`;
   const out = join(dir, 'never.nadir');
   // [arguments, the file named]
   const runs: Array<[string[], string]> = [

@@ -148,7 +148,7 @@ describe('a row identifier among the columns', () => {
   for (let i = 0; i < 300; i++) lines.push([1000 + i, Math.floor(rnd() * 5000), Math.floor(rnd() * 50), rnd() < 0.5 ? 'tcp' : 'udp', i >= 200 ? 'attack' : 'normal'].join(','));
   const flows = join(dir, 'flows.csv');
   before(() => writeFileSync(flows, lines.join('\n') + '\n'));
-  const warning = `warning: ${flows}: column 'flow_id' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (nadir train --drop flow_id)`;
+  const warning = `warning: ${flows}: column 'flow_id' looks like a row identifier (a different value on every row, in order): a model can learn the row order from it (and files are often sorted by time or by label), which scores well in cross-validation and means nothing for new traffic; drop it (--drop flow_id when training)`;
 
   test('train warns, and --drop leaves it out (no warning, not a model input, recorded for the report)', async () => {
     const common = ['--data', flows, '--cv', '3', '--trees', '20', '--permutation-repeats', '1'];

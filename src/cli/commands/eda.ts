@@ -72,7 +72,7 @@ Examples:
       for (const w of logger.warnings) process.stderr.write(`warning: ${warningText(w)}\n`);
       const b = result.classes.binary;
       process.stdout.write(
-        `${fmtInt(result.rows.analysed)} rows${result.rows.sampled ? ` (sample of ${fmtInt(result.rows.total)})` : ''}, ${result.overview.columns} columns (${result.overview.numericColumns} numeric, ${result.overview.categoricalColumns} categorical); normal ${fmtInt(b.counts[0])}, attack ${fmtInt(b.counts[1])}\n`,
+        `${fmtInt(result.rows.analysed)} rows${result.rows.sampled ? ` (sample of ${fmtInt(result.rows.total)})` : ''}, ${result.overview.columns} columns (${result.overview.numericColumns} numeric, ${result.overview.categoricalColumns} categorical); ${result.unlabelled ? 'no label column (unlabelled data)' : `normal ${fmtInt(b.counts[0])}, attack ${fmtInt(b.counts[1])}`}\n`,
       );
       for (const n of result.notes) process.stdout.write(`note: ${n}\n`);
       const top = result.ranking.slice(0, 10);

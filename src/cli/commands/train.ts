@@ -116,6 +116,7 @@ Examples:
         ...(thresholdInfoOf(result.body)?.parts ? { thresholds: thresholdInfoOf(result.body)!.parts } : {}),
         ...(thresholdOf(result.body) !== null ? { score: scoreJson(score) } : {}),
         ...(result.cv ? { cv: cvJson(result.cv, result.body, score) } : {}),
+        ...(result.unlabelled ? { unlabelled: result.unlabelled } : {}),
         test: Object.fromEntries(result.tests.map((t) => [t.file, testJson(t, score)])),
         importance: { gain: result.body.importance.gain?.slice(0, 15), permutation: result.body.importance.permutation?.slice(0, 15) },
         provenance: {
@@ -138,6 +139,11 @@ Examples:
       const extra = result.tests.flatMap((t) => hybridLines(basename(t.file), t.hybrid, t.unseenDetection));
       process.stdout.write(`trained ${model} on ${result.train.rows.toLocaleString('en-US')} rows (${target}: ${result.body.classes.join(', ')}) in ${totalSeconds.toFixed(1)} s\n`);
       if (thresholdOf(result.body) !== null) process.stdout.write(`${thresholdLine(score, thresholdOf(result.body)!, thresholdInfoOf(result.body)?.method ?? 'fixed')}\n`);
+      const u = result.unlabelled;
+      if (u) {
+        const how = u.outOfFold ? `out-of-fold: ${o.cv}-fold CV, each row scored by a model that did not see it` : 'in-sample';
+        process.stdout.write(`unlabelled data: all rows taken as normal traffic; at the threshold the model flags ${u.flagged.toLocaleString('en-US')} of ${u.rows.toLocaleString('en-US')} rows (${(100 * u.share).toFixed(2)}%, ${how})\n`);
+      }
       const hybridLine = hybridThresholdLine(result.body);
       if (hybridLine) process.stdout.write(`${hybridLine}\n`);
       if (rows.length) {

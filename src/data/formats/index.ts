@@ -5,3 +5,4 @@ export { recogniseUnswNb15 } from './unsw-nb15.js';
 export { recogniseGeneric, LABEL_CANDIDATES, DEFAULT_NORMAL } from './generic.js';
 export { recognise } from './recognise.js';
 export type { Recognition, Peek } from './types.js';
+export { recogniseZeekConn, recogniseSuricataEve } from './flow-logs.js';

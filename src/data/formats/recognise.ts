@@ -4,6 +4,7 @@ import { recogniseCicIds2017 } from './cic-ids2017.js';
 import { DEFAULT_NORMAL, recogniseGeneric } from './generic.js';
 import { mapLabels } from './map-labels.js';
 import { recogniseNslKdd } from './nsl-kdd.js';
+import { recogniseSuricataEve, recogniseZeekConn } from './flow-logs.js';
 import type { Peek, Recognition } from './types.js';
 import { recogniseUnswNb15 } from './unsw-nb15.js';
 
@@ -11,6 +12,8 @@ const KNOWN: ReadonlyArray<[DatasetFormat, (p: Peek) => Recognition | null]> = [
   ['nsl-kdd', recogniseNslKdd],
   ['cic-ids2017', recogniseCicIds2017],
   ['unsw-nb15', recogniseUnswNb15],
+  ['zeek-conn', recogniseZeekConn],
+  ['suricata-eve', recogniseSuricataEve],
 ];
 
 /**
@@ -56,6 +59,10 @@ function describe(f: DatasetFormat): string {
       return 'expected a header with Label and CICFlowMeter columns such as Flow Duration';
     case 'unsw-nb15':
       return 'expected a header with label and attack_cat';
+    case 'zeek-conn':
+      return "expected a Zeek conn.log: fields uid, id.orig_h, id.resp_h and conn_state";
+    case 'suricata-eve':
+      return 'expected Suricata EVE JSON with flow events (flow_id, src_ip, dest_ip, flow.pkts_toserver)';
     default:
       return f;
   }

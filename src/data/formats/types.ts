@@ -22,6 +22,8 @@ export interface Recognition {
 export interface Peek {
   header: string[] | null;
   width: number;
+  /** A Zeek ASCII log's `#path` (`conn`, …), when the input is one. */
+  logPath?: string;
   /** Value of column i in the first data row, as text. */
   firstRow: (i: number) => string | undefined;
 }
