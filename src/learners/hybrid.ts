@@ -266,6 +266,16 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
 
 /** The anomaly threshold from out-of-fold profile scores of the normal rows (see the file's comment). */
 function calibrate(X: Matrix, normal: readonly number[], o: Resolved): { threshold: number; fpr: number } {
+  return thresholdAtFpr(outOfFoldNormalScores(X, normal, o), o.maxFpr);
+}
+
+/**
+ * Out-of-fold profile scores of the normal rows `normal` of X, in a shuffled order (only their
+ * distribution is used): `calibrationFolds` folds, a k-NN profile fitted on all but one scores the
+ * held-out one. Exported for the selection benchmark
+ * (bench/hybrid-gate.ts), which calibrates several budgets from one set of scores.
+ */
+export function outOfFoldNormalScores(X: Matrix, normal: readonly number[], o: { calibrationFolds: number; neighbors: number; seed: number }): Float64Array {
   const K = o.calibrationFolds;
   const order = new Random(o.seed ^ 0x5eed).shuffle(Uint32Array.from(normal));
   const oof = new Float64Array(order.length);
@@ -278,5 +288,5 @@ function calibrate(X: Matrix, normal: readonly number[], o: Resolved): { thresho
     const s = p.score(takeMatrixRows(X, Uint32Array.from(held, (i) => order[i]!)));
     held.forEach((i, j) => (oof[i] = s[j]!));
   }
-  return thresholdAtFpr(oof, o.maxFpr);
+  return oof;
 }
