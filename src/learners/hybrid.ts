@@ -2,7 +2,10 @@
  * The hybrid detector: a supervised classifier (gbdt by default) for the attacks it was shown, and
  * a profile of normal traffic (profile/knn-profile.ts) for what it was never shown. A row is an
  * attack when the supervised part says so (P(attack) ≥ 0.5) or when it is anomalous with respect to
- * normal traffic (profile score ≥ the anomaly threshold). Binary only; class 0 is normal traffic.
+ * normal traffic (profile score ≥ the anomaly threshold) and the supervised part does not veto it:
+ * an anomaly alarm stands only when P(attack) ≥ `gate`, so traffic the supervised part confidently
+ * recognises as normal (P(attack) < gate) is not flagged for its distance alone. Binary only; class
+ * 0 is normal traffic.
  *
  * The anomaly threshold is set at fit time from the normal training rows alone: they are split into
  * `calibrationFolds` folds, a profile is fitted on all folds but one and scores the held-out fold,
@@ -10,10 +13,11 @@
  * (profile/calibrate.ts); then the profile is refitted on all normal rows. No other data is read.
  *
  * Its score, `predictProba`'s column 1, combines both parts so that 0.5 is exactly the verdict
- * "either part fires": max(P(attack), a / (a + T)), with a the profile score and T the anomaly
- * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T). `parts` gives both scores and which part fired.
+ * "either part fires": max(P(attack), v) with v = a / (a + T), a the profile score and T the anomaly
+ * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T), kept below 0.5 when the gate vetoes the alarm. `parts` gives both scores and which part fired.
  * Which profile and which k were chosen by cross-validation on the training file alone:
- * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md).
+ * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md); the budget and the
+ * gate by its pre-registered round 2, `npm run bench -- hybrid-gate` (bench/hybrid-gate.ts).
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
@@ -30,6 +34,9 @@ import type { Classifier, FitOptions, SerializedModel } from './types.js';
 import { checkFitInput, checkPredictInput, readNumber, readSaved } from './validate.js';
 
 const TYPE = 'hybrid';
+/** The default budget and gate: chosen by bench/hybrid-gate.ts (docs/hybrid.md, round 2). */
+const DEFAULT_MAX_FPR = 0.05;
+const DEFAULT_GATE = 0;
 const VERSION = 1;
 const WHO = 'HybridDetector';
 /** Supervised learners the hybrid can use. */
@@ -53,6 +60,8 @@ export interface HybridOptions {
   neighbors?: number;
   /** Largest share of normal training rows (out-of-fold) the anomaly part may flag (default 0.05). */
   maxFpr?: number;
+  /** The supervised part's veto: an anomaly alarm stands only when P(attack) ≥ gate (0: never vetoed). */
+  gate?: number;
   calibrationFolds?: number;
   nEstimators?: number;
   maxDepth?: number;
@@ -81,7 +90,8 @@ export const HYBRID_SPEC: LearnerSpec = {
   params: [
     { name: 'supervised', type: 'word', words: HYBRID_SUPERVISED, default: 'gbdt', help: 'the supervised part' },
     { name: 'neighbors', type: 'integer', min: 1, max: 100, default: 1, help: 'k of the profile: the mean distance to the k nearest normal training rows' },
-    { name: 'maxFpr', type: 'number', gt: 0, max: 0.5, default: 0.05, help: 'largest share of normal training rows (out-of-fold) the anomaly part may flag' },
+    { name: 'maxFpr', type: 'number', gt: 0, max: 0.5, default: DEFAULT_MAX_FPR, help: 'largest share of normal training rows (out-of-fold) the anomaly part may flag' },
+    { name: 'gate', type: 'number', min: 0, max: 0.5, default: DEFAULT_GATE, help: "the supervised part's veto: an anomaly alarm stands only when its P(attack) ≥ gate (0: never vetoed)" },
     { name: 'calibrationFolds', type: 'integer', min: 2, max: 20, default: 5, help: 'folds of normal training rows for the out-of-fold anomaly threshold' },
     { name: 'nEstimators', aliases: ['nTrees', 'nRounds'], type: 'integer', min: 1, defaultText: 'its part’s', help: "the supervised part's trees (its own default)" },
     { name: 'maxDepth', type: 'integer', min: 1, max: 64, defaultText: 'its part’s', help: "the supervised part's tree depth (its own default)" },
@@ -97,6 +107,7 @@ interface Resolved {
   supervised: (typeof HYBRID_SUPERVISED)[number];
   neighbors: number;
   maxFpr: number;
+  gate: number;
   calibrationFolds: number;
   seed: number;
   /** Options of the supervised learner. */
@@ -115,7 +126,7 @@ function resolve(o: HybridOptions): Resolved {
   }
   if (findParam(spec, 'seed')) inner.seed = p.seed;
   if (p.nThreads !== undefined && findParam(spec, 'nThreads')) inner.nThreads = p.nThreads;
-  return { supervised, neighbors: p.neighbors as number, maxFpr: p.maxFpr as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
+  return { supervised, neighbors: p.neighbors as number, maxFpr: p.maxFpr as number, gate: p.gate as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
 }
 
 /** Which part fired, per row: bit 0 the supervised part (known attack), bit 1 the anomaly part. */
@@ -137,7 +148,9 @@ export interface HybridThresholds {
   /** On the profile's anomaly score; chosen on out-of-fold normal training rows. */
   anomaly: number;
   maxFpr: number;
-  /** Share of the normal training rows' out-of-fold scores the anomaly threshold flags. */
+  /** The supervised part's veto: the anomaly part fires only when P(attack) ≥ gate. */
+  gate: number;
+  /** Share of the normal training rows' out-of-fold scores the anomaly threshold flags (distance alone, before the gate). */
   oofFpr: number;
   /** Normal training rows the profile was fitted on. */
   normalRows: number;
@@ -149,6 +162,7 @@ interface Fitted {
   supervised: Classifier;
   profile: KnnProfile;
   anomalyThreshold: number;
+  gate: number;
   oofFpr: number;
   normalRows: number;
 }
@@ -176,7 +190,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const { threshold, fpr } = calibrate(X, normal, o);
     const profile = new KnnProfile(o.neighbors);
     profile.fit(takeMatrixRows(X, Uint32Array.from(normal)), o.seed);
-    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, oofFpr: fpr, normalRows: normal.length };
+    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, gate: o.gate, oofFpr: fpr, normalRows: normal.length };
     return this;
   }
 
@@ -190,7 +204,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const fired = new Uint8Array(X.nRows);
     for (let i = 0; i < X.nRows; i++) {
       probability[i] = P[2 * i + 1]!;
-      fired[i] = (probability[i]! >= SUPERVISED_THRESHOLD ? FIRED_KNOWN : 0) | (anomaly[i]! >= f.anomalyThreshold ? FIRED_ANOMALY : 0);
+      fired[i] = (probability[i]! >= SUPERVISED_THRESHOLD ? FIRED_KNOWN : 0) | (anomalyFires(anomaly[i]!, probability[i]!, f) ? FIRED_ANOMALY : 0);
     }
     return { probability, anomaly, fired };
   }
@@ -203,7 +217,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     for (let i = 0; i < X.nRows; i++) {
       const a = anomaly[i]!;
       const r = a / (a + T);
-      const v = a >= T ? Math.max(0.5, r) : Math.min(r, BELOW_HALF);
+      const v = anomalyFires(a, probability[i]!, f) ? Math.max(0.5, r) : Math.min(r, BELOW_HALF);
       const c = Math.max(probability[i]!, v);
       out[2 * i] = 1 - c;
       out[2 * i + 1] = c;
@@ -213,7 +227,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
 
   get thresholds(): HybridThresholds {
     const f = this.state();
-    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: resolve(this.options).maxFpr, oofFpr: f.oofFpr, normalRows: f.normalRows };
+    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: resolve(this.options).maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
   }
 
   /** The supervised part (TreeSHAP, importance). */
@@ -238,6 +252,8 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
       supervised: f.supervised.toJSON(),
       profile: f.profile.toJSON(),
       anomalyThreshold: f.anomalyThreshold,
+      maxFpr: resolve(this.options).maxFpr,
+      gate: f.gate,
       oofFpr: f.oofFpr,
       normalRows: f.normalRows,
     });
@@ -256,12 +272,20 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const profile = KnnProfile.fromJSON(fd.profile as KnnProfileJSON, nFeatures, source);
     if (profile.k !== resolved.neighbors) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `profile k = ${profile.k}, options say neighbors = ${resolved.neighbors}`);
     const anomalyThreshold = readNumber(fd, 'anomalyThreshold', { gt: 0 }, source);
+    // files written before the gate existed decide without it, at the budget that was the default then (0.05)
+    const gate = fd.gate === undefined ? 0 : readNumber(fd, 'gate', { min: 0, max: 0.5 }, source);
+    const maxFpr = fd.maxFpr === undefined ? (options.maxFpr ?? 0.05) : readNumber(fd, 'maxFpr', { gt: 0, max: 0.5 }, source);
     const oofFpr = readNumber(fd, 'oofFpr', { min: 0, max: 1 }, source);
     const normalRows = readNumber(fd, 'normalRows', { integer: true, min: 1 }, source);
-    const m = new HybridDetector(options);
-    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, oofFpr, normalRows };
+    const m = new HybridDetector({ ...options, maxFpr, gate });
+    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, gate, oofFpr, normalRows };
     return m;
   }
+}
+
+/** The anomaly part fires: far enough from normal traffic, and not vetoed by the supervised part. */
+function anomalyFires(anomaly: number, probability: number, f: Pick<Fitted, 'anomalyThreshold' | 'gate'>): boolean {
+  return anomaly >= f.anomalyThreshold && probability >= f.gate;
 }
 
 /** The anomaly threshold from out-of-fold profile scores of the normal rows (see the file's comment). */
