@@ -36,7 +36,7 @@ import { checkFitInput, checkPredictInput, readNumber, readSaved } from './valid
 const TYPE = 'hybrid';
 /** The default budget and gate: chosen by bench/hybrid-gate.ts (docs/hybrid.md, round 2). */
 const DEFAULT_MAX_FPR = 0.05;
-const DEFAULT_GATE = 0;
+const DEFAULT_GATE = 0.01;
 const VERSION = 1;
 const WHO = 'HybridDetector';
 /** Supervised learners the hybrid can use. */
