@@ -14,7 +14,8 @@
  *
  * Its score, `predictProba`'s column 1, combines both parts so that 0.5 is exactly the verdict
  * "either part fires": max(P(attack), v) with v = a / (a + T), a the profile score and T the anomaly
- * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T), kept below 0.5 when the gate vetoes the alarm. `parts` gives both scores and which part fired.
+ * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T), kept below 0.5 when the gate vetoes the alarm. `parts`
+ * gives both scores and which part fired.
  * Which profile and which k were chosen by cross-validation on the training file alone:
  * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md); the budget and the
  * gate by its pre-registered round 2, `npm run bench -- hybrid-gate` (bench/hybrid-gate.ts).
