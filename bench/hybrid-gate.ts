@@ -53,7 +53,7 @@ function rate(s: Scored, T: number, g: number): number {
   return s.p.length ? n / s.p.length : 0;
 }
 
-interface Candidate {
+export interface Candidate {
   budget: number;
   gate: number;
   detection: Record<string, number>;
