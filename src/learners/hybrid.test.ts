@@ -110,7 +110,8 @@ test('the gate: an anomaly alarm on a row the supervised part confidently calls 
 test('a model file written before the gate existed loads with gate 0 and budget 0.05, and decides as before', async () => {
   const { X, y } = data();
   const h = await new HybridDetector({ nEstimators: 10, nThreads: 1, gate: 0, maxFpr: 0.05 }).fit(X, y);
-  const saved = h.toJSON() as { options: Record<string, unknown>; fitted: Record<string, unknown> };
+  // a version 1 file: no gate, no budget in it
+  const saved = { ...h.toJSON(), version: 1 } as { version: number; options: Record<string, unknown>; fitted: Record<string, unknown> };
   delete saved.options.gate;
   delete saved.options.maxFpr;
   delete saved.fitted.gate;
@@ -120,7 +121,11 @@ test('a model file written before the gate existed loads with gate 0 and budget 
   assert.equal(old.thresholds.maxFpr, 0.05);
   assert.deepEqual(old.parts(X), h.parts(X));
   assert.deepEqual(old.predictProba(X), h.predictProba(X));
-  assert.throws(() => HybridDetector.fromJSON({ ...saved, fitted: { ...saved.fitted, gate: 2 } }), /gate/);
+  const v2 = h.toJSON() as { fitted: Record<string, unknown> };
+  assert.throws(() => HybridDetector.fromJSON({ ...v2, fitted: { ...v2.fitted, gate: 2 } }), /gate/);
+  const noGate = structuredClone(v2);
+  delete noGate.fitted.gate;
+  assert.throws(() => HybridDetector.fromJSON(noGate), /gate/, 'a version 2 file must hold its gate');
 });
 
 test('refuses options that do not apply to the supervised part, and a supervised learner it does not know', async () => {

@@ -38,7 +38,8 @@ const TYPE = 'hybrid';
 /** The default budget and gate: chosen by bench/hybrid-gate.ts (docs/hybrid.md, round 2). */
 const DEFAULT_MAX_FPR = 0.05;
 const DEFAULT_GATE = 0.01;
-const VERSION = 1;
+/** 2: the gate and the budget are stored (`fitted.gate`, `fitted.maxFpr`); version 1 files load with gate 0, budget 0.05. */
+const VERSION = 2;
 const WHO = 'HybridDetector';
 /** Supervised learners the hybrid can use. */
 export const HYBRID_SUPERVISED = ['gbdt', 'rf', 'logreg'] as const;
@@ -163,6 +164,7 @@ interface Fitted {
   supervised: Classifier;
   profile: KnnProfile;
   anomalyThreshold: number;
+  maxFpr: number;
   gate: number;
   oofFpr: number;
   normalRows: number;
@@ -191,7 +193,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const { threshold, fpr } = calibrate(X, normal, o);
     const profile = new KnnProfile(o.neighbors);
     profile.fit(takeMatrixRows(X, Uint32Array.from(normal)), o.seed);
-    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, gate: o.gate, oofFpr: fpr, normalRows: normal.length };
+    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, maxFpr: o.maxFpr, gate: o.gate, oofFpr: fpr, normalRows: normal.length };
     return this;
   }
 
@@ -228,7 +230,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
 
   get thresholds(): HybridThresholds {
     const f = this.state();
-    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: resolve(this.options).maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
+    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: f.maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
   }
 
   /** The supervised part (TreeSHAP, importance). */
@@ -253,7 +255,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
       supervised: f.supervised.toJSON(),
       profile: f.profile.toJSON(),
       anomalyThreshold: f.anomalyThreshold,
-      maxFpr: resolve(this.options).maxFpr,
+      maxFpr: f.maxFpr,
       gate: f.gate,
       oofFpr: f.oofFpr,
       normalRows: f.normalRows,
@@ -261,7 +263,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
   }
 
   static fromJSON(obj: unknown, source = 'model'): HybridDetector {
-    const { options, fitted: fd, classes, nFeatures, resolved } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve, (c) => {
+    const { version, options, fitted: fd, classes, nFeatures, resolved } = readSaved(obj, { type: TYPE, version: VERSION, oldest: 1 }, source, resolve, (c) => {
       if (c.length !== 2) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'a hybrid detector has exactly 2 classes');
     });
     const s = fd.supervised;
@@ -273,13 +275,13 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const profile = KnnProfile.fromJSON(fd.profile as KnnProfileJSON, nFeatures, source);
     if (profile.k !== resolved.neighbors) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `profile k = ${profile.k}, options say neighbors = ${resolved.neighbors}`);
     const anomalyThreshold = readNumber(fd, 'anomalyThreshold', { gt: 0 }, source);
-    // files written before the gate existed decide without it, at the budget that was the default then (0.05)
-    const gate = fd.gate === undefined ? 0 : readNumber(fd, 'gate', { min: 0, max: 0.5 }, source);
-    const maxFpr = fd.maxFpr === undefined ? (options.maxFpr ?? 0.05) : readNumber(fd, 'maxFpr', { gt: 0, max: 0.5 }, source);
+    // version 1 files (before the gate existed) decide without it, at the budget that was the default then (0.05)
+    const gate = version === 1 ? 0 : readNumber(fd, 'gate', { min: 0, max: 0.5 }, source);
+    const maxFpr = version === 1 ? (options.maxFpr ?? 0.05) : readNumber(fd, 'maxFpr', { gt: 0, max: 0.5 }, source);
     const oofFpr = readNumber(fd, 'oofFpr', { min: 0, max: 1 }, source);
     const normalRows = readNumber(fd, 'normalRows', { integer: true, min: 1 }, source);
-    const m = new HybridDetector({ ...options, maxFpr, gate });
-    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, gate, oofFpr, normalRows };
+    const m = new HybridDetector(options);
+    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, maxFpr, gate, oofFpr, normalRows };
     return m;
   }
 }
