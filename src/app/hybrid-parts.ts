@@ -21,7 +21,7 @@ export interface HybridEvaluation {
   byClass: Record<string, PartCounts>;
   /** Attack rows of labels absent from training, by part (when the model knows its training labels). */
   unseen?: PartCounts;
-  thresholds: { supervised: number; anomaly: number };
+  thresholds: { supervised: number; anomaly: number; gate: number };
   /** Per row, for histograms: the true class, the supervised P(attack) and the anomaly score. */
   y: Int32Array;
   probability: Float64Array;
@@ -95,5 +95,5 @@ export function hybridEvaluation(detector: Detector, X: Matrix, y: Int32Array, m
     if (unseen && mask![i]) add(unseen, parts.fired[i]!);
   }
   const t = h.thresholds;
-  return { byClass, ...(unseen ? { unseen } : {}), thresholds: { supervised: t.supervised, anomaly: t.anomaly }, y, probability: parts.probability, anomaly: parts.anomaly };
+  return { byClass, ...(unseen ? { unseen } : {}), thresholds: { supervised: t.supervised, anomaly: t.anomaly, gate: t.gate }, y, probability: parts.probability, anomaly: parts.anomaly };
 }

@@ -50,7 +50,7 @@ export interface Predictions {
    */
   passthrough?: { names: readonly string[]; columns: readonly Column[] };
   /** Hybrid model: both parts' scores and which fired (learners/hybrid.ts FIRED_* bits), and the anomaly part's explanations. */
-  hybrid?: { probability: Float64Array; anomaly: Float64Array; fired: Uint8Array; anomalyThreshold: number; anomalyExplanations?: Contribution[][] };
+  hybrid?: { probability: Float64Array; anomaly: Float64Array; fired: Uint8Array; anomalyThreshold: number; gate: number; anomalyExplanations?: Contribution[][] };
 }
 
 /**
@@ -98,7 +98,7 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
   if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5, data.features);
   if (detector.learner instanceof HybridDetector) {
     const parts = detector.learner.parts(X);
-    out.hybrid = { ...parts, anomalyThreshold: detector.learner.thresholds.anomaly };
+    out.hybrid = { ...parts, anomalyThreshold: detector.learner.thresholds.anomaly, gate: detector.learner.thresholds.gate };
     if (opts.explain) out.hybrid.anomalyExplanations = explainAnomaly(detector, X, opts.top ?? 5, data.features)!;
   }
   return out;

@@ -187,7 +187,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const t = final.learner.thresholds;
     body.decision.parts = {
       supervised: { threshold: t.supervised },
-      anomaly: { threshold: t.anomaly, method: 'max-fpr-oof-normal', maxFpr: t.maxFpr, oofFpr: t.oofFpr, normalRows: t.normalRows },
+      anomaly: { threshold: t.anomaly, method: 'max-fpr-oof-normal', maxFpr: t.maxFpr, oofFpr: t.oofFpr, normalRows: t.normalRows, gate: t.gate },
     };
   }
   const detector = Detector.fromBody(body);

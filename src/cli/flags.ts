@@ -17,6 +17,7 @@ const FLAGS: Record<string, string> = {
   nThreads: '--threads',
   nRepeats: '--permutation-repeats',
   tests: '--test',
+  gate: '--anomaly-gate',
 };
 
 /**
@@ -32,6 +33,7 @@ export const LEARNER_FLAGS: ReadonlyArray<{ option: string; value: string; label
   { option: 'C', value: '<C>' },
   { option: 'supervised', value: '<learner>' },
   { option: 'neighbors', value: '<k>' },
+  { option: 'gate', value: '<p>' },
 ];
 
 /** `maxFpr` → `--max-fpr`, `learningRate` → `--lr`; a name already spelled as a flag stays. */

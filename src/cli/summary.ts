@@ -106,7 +106,7 @@ export function hybridThresholdLine(body: Pick<ModelBody, 'decision'>): string {
   const parts = body.decision.kind === 'threshold' ? body.decision.parts : undefined;
   if (!parts) return '';
   const a = parts.anomaly;
-  return `hybrid: known-attack when the supervised P(attack) ≥ ${parts.supervised.threshold.toFixed(4)}; anomaly when the distance to normal traffic ≥ ${a.threshold.toFixed(4)} (flags ${f4(a.oofFpr)} of ${a.normalRows.toLocaleString('en-US')} normal training rows out-of-fold; budget ${a.maxFpr})`;
+  return `hybrid: known-attack when the supervised P(attack) ≥ ${parts.supervised.threshold.toFixed(4)}; anomaly when the distance to normal traffic ≥ ${a.threshold.toFixed(4)} and the supervised P(attack) ≥ ${a.gate ?? 0} (the gate; the distance alone flags ${f4(a.oofFpr)} of ${a.normalRows.toLocaleString('en-US')} normal training rows out-of-fold; budget ${a.maxFpr})`;
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

@@ -29,7 +29,7 @@ function data(): { X: Matrix; y: Int32Array } {
 
 test('which part fired, on constructed cases: known-attack, anomaly, both, none', async () => {
   const { X, y } = data();
-  const h = await new HybridDetector({ nEstimators: 20, maxDepth: 2, nThreads: 1 }).fit(X, y, { classes: ['normal', 'attack'] });
+  const h = await new HybridDetector({ nEstimators: 20, maxDepth: 2, nThreads: 1, gate: 0 }).fit(X, y, { classes: ['normal', 'attack'] });
   const T = h.thresholds.anomaly;
   // b = 0.02 separates the known attacks for the supervised part; for the profile (b constant 0 in
   // normal rows, scale floored) it is a distance of 0.2, below the threshold at this density
@@ -71,12 +71,61 @@ test('the anomaly threshold is the out-of-fold calibration on the normal trainin
 
 test('save → JSON text → load gives the same scores, parts and contributions (to 1e-12: bit-identical)', async () => {
   const { X, y } = data();
-  const h = await new HybridDetector({ nEstimators: 10, nThreads: 1 }).fit(X, y);
+  const h = await new HybridDetector({ nEstimators: 10, nThreads: 1, gate: 0.01 }).fit(X, y);
   const restored = HybridDetector.fromJSON(decodeTyped(JSON.parse(JSON.stringify(encodeTyped(h.toJSON())))));
   assert.deepEqual(restored.predictProba(X), h.predictProba(X));
   assert.deepEqual(restored.parts(X), h.parts(X));
   assert.deepEqual(restored.anomalyContributions(X), h.anomalyContributions(X));
   assert.deepEqual(restored.thresholds, h.thresholds);
+});
+
+test('the gate: an anomaly alarm on a row the supervised part confidently calls normal is vetoed, and only that', async () => {
+  const { X, y } = data();
+  const opts = { nEstimators: 20, maxDepth: 2, nThreads: 1 };
+  const open = await new HybridDetector({ ...opts, gate: 0 }).fit(X, y);
+  const gated = await new HybridDetector({ ...opts, gate: 0.05 }).fit(X, y);
+  // the gate changes neither part's fit nor the anomaly threshold, only the decision
+  assert.equal(gated.thresholds.anomaly, open.thresholds.anomaly);
+  assert.equal(gated.thresholds.gate, 0.05);
+  // far from normal traffic with b = 0 (the supervised part: normal, P tiny) / with b = 0.02 (P high)
+  const cases = matrix(Float32Array.from([5000, 0, 5000, 0.02, 5, 0.02, 5, 0]), 4, ['a', 'b']);
+  const a = open.parts(cases);
+  const g = gated.parts(cases);
+  assert.deepEqual(g.anomaly, a.anomaly);
+  assert.deepEqual(g.probability, a.probability);
+  assert.ok(a.probability[0]! < 0.05 && a.probability[1]! >= 0.5, `P ${[...a.probability]}`);
+  assert.deepEqual([...a.fired], [FIRED_ANOMALY, FIRED_KNOWN | FIRED_ANOMALY, FIRED_KNOWN, 0]);
+  assert.deepEqual([...g.fired], [0, FIRED_KNOWN | FIRED_ANOMALY, FIRED_KNOWN, 0], 'the first alarm is vetoed; the others stand');
+  assert.deepEqual([...gated.predict(cases)], [0, 1, 1, 0]);
+  const p = gated.predictProba(cases);
+  for (let i = 0; i < 4; i++) assert.equal(p[2 * i + 1]! >= 0.5, g.fired[i] !== 0);
+  // on every training row: anomaly fires ⇔ distance ≥ T and P(attack) ≥ gate
+  const all = gated.parts(X);
+  for (let i = 0; i < X.nRows; i++) {
+    const want = all.anomaly[i]! >= gated.thresholds.anomaly && all.probability[i]! >= 0.05;
+    assert.equal((all.fired[i]! & FIRED_ANOMALY) !== 0, want, `row ${i}`);
+  }
+});
+
+test('a model file written before the gate existed loads with gate 0 and budget 0.05, and decides as before', async () => {
+  const { X, y } = data();
+  const h = await new HybridDetector({ nEstimators: 10, nThreads: 1, gate: 0, maxFpr: 0.05 }).fit(X, y);
+  // a version 1 file: no gate, no budget in it
+  const saved = { ...h.toJSON(), version: 1 } as { version: number; options: Record<string, unknown>; fitted: Record<string, unknown> };
+  delete saved.options.gate;
+  delete saved.options.maxFpr;
+  delete saved.fitted.gate;
+  delete saved.fitted.maxFpr;
+  const old = HybridDetector.fromJSON(decodeTyped(JSON.parse(JSON.stringify(encodeTyped(saved)))));
+  assert.equal(old.thresholds.gate, 0);
+  assert.equal(old.thresholds.maxFpr, 0.05);
+  assert.deepEqual(old.parts(X), h.parts(X));
+  assert.deepEqual(old.predictProba(X), h.predictProba(X));
+  const v2 = h.toJSON() as { fitted: Record<string, unknown> };
+  assert.throws(() => HybridDetector.fromJSON({ ...v2, fitted: { ...v2.fitted, gate: 2 } }), /gate/);
+  const noGate = structuredClone(v2);
+  delete noGate.fitted.gate;
+  assert.throws(() => HybridDetector.fromJSON(noGate), /gate/, 'a version 2 file must hold its gate');
 });
 
 test('refuses options that do not apply to the supervised part, and a supervised learner it does not know', async () => {

@@ -2,7 +2,10 @@
  * The hybrid detector: a supervised classifier (gbdt by default) for the attacks it was shown, and
  * a profile of normal traffic (profile/knn-profile.ts) for what it was never shown. A row is an
  * attack when the supervised part says so (P(attack) ≥ 0.5) or when it is anomalous with respect to
- * normal traffic (profile score ≥ the anomaly threshold). Binary only; class 0 is normal traffic.
+ * normal traffic (profile score ≥ the anomaly threshold) and the supervised part does not veto it:
+ * an anomaly alarm stands only when P(attack) ≥ `gate`, so traffic the supervised part confidently
+ * recognises as normal (P(attack) < gate) is not flagged for its distance alone. Binary only; class
+ * 0 is normal traffic.
  *
  * The anomaly threshold is set at fit time from the normal training rows alone: they are split into
  * `calibrationFolds` folds, a profile is fitted on all folds but one and scores the held-out fold,
@@ -10,10 +13,12 @@
  * (profile/calibrate.ts); then the profile is refitted on all normal rows. No other data is read.
  *
  * Its score, `predictProba`'s column 1, combines both parts so that 0.5 is exactly the verdict
- * "either part fires": max(P(attack), a / (a + T)), with a the profile score and T the anomaly
- * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T). `parts` gives both scores and which part fired.
+ * "either part fires": max(P(attack), v) with v = a / (a + T), a the profile score and T the anomaly
+ * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T), kept below 0.5 when the gate vetoes the alarm. `parts`
+ * gives both scores and which part fired.
  * Which profile and which k were chosen by cross-validation on the training file alone:
- * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md).
+ * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md); the budget and the
+ * gate by its pre-registered round 2, `npm run bench -- hybrid-gate` (bench/hybrid-gate.ts).
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
@@ -30,7 +35,11 @@ import type { Classifier, FitOptions, SerializedModel } from './types.js';
 import { checkFitInput, checkPredictInput, readNumber, readSaved } from './validate.js';
 
 const TYPE = 'hybrid';
-const VERSION = 1;
+/** The default budget and gate: chosen by bench/hybrid-gate.ts (docs/hybrid.md, round 2). */
+const DEFAULT_MAX_FPR = 0.05;
+const DEFAULT_GATE = 0.01;
+/** 2: the gate and the budget are stored (`fitted.gate`, `fitted.maxFpr`); version 1 files load with gate 0, budget 0.05. */
+const VERSION = 2;
 const WHO = 'HybridDetector';
 /** Supervised learners the hybrid can use. */
 export const HYBRID_SUPERVISED = ['gbdt', 'rf', 'logreg'] as const;
@@ -53,6 +62,8 @@ export interface HybridOptions {
   neighbors?: number;
   /** Largest share of normal training rows (out-of-fold) the anomaly part may flag (default 0.05). */
   maxFpr?: number;
+  /** The supervised part's veto: an anomaly alarm stands only when P(attack) ≥ gate (0: never vetoed). */
+  gate?: number;
   calibrationFolds?: number;
   nEstimators?: number;
   maxDepth?: number;
@@ -81,7 +92,8 @@ export const HYBRID_SPEC: LearnerSpec = {
   params: [
     { name: 'supervised', type: 'word', words: HYBRID_SUPERVISED, default: 'gbdt', help: 'the supervised part' },
     { name: 'neighbors', type: 'integer', min: 1, max: 100, default: 1, help: 'k of the profile: the mean distance to the k nearest normal training rows' },
-    { name: 'maxFpr', type: 'number', gt: 0, max: 0.5, default: 0.05, help: 'largest share of normal training rows (out-of-fold) the anomaly part may flag' },
+    { name: 'maxFpr', type: 'number', gt: 0, max: 0.5, default: DEFAULT_MAX_FPR, help: 'largest share of normal training rows (out-of-fold) the anomaly part may flag' },
+    { name: 'gate', type: 'number', min: 0, max: 0.5, default: DEFAULT_GATE, help: "the supervised part's veto: an anomaly alarm stands only when its P(attack) ≥ gate (0: never vetoed)" },
     { name: 'calibrationFolds', type: 'integer', min: 2, max: 20, default: 5, help: 'folds of normal training rows for the out-of-fold anomaly threshold' },
     { name: 'nEstimators', aliases: ['nTrees', 'nRounds'], type: 'integer', min: 1, defaultText: 'its part’s', help: "the supervised part's trees (its own default)" },
     { name: 'maxDepth', type: 'integer', min: 1, max: 64, defaultText: 'its part’s', help: "the supervised part's tree depth (its own default)" },
@@ -97,6 +109,7 @@ interface Resolved {
   supervised: (typeof HYBRID_SUPERVISED)[number];
   neighbors: number;
   maxFpr: number;
+  gate: number;
   calibrationFolds: number;
   seed: number;
   /** Options of the supervised learner. */
@@ -115,7 +128,7 @@ function resolve(o: HybridOptions): Resolved {
   }
   if (findParam(spec, 'seed')) inner.seed = p.seed;
   if (p.nThreads !== undefined && findParam(spec, 'nThreads')) inner.nThreads = p.nThreads;
-  return { supervised, neighbors: p.neighbors as number, maxFpr: p.maxFpr as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
+  return { supervised, neighbors: p.neighbors as number, maxFpr: p.maxFpr as number, gate: p.gate as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
 }
 
 /** Which part fired, per row: bit 0 the supervised part (known attack), bit 1 the anomaly part. */
@@ -137,7 +150,9 @@ export interface HybridThresholds {
   /** On the profile's anomaly score; chosen on out-of-fold normal training rows. */
   anomaly: number;
   maxFpr: number;
-  /** Share of the normal training rows' out-of-fold scores the anomaly threshold flags. */
+  /** The supervised part's veto: the anomaly part fires only when P(attack) ≥ gate. */
+  gate: number;
+  /** Share of the normal training rows' out-of-fold scores the anomaly threshold flags (distance alone, before the gate). */
   oofFpr: number;
   /** Normal training rows the profile was fitted on. */
   normalRows: number;
@@ -149,6 +164,8 @@ interface Fitted {
   supervised: Classifier;
   profile: KnnProfile;
   anomalyThreshold: number;
+  maxFpr: number;
+  gate: number;
   oofFpr: number;
   normalRows: number;
 }
@@ -176,7 +193,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const { threshold, fpr } = calibrate(X, normal, o);
     const profile = new KnnProfile(o.neighbors);
     profile.fit(takeMatrixRows(X, Uint32Array.from(normal)), o.seed);
-    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, oofFpr: fpr, normalRows: normal.length };
+    this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, maxFpr: o.maxFpr, gate: o.gate, oofFpr: fpr, normalRows: normal.length };
     return this;
   }
 
@@ -190,7 +207,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const fired = new Uint8Array(X.nRows);
     for (let i = 0; i < X.nRows; i++) {
       probability[i] = P[2 * i + 1]!;
-      fired[i] = (probability[i]! >= SUPERVISED_THRESHOLD ? FIRED_KNOWN : 0) | (anomaly[i]! >= f.anomalyThreshold ? FIRED_ANOMALY : 0);
+      fired[i] = (probability[i]! >= SUPERVISED_THRESHOLD ? FIRED_KNOWN : 0) | (anomalyFires(anomaly[i]!, probability[i]!, f) ? FIRED_ANOMALY : 0);
     }
     return { probability, anomaly, fired };
   }
@@ -203,7 +220,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     for (let i = 0; i < X.nRows; i++) {
       const a = anomaly[i]!;
       const r = a / (a + T);
-      const v = a >= T ? Math.max(0.5, r) : Math.min(r, BELOW_HALF);
+      const v = anomalyFires(a, probability[i]!, f) ? Math.max(0.5, r) : Math.min(r, BELOW_HALF);
       const c = Math.max(probability[i]!, v);
       out[2 * i] = 1 - c;
       out[2 * i + 1] = c;
@@ -213,7 +230,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
 
   get thresholds(): HybridThresholds {
     const f = this.state();
-    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: resolve(this.options).maxFpr, oofFpr: f.oofFpr, normalRows: f.normalRows };
+    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: f.maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
   }
 
   /** The supervised part (TreeSHAP, importance). */
@@ -238,13 +255,15 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
       supervised: f.supervised.toJSON(),
       profile: f.profile.toJSON(),
       anomalyThreshold: f.anomalyThreshold,
+      maxFpr: f.maxFpr,
+      gate: f.gate,
       oofFpr: f.oofFpr,
       normalRows: f.normalRows,
     });
   }
 
   static fromJSON(obj: unknown, source = 'model'): HybridDetector {
-    const { options, fitted: fd, classes, nFeatures, resolved } = readSaved(obj, { type: TYPE, version: VERSION }, source, resolve, (c) => {
+    const { version, options, fitted: fd, classes, nFeatures, resolved } = readSaved(obj, { type: TYPE, version: VERSION, oldest: 1 }, source, resolve, (c) => {
       if (c.length !== 2) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'a hybrid detector has exactly 2 classes');
     });
     const s = fd.supervised;
@@ -256,16 +275,34 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const profile = KnnProfile.fromJSON(fd.profile as KnnProfileJSON, nFeatures, source);
     if (profile.k !== resolved.neighbors) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `profile k = ${profile.k}, options say neighbors = ${resolved.neighbors}`);
     const anomalyThreshold = readNumber(fd, 'anomalyThreshold', { gt: 0 }, source);
+    // version 1 files (before the gate existed) decide without it, at the budget that was the default then (0.05)
+    const gate = version === 1 ? 0 : readNumber(fd, 'gate', { min: 0, max: 0.5 }, source);
+    const maxFpr = version === 1 ? (options.maxFpr ?? 0.05) : readNumber(fd, 'maxFpr', { gt: 0, max: 0.5 }, source);
     const oofFpr = readNumber(fd, 'oofFpr', { min: 0, max: 1 }, source);
     const normalRows = readNumber(fd, 'normalRows', { integer: true, min: 1 }, source);
     const m = new HybridDetector(options);
-    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, oofFpr, normalRows };
+    m.fitted = { classes, nFeatures, supervised, profile, anomalyThreshold, maxFpr, gate, oofFpr, normalRows };
     return m;
   }
 }
 
+/** The anomaly part fires: far enough from normal traffic, and not vetoed by the supervised part. */
+function anomalyFires(anomaly: number, probability: number, f: Pick<Fitted, 'anomalyThreshold' | 'gate'>): boolean {
+  return anomaly >= f.anomalyThreshold && probability >= f.gate;
+}
+
 /** The anomaly threshold from out-of-fold profile scores of the normal rows (see the file's comment). */
 function calibrate(X: Matrix, normal: readonly number[], o: Resolved): { threshold: number; fpr: number } {
+  return thresholdAtFpr(outOfFoldNormalScores(X, normal, o), o.maxFpr);
+}
+
+/**
+ * Out-of-fold profile scores of the normal rows `normal` of X, in a shuffled order (only their
+ * distribution is used): `calibrationFolds` folds, a k-NN profile fitted on all but one scores the
+ * held-out one. Exported for the selection benchmark
+ * (bench/hybrid-gate.ts), which calibrates several budgets from one set of scores.
+ */
+export function outOfFoldNormalScores(X: Matrix, normal: readonly number[], o: { calibrationFolds: number; neighbors: number; seed: number }): Float64Array {
   const K = o.calibrationFolds;
   const order = new Random(o.seed ^ 0x5eed).shuffle(Uint32Array.from(normal));
   const oof = new Float64Array(order.length);
@@ -278,5 +315,5 @@ function calibrate(X: Matrix, normal: readonly number[], o: Resolved): { thresho
     const s = p.score(takeMatrixRows(X, Uint32Array.from(held, (i) => order[i]!)));
     held.forEach((i, j) => (oof[i] = s[j]!));
   }
-  return thresholdAtFpr(oof, o.maxFpr);
+  return oof;
 }

@@ -28,8 +28,12 @@ export interface ThresholdInfo {
 export interface HybridDecisionParts {
   /** On the supervised part's P(attack). */
   supervised: { threshold: number };
-  /** On the profile's anomaly score: at most maxFpr of the normal training rows' out-of-fold scores reach it (oofFpr). */
-  anomaly: { threshold: number; method: 'max-fpr-oof-normal'; maxFpr: number; oofFpr: number; normalRows: number };
+  /**
+   * On the profile's anomaly score: at most maxFpr of the normal training rows' out-of-fold scores
+   * reach it (oofFpr). `gate`: the alarm stands only when the supervised P(attack) ≥ gate (absent in
+   * models written before the gate existed: 0, never vetoed).
+   */
+  anomaly: { threshold: number; method: 'max-fpr-oof-normal'; maxFpr: number; oofFpr: number; normalRows: number; gate?: number };
 }
 
 export interface ThresholdDecision extends ThresholdInfo {

@@ -22,10 +22,11 @@ const MODEL = join(dir, 'hybrid.nadir');
 before(async () => {
   writeFileSync(TRAIN, lines('KDDTrain+_20Percent.txt.gz', 0, 1500));
   writeFileSync(TEST, lines('KDDTest+.txt.gz', 0, 300));
-  const r = await nadir('train', '--data', TRAIN, '--test', TEST, '--model', 'hybrid', '--cv', '2', '--trees', '10', '--permutation-repeats', '0', '--out', MODEL, '--json');
+  const r = await nadir('train', '--data', TRAIN, '--test', TEST, '--model', 'hybrid', '--cv', '2', '--trees', '10', '--max-fpr', '0.05', '--anomaly-gate', '0.001', '--permutation-repeats', '0', '--out', MODEL, '--json');
   assert.equal(r.code, 0, r.stderr);
-  const doc = JSON.parse(r.stdout) as { thresholds: { anomaly: { threshold: number; maxFpr: number } }; test: Record<string, { hybrid: { byClass: Record<string, unknown> }; balancedAccuracy: number; detectionRate: number; unseenDetection: { rows: number } }> };
+  const doc = JSON.parse(r.stdout) as { thresholds: { anomaly: { threshold: number; maxFpr: number; gate: number } }; test: Record<string, { hybrid: { byClass: Record<string, unknown> }; balancedAccuracy: number; detectionRate: number; unseenDetection: { rows: number } }> };
   assert.equal(doc.thresholds.anomaly.maxFpr, 0.05);
+  assert.equal(doc.thresholds.anomaly.gate, 0.001, '--anomaly-gate reaches the model and is shown with the thresholds');
   const t = Object.values(doc.test)[0]!;
   assert.ok(t.hybrid.byClass.attack && t.hybrid.byClass.normal);
   assert.ok(Number.isFinite(t.balancedAccuracy) && Number.isFinite(t.detectionRate));
