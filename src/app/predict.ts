@@ -7,6 +7,7 @@ import type { LoadedData, LoadOptions } from '../data/load.js';
 import { dataFromRecords, loadCsvStream, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import type { Matrix } from '../features/types.js';
 import type { Detector } from '../model/detector.js';
 import type { Contribution } from '../model/explain.js';
 import { explainMatrix } from '../model/explain.js';
@@ -64,11 +65,18 @@ export async function predict(detector: Detector, source: RecordSource, opts: Pr
 export function predictData(detector: Detector, data: LoadedData, opts: PredictOptions = {}): Predictions {
   const logger = opts.logger ?? silentLogger;
   const X = detector.features(data.features, logger, data.source, (i) => rowName(data, i));
+  return predictMatrix(detector, X, opts, data.recordNumbers);
+}
+
+/**
+ * Score a feature matrix already encoded by the detector's pipeline (predictData's second half;
+ * the HTTP API encodes JSON records straight to rows, see features/record-encoder).
+ */
+export function predictMatrix(detector: Detector, X: Matrix, opts: PredictOptions = {}, recordNumbers: Uint32Array | null = null): Predictions {
   const s = detector.scoreMatrix(X);
   const k = detector.classes.length;
   const score = new Float64Array(s.nRows);
   for (let i = 0; i < s.nRows; i++) score[i] = detector.isBinary ? s.proba[i * 2 + 1]! : s.proba[i * k + s.pred[i]!]!;
-  let recordNumbers = data.recordNumbers ?? null;
   if (!recordNumbers) {
     recordNumbers = new Uint32Array(s.nRows);
     for (let i = 0; i < s.nRows; i++) recordNumbers[i] = i + 1;

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { JsonRecords, type JsonRecordsReader } from '../../features/json-records.js';
 import { invalidError, unknownModel } from '../http-errors.js';
 import { batchResponseSchema, errorResponseSchema, predictionResponseSchema, predictQuerySchema } from '../schemas.js';
-import { isFailure, notifyObservers, observedBatch, scoreRecords, type RecordWarning, type ScoreOptions } from '../scoring.js';
+import { isFailure, notifyObservers, observedBatch, scoreFast, scoreJsonRecords, scoreRecords, type RecordWarning, type ScoredRecord, type ScoreFailure, type ScoreOptions } from '../scoring.js';
 import type { ServedModel } from '../served-model.js';
 import { describeValidation, type Invalid } from '../validation.js';
 
@@ -17,6 +18,17 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 export const predictPlugin: FastifyPluginAsync = async (app) => {
   const { models, defaultModel } = app.nadir;
+  // JSON bodies of these routes: read straight into feature rows when the model's reader takes
+  // them (features/json-records); anything else is parsed as Fastify parses JSON, for the general path
+  const { onProtoPoisoning, onConstructorPoisoning } = app.initialConfig;
+  const parseJson = app.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const buf = body as Buffer;
+    const read = req.routeOptions.config.jsonReader?.read(buf) ?? null;
+    if (read) done(null, read);
+    else parseJson(req, buf.toString('utf8'), done);
+  });
   for (const m of models.values()) predictRoute(app, `/models/${m.id}/predict`, m, `Score records with model '${m.id}'`);
   predictRoute(app, '/predict', defaultModel, `Score records with the default model ('${defaultModel.id}')`);
   // static routes win over this one: it only answers ids no model has
@@ -33,6 +45,7 @@ function predictRoute(app: FastifyInstance, url: string, model: ServedModel, sum
     {
       config: {
         accepts: 'application/json',
+        ...(model.jsonReader ? { jsonReader: model.jsonReader } : {}),
         // the OpenAPI document shows the body as one record or a batch of typed records
         swaggerTransform: ({ schema, url: u }) => ({ schema: { ...schema, body: { oneOf: [model.recordSchema, model.batchDocSchema] } } as typeof schema, url: u }),
       },
@@ -48,25 +61,52 @@ function predictRoute(app: FastifyInstance, url: string, model: ServedModel, sum
       },
     },
     async (req, reply) => {
-      const body = req.body as PredictBody;
       const q = req.query as { explain: boolean; top: number };
       const opts: ScoreOptions = { explain: q.explain, top: q.top };
+      if (req.body instanceof JsonRecords) return sendJsonRecords(app, model, req.body, opts, reply);
+      const body = req.body as PredictBody;
       if (body.records !== undefined) return sendBatch(app, model, body.records, opts, reply);
-      const bad = model.checkRecord(body);
-      if (bad) throw invalidError('request body', bad);
-      const r = scoreRecords(model, [body], null, opts)[0]!;
+      // the fast path takes a record it is sure of; anything else is checked, and refused or scored, on the general path
+      let r: ScoredRecord | ScoreFailure | undefined = scoreFast(model, [body], null, opts)?.[0];
+      if (!r) {
+        const bad = model.checkRecord(body);
+        if (bad) throw invalidError('request body', bad);
+        r = scoreRecords(model, [body], null, opts)[0]!;
+      }
       if (isFailure(r)) throw invalidError('request body', { field: null, message: r.message, status: 400 });
-      notifyObservers(app.nadir.observers, model, observedBatch([r]));
-      const out: Record<string, unknown> = { model: model.id, ...r };
-      if (opts.explain && !r.explanation) out.warnings = [...(r.warnings ?? []), noExplanation(model)];
-      return reply.type(JSON_TYPE).send(reply.serializeInput(out, predictionResponseSchema));
+      return sendOne(app, model, r, opts, reply);
     },
   );
+}
+
+function sendOne(app: FastifyInstance, model: ServedModel, r: ScoredRecord, opts: ScoreOptions, reply: FastifyReply): FastifyReply {
+  notifyObservers(app.nadir.observers, model, observedBatch([r]));
+  const out: Record<string, unknown> = { model: model.id, ...r };
+  if (opts.explain && !r.explanation) out.warnings = [...(r.warnings ?? []), noExplanation(model)];
+  return reply.type(JSON_TYPE).send(reply.serializeInput(out, predictionResponseSchema));
+}
+
+/** A body the JSON reader took: one record or a batch, every record already a feature row. */
+function sendJsonRecords(app: FastifyInstance, model: ServedModel, body: JsonRecords, opts: ScoreOptions, reply: FastifyReply): FastifyReply {
+  const scored = scoreJsonRecords(model, body, opts);
+  if (!body.batch) return sendOne(app, model, scored[0]!, opts, reply);
+  const n = scored.length;
+  const entries: Array<Record<string, unknown>> = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) entries[i] = { index: i, ...scored[i]! };
+  notifyObservers(app.nadir.observers, model, observedBatch(scored));
+  return sendBatchAnswer(model, n, n, entries, opts, reply);
 }
 
 function sendBatch(app: FastifyInstance, model: ServedModel, records: unknown[], opts: ScoreOptions, reply: FastifyReply): FastifyReply {
   const n = records.length;
   const entries: Array<Record<string, unknown>> = new Array<Record<string, unknown>>(n);
+  // every record one the fast path takes: no per-record schema check needed (it accepts exactly what the schema and checkRecord do)
+  const fast = scoreFast(model, records, null, opts);
+  if (fast) {
+    for (let i = 0; i < n; i++) entries[i] = { index: i, ...fast[i]! };
+    notifyObservers(app.nadir.observers, model, observedBatch(fast));
+    return sendBatchAnswer(model, n, n, entries, opts, reply);
+  }
   const ok: number[] = [];
   const validate = model.validateRecord;
   for (let i = 0; i < n; i++) {
@@ -90,6 +130,10 @@ function sendBatch(app: FastifyInstance, model: ServedModel, records: unknown[],
       scored++;
     }
   }
+  return sendBatchAnswer(model, n, scored, entries, opts, reply);
+}
+
+function sendBatchAnswer(model: ServedModel, n: number, scored: number, entries: Array<Record<string, unknown>>, opts: ScoreOptions, reply: FastifyReply): FastifyReply {
   const out: Record<string, unknown> = { model: model.id, threshold: model.threshold, scored, failed: n - scored, predictions: entries };
   if (opts.explain && scored > 0 && model.detector.spec.explainer === 'none') out.warnings = [noExplanation(model)];
   return reply.type(JSON_TYPE).send(reply.serializeInput(out, batchResponseSchema));
@@ -97,4 +141,11 @@ function sendBatch(app: FastifyInstance, model: ServedModel, records: unknown[],
 
 function noExplanation(model: ServedModel): RecordWarning {
   return { code: 'no-explanation', message: `explain: ${model.detector.spec.name} models (${model.detector.spec.type}) have no per-field explanation; predictions have none` };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The predict routes: the model's JSON body reader (see predictPlugin). */
+    jsonReader?: JsonRecordsReader;
+  }
 }
