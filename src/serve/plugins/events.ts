@@ -49,12 +49,17 @@ interface Client {
  * most its queue and one write. A comment (`: ping`) every `heartbeatMs`. Behind the API key like
  * every /api route; since a browser's EventSource cannot send headers, this route alone also takes
  * the key as `?key=`. Closing the server ends every feed first (preClose), so a drain never waits
- * on them.
+ * on them. With several workers (ServeOptions.cluster), events scored in other workers arrive
+ * through the primary process (serve/cluster.ts) and are queued under the same bounds.
  */
 export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async (app, opts) => {
   const o: LiveFeedOptions = { ...DEFAULT_LIVE_FEED, ...opts };
   const clients = new Set<Client>();
   let flushTimer: NodeJS.Timeout | null = null;
+  // with --workers: clients connected to other workers get this one's events through the primary
+  const relay = app.nadir.cluster?.feed ?? null;
+  let outbox: string[] = [];
+  let outDropped = 0;
 
   const write = (c: Client): void => {
     if (c.blocked || (c.queue.length === 0 && c.dropped === 0)) return;
@@ -73,10 +78,38 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
   const flushAll = (): void => {
     flushTimer = null;
     for (const c of clients) write(c);
+    if (relay && (outbox.length > 0 || outDropped > 0)) {
+      relay.publish(outbox, outDropped);
+      outbox = [];
+      outDropped = 0;
+    }
   };
 
-  app.nadir.observers.push((model, batch) => {
+  /** Queue events for every local client: `dropped` left out before them; the oldest go beyond the bound. */
+  const deliver = (events: readonly string[], dropped: number): void => {
+    for (const c of clients) {
+      c.dropped += dropped;
+      c.queue.push(...events);
+      const over = c.queue.length - o.queue;
+      if (over > 0) {
+        c.queue.splice(0, over);
+        c.dropped += over;
+      }
+    }
+  };
+  const schedule = (): void => {
+    flushTimer ??= setTimeout(flushAll, o.flushMs);
+  };
+
+  relay?.onEvents((events, dropped) => {
     if (clients.size === 0) return;
+    deliver(events, dropped);
+    schedule();
+  });
+
+  app.nadir.observers.push((model, batch) => {
+    const forward = relay !== null && relay.elsewhere;
+    if (clients.size === 0 && !forward) return;
     // records beyond the last `queue` of a batch would be dropped by every client: never built
     const first = Math.max(0, batch.size - o.queue);
     const time = new Date().toISOString();
@@ -87,16 +120,17 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
       if (r.explanation) e.explanation = r.explanation;
       events.push(`event: detection\ndata: ${JSON.stringify(e)}\n\n`);
     }
-    for (const c of clients) {
-      c.dropped += first;
-      c.queue.push(...events);
-      const over = c.queue.length - o.queue;
+    deliver(events, first);
+    if (forward) {
+      outDropped += first;
+      outbox.push(...events);
+      const over = outbox.length - o.queue;
       if (over > 0) {
-        c.queue.splice(0, over);
-        c.dropped += over;
+        outbox.splice(0, over);
+        outDropped += over;
       }
     }
-    flushTimer ??= setTimeout(flushAll, o.flushMs);
+    schedule();
   });
 
   const heartbeat = setInterval(() => {
@@ -109,6 +143,7 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
     if (flushTimer) clearTimeout(flushTimer);
     for (const c of clients) c.res.end();
     clients.clear();
+    relay?.clients(0);
     done();
   });
 
@@ -138,10 +173,16 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
         connection: 'close',
         'x-accel-buffering': 'no',
       });
-      res.write('retry: 3000\n: connected\n\n');
+      // with several workers, the comment names the one holding this feed (the others' events come through the primary)
+      const worker = app.nadir.cluster ? ` to worker ${app.nadir.cluster.index}` : '';
+      res.write(`retry: 3000\n: connected${worker}\n\n`);
       const c: Client = { res, queue: [], dropped: 0, blocked: false };
       clients.add(c);
-      req.raw.on('close', () => clients.delete(c));
+      relay?.clients(clients.size);
+      req.raw.on('close', () => {
+        clients.delete(c);
+        relay?.clients(clients.size);
+      });
     },
   );
 };
