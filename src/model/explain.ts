@@ -1,7 +1,7 @@
 import type { Contribution } from '../explain/group.js';
 import { groupBySource, topContributions } from '../explain/group.js';
 import { linearContributions } from '../explain/linear.js';
-import { treeShap } from '../explain/tree-shap.js';
+import { TreeShapExplainer } from '../explain/tree-shap.js';
 import type { Explanation } from '../explain/types.js';
 import type { Matrix } from '../features/types.js';
 import type { LinearModel, TreeModel } from '../learners/types.js';
@@ -29,12 +29,23 @@ export function explainMatrix(detector: Detector, X: Matrix, pred: Int32Array, t
 export function explanation(detector: Detector, X: Matrix): Explanation | undefined {
   // the learner's spec says how it explains; its contract then gives what that needs
   const how = detector.spec.explainer;
-  if (how === 'tree-shap') return treeShap((detector.learner as unknown as TreeModel).ensemble(), X);
+  if (how === 'tree-shap') return treeExplainer(detector).explain(X);
   if (how === 'linear' && detector.body.featureMeans) {
     const { coef, intercept } = detector.learner as unknown as LinearModel;
     return linearContributions({ coef, intercept }, X, detector.body.featureMeans);
   }
   return undefined;
+}
+
+/**
+ * Each detector's TreeSHAP explainer, prepared on its first explanation and kept with it: one
+ * record at a time (the HTTP API) then costs the row's pass, not the tables (explain/tree-shap.ts).
+ */
+const treeExplainers = new WeakMap<Detector, TreeShapExplainer>();
+function treeExplainer(detector: Detector): TreeShapExplainer {
+  let e = treeExplainers.get(detector);
+  if (!e) treeExplainers.set(detector, (e = new TreeShapExplainer((detector.learner as unknown as TreeModel).ensemble())));
+  return e;
 }
 
 function outputFor(detector: Detector, e: Explanation, predicted: number): number {
