@@ -227,7 +227,9 @@ class Reader implements JsonRecordsReader {
   private readonly seen: Float64Array;
   private stamp = 0;
   // one body's state
+  /** Rows being read: a scratch buffer kept between bodies (zero beyond `dirty`), copied out at the end. */
   private data = new Float32Array(0);
+  private dirty = 0;
   private n = 0;
   private unseen: Map<number, Array<{ field: string; value: string }>> | null = null;
 
@@ -258,7 +260,10 @@ class Reader implements JsonRecordsReader {
     } finally {
       // hold no reference to the body between calls
       this.view = EMPTY_VIEW;
-      this.data = EMPTY_ROWS;
+      // the scratch rows stay (zeroed now), unless one huge body made them large
+      if (this.data.length > SCRATCH_KEEP) this.data = EMPTY_ROWS;
+      else this.data.fill(0, 0, this.dirty);
+      this.dirty = 0;
       this.unseen = null;
     }
   }
@@ -266,7 +271,6 @@ class Reader implements JsonRecordsReader {
   private readBody(b: Buffer): JsonRecords | null {
     const len = b.length;
     this.view = new DataView(b.buffer, b.byteOffset, len);
-    this.data = new Float32Array(0);
     this.n = 0;
     this.unseen = null;
     let i = skipWs(b, 0, len);
@@ -305,7 +309,7 @@ class Reader implements JsonRecordsReader {
     }
     if (skipWs(b, i, len) !== len) return null;
     const n = this.n;
-    const data = n * this.nCols === this.data.length ? this.data : this.data.subarray(0, n * this.nCols);
+    const data = this.data.slice(0, n * this.nCols);
     return new JsonRecords(batch, n, data, this.unseen);
   }
 
@@ -316,9 +320,10 @@ class Reader implements JsonRecordsReader {
     const n = this.n;
     if ((n + 1) * nCols > this.data.length) {
       const grown = new Float32Array(Math.max(16, 2 * (n + 1)) * nCols);
-      grown.set(this.data);
+      grown.set(this.data.subarray(0, this.dirty));
       this.data = grown;
     }
+    this.dirty = (n + 1) * nCols;
     const data = this.data;
     const off = n * nCols;
     const fields = this.fields;
@@ -470,6 +475,8 @@ class Reader implements JsonRecordsReader {
 }
 
 const EMPTY_ROWS = new Float32Array(0);
+/** Scratch floats kept between bodies (4 MB); a larger body's are dropped after it. */
+const SCRATCH_KEEP = 1 << 20;
 
 
 /** The hash the reader computes over a string's bytes. */
