@@ -208,14 +208,39 @@ export function jsonRecordsReader(enc: RecordEncoder, maxRecords: number): JsonR
   return new Reader(enc, maxRecords);
 }
 
+/** Keys that are not input fields (a label, an id…) remembered by a reader, at most. */
+const MAX_EXTRA_KEYS = 32;
+/** Keys per record whose order a reader remembers, at most. */
+const MAX_ORDER = 256;
+const NUMERIC = 0;
+const CATEGORICAL = 1;
+/** Added to category()'s result when the value was missing (bodies are far shorter than 2^40 bytes). */
+const MISSING_BIT = 2 ** 40;
+
 class Reader implements JsonRecordsReader {
   private readonly fields: readonly EncoderField[];
   private readonly nF: number;
   private readonly nCols: number;
-  /** Per field: its name, closing quote and colon as bytes (`name":`: the key as records spell it). */
-  private readonly keys: Uint8Array[];
-  /** Per field: the key's bytes as little-endian 32-bit words (the whole words of it; the rest compared byte by byte). */
-  private readonly keyWords: Int32Array[];
+  /**
+   * Keys as records spell them (`name":`, with the closing quote and colon): ids 0 … nF − 1 are
+   * the input fields, nF … the other keys met so far (their values are skipped), learnt as they come.
+   */
+  private readonly keys: Uint8Array[] = [];
+  /** Per key: its bytes as little-endian 32-bit words (the whole words of it; the rest compared byte by byte). */
+  private readonly keyWords: Int32Array[] = [];
+  private readonly extraIds = new Map<string, number>();
+  /** The key ids of the last record, in its order: the guess for the next record's keys (records of a body share a layout). */
+  private readonly lastOrder = new Int32Array(MAX_ORDER).fill(-1);
+  private lastLen = 0;
+  private readonly order = new Int32Array(MAX_ORDER);
+  // per field, in flat arrays (monomorphic loads in the hot loop)
+  private readonly kind: Uint8Array;
+  private readonly offset: Int32Array;
+  private readonly logs: Uint8Array;
+  private readonly means: Float64Array;
+  private readonly scales: Float64Array;
+  private readonly filled: Float64Array;
+  private readonly onehot: Uint8Array;
   /** The body being read, for reading four bytes at a time. */
   private view: DataView<ArrayBufferLike> = EMPTY_VIEW;
   /** Per categorical field: its training categories by the hash of their bytes (see categoryBytes). */
@@ -240,17 +265,46 @@ class Reader implements JsonRecordsReader {
     this.fields = enc.fields;
     this.nF = enc.fields.length;
     this.nCols = enc.nCols;
-    this.keys = enc.fields.map((f) => Uint8Array.from(Buffer.from(`${f.name}":`, 'latin1')));
+    for (const f of enc.fields) this.addKey(f.name);
     this.categories = enc.fields.map((f) => (f.kind === 'categorical' ? categoryBytes(f.resolver) : null));
-    this.keyWords = this.keys.map((k) => {
-      const words = new Int32Array(k.length >> 2);
-      const v = new DataView(k.buffer, k.byteOffset, k.length);
-      for (let q = 0; q < words.length; q++) words[q] = v.getInt32(4 * q, true);
-      return words;
-    });
     this.byName = new Map(enc.fields.map((f, k) => [f.name, k]));
+    const nF = this.nF;
+    this.kind = new Uint8Array(nF);
+    this.offset = new Int32Array(nF);
+    this.logs = new Uint8Array(nF);
+    this.means = new Float64Array(nF);
+    this.scales = new Float64Array(nF);
+    this.filled = new Float64Array(nF);
+    this.onehot = new Uint8Array(nF);
+    enc.fields.forEach((f, k) => {
+      this.offset[k] = f.offset;
+      if (f.kind === 'numeric') {
+        this.kind[k] = NUMERIC;
+        this.logs[k] = f.log ? 1 : 0;
+        this.means[k] = f.mean;
+        this.scales[k] = f.scale;
+        this.filled[k] = f.filled;
+      } else {
+        this.kind[k] = CATEGORICAL;
+        this.onehot[k] = f.onehot ? 1 : 0;
+      }
+    });
+    // the first record's guess: the fields in the schema's order
+    for (let k = 0; k < Math.min(nF, MAX_ORDER); k++) this.lastOrder[k] = k;
+    this.lastLen = Math.min(nF, MAX_ORDER);
     this.usable = enc.fields.every((f) => /^[\x20-\x7e]*$/.test(f.name) && !f.name.includes('"') && !f.name.includes('\\'));
     this.seen = new Float64Array(this.nF);
+  }
+
+  /** A key's id: its bytes as records spell it (`name":`) and as words. */
+  private addKey(name: string): number {
+    const k = Uint8Array.from(Buffer.from(`${name}":`, 'latin1'));
+    const words = new Int32Array(k.length >> 2);
+    const v = new DataView(k.buffer, k.byteOffset, k.length);
+    for (let q = 0; q < words.length; q++) words[q] = v.getInt32(4 * q, true);
+    this.keys.push(k);
+    this.keyWords.push(words);
+    return this.keys.length - 1;
   }
 
   read(b: Buffer): JsonRecords | null {
@@ -309,7 +363,9 @@ class Reader implements JsonRecordsReader {
     }
     if (skipWs(b, i, len) !== len) return null;
     const n = this.n;
-    const data = this.data.slice(0, n * this.nCols);
+    // a copy of exactly the rows read (set is a memory copy; slice on a typed array is slower)
+    const data = new Float32Array(n * this.nCols);
+    data.set(this.data.subarray(0, n * this.nCols));
     return new JsonRecords(batch, n, data, this.unseen);
   }
 
@@ -324,42 +380,50 @@ class Reader implements JsonRecordsReader {
       this.data = grown;
     }
     this.dirty = (n + 1) * nCols;
+    // everything the loop reads, in locals
     const data = this.data;
     const off = n * nCols;
-    const fields = this.fields;
+    const nF = this.nF;
     const keys = this.keys;
     const keyWords = this.keyWords;
+    const lastOrder = this.lastOrder;
+    const order = this.order;
     const dv = this.view;
     const seen = this.seen;
+    const kind = this.kind;
+    const offset = this.offset;
+    const logs = this.logs;
+    const means = this.means;
+    const scales = this.scales;
     const stamp = ++this.stamp;
     let count = 0;
     let any = false;
-    let next = 0;
-    i = skipWs(b, i + 1, len);
+    let pos = 0;
+    i++;
+    if (i < len && b[i] !== QUOTE) i = skipWs(b, i, len);
     if (i >= len || b[i] === RBRACE) return -1;
     for (;;) {
       if (i >= len || b[i] !== QUOTE) return -1;
       let k = -1;
-      // the key: the field after the last one, most of the time (records keep the schema's order),
-      // compared with its closing quote and colon in one pass
-      if (next < keys.length) {
-        const g = keys[next]!;
+      // the key: the one at this position in the last record, most of the time (a body's records
+      // share a layout), compared with its closing quote and colon four bytes at a time
+      const guess = pos < MAX_ORDER ? lastOrder[pos]! : -1;
+      if (guess >= 0) {
+        const g = keys[guess]!;
         const gl = g.length;
-        if (i + 1 + gl <= len) {
-          // four bytes at a time, then the last few
-          const w = keyWords[next]!;
-          const p = i + 1;
-          let same = true;
-          for (let q = 0; q < w.length; q++) {
-            if (dv.getInt32(p + 4 * q, true) !== w[q]) {
-              same = false;
-              break;
+        const p = i + 1;
+        if (p + gl <= len) {
+          const w = keyWords[guess]!;
+          const nw = w.length;
+          let q = 0;
+          while (q < nw && dv.getInt32(p + 4 * q, true) === w[q]) q++;
+          if (q === nw) {
+            let j = 4 * nw;
+            while (j < gl && b[p + j] === g[j]) j++;
+            if (j === gl) {
+              k = guess;
+              i = p + gl;
             }
-          }
-          for (let j = 4 * w.length; same && j < gl; j++) if (b[p + j] !== g[j]) same = false;
-          if (same) {
-            k = next;
-            i += 1 + gl;
           }
         }
       }
@@ -368,99 +432,133 @@ class Reader implements JsonRecordsReader {
         const ke = plainEnd(b, ks, len);
         if (ke < 0) return -1;
         const name = b.toString('latin1', ks, ke);
-        k = this.byName.get(name) ?? -1;
-        // `records`: the schema would read the body as a batch; the other two Fastify's JSON parser refuses (prototype poisoning)
-        if (k < 0 && (name === 'records' || name === '__proto__' || name === 'constructor')) return -1;
+        const f = this.byName.get(name);
+        if (f !== undefined) k = f;
+        else {
+          // `records`: the schema would read the body as a batch; the other two Fastify's JSON parser refuses (prototype poisoning)
+          if (name === 'records' || name === '__proto__' || name === 'constructor') return -1;
+          const x = this.extraIds.get(name);
+          if (x !== undefined) k = x;
+          else if (this.extraIds.size < MAX_EXTRA_KEYS) this.extraIds.set(name, (k = this.addKey(name)));
+          else k = -2; // another key, not remembered
+        }
         i = skipWs(b, ke + 1, len);
         if (i >= len || b[i] !== COLON) return -1;
         i++;
       }
-      i = skipWs(b, i, len);
+      if (pos < MAX_ORDER) order[pos] = k;
+      pos++;
+      if (i < len && b[i] <= 0x20) i = skipWs(b, i, len);
       if (i >= len) return -1;
-      if (k < 0) {
+      const c = b[i]!;
+      if (k < 0 || k >= nF) {
         i = skipScalar(b, i, len);
         if (i < 0) return -1;
       } else {
         if (seen[k] === stamp) return -1; // twice: JSON.parse keeps the last; leave it to the general path
         seen[k] = stamp;
         count++;
-        next = k + 1;
-        const f = fields[k]!;
-        const c = b[i]!;
-        if (f.kind === 'numeric') {
-          if (c === LOWER_N) {
-            i = literal(b, i, len, NULL);
-            if (i < 0) return -1;
-            data[off + f.offset] = f.filled;
-          } else {
-            i = readNumber(b, i, len);
-            if (i < 0) return -1;
-            const v = NUM[0]!;
-            any = true;
-            // exactly Pipeline.transform's arithmetic (see record-encoder)
-            data[off + f.offset] = ((f.log ? (v >= 0 ? Math.log1p(v) : -Math.log1p(-v)) : v) - f.mean) * f.scale;
-          }
-        } else {
-          const r = f.resolver;
-          let cat: number;
-          let raw: string | number | null;
-          if (c === QUOTE) {
-            // a training category spelled as in training: found by the hash of its bytes, no string made
-            let h = 0;
-            let e = i + 1;
-            for (; e < len; e++) {
-              const x = b[e]!;
-              if (x === QUOTE) break;
-              if (x < 0x20 || x > 0x7e || x === BACKSLASH) return -1;
-              h = (Math.imul(h, 31) + x) | 0;
-            }
-            if (e >= len) return -1;
-            const known = this.categories[k]!.get(h);
-            let same = known !== undefined && known.bytes.length === e - i - 1;
-            for (let j = 0; same && j < known!.bytes.length; j++) if (b[i + 1 + j] !== known!.bytes[j]) same = false;
-            if (same) {
-              raw = null;
-              cat = known!.index;
-            } else {
-              const text = b.toString('latin1', i + 1, e);
-              raw = text;
-              cat = r.cache.get(text) ?? resolveString(r, text);
-            }
-            i = e + 1;
+        if (kind[k] === NUMERIC) {
+          let v: number;
+          // one digit alone (0, 1…): most values of most records
+          const d = i + 1 < len ? b[i + 1]! : 0;
+          if (c >= ZERO && c <= NINE && (d === COMMA || d === RBRACE)) {
+            v = c - ZERO;
+            i++;
           } else if (c === LOWER_N) {
             i = literal(b, i, len, NULL);
             if (i < 0) return -1;
-            raw = null;
-            cat = -1;
+            data[off + offset[k]!] = this.filled[k]!;
+            v = NaN;
           } else {
             i = readNumber(b, i, len);
             if (i < 0) return -1;
-            raw = NUM[0]!;
-            cat = resolveNumber(r, raw);
+            v = NUM[0]!;
           }
-          if (cat < 0) cat = r.fill;
-          else {
+          if (v === v) {
             any = true;
-            if (cat === r.unseen) this.addUnseen(n, k, unseenSpelling(r, raw)!);
+            // exactly Pipeline.transform's arithmetic (see record-encoder)
+            data[off + offset[k]!] = ((logs[k] === 1 ? (v >= 0 ? Math.log1p(v) : -Math.log1p(-v)) : v) - means[k]!) * scales[k]!;
           }
-          if (f.onehot) data[off + f.offset + cat] = 1;
-          else data[off + f.offset] = cat;
+        } else {
+          i = this.category(b, i, len, k, off, n);
+          if (i < 0) return -1;
+          if (i >= MISSING_BIT) i -= MISSING_BIT;
+          else any = true;
         }
       }
-      i = skipWs(b, i, len);
+      if (i < len && b[i] <= 0x20) i = skipWs(b, i, len);
       if (i >= len) return -1;
-      const d = b[i];
-      if (d === COMMA) {
-        i = skipWs(b, i + 1, len);
+      const e = b[i];
+      if (e === COMMA) {
+        i++;
+        if (i < len && b[i] !== QUOTE) i = skipWs(b, i, len);
         continue;
       }
-      if (d !== RBRACE) return -1;
+      if (e !== RBRACE) return -1;
       i++;
       break;
     }
-    if (count !== this.nF || !any) return -1;
+    if (count !== nF || !any) return -1;
+    // this record's layout is the next one's guess
+    const m = Math.min(pos, MAX_ORDER);
+    for (let q = 0; q < m; q++) lastOrder[q] = order[q]!;
+    for (let q = m; q < this.lastLen; q++) lastOrder[q] = -1;
+    this.lastLen = m;
     this.n = n + 1;
     return i;
+  }
+
+  /**
+   * At i: the value of categorical field k of row n; its column set. The index after the value
+   * (plus MISSING_BIT when the value is missing: it does not count as a value), or -1.
+   */
+  private category(b: Buffer, i: number, len: number, k: number, off: number, n: number): number {
+    const f = this.fields[k] as Extract<EncoderField, { kind: 'categorical' }>;
+    const r = f.resolver;
+    const c = b[i]!;
+    let cat: number;
+    let raw: string | number | null;
+    if (c === QUOTE) {
+      // a training category spelled as in training: found by the hash of its bytes, no string made
+      let h = 0;
+      let e = i + 1;
+      for (; e < len; e++) {
+        const x = b[e]!;
+        if (x === QUOTE) break;
+        if (x < 0x20 || x > 0x7e || x === BACKSLASH) return -1;
+        h = (Math.imul(h, 31) + x) | 0;
+      }
+      if (e >= len) return -1;
+      const known = this.categories[k]!.get(h);
+      let same = known !== undefined && known.bytes.length === e - i - 1;
+      for (let j = 0; same && j < known!.bytes.length; j++) if (b[i + 1 + j] !== known!.bytes[j]) same = false;
+      if (same) {
+        raw = null;
+        cat = known!.index;
+      } else {
+        const text = b.toString('latin1', i + 1, e);
+        raw = text;
+        cat = r.cache.get(text) ?? resolveString(r, text);
+      }
+      i = e + 1;
+    } else if (c === LOWER_N) {
+      i = literal(b, i, len, NULL);
+      if (i < 0) return -1;
+      raw = null;
+      cat = -1;
+    } else {
+      i = readNumber(b, i, len);
+      if (i < 0) return -1;
+      raw = NUM[0]!;
+      cat = resolveNumber(r, raw);
+    }
+    const missing = cat < 0;
+    if (missing) cat = r.fill;
+    else if (cat === r.unseen) this.addUnseen(n, k, unseenSpelling(r, raw)!);
+    if (this.onehot[k] === 1) this.data[off + this.offset[k]! + cat] = 1;
+    else this.data[off + this.offset[k]!] = cat;
+    return missing ? i + MISSING_BIT : i;
   }
 
   /** Field k of record `row` holds `value`, never seen in training; a record's list is in field order (as the general path lists them). */
