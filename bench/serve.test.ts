@@ -31,3 +31,21 @@ Requests/sec:   1164.22
   assert.equal(w.socketErrors, 10);
   assert.equal(w.non2xx, 5);
 });
+
+test('processTree: a process and its descendants (nadir serve: the primary and its workers)', async () => {
+  const { spawn } = await import('node:child_process');
+  const { processTree } = await import('./serve.js');
+  // a child that starts a grandchild, both sleeping until killed
+  const child = spawn(process.execPath, ['-e', "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'inherit' }); setTimeout(() => {}, 30000)"], { stdio: 'ignore' });
+  try {
+    let tree: number[] = [];
+    for (let i = 0; i < 100 && tree.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      tree = processTree(child.pid!);
+    }
+    assert.equal(tree[0], child.pid);
+    assert.equal(tree.length, 2, String(tree));
+  } finally {
+    for (const p of processTree(child.pid!).reverse()) process.kill(p, 'SIGKILL');
+  }
+});

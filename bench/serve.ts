@@ -3,16 +3,22 @@
  * server at a time on 127.0.0.1, with Debian's `wrk` as the load generator:
  * - nadir: a gbdt model (200 rounds, depth 6, lr 0.1, 256 bins, threshold 0.5) trained here
  *   through the library's `train()` on KDDTrain+_20Percent, saved to .tmp/bench/, served by
- *   `node dist/src/cli/main.js serve --model … --port … --rate-limit 0 --log-level silent`;
+ *   `node dist/src/cli/main.js serve --model … --port … --rate-limit 0 --log-level silent`, with its
+ *   default workers (one per core) and again with `--workers 1` (one process, for comparison);
  * - (a) the seeds' stack: Flask + scikit-learn RandomForest(100) (bench/peers/flask_peer.py);
  * - (b) FastAPI + uvicorn + XGBoost, the same boosting settings as nadir (bench/peers/fastapi_peer.py).
  * Each answers POST /api/v1/predict with one JSON record or { "records": [...] }. Cases: one real
  * KDDTest+ record per request (requests/s, p50/p99 latency) and 100-record batches (requests/s,
  * records/s). Before timing, each server's first answers are checked (the single record's label,
- * 100 batch labels). Every server is stopped by its pid when measured, also on failure.
+ * 100 batch labels). Every server is stopped by its pid when measured, also on failure. For nadir
+ * also one record per request with `?explain=true`, and in-process the cost of explaining one record
+ * before (TreeSHAP tables built per call) and after (kept per model) the explainer cache.
+ * `--only nadir,nadir-1,flask,fastapi` picks servers. RSS counts a server's whole process tree
+ * (nadir's primary and workers). The 1-minute load average is recorded around every measurement:
+ * the machine is shared.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +26,13 @@ import { gunzipSync } from 'node:zlib';
 import { train } from '../src/app/train.js';
 import { predict } from '../src/app/predict.js';
 import { predictionRecords } from '../src/app/prediction-records.js';
+import { groupBySource, topContributions } from '../src/explain/group.js';
+import { treeShap } from '../src/explain/tree-shap.js';
+import { recordEncoder } from '../src/features/record-encoder.js';
+import type { TreeModel } from '../src/learners/types.js';
 import { saveModelFile } from '../src/model/artifact.js';
+import type { Detector } from '../src/model/detector.js';
+import { explainMatrix } from '../src/model/explain.js';
 import { fmtInt, fmtRate, fmtRatio, fmtSeconds } from './lib/format.js';
 import { NSL_KDD_COLUMNS, NSL_KDD_FEATURES } from '../src/data/formats/index.js';
 import { CACHE_DIR, NSL_KDD, PEERS_DIR, ROOT } from './lib/paths.js';
@@ -88,13 +100,55 @@ async function stop(child: ChildProcess): Promise<void> {
   alive.delete(child);
 }
 
-function rssMBOf(pid: number | undefined): number | null {
+function statusMB(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
   }
+}
+
+/** `pid` and its descendants (nadir serve's primary and its workers), from /proc/<pid>/stat's parent ids. */
+export function processTree(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // the command name (in parentheses) may hold spaces: the fields after its closing ')'
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(e), Number(rest[1]));
+    } catch {
+      // gone
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [p, pp] of parent) if (pp === out[i] && !out.includes(p)) out.push(p);
+  return out;
+}
+
+/** RSS of a process and its descendants, MB (null when it is gone). */
+function rssMBOf(pid: number | undefined): number | null {
+  return treeMB(pid, 'VmRSS');
+}
+
+function treeMB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
+  if (!pid) return null;
+  let sum = 0;
+  let any = false;
+  for (const p of processTree(pid)) {
+    const mb = statusMB(p, field);
+    if (mb !== null) {
+      sum += mb;
+      any = true;
+    }
+  }
+  return any ? sum : null;
+}
+
+function load1(): number {
+  return Number(loadavg()[0]!.toFixed(2));
 }
 
 async function waitReady(url: string, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
@@ -204,7 +258,11 @@ interface ServerResult {
   check: { single: string; batchAgreesWithTruth: number; batchAgreesWithNadir: number | null } | null;
   single: WrkResult | null;
   batch: WrkResult | null;
+  /** nadir only: one record per request with ?explain=true. */
+  explain: WrkResult | null;
   rssMB: { ready: number | null; afterSingle: number | null; afterBatch: number | null };
+  /** 1-minute load average before and after each case (the machine is shared). */
+  load: { single: [number, number] | null; batch: [number, number] | null };
   error?: string;
 }
 
@@ -233,8 +291,57 @@ async function trainServeModel(dir: string, log: (s: string) => void): Promise<{
   return { modelPath, trained };
 }
 
-function nadirServeArgs(modelPath: string, port: number): string[] {
-  return [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--model', modelPath, '--port', String(port), '--rate-limit', '0', '--log-level', 'silent'];
+/** `nadir serve` for the bench; `workers` null: its default (one per core). */
+function nadirServeArgs(modelPath: string, port: number, workers: number | null = null): string[] {
+  return [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'serve', '--model', modelPath, '--port', String(port), '--rate-limit', '0', '--log-level', 'silent', ...(workers === null ? [] : ['--workers', String(workers)])];
+}
+
+/** nadir serve's default worker count on this machine (as `nadir serve --help` says). */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+export interface ExplainCost {
+  records: number;
+  /** µs per record: the first record (tables built), then the mean, p50 and p99 of the rest. */
+  before: { firstUs: number; meanUs: number; p50Us: number; p99Us: number };
+  after: { firstUs: number; meanUs: number; p50Us: number; p99Us: number };
+  identical: boolean;
+}
+
+/**
+ * In-process: one record at a time (as `?explain=true` on a single record), the top-5
+ * contributions — before: TreeSHAP with its tables built for each call (treeShap, what every
+ * request paid before the explainer cache); after: the detector's kept explainer (explainMatrix,
+ * what the server runs). Same records, same order; the two must agree exactly.
+ */
+function measureExplain(detector: Detector, records: readonly Rec[]): ExplainCost {
+  const enc = recordEncoder(detector.pipeline)!;
+  const rows = records.map((r) => {
+    const data = new Float32Array(enc.nCols);
+    enc.encode(r, data, 0);
+    return { data, nRows: 1, nCols: enc.nCols, columns: enc.columns };
+  });
+  const preds = rows.map((X) => detector.scoreMatrix(X).pred);
+  const time = (fn: (i: number) => Array<{ feature: string; value: number }>): { us: number[]; out: Array<Array<{ feature: string; value: number }>> } => {
+    const us: number[] = [];
+    const out: Array<Array<{ feature: string; value: number }>> = [];
+    for (let i = 0; i < rows.length; i++) {
+      const t0 = performance.now();
+      out.push(fn(i));
+      us.push((performance.now() - t0) * 1000);
+    }
+    return { us, out };
+  };
+  const before = time((i) => topContributions(groupBySource(treeShap((detector.learner as unknown as TreeModel).ensemble(), rows[i]!), detector.pipeline.sourceMap), 0, 5, 0));
+  const after = time((i) => explainMatrix(detector, rows[i]!, preds[i]!, 5)![0]!);
+  const summary = (us: number[]): ExplainCost['before'] => {
+    const rest = us.slice(1).sort((a, b) => a - b);
+    const q = (p: number): number => rest[Math.min(rest.length - 1, Math.floor(p * rest.length))]!;
+    return { firstUs: us[0]!, meanUs: rest.reduce((a, b) => a + b, 0) / rest.length, p50Us: q(0.5), p99Us: q(0.99) };
+  };
+  const identical = JSON.stringify(before.out) === JSON.stringify(after.out);
+  return { records: rows.length, before: summary(before.us), after: summary(after.us), identical };
 }
 
 export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
@@ -255,13 +362,23 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   const singleScript = wrkScript(join(dir, 'single.lua'), singleBody);
   const batchScript = wrkScript(join(dir, 'batch.lua'), batchBody);
 
+  // ---- explaining one record, in-process: before / after the explainer cache ----
+  const explainRecords = testRecords(quick ? 300 : 2000).records;
+  const explainLoad0 = load1();
+  const explain = measureExplain(trained.detector, explainRecords);
+  const explainLoad1 = load1();
+  log(`explain one record (in-process, ${explain.records} records): before ${explain.before.meanUs.toFixed(0)} µs, after ${explain.after.meanUs.toFixed(0)} µs per record; identical: ${explain.identical}`);
+  if (!explain.identical) throw new Error('explanations with the explainer cache differ from treeShap per call');
+
   const duration = quick ? 3 : 10;
   const warm = quick ? 1 : 3;
   const singleConns = SINGLE_CONNS;
   const batchConns = 8;
   const py = opts.peer?.python ?? null;
+  const workers = defaultWorkers();
   const servers: ServerSpec[] = [
-    { name: 'nadir', stack: 'nadir serve (Fastify, 1 process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p), env: process.env },
+    { name: 'nadir', stack: `nadir serve (Fastify, ${workers} worker${workers === 1 ? '' : 's'}: its default, one per core)`, model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p), env: process.env },
+    { name: 'nadir-1', stack: 'nadir serve --workers 1 (Fastify, one process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p, 1), env: process.env },
   ];
   if (py && tools.web) {
     servers.push(
@@ -269,10 +386,18 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       { name: 'FastAPI', stack: `FastAPI ${tools.web.fastapi} + uvicorn ${tools.web.uvicorn} (1 worker) + XGBoost ${opts.peer!.versions.xgboost}`, model: 'XGBoost hist 200×d6', cmd: py, args: (p) => [join(PEERS_DIR, 'fastapi_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv() },
     );
   } else log('bench serve: no Python peers (Flask/FastAPI/uvicorn or scikit-learn/XGBoost missing): only nadir is measured.');
+  const only = opts.only?.map((x) => x.toLowerCase()) ?? null;
+  if (only) {
+    const names = servers.map((x) => x.name.toLowerCase());
+    const unknown = only.filter((x) => !names.includes(x));
+    if (unknown.length) throw new Error(`--only: unknown server ${unknown.join(', ')} (servers: ${names.join(', ')})`);
+    servers.splice(0, servers.length, ...servers.filter((x) => only.includes(x.name.toLowerCase())));
+  }
+  const explainScript = wrkScript(join(dir, 'single-explain.lua'), singleBody);
 
   const results: ServerResult[] = [];
   for (const s of servers) {
-    const res: ServerResult = { name: s.name, stack: s.stack, model: s.model, startSeconds: null, check: null, single: null, batch: null, rssMB: { ready: null, afterSingle: null, afterBatch: null } };
+    const res: ServerResult = { name: s.name, stack: s.stack, model: s.model, startSeconds: null, check: null, single: null, batch: null, explain: null, rssMB: { ready: null, afterSingle: null, afterBatch: null }, load: { single: null, batch: null } };
     results.push(res);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -294,18 +419,28 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       if (labels.length !== BATCH) throw new Error(`batch answered ${labels.length} predictions, expected ${BATCH}`);
       const agree = (ref: string[]): number => labels.filter((l, i) => l === ref[i]).length / BATCH;
       res.check = { single: one.label, batchAgreesWithTruth: agree(truth), batchAgreesWithNadir: agree(expected) };
-      if (s.name === 'nadir' && res.check.batchAgreesWithNadir !== 1) throw new Error('nadir serve and the library disagree on the batch labels');
+      if (s.name.startsWith('nadir') && res.check.batchAgreesWithNadir !== 1) throw new Error('nadir serve and the library disagree on the batch labels');
       log(`${s.name}: answers checked (single: ${one.label}; batch: ${(agree(truth) * 100).toFixed(0)}% = true label, ${(agree(expected) * 100).toFixed(0)}% = nadir)`);
       // ---- timing ----
       const target = `${url}/api/v1/predict`;
       await runWrk(['-t1', `-c${singleConns}`, `-d${warm}s`, '-s', singleScript, target]);
+      const l0 = load1();
       res.single = await runWrk(['-t1', `-c${singleConns}`, `-d${duration}s`, '--latency', '-s', singleScript, target]);
+      res.load.single = [l0, load1()];
       res.rssMB.afterSingle = rssMBOf(child.pid);
-      log(`${s.name}: single ${res.single.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(res.single.p50)}, p99 ${fmtSeconds(res.single.p99)}`);
+      log(`${s.name}: single ${res.single.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(res.single.p50)}, p99 ${fmtSeconds(res.single.p99)} (load ${res.load.single.join(' → ')})`);
       await runWrk(['-t1', `-c${batchConns}`, `-d${warm}s`, '-s', batchScript, target]);
+      const l1 = load1();
       res.batch = await runWrk(['-t1', `-c${batchConns}`, `-d${duration}s`, '--latency', '-s', batchScript, target]);
+      res.load.batch = [l1, load1()];
       res.rssMB.afterBatch = rssMBOf(child.pid);
-      log(`${s.name}: batch ${res.batch.requestsPerSecond.toFixed(0)} req/s = ${(res.batch.requestsPerSecond * BATCH).toFixed(0)} records/s`);
+      log(`${s.name}: batch ${res.batch.requestsPerSecond.toFixed(0)} req/s = ${(res.batch.requestsPerSecond * BATCH).toFixed(0)} records/s (load ${res.load.batch.join(' → ')})`);
+      if (s.name === 'nadir') {
+        const explained = `${target}?explain=true`;
+        await runWrk(['-t1', `-c${singleConns}`, `-d${warm}s`, '-s', explainScript, explained]);
+        res.explain = await runWrk(['-t1', `-c${singleConns}`, `-d${duration}s`, '--latency', '-s', explainScript, explained]);
+        log(`${s.name}: single explained ${res.explain.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(res.explain.p50)}, p99 ${fmtSeconds(res.explain.p99)}`);
+      }
     } catch (e) {
       res.error = (e as Error).message;
       log(`${s.name}: ${res.error}`);
@@ -314,12 +449,14 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
     }
   }
 
-  const nadir = results[0]!;
+  const nadir = results.find((r) => r.name === 'nadir') ?? results[0]!;
   const failures = (w: WrkResult | null): string => (w ? fmtInt(w.non2xx + w.socketErrors) : '—');
+  const loads = (l: [number, number] | null): string => (l ? `${l[0]} → ${l[1]}` : '—');
+  const us = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(0)} µs`);
   const tables: ResultTable[] = [
     {
       title: `Single record per request (wrk -t1 -c${singleConns} -d${duration}s, one KDDTest+ record as JSON)`,
-      header: ['server', 'model', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'req/s ratio nadir/peer', 'p99 ratio nadir/peer'],
+      header: ['server', 'model', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'req/s ratio nadir/peer', 'p99 ratio nadir/peer', 'load (1 min) before → after'],
       rows: results.map((r) => [
         r.name,
         r.model,
@@ -330,12 +467,13 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
         failures(r.single),
         r === nadir ? '—' : fmtRatio(ratio(nadir.single?.requestsPerSecond, r.single?.requestsPerSecond)),
         r === nadir ? '—' : fmtRatio(ratio(nadir.single?.p99, r.single?.p99)),
+        loads(r.load.single),
       ]),
-      notes: ['failed = non-2xx answers + socket errors. Ratios: requests/s > 1 and p99 < 1 favour nadir.'],
+      notes: ['failed = non-2xx answers + socket errors. Ratios: requests/s > 1 and p99 < 1 favour nadir (the nadir row: its default workers).'],
     },
     {
       title: `${BATCH}-record batches (wrk -t1 -c${batchConns} -d${duration}s, { "records": [first ${BATCH} KDDTest+ rows] })`,
-      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer'],
+      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer', 'load (1 min) before → after'],
       rows: results.map((r) => [
         r.name,
         r.batch ? fmtInt(Math.round(r.batch.requestsPerSecond)) : r.error ? 'error' : '—',
@@ -344,7 +482,29 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
         fmtSeconds(r.batch?.p99),
         failures(r.batch),
         r === nadir ? '—' : fmtRatio(ratio(nadir.batch?.requestsPerSecond, r.batch?.requestsPerSecond)),
+        loads(r.load.batch),
       ]),
+    },
+    {
+      title: `Explaining one record (?explain=true, top 5 contributions; ${explain.records} KDDTest+ records one at a time, in-process)`,
+      header: ['TreeSHAP', 'first record', 'mean', 'p50', 'p99', 'HTTP: requests/s', 'HTTP: p50', 'HTTP: p99'],
+      rows: [
+        ['before: tables built per call', us(explain.before.firstUs), us(explain.before.meanUs), us(explain.before.p50Us), us(explain.before.p99Us), '—', '—', '—'],
+        [
+          'after: tables kept per model',
+          us(explain.after.firstUs),
+          us(explain.after.meanUs),
+          us(explain.after.p50Us),
+          us(explain.after.p99Us),
+          nadir.explain ? fmtInt(Math.round(nadir.explain.requestsPerSecond)) : '—',
+          fmtSeconds(nadir.explain?.p50),
+          fmtSeconds(nadir.explain?.p99),
+        ],
+      ],
+      notes: [
+        `Identical contributions before and after: ${explain.identical ? 'yes' : 'NO'}. Load ${explainLoad0} → ${explainLoad1} during the in-process run.`,
+        `HTTP: nadir (default workers), one record per request with ?explain=true, wrk -t1 -c${singleConns} -d${duration}s.`,
+      ],
     },
     {
       title: 'Servers',
@@ -360,7 +520,7 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
         r.check?.batchAgreesWithNadir == null ? '—' : `${(r.check.batchAgreesWithNadir * 100).toFixed(0)}%`,
       ]),
       notes: [
-        `Load generator: ${tools.wrk}, 1 thread, on the same ${availableParallelism()}-core machine; one server at a time; ${warm} s warm-up before each measurement.`,
+        `Load generator: ${tools.wrk}, 1 thread, on the same ${availableParallelism()}-core machine; one server at a time; ${warm} s warm-up before each measurement. RSS: the server's process tree (nadir: primary + workers).`,
         'ready after = from spawn to the first 200 on /healthz (the Python peers train their model at start; nadir loads the file).',
         ...results.filter((r) => r.error).map((r) => `${r.name}: ${r.error!.split('\n')[0]}`),
       ],
@@ -369,6 +529,7 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   for (const r of results) {
     if (r.single) r.single.raw = r.single.raw.trim();
     if (r.batch) r.batch.raw = r.batch.raw.trim();
+    if (r.explain) r.explain.raw = r.explain.raw.trim();
   }
   if (results.some((r) => r.error && r === nadir)) throw new Error(`nadir serve: ${nadir.error}`);
   return {
@@ -384,18 +545,16 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       singleRecord: single,
       bodyBytes: { single: Buffer.byteLength(singleBody), batch: Buffer.byteLength(batchBody) },
       nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
+      nadirWorkers: workers,
+      explain,
       servers: results,
     },
   };
 }
 
+/** The kernel's high-water mark (VmHWM) summed over the process tree: each process's own peak. */
 function hwmMBOf(pid: number | undefined): number | null {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
+  return treeMB(pid, 'VmHWM');
 }
 
 export interface SoakRss {
@@ -498,13 +657,13 @@ async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteRe
   const sign = (x: number): string => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(1);
   const tables: ResultTable[] = [
     {
-      title: `Soak: nadir, one KDDTest+ record per request (wrk -t1 -c${conns} -d${soakSeconds}s after a ${warm} s warm-up)`,
+      title: `Soak: nadir (${defaultWorkers()} workers), one KDDTest+ record per request (wrk -t1 -c${conns} -d${soakSeconds}s after a ${warm} s warm-up)`,
       header: ['requests', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'non-2xx', 'socket errors'],
       rows: [[fmtInt(result.requests), fmtInt(Math.round(result.requestsPerSecond)), fmtSeconds(result.p50), fmtSeconds(result.p90), fmtSeconds(result.p99), fmtInt(failed), fmtInt(result.non2xx), fmtInt(result.socketErrors)]],
       notes: ['failed = non-2xx answers + socket errors (connect, read, write, timeout at 2 s) from wrk\'s summary.'],
     },
     {
-      title: 'Soak: server RSS (/proc/<pid>/status VmRSS)',
+      title: 'Soak: server RSS (/proc/<pid>/status VmRSS, summed over the primary and its workers)',
       header: ['ready', 'before (after warm-up)', 'middle', 'after', 'peak (VmHWM)', 'growth before → after', 'second half', 'flat'],
       rows: [[
         mb(readyRss),
@@ -528,6 +687,7 @@ async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteRe
     data: {
       loadGenerator: tools.wrk,
       soakSeconds,
+      workers: defaultWorkers(),
       warmupSeconds: warm,
       connections: conns,
       singleRecord: single,

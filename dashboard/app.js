@@ -157,6 +157,16 @@ async function modelsPage(id) {
     metricsTable(card),
     h('h2', {}, 'Confusion matrices'),
     Object.keys(charts.confusion ?? {}).length ? section(charts.confusion) : h('p', { class: 'muted' }, 'none (no metrics)'),
+    h('h2', {}, 'ROC and precision–recall curves'),
+    charts.curves
+      ? h(
+          'div',
+          { id: 'curves' },
+          h('p', { class: 'muted' }, 'Cross-validation (out-of-fold scores) and every hold-out file, as stored in the model file; ◆ marks the operating point at the decision threshold.'),
+          h('p', { class: 'legend', id: 'curve-legend' }, (charts.curveLegend ?? []).map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${s.color}` }), h('strong', {}, s.label), ` ROC AUC ${fmt.num(s.rocAuc)} · AP ${fmt.num(s.prAuc)}`))),
+          section(charts.curves),
+        )
+      : h('p', { class: 'muted', id: 'curves-note' }, charts.curvesNote ?? 'none'),
     h('h2', {}, 'Feature importance'),
     charts.gain || charts.permutation ? section({ ...(charts.gain ? { gain: charts.gain } : {}), ...(charts.permutation ? { permutation: charts.permutation } : {}) }) : h('p', { class: 'muted' }, 'none recorded'),
     h('h2', {}, 'Provenance'),

@@ -9,6 +9,7 @@ import { opt } from '../errors.js';
 import { dataFromRecords, loadCsvStream, loadData, loadStream, rowName } from '../data/load.js';
 import type { Logger } from '../logger.js';
 import { silentLogger, warning } from '../logger.js';
+import type { Matrix } from '../features/types.js';
 import type { Detector } from '../model/detector.js';
 import type { Contribution } from '../model/explain.js';
 import { explainAnomaly, explainMatrix } from '../model/explain.js';
@@ -83,23 +84,32 @@ export function predictData(detector: Detector, data: LoadedData, opts: PredictO
   const logger = opts.logger ?? silentLogger;
   const features = opts.fillMissing ? withMissingInputs(detector, data.features, data.source, logger) : data.features;
   const X = detector.features(features, logger, data.source, (i) => rowName(data, i));
+  const out = predictMatrix(detector, X, opts, data.recordNumbers, features);
+  const passthrough = passthroughColumns(detector, data);
+  if (passthrough) out.passthrough = passthrough;
+  return out;
+}
+
+/**
+ * Score a feature matrix already encoded by the detector's pipeline (predictData's second half;
+ * the HTTP API encodes JSON records straight to rows, see features/record-encoder). `inputs`, the
+ * records as a table, lets explanations name each input value; without it they name the columns.
+ */
+export function predictMatrix(detector: Detector, X: Matrix, opts: PredictOptions = {}, recordNumbers: Uint32Array | null = null, inputs?: Table): Predictions {
   const s = detector.scoreMatrix(X);
   const k = detector.classes.length;
   const score = new Float64Array(s.nRows);
   for (let i = 0; i < s.nRows; i++) score[i] = detector.isBinary ? s.proba[i * 2 + 1]! : s.proba[i * k + s.pred[i]!]!;
-  let recordNumbers = data.recordNumbers ?? null;
   if (!recordNumbers) {
     recordNumbers = new Uint32Array(s.nRows);
     for (let i = 0; i < s.nRows; i++) recordNumbers[i] = i + 1;
   }
   const out: Predictions = { nRows: s.nRows, recordNumbers, classes: detector.classes, pred: s.pred, proba: s.proba, score, threshold: detector.isBinary ? detector.threshold : null };
-  const passthrough = passthroughColumns(detector, data);
-  if (passthrough) out.passthrough = passthrough;
-  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5, data.features);
+  if (opts.explain) out.explanations = explainMatrix(detector, X, s.pred, opts.top ?? 5, inputs);
   if (detector.learner instanceof HybridDetector) {
     const parts = detector.learner.parts(X);
     out.hybrid = { ...parts, anomalyThreshold: detector.learner.thresholds.anomaly, gate: detector.learner.thresholds.gate };
-    if (opts.explain) out.hybrid.anomalyExplanations = explainAnomaly(detector, X, opts.top ?? 5, data.features)!;
+    if (opts.explain) out.hybrid.anomalyExplanations = explainAnomaly(detector, X, opts.top ?? 5, inputs)!;
   }
   return out;
 }

@@ -179,7 +179,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     },
     timings,
   };
-  if (cv) body.metrics.cv = stripCurves(cv);
+  // with their ROC and PR curves (≤ 200 points each): the model card draws them (nadir serve's dashboard)
+  if (cv) body.metrics.cv = cv;
   if (o.spec.importance === 'gain') body.importance.gain = gainImportance(final.learner, final.pipeline);
   if (o.spec.explainer === 'linear' || (final.learner instanceof HybridDetector && final.learner.supervised.type === 'logreg')) body.featureMeans = columnMeans(final.pipeline.transform(trainTable));
   body.trainLabels = trainingLabels(ds, labelled);
@@ -213,7 +214,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     permutationSet ??= { X: r.X, y: r.y };
     progress(`test ${basename(tds.source)}`, 1, 1);
   }
-  if (tests.length) body.metrics.test = Object.fromEntries(tests.map((t) => [basename(t.file), stripCurves(t.metrics)]));
+  if (tests.length) body.metrics.test = Object.fromEntries(tests.map((t) => [basename(t.file), t.metrics]));
   timings.testSeconds = (now() - t0) / 1000;
 
   // ---- permutation importance on the hold-out set (or the training data if there is none) ----
@@ -432,12 +433,6 @@ function columnMeans(X: Matrix): number[] {
   const m = new Float64Array(X.nCols);
   for (let i = 0; i < X.nRows; i++) for (let j = 0; j < X.nCols; j++) m[j]! += X.data[i * X.nCols + j]!;
   return Array.from(m, (s) => s / Math.max(1, X.nRows));
-}
-
-/** Curves stay in the report, not in the model file or the JSON contract. */
-export function stripCurves(m: Metrics): Metrics {
-  const { curves: _curves, ...rest } = m;
-  return rest as Metrics;
 }
 
 export type { Target };

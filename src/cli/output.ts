@@ -12,10 +12,16 @@ export function printJson(value: unknown): void {
 /** A user-facing failure: one line on stderr, non-zero exit. Stack traces only with NADIR_DEBUG=1. */
 export function fail(e: unknown): never {
   if (process.env.NADIR_DEBUG) console.error(e);
+  const f = failure(e);
+  process.stderr.write(`nadir: ${f.message}\n`);
+  process.exit(f.exitCode);
+}
+
+/** What fail() prints (without `nadir: `) and its exit code: 2 for bad input or usage, 1 otherwise. */
+export function failure(e: unknown): { message: string; exitCode: number } {
   // option names in the message are spelled as the flags the user typed
   const msg = isNadirError(e) ? renderMessage(e.template, flagOf) : e instanceof Error ? e.message : String(e);
-  process.stderr.write(`nadir: ${msg.split('\n')[0]}\n`);
-  process.exit(isNadirError(e) && e.status < 500 ? 2 : 1);
+  return { message: msg.split('\n')[0]!, exitCode: isNadirError(e) && e.status < 500 ? 2 : 1 };
 }
 
 /** Left-aligned text table. */

@@ -278,6 +278,10 @@ class TreeTable {
   private readonly zeros: Float64Array;
   /** table[leafTab + mask·d + i]: scale × (o_i − z_i) × UNWOUNDSUM_i, filled lazily. */
   private readonly table: Float64Array;
+  /** Doubles in the table. */
+  get size(): number {
+    return this.table.length;
+  }
   private readonly done: Uint8Array;
   /** Internal nodes in preorder (parents before children) and the leaves, for the row pass. */
   private readonly internal: Int32Array;
@@ -509,59 +513,113 @@ export interface TreeShapOptions {
  * TreeSHAP contributions of every row of X (or `opts.rows`) for every output of the
  * ensemble: `contributions[(r·nOutputs + o)·nFeatures + f]`, `bias[o]`, with
  * bias[o] + Σ_f contributions = the raw output (margin) of row r for output o.
+ * (One call: its per-tree tables are dropped after it; TreeShapExplainer keeps them.)
  */
 export function treeShap(ens: TreeEnsemble, X: Matrix, opts: TreeShapOptions = {}): Explanation {
+  checkColumns(ens, X);
+  return new TreeShapExplainer(ens, { tableLimit: opts.tableLimit, keepLimit: Infinity }).explain(X, opts.rows);
+}
+
+function checkColumns(ens: TreeEnsemble, X: Matrix): void {
   if (X.nCols !== ens.nFeatures) {
     throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: matrix has ${X.nCols} columns, the model expects ${ens.nFeatures}`);
   }
-  if (ens.treeOutput.length !== ens.trees.length) {
-    throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: ${ens.trees.length} trees but ${ens.treeOutput.length} tree outputs`);
-  }
-  let maxDepth = 0;
-  for (let t = 0; t < ens.trees.length; t++) {
-    const tree = ens.trees[t]!;
-    const to = ens.treeOutput[t]!;
-    if (to >= ens.nOutputs || (to < 0 && tree.nOutputs !== ens.nOutputs)) {
-      throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: tree ${t} (output ${to}, ${tree.nOutputs} values per leaf) does not fit ${ens.nOutputs} outputs`);
+}
+
+/** Doubles of per-tree tables an explainer keeps between calls, by default (64 MB, plus 8 MB of flags). */
+const KEEP_LIMIT = 1 << 23;
+
+/**
+ * TreeSHAP for one ensemble, prepared once and reused: the checks, the depth, the bias
+ * (expected value) and the per-tree tables of path weights, whose entries are filled the first
+ * time a row needs them — so explaining one record at a time (the HTTP API's `?explain=true`)
+ * pays for the tables once per model, not once per record. The values are treeShap's, bit for
+ * bit (the same tables, rows and trees in the same order). Tables are kept up to `keepLimit`
+ * doubles in all (default KEEP_LIMIT); a tree beyond it gets its table built for each call, as
+ * treeShap does, so a model with very large tables costs no more memory than treeShap.
+ */
+export class TreeShapExplainer {
+  /** The expected raw output per output (see expectedValue). */
+  readonly bias: Float64Array;
+  private readonly ens: TreeEnsemble;
+  private readonly maxDepth: number;
+  private readonly tableLimit: number;
+  private readonly keepLimit: number;
+  /** Per tree: its kept table, null (no table: the recursion), undefined (not built yet, or not kept). */
+  private readonly tables: (TreeTable | null | undefined)[];
+  private kept = 0;
+
+  constructor(ens: TreeEnsemble, opts: { tableLimit?: number | undefined; keepLimit?: number } = {}) {
+    if (ens.treeOutput.length !== ens.trees.length) {
+      throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: ${ens.trees.length} trees but ${ens.treeOutput.length} tree outputs`);
     }
-    maxDepth = Math.max(maxDepth, treeDepth(tree));
-  }
-  const rows = opts.rows ? Uint32Array.from(opts.rows) : null;
-  const nRows = rows ? rows.length : X.nRows;
-  const nF = ens.nFeatures;
-  const nO = ens.nOutputs;
-  const contributions = new Float64Array(nRows * nO * nF);
-  if (rows) {
-    for (let r = 0; r < nRows; r++) {
-      if (rows[r]! >= X.nRows) throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: row ${rows[r]} out of range (${X.nRows} rows)`);
-    }
-  }
-  // rows in blocks, trees in order within each block (so every row receives the trees in
-  // the same order as row by row): a block's contributions stay in cache across the trees
-  const limit = opts.tableLimit ?? TABLE_LIMIT;
-  const tables: (TreeTable | null | undefined)[] = new Array<TreeTable | null | undefined>(ens.trees.length);
-  let worker: ShapWorker | null = null;
-  for (let r0 = 0; r0 < nRows; r0 += ROW_BLOCK) {
-    const r1 = Math.min(nRows, r0 + ROW_BLOCK);
+    let maxDepth = 0;
     for (let t = 0; t < ens.trees.length; t++) {
       const tree = ens.trees[t]!;
       const to = ens.treeOutput[t]!;
-      if (tree.feature[0] === -1) continue; // a single leaf explains nothing: it is all bias
-      let table = tables[t];
-      if (table === undefined) table = tables[t] = TreeTable.build(tree, ens.scale, limit);
-      if (table) {
-        for (let r = r0; r < r1; r++) {
-          const src = rows ? rows[r]! : r;
-          table.run(to, nO, nF, X.data, src * X.nCols, contributions, r * nO * nF);
+      if (to >= ens.nOutputs || (to < 0 && tree.nOutputs !== ens.nOutputs)) {
+        throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: tree ${t} (output ${to}, ${tree.nOutputs} values per leaf) does not fit ${ens.nOutputs} outputs`);
+      }
+      maxDepth = Math.max(maxDepth, treeDepth(tree));
+    }
+    this.ens = ens;
+    this.maxDepth = maxDepth;
+    this.tableLimit = opts.tableLimit ?? TABLE_LIMIT;
+    this.keepLimit = opts.keepLimit ?? KEEP_LIMIT;
+    this.tables = new Array<TreeTable | null | undefined>(ens.trees.length);
+    this.bias = expectedValue(ens);
+  }
+
+  /** Contributions of every row of X (or `rows`), as treeShap gives them. */
+  explain(X: Matrix, rowsOpt?: Uint32Array | readonly number[]): Explanation {
+    const ens = this.ens;
+    checkColumns(ens, X);
+    const rows = rowsOpt ? Uint32Array.from(rowsOpt) : null;
+    const nRows = rows ? rows.length : X.nRows;
+    const nF = ens.nFeatures;
+    const nO = ens.nOutputs;
+    const contributions = new Float64Array(nRows * nO * nF);
+    if (rows) {
+      for (let r = 0; r < nRows; r++) {
+        if (rows[r]! >= X.nRows) throw nadirError('NADIR_ERR_BAD_INPUT', `treeShap: row ${rows[r]} out of range (${X.nRows} rows)`);
+      }
+    }
+    // rows in blocks, trees in order within each block (so every row receives the trees in
+    // the same order as row by row): a block's contributions stay in cache across the trees
+    const limit = this.tableLimit;
+    // tables of this call only (beyond keepLimit)
+    const own: (TreeTable | null | undefined)[] = new Array<TreeTable | null | undefined>(ens.trees.length);
+    let worker: ShapWorker | null = null;
+    for (let r0 = 0; r0 < nRows; r0 += ROW_BLOCK) {
+      const r1 = Math.min(nRows, r0 + ROW_BLOCK);
+      for (let t = 0; t < ens.trees.length; t++) {
+        const tree = ens.trees[t]!;
+        const to = ens.treeOutput[t]!;
+        if (tree.feature[0] === -1) continue; // a single leaf explains nothing: it is all bias
+        let table = this.tables[t];
+        if (table === undefined) table = own[t];
+        if (table === undefined) {
+          table = TreeTable.build(tree, ens.scale, limit);
+          if (table === null) this.tables[t] = null;
+          else if (this.kept + table.size <= this.keepLimit) {
+            this.tables[t] = table;
+            this.kept += table.size;
+          } else own[t] = table;
         }
-      } else {
-        worker ??= new ShapWorker(maxDepth, nO, nF);
-        for (let r = r0; r < r1; r++) {
-          const src = rows ? rows[r]! : r;
-          worker.run(tree, to, ens.scale, X.data, src * X.nCols, contributions, r * nO * nF);
+        if (table) {
+          for (let r = r0; r < r1; r++) {
+            const src = rows ? rows[r]! : r;
+            table.run(to, nO, nF, X.data, src * X.nCols, contributions, r * nO * nF);
+          }
+        } else {
+          worker ??= new ShapWorker(this.maxDepth, nO, nF);
+          for (let r = r0; r < r1; r++) {
+            const src = rows ? rows[r]! : r;
+            worker.run(tree, to, ens.scale, X.data, src * X.nCols, contributions, r * nO * nF);
+          }
         }
       }
     }
+    return { nRows, nOutputs: nO, nFeatures: nF, features: X.columns, contributions, bias: Float64Array.from(this.bias) };
   }
-  return { nRows, nOutputs: nO, nFeatures: nF, features: X.columns, contributions, bias: expectedValue(ens) };
 }

@@ -1,7 +1,7 @@
 import type { Contribution } from '../explain/group.js';
 import { groupBySource, topContributions } from '../explain/group.js';
 import { linearContributions } from '../explain/linear.js';
-import { treeShap } from '../explain/tree-shap.js';
+import { TreeShapExplainer } from '../explain/tree-shap.js';
 import type { Explanation } from '../explain/types.js';
 import type { Matrix } from '../features/types.js';
 import type { LinearModel, TreeModel } from '../learners/types.js';
@@ -49,7 +49,7 @@ export function explanation(detector: Detector, X: Matrix): Explanation | undefi
   // the learner's spec says how it explains; its contract then gives what that needs; a hybrid's supervised part explains its known-attack score
   const learner = detector.learner instanceof HybridDetector ? detector.learner.supervised : detector.learner;
   const how = detector.learner instanceof HybridDetector ? learnerSpec(learner.type).explainer : detector.spec.explainer;
-  if (how === 'tree-shap') return treeShap((learner as unknown as TreeModel).ensemble(), X);
+  if (how === 'tree-shap') return treeExplainer(learner as unknown as TreeModel).explain(X);
   if (how === 'linear' && detector.body.featureMeans) {
     const { coef, intercept } = learner as unknown as LinearModel;
     return linearContributions({ coef, intercept }, X, detector.body.featureMeans);
@@ -72,6 +72,17 @@ function withInputs(cs: Contribution[], table: Table | undefined, row: number): 
     }
   }
   return cs;
+}
+
+/**
+ * Each tree model's TreeSHAP explainer, prepared on its first explanation and kept with it: one
+ * record at a time (the HTTP API) then costs the row's pass, not the tables (explain/tree-shap.ts).
+ */
+const treeExplainers = new WeakMap<TreeModel, TreeShapExplainer>();
+function treeExplainer(model: TreeModel): TreeShapExplainer {
+  let e = treeExplainers.get(model);
+  if (!e) treeExplainers.set(model, (e = new TreeShapExplainer(model.ensemble())));
+  return e;
 }
 
 function outputFor(detector: Detector, e: Explanation, predicted: number): number {

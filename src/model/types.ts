@@ -43,6 +43,11 @@ export interface ModelBody {
   learner: SerializedModel;
   /** How scores become a verdict: the most probable class, or a threshold on P(attack) / an anomaly score (decision.ts). */
   decision: DecisionPolicy;
+  /**
+   * Cross-validation (out-of-fold) and hold-out metrics, by test file name. Binary models written
+   * since nadir stored them hold their ROC and PR curves too (`curves`, ≤ 200 points each); older
+   * files have none.
+   */
   metrics: { cv?: Metrics; test?: Record<string, Metrics> };
   importance: { gain?: ImportanceEntry[]; permutation?: ImportanceEntry[] };
   /** Raw label values of the training rows (to count test rows of labels never seen in training); absent in older files. */

@@ -429,6 +429,33 @@ export function thresholdHeader(threshold: number, hint: string, how: HtmlValue,
 // ---------------------------------------------------------------------------------------------
 // charts
 
+/** The colours of the evaluated sets, in order: cross-validation first, then each hold-out file. */
+const SET_COLORS = ['#2F6690', '#F58518', '#54A24B', '#B279A2', '#72B7B2', '#9D755D', '#EECA3B'];
+
+/** The colour of the i-th evaluated set (0: cross-validation). */
+export function setColor(i: number): string {
+  return SET_COLORS[i % SET_COLORS.length]!;
+}
+
+/** Cross-validation's name on the charts: "5-fold CV". */
+export function cvName(body: Pick<ModelBody, 'provenance'>): string {
+  const k = body.provenance.options.cv;
+  return `${typeof k === 'number' || typeof k === 'string' ? String(k) : 'K'}-fold CV`;
+}
+
+/**
+ * A model file's evaluated sets as the curve charts draw them (curveSpec): its cross-validation
+ * metrics, then each hold-out file's, named and coloured as in the training report. A set without
+ * stored curves (a model file written before nadir kept them) is drawn as its operating point.
+ */
+export function storedCurveSets(body: Pick<ModelBody, 'metrics' | 'provenance'>): ChartSet[] {
+  const sets: ChartSet[] = [];
+  const { cv, test } = body.metrics ?? {};
+  if (cv) sets.push({ label: cvName(body), color: setColor(0), metrics: cv });
+  Object.entries(test ?? {}).forEach(([file, m], i) => sets.push({ label: displayName(file), color: setColor(i + 1), metrics: m }));
+  return sets;
+}
+
 /** Rendered charts side by side, each at least `basis` pixels wide before the row wraps. */
 export function chartRow(charts: readonly SafeHtml[], basis: number): SafeHtml {
   return html`<div class="row">${charts.map((c) => html`<div style="flex:1 1 ${basis}px">${c}</div>`)}</div>`;

@@ -12,7 +12,7 @@ import type { ImportanceEntry } from '../model/types.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { badge, callout, cards, html, joinHtml, renderChart, renderKeyValue, renderPage, renderTable, section, type Card, type HtmlValue, type NavItem, type SafeHtml } from './kit/index.js';
 import { formatInt, formatNumber, formatPerTenThousand, formatSignedPoints, formatUtcMinute } from '../util/format.js';
-import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvScores, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
+import { binaryErrors, chartRow, checksumRows, scoreKind, thresholdChosenOnCvScores, thresholdRule, type ScoreKind, classShareTable, commandBlock, costRow, curvesPanel, cvName, displayName, errorLine, f4, metricRows, metricsTable, learnerImportance, learnerKind, modelName, pct, perClassColumns, perClassTable, predictedCount, type PerClassCell, scoreDistribution, seconds, setColor, shellQuote, targetName, thresholdCostTable, thresholdMethodName, thresholdHeader } from './report-common.js';
 import { carriedImportance, confusionMatrixSpec, gainSpec, permutationSpec, type ChartSet } from './training-report-charts.js';
 import type { TestResult, TrainResult } from '../app/train.js';
 import { thresholdOf, thresholdInfoOf } from '../model/decision.js';
@@ -31,7 +31,6 @@ interface Evaluation {
   isCv: boolean;
 }
 
-const SET_COLORS = ['#2F6690', '#F58518', '#54A24B', '#B279A2', '#72B7B2', '#9D755D', '#EECA3B'];
 
 /** Render the report as one HTML document. */
 export async function renderTrainingReport(result: TrainingReportInput): Promise<string> {
@@ -99,15 +98,11 @@ export async function writeTrainingReport(path: string, result: TrainingReportIn
 
 function evaluations(result: TrainingReportInput): Evaluation[] {
   const out: Evaluation[] = [];
-  if (result.cv) out.push({ name: `${cvFolds(result)}-fold CV`, metrics: result.cv, skipped: 0, color: SET_COLORS[0]!, isCv: true });
-  result.tests.forEach((t, i) => out.push({ name: displayName(t.file), file: t.file, metrics: t.metrics, skipped: t.skipped, color: SET_COLORS[(i + 1) % SET_COLORS.length]!, isCv: false }));
+  if (result.cv) out.push({ name: cvName(result.body), metrics: result.cv, skipped: 0, color: setColor(0), isCv: true });
+  result.tests.forEach((t, i) => out.push({ name: displayName(t.file), file: t.file, metrics: t.metrics, skipped: t.skipped, color: setColor(i + 1), isCv: false }));
   return out;
 }
 
-function cvFolds(result: TrainingReportInput): string {
-  const k = result.body.provenance.options.cv;
-  return typeof k === 'number' || typeof k === 'string' ? String(k) : 'K';
-}
 
 export interface HoldoutFinding {
   level: 'ok' | 'note' | 'warn';

@@ -198,7 +198,12 @@ export const modelCardSchema = {
     },
     format: { type: 'string', description: 'the dataset format the model was trained on' },
     labelColumn: { type: 'string' },
-    metrics: { type: 'object', properties: { cv: looseObject, test: looseObject }, description: 'cross-validation (cv) and hold-out (test, by file) metrics from training' },
+    metrics: {
+      type: 'object',
+      properties: { cv: looseObject, test: looseObject },
+      description:
+        'cross-validation (cv) and hold-out (test, by file) metrics from training; binary models trained by this nadir also hold `curves`: { roc: { x: FPR, y: TPR, threshold }, pr: { x: recall, y: precision, threshold } }, at most 200 points each (absent in older model files)',
+    },
     importance: { type: 'object', properties: { gain: { type: 'array', items: looseObject }, permutation: { type: 'array', items: looseObject } } },
     provenance: { ...looseObject, description: 'training data file names and checksums, options, command, Node version' },
   },

@@ -4,10 +4,12 @@
  * the same numbers `nadir predict` prints; plus per-record warnings the CLI gives per file
  * (a categorical value never seen in training).
  */
-import { predictData } from '../app/predict.js';
+import { predictData, predictMatrix } from '../app/predict.js';
 import { predictionRecord, type PredictionRecord } from '../app/prediction-records.js';
 import { scoringInput, typedRecordsTable } from '../data/typed-records.js';
 import { isNadirError } from '../errors.js';
+import type { JsonRecords } from '../features/json-records.js';
+import { SLOW, UNSEEN_VALUE } from '../features/record-encoder.js';
 import type { ServedModel } from './served-model.js';
 import type { ObservedBatch, ScoreObserver } from './types.js';
 
@@ -41,6 +43,8 @@ export interface ScoreFailure {
  * record, so that the bad records are named and the others still scored.
  */
 export function scoreRecords(model: ServedModel, records: readonly unknown[], rows: ArrayLike<number> | null, opts: ScoreOptions): Array<ScoredRecord | ScoreFailure> {
+  const fast = scoreFast(model, records, rows, opts);
+  if (fast) return fast;
   try {
     return scoreTogether(model, records, rows, opts);
   } catch (e) {
@@ -61,6 +65,62 @@ export function scoreRecords(model: ServedModel, records: readonly unknown[], ro
   return out;
 }
 
+/**
+ * The fast path: every record encoded straight to a feature row by the model's record encoder
+ * (features/record-encoder: the same rows as the typed table + pipeline, bit for bit), scored in
+ * one call. Null when any record is not one the encoder takes (a bad record, or a model without an
+ * encoder): the caller then takes the general path, which says what is wrong.
+ */
+export function scoreFast(model: ServedModel, records: readonly unknown[], rows: ArrayLike<number> | null, opts: ScoreOptions): ScoredRecord[] | null {
+  const enc = model.encoder;
+  // explanations name each input value: the general path keeps the records as a table
+  if (!enc || opts.explain) return null;
+  const n = rows ? rows.length : records.length;
+  const nCols = enc.nCols;
+  const data = new Float32Array(n * nCols);
+  let unseen: Map<number, Array<{ field: string; value: string }>> | null = null;
+  for (let j = 0; j < n; j++) {
+    const rec = records[rows ? rows[j]! : j];
+    const st = enc.encode(rec, data, j * nCols);
+    if (st === SLOW) return null;
+    if (st === UNSEEN_VALUE) (unseen ??= new Map()).set(j, enc.unseenValues(rec as Record<string, unknown>));
+  }
+  return scoreRows(model, data, n, unseen, opts);
+}
+
+/** Records the JSON body reader took (features/json-records): already feature rows. */
+export function scoreJsonRecords(model: ServedModel, body: JsonRecords, opts: ScoreOptions): ScoredRecord[] {
+  return scoreRows(model, body.data, body.nRows, body.unseen, opts);
+}
+
+/** Feature rows (the pipeline's encoding) scored in one call, with the unseen-category warnings of the records that have some. */
+function scoreRows(model: ServedModel, data: Float32Array, n: number, unseen: ReadonlyMap<number, Array<{ field: string; value: string }>> | null, opts: ScoreOptions): ScoredRecord[] {
+  const d = model.detector;
+  const enc = model.encoder!;
+  const p = predictMatrix(d, { data, nRows: n, nCols: enc.nCols, columns: enc.columns }, { explain: opts.explain, top: opts.top });
+  const out: ScoredRecord[] = new Array<ScoredRecord>(n);
+  for (let i = 0; i < n; i++) out[i] = scoredRecord(predictionRecord(d, p, i), p.threshold);
+  if (unseen) for (const [j, values] of unseen) out[j]!.warnings = values.map(({ field, value }) => unseenWarning(field, value));
+  return out;
+}
+
+/** A prediction record as the API answers it: the label, class, probability, threshold, explanation, and a hybrid's parts. */
+function scoredRecord(r: PredictionRecord, threshold: number | null): ScoredRecord {
+  const s: ScoredRecord = { label: r.label, class: r.class, probability: r.probability, threshold };
+  if (r.explanation) s.explanation = r.explanation;
+  if (r.part !== undefined) {
+    s.part = r.part;
+    s.supervisedProbability = r.supervisedProbability!;
+    s.anomalyScore = r.anomalyScore!;
+    if (r.anomalyExplanation) s.anomalyExplanation = r.anomalyExplanation;
+  }
+  return s;
+}
+
+function unseenWarning(field: string, value: string): RecordWarning {
+  return { code: 'unseen-category', field, message: `field '${field}': ${JSON.stringify(value)} was never seen in training; scored as the unseen category` };
+}
+
 function scoreTogether(model: ServedModel, records: readonly unknown[], rows: ArrayLike<number> | null, opts: ScoreOptions): ScoredRecord[] {
   const d = model.detector;
   const table = typedRecordsTable(model.inputs, records, rows ?? undefined, (i) => `record ${i}`);
@@ -68,18 +128,10 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
   const out: ScoredRecord[] = new Array<ScoredRecord>(p.nRows);
   const ignored = d.body.schema.ignored;
   for (let i = 0; i < p.nRows; i++) {
-    const r = predictionRecord(d, p, i);
-    const s: ScoredRecord = { label: r.label, class: r.class, probability: r.probability, threshold: p.threshold };
-    if (r.explanation) s.explanation = r.explanation;
+    const s = scoredRecord(predictionRecord(d, p, i), p.threshold);
     if (ignored?.length) {
       const fields = passthroughFields(records[rows ? rows[i]! : i], ignored);
       if (fields) s.fields = fields;
-    }
-    if (r.part !== undefined) {
-      s.part = r.part;
-      s.supervisedProbability = r.supervisedProbability!;
-      s.anomalyScore = r.anomalyScore!;
-      if (r.anomalyExplanation) s.anomalyExplanation = r.anomalyExplanation;
     }
     out[i] = s;
   }
@@ -97,8 +149,7 @@ function scoreTogether(model: ServedModel, records: readonly unknown[], rows: Ar
     for (let i = 0; i < p.nRows; i++) {
       const c = col.codes[i]!;
       if (c < 0 || unknownCodes[c] === 0) continue;
-      const w: RecordWarning = { code: 'unseen-category', field, message: `field '${field}': ${JSON.stringify(col.dictionary[c])} was never seen in training; scored as the unseen category` };
-      (out[i]!.warnings ??= []).push(w);
+      (out[i]!.warnings ??= []).push(unseenWarning(field, col.dictionary[c]!));
     }
   }
   return out;

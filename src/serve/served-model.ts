@@ -1,6 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import { parseCell } from '../data/index.js';
 import { nadirError } from '../errors.js';
+import { jsonRecordsReader, type JsonRecordsReader } from '../features/json-records.js';
+import { recordEncoder, type RecordEncoder } from '../features/record-encoder.js';
 import type { Detector } from '../model/detector.js';
 import { thresholdOf } from '../model/decision.js';
 import { batchBodySchema, predictBodySchema, recordSchema, type InputField } from './schemas.js';
@@ -31,6 +33,10 @@ export class ServedModel {
   readonly batchDocSchema: Record<string, unknown>;
   /** One record against recordSchema (compiled once). */
   readonly validateRecord: ValidateFunction;
+  /** JSON records straight to feature rows (the scoring routes' fast path), or null: always the general path. */
+  readonly encoder: RecordEncoder | null;
+  /** JSON request bodies straight to feature rows (the predict routes' first try), or null. */
+  readonly jsonReader: JsonRecordsReader | null;
   readonly threshold: number | null;
   readonly card: Record<string, unknown>;
   readonly summary: Record<string, unknown>;
@@ -50,6 +56,10 @@ export class ServedModel {
     this.bodySchema = predictBodySchema(this.recordSchema, limits.batchRecords);
     this.batchDocSchema = batchBodySchema(limits.batchRecords, this.recordSchema);
     this.validateRecord = compileBodyValidator(this.recordSchema);
+    // the fast path encodes records straight to feature rows; a model that passes identifier fields
+    // through (schema.ignored) needs the records themselves, so it takes the general path
+    this.encoder = d.body.schema.ignored?.length ? null : recordEncoder(d.pipeline);
+    this.jsonReader = this.encoder ? jsonRecordsReader(this.encoder, limits.batchRecords) : null;
     this.threshold = d.isBinary ? thresholdOf(d.body) ?? d.threshold : null;
     const spec = d.spec;
     const base = `/api/v1/models/${this.id}`;

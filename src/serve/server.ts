@@ -41,6 +41,7 @@ export async function createServer(opts: ServeOptions): Promise<FastifyInstance>
     apiKey: opts.apiKey ?? null,
     state: { draining: false },
     observers: [],
+    cluster: opts.cluster ?? null,
   };
 
   const app = Fastify({

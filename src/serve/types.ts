@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Detector } from '../model/detector.js';
+import type { ClusterLink } from './cluster.js';
 import type { LiveFeedOptions } from './plugins/events.js';
 import type { ServedModel } from './served-model.js';
 
@@ -43,6 +44,8 @@ export interface ServeOptions {
   demo?: DemoOptions;
   /** Bounds of the live feed GET /api/v1/events (defaults: DEFAULT_LIVE_FEED). */
   liveFeed?: Partial<LiveFeedOptions>;
+  /** One worker of `nadir serve --workers N`: the live feed and /metrics span every worker through the primary (serve/cluster.ts). */
+  cluster?: ClusterLink;
 }
 
 /** What every plugin of one server shares (decorated on the Fastify instance as `nadir`). */
@@ -59,6 +62,8 @@ export interface ServeContext {
    * Observers run synchronously on the request's path: they must be cheap and must not throw.
    */
   readonly observers: ScoreObserver[];
+  /** Set in a worker of a cluster (nadir serve --workers N > 1), else null. */
+  readonly cluster: ClusterLink | null;
 }
 
 /** One record as observers see it: the prediction, and the top contributions when they were asked for. */

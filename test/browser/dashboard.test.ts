@@ -13,7 +13,9 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA, fixtureServer, RECORDS_FILE } from '../../src/serve/testdata/fixtures.js';
+import { train } from '../../src/app/train.js';
+import { createServer } from '../../src/serve/server.js';
+import { DATA, fixtureDetector, fixtureServer, RECORDS_FILE } from '../../src/serve/testdata/fixtures.js';
 import { openUrl } from './chromium.js';
 
 test('dashboard: Models and Predict pages in chromium, served by createServer', { timeout: 120_000 }, async () => {
@@ -140,6 +142,58 @@ test('dashboard: the Live page receives the demo replay over Server-Sent Events'
     await page.click('nav a[data-page="models"]');
     await page.waitForSelector('main[data-ready="models"]');
     assert.deepEqual(errors.filter((e) => e !== `request failed: ${address}/api/v1/events`), []);
+  } finally {
+    await opened.close();
+    await app.close();
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('dashboard: the model card draws the ROC and precision–recall curves the model file stores; an older file says it has none', { timeout: 180_000 }, async () => {
+  // a model trained now stores its curves (cross-validation and the hold-out file); the v1 fixture does not
+  const trained = await train({
+    data: `${DATA}KDDTrain+_20Percent.txt.gz`,
+    tests: [`${DATA}KDDTest-21.txt.gz`],
+    model: 'gbdt',
+    cv: 2,
+    seed: 1,
+    permutationRepeats: 0,
+    learner: { nEstimators: 15, maxDepth: 4 },
+  });
+  const app = await createServer({ models: [{ id: 'with-curves', detector: trained.detector }, { id: 'gbdt-binary', detector: await fixtureDetector('gbdt-binary') }] });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const keep = process.env.NADIR_KEEP_SCREENSHOTS;
+  const dir = keep ?? (await mkdtemp(join(tmpdir(), 'nadir-dashboard-')));
+  if (keep) await mkdir(keep, { recursive: true });
+  const opened = await openUrl(`${address}/#/models/with-curves`);
+  const { page, errors } = opened;
+  try {
+    // served by the model card: at most 200 points per curve
+    const card = (await (await fetch(`${address}/api/v1/models/with-curves`)).json()) as { metrics: { cv: { curves: { roc: { x: number[]; y: number[] }; pr: { x: number[] } } }; test: Record<string, { curves?: unknown }> } };
+    const roc = card.metrics.cv.curves.roc;
+    assert.ok(roc.x.length > 20 && roc.x.length <= 200 && roc.y.length === roc.x.length, `${roc.x.length} ROC points`);
+    assert.ok(card.metrics.cv.curves.pr.x.length <= 200);
+    assert.ok(card.metrics.test['KDDTest-21.txt.gz']?.curves, 'the hold-out file has its curves too');
+
+    await page.waitForSelector('main[data-ready="models"]');
+    for (const chart of ['roc', 'roc-log', 'pr']) {
+      await page.waitForSelector(`[data-chart="${chart}"] svg`);
+      // one line per set: cross-validation and the hold-out file
+      const lines = await page.locator(`[data-chart="${chart}"] svg path[aria-roledescription="line mark"]`).count();
+      assert.ok(lines >= 2, `${chart}: ${lines} lines`);
+    }
+    assert.match((await page.textContent('[data-chart="roc"]')) ?? '', /ROC curve/);
+    assert.match((await page.textContent('[data-chart="pr"]')) ?? '', /Precision–recall curve/);
+    const legend = (await page.textContent('#curve-legend')) ?? '';
+    assert.match(legend, /2-fold CV ROC AUC 0\.99\d\d/);
+    assert.match(legend, /KDDTest-21 ROC AUC 0\.\d{4}/);
+    await page.screenshot({ path: join(dir, 'models-curves.png'), fullPage: true });
+
+    await page.click('a[href="#/models/gbdt-binary"]');
+    await page.waitForSelector('#curves-note');
+    assert.match((await page.textContent('#curves-note')) ?? '', /stores no ROC or precision–recall curves/);
+    assert.equal(await page.locator('[data-chart="roc"]').count(), 0);
+    assert.deepEqual(errors, []);
   } finally {
     await opened.close();
     await app.close();

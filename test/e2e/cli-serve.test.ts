@@ -127,3 +127,97 @@ test('nadir serve --help names the routes, the security defaults and how to stop
   assert.equal(h.code, 0);
   for (const s of ['POST /api/v1/predict', '/api/v1/models/<id>/predict/csv', '/metrics', '/openapi.json', 'NADIR_API_KEY', '127.0.0.1', 'SIGTERM']) assert.ok(h.stdout.includes(s), s);
 });
+
+/** A live-feed reader over HTTP: the comments and detection events as they arrive (each on its own connection). */
+async function feed(url: string): Promise<{ comments: string[]; detections: number; abort: () => void }> {
+  const ac = new AbortController();
+  const res = await fetch(url, { signal: ac.signal, headers: { connection: 'close' } });
+  assert.equal(res.status, 200);
+  const out = { comments: [] as string[], detections: 0, abort: () => ac.abort() };
+  void (async () => {
+    const dec = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body!) {
+        buf += dec.decode(chunk as Uint8Array, { stream: true });
+        let at: number;
+        while ((at = buf.indexOf('\n\n')) >= 0) {
+          for (const line of buf.slice(0, at).split('\n')) {
+            if (line.startsWith(':')) out.comments.push(line.slice(1).trim());
+            else if (line === 'event: detection') out.detections++;
+          }
+          buf = buf.slice(at + 2);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return out;
+}
+
+async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('--workers 2: one port, the demo replayed once and seen by live-feed clients of every worker, /metrics counting all workers', async () => {
+  const server = await start(['--model', MODEL, '--log-level', 'warn', '--workers', '2', '--demo', '100', '--rate-limit', '0']);
+  try {
+    // feeds on new connections, handed to the workers in turn: at least one on each
+    const feeds: Array<Awaited<ReturnType<typeof feed>>> = [];
+    for (let i = 0; i < 6; i++) {
+      const f = await feed(`${server.url}/api/v1/events`);
+      await until(() => f.comments.length > 0, 'the connected comment');
+      feeds.push(f);
+    }
+    const workers = new Set(feeds.map((f) => /connected to worker (\d+)/.exec(f.comments[0]!)?.[1]));
+    assert.deepEqual([...workers].sort(), ['0', '1'], `feeds held by both workers: ${feeds.map((f) => f.comments[0]).join('; ')}`);
+    // the demo runs in worker 0 alone; worker 1's clients get its records through the primary
+    await until(() => feeds.every((f) => f.detections >= 20), 'detections on every feed');
+    for (const f of feeds) f.abort();
+    // replayed once: /metrics counts the demo's records at its rate (100/s), not once per worker
+    const predictions = async (): Promise<number> => {
+      const m = await (await fetch(`${server.url}/metrics`, { headers: { connection: 'close' } })).text();
+      return [...m.matchAll(/^nadir_predictions_total\{[^}]*\} (\d+)$/gm)].reduce((s, x) => s + Number(x[1]), 0);
+    };
+    const t0 = performance.now();
+    const p0 = await predictions();
+    await new Promise((r) => setTimeout(r, 2000));
+    const p1 = await predictions();
+    const seconds = (performance.now() - t0) / 1000;
+    assert.ok(p1 - p0 > 0 && p1 - p0 <= 100 * (seconds + 0.5), `${p1 - p0} demo records in ${seconds.toFixed(1)} s at 100/s`);
+
+    // predictions on new connections land on both workers; /metrics (answered by either) counts them all
+    const { NSL_KDD_COLUMNS } = await import('../../src/data/formats/index.js');
+    const d = await Detector.load(MODEL);
+    const names = d.body.schema.inputs.map((i) => i.name);
+    const cells = gunzipSync(readFileSync(KDD)).toString('utf8').split('\n')[0]!.split(',');
+    const record = Object.fromEntries(names.map((n) => {
+      const v = cells[(NSL_KDD_COLUMNS as readonly string[]).indexOf(n)]!;
+      return [n, Number.isNaN(Number(v)) ? v : Number(v)];
+    }));
+    const requests = async (): Promise<number> => {
+      const m = await (await fetch(`${server.url}/metrics`, { headers: { connection: 'close' } })).text();
+      const line = /^nadir_http_requests_total\{method="POST",route="\/api\/v1\/predict",status="200"\} (\d+)$/m.exec(m);
+      return line ? Number(line[1]) : 0;
+    };
+    for (let i = 0; i < 10; i++) {
+      const r = await fetch(`${server.url}/api/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(record) });
+      assert.equal(r.status, 200);
+      assert.equal(((await r.json()) as { label: string }).label, 'Attack');
+    }
+    for (let i = 0; i < 4; i++) assert.equal(await requests(), 10, 'every scrape counts the requests of both workers');
+    const m = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(m, /^nadir_models_loaded 1$/m, 'the model count once, not once per worker');
+  } finally {
+    server.child.kill('SIGINT');
+  }
+  const { code } = await server.exit;
+  assert.equal(code, 0, server.stderr());
+  assert.match(server.stderr(), /SIGINT: stopping/);
+  assert.match(server.stderr(), /stopped/);
+});

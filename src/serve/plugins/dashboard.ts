@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { nadirError } from '../../errors.js';
 import { NSL_KDD_COLUMNS } from '../../data/formats/nsl-kdd.js';
-import { confusionMatrixSpec, gainSpec, permutationSpec } from '../../reports/training-report-charts.js';
+import { storedCurveSets } from '../../reports/report-common.js';
+import { confusionMatrixSpec, curveSpec, gainSpec, permutationSpec } from '../../reports/training-report-charts.js';
 import type { ModelBody } from '../../model/types.js';
 import { unknownModel } from '../http-errors.js';
 import type { ServedModel } from '../served-model.js';
@@ -109,7 +110,12 @@ export function dashboardRoot(): string {
   }
 }
 
-/** The model card's charts, as the training report draws them: importance (gain, permutation) and confusion matrices. */
+/**
+ * The model card's charts, as the training report draws them: importance (gain, permutation),
+ * confusion matrices, and for a binary model whose file stores them, the ROC (linear and log FPR)
+ * and precision–recall curves of cross-validation and every hold-out file (`curves`; absent for a
+ * file without curves: `curvesNote` says why).
+ */
 function modelCharts(body: ModelBody): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const { gain, permutation } = body.importance ?? {};
@@ -120,6 +126,15 @@ function modelCharts(body: ModelBody): Record<string, unknown> {
   if (cv) confusion.cv = confusionMatrixSpec(cv, 'Cross-validation (out of fold)');
   for (const [file, m] of Object.entries(test ?? {})) confusion[`test:${file}`] = confusionMatrixSpec(m, `Hold-out: ${file}`);
   out.confusion = confusion;
+  const sets = storedCurveSets(body);
+  if (body.task !== 'binary' || body.classes.length !== 2) out.curvesNote = 'ROC and precision–recall curves are drawn for binary (normal vs attack) models.';
+  else if (sets.length === 0) out.curvesNote = 'This model was trained without cross-validation or a hold-out file: no curves.';
+  else if (!sets.some((s) => s.metrics.curves)) out.curvesNote = 'This model file stores no ROC or precision–recall curves (it was written by a nadir that did not keep them): train it again to see them here.';
+  else {
+    out.curves = { roc: curveSpec('roc', sets), 'roc-log': curveSpec('roc', sets, { logFpr: true }), pr: curveSpec('pr', sets) };
+    // the specs draw no legend (as in the training report): the page shows this one, with each set's areas
+    out.curveLegend = sets.map((s) => ({ label: s.label, color: s.color, rocAuc: s.metrics.rocAuc, prAuc: s.metrics.prAuc }));
+  }
   return out;
 }
 

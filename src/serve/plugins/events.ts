@@ -50,12 +50,17 @@ interface Client {
  * most its queue and one write. A comment (`: ping`) every `heartbeatMs`. Behind the API key like
  * every /api route; since a browser's EventSource cannot send headers, this route alone also takes
  * the key as `?key=`. Closing the server ends every feed first (preClose), so a drain never waits
- * on them.
+ * on them. With several workers (ServeOptions.cluster), events scored in other workers arrive
+ * through the primary process (serve/cluster.ts) and are queued under the same bounds.
  */
 export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async (app, opts) => {
   const o: LiveFeedOptions = { ...DEFAULT_LIVE_FEED, ...opts };
   const clients = new Set<Client>();
   let flushTimer: NodeJS.Timeout | null = null;
+  // with --workers: clients connected to other workers get this one's events through the primary
+  const relay = app.nadir.cluster?.feed ?? null;
+  let outbox: string[] = [];
+  let outDropped = 0;
 
   const write = (c: Client): void => {
     if (c.blocked || (c.queue.length === 0 && c.dropped === 0)) return;
@@ -74,12 +79,17 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
   const flushAll = (): void => {
     flushTimer = null;
     for (const c of clients) write(c);
+    if (relay && (outbox.length > 0 || outDropped > 0)) {
+      relay.publish(outbox, outDropped);
+      outbox = [];
+      outDropped = 0;
+    }
   };
 
-  /** Queues events (already serialised) for every client; `skipped` events never built count as dropped. */
-  const broadcast = (events: string[], skipped: number): void => {
+  /** Queue events for every local client: `dropped` left out before them; the oldest go beyond the bound. */
+  const deliver = (events: readonly string[], dropped: number): void => {
     for (const c of clients) {
-      c.dropped += skipped;
+      c.dropped += dropped;
       c.queue.push(...events);
       const over = c.queue.length - o.queue;
       if (over > 0) {
@@ -87,11 +97,35 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
         c.dropped += over;
       }
     }
+  };
+  const schedule = (): void => {
     flushTimer ??= setTimeout(flushAll, o.flushMs);
   };
 
-  app.nadir.observers.push((model, batch) => {
+  /** Events scored in this process: to its clients, and through the relay to the other workers' clients. */
+  const publish = (events: string[], dropped: number): void => {
+    deliver(events, dropped);
+    if (relay !== null && relay.elsewhere) {
+      outDropped += dropped;
+      outbox.push(...events);
+      const over = outbox.length - o.queue;
+      if (over > 0) {
+        outbox.splice(0, over);
+        outDropped += over;
+      }
+    }
+    schedule();
+  };
+
+  relay?.onEvents((events, dropped) => {
     if (clients.size === 0) return;
+    deliver(events, dropped);
+    schedule();
+  });
+
+  app.nadir.observers.push((model, batch) => {
+    const forward = relay !== null && relay.elsewhere;
+    if (clients.size === 0 && !forward) return;
     // records beyond the last `queue` of a batch would be dropped by every client: never built
     const first = Math.max(0, batch.size - o.queue);
     const time = new Date().toISOString();
@@ -102,7 +136,7 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
       if (r.explanation) e.explanation = r.explanation;
       events.push(`event: detection\ndata: ${JSON.stringify(e)}\n\n`);
     }
-    broadcast(events, first);
+    publish(events, first);
   });
 
   // detections scored elsewhere (nadir monitor --serve): onto the live feed as they are
@@ -146,7 +180,7 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
     async (req) => {
       const time = new Date().toISOString();
       const list = req.body.detections;
-      if (clients.size > 0) broadcast(list.map((d) => `event: detection\ndata: ${JSON.stringify({ time, ...d })}\n\n`), 0);
+      if (clients.size > 0 || (relay !== null && relay.elsewhere)) publish(list.map((d) => `event: detection\ndata: ${JSON.stringify({ time, ...d })}\n\n`), 0);
       return { accepted: list.length, clients: clients.size };
     },
   );
@@ -161,6 +195,7 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
     if (flushTimer) clearTimeout(flushTimer);
     for (const c of clients) c.res.end();
     clients.clear();
+    relay?.clients(0);
     done();
   });
 
@@ -190,10 +225,16 @@ export const eventsPlugin: FastifyPluginAsync<Partial<LiveFeedOptions>> = async 
         connection: 'close',
         'x-accel-buffering': 'no',
       });
-      res.write('retry: 3000\n: connected\n\n');
+      // with several workers, the comment names the one holding this feed (the others' events come through the primary)
+      const worker = app.nadir.cluster ? ` to worker ${app.nadir.cluster.index}` : '';
+      res.write(`retry: 3000\n: connected${worker}\n\n`);
       const c: Client = { res, queue: [], dropped: 0, blocked: false };
       clients.add(c);
-      req.raw.on('close', () => clients.delete(c));
+      relay?.clients(clients.size);
+      req.raw.on('close', () => {
+        clients.delete(c);
+        relay?.clients(clients.size);
+      });
     },
   );
 };

@@ -24,6 +24,9 @@ function processMetrics(): Registry {
  *   nadir_model_load_seconds{model}
  *   nadir_models_loaded
  *   nadir_process_* / nadir_nodejs_*                             prom-client's process metrics
+ *
+ * With several workers (nadir serve --workers N) every scrape answers for all of them: counters
+ * and histograms summed, process metrics as prom-client aggregates them (serve/cluster.ts).
  */
 export const metricsPlugin = fp(
   async (app) => {
@@ -38,8 +41,9 @@ export const metricsPlugin = fp(
       registers,
     });
     const predictions = new Counter({ name: 'nadir_predictions_total', help: 'Records scored, by model and predicted label', labelNames: ['model', 'label'], registers });
-    const load = new Gauge({ name: 'nadir_model_load_seconds', help: 'Time it took to load each model file', labelNames: ['model'], registers });
-    const loaded = new Gauge({ name: 'nadir_models_loaded', help: 'Models being served', registers });
+    // with several workers (--workers) each loads the models: the cluster's figure is the slowest load, and the model count once
+    const load = new Gauge({ name: 'nadir_model_load_seconds', help: 'Time it took to load each model file', labelNames: ['model'], registers, aggregator: 'max' });
+    const loaded = new Gauge({ name: 'nadir_models_loaded', help: 'Models being served', registers, aggregator: 'first' });
     loaded.set(app.nadir.models.size);
     for (const m of app.nadir.models.values()) {
       if (m.loadSeconds !== null) load.set({ model: m.id }, m.loadSeconds);
@@ -50,6 +54,8 @@ export const metricsPlugin = fp(
       for (const [label, n] of batch.labelCounts) predictions.inc({ model: model.id, label }, n);
     });
     const registry = Registry.merge([processMetrics(), own]);
+    const link = app.nadir.cluster;
+    link?.shareMetrics([processMetrics(), own]);
 
     app.addHook('onResponse', (req, reply, done) => {
       const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
@@ -60,7 +66,8 @@ export const metricsPlugin = fp(
 
     app.get('/metrics', { config: { rateLimit: false }, schema: { tags: ['health'], summary: 'Prometheus metrics (text format)', produces: ['text/plain'] } }, async (_req, reply) => {
       reply.type(registry.contentType);
-      return registry.metrics();
+      // one worker of several: every worker's figures, merged by the primary
+      return link ? link.clusterMetrics() : registry.metrics();
     });
   },
   { name: 'nadir-metrics', fastify: '5.x' },
