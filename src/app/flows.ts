@@ -5,6 +5,7 @@
  */
 import { formatCount } from '../util/format.js';
 import { once } from 'node:events';
+import { Buffer } from 'node:buffer';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -91,18 +92,51 @@ export async function writeFlows(inputs: readonly CaptureInput[], out: { path: s
   // a write error (disk full, a closed pipe) comes as an event: kept here, thrown at the next flush
   const state: { failed: Error | null } = { failed: null };
   stream.on('error', (e) => (state.failed = e));
-  let buf: string[] = [];
-  let size = 0;
+  // lines are encoded into 1 MB buffers as they come (rather than 1 MB strings joined, then
+  // encoded, per write); full buffers wait in `ready` for the next flush
+  const CHUNK = 1 << 20;
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  let ready: Buffer[] = [];
+  let readyBytes = 0;
+  const seal = (): void => {
+    if (used === 0) return;
+    ready.push(chunk.subarray(0, used));
+    readyBytes += used;
+    // the stream keeps written bytes until they are out: the next lines go to a new buffer
+    chunk = Buffer.allocUnsafe(CHUNK);
+    used = 0;
+  };
+  const add = (line: string): void => {
+    // a UTF-16 unit takes at most 3 bytes in UTF-8
+    if (used + line.length * 3 > CHUNK) seal();
+    if (line.length * 3 > CHUNK) {
+      const b = Buffer.from(line);
+      ready.push(b);
+      readyBytes += b.length;
+    } else used += chunk.write(line, used);
+  };
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('error', done);
+    });
   const flush = async (): Promise<void> => {
     if (state.failed) throw state.failed;
-    if (buf.length === 0) return;
-    const text = buf.join('');
-    buf = [];
-    size = 0;
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    seal();
+    const data = ready.length === 1 ? ready[0]! : Buffer.concat(ready, readyBytes);
+    ready = [];
+    readyBytes = 0;
+    if (data.length === 0) return;
+    if (!stream.write(data)) await drained();
     if (state.failed) throw state.failed;
   };
-  if (format === 'csv') buf.push(`${csvHeaderNames(o.label !== undefined).join(',')}\n`);
+  if (format === 'csv') add(`${csvHeaderNames(o.label !== undefined).join(',')}\n`);
   try {
     const stats = await readFlows(
       inputs,
@@ -114,8 +148,7 @@ export async function writeFlows(inputs: readonly CaptureInput[], out: { path: s
           if (o.label !== undefined) r.Label = o.label;
           line = `${JSON.stringify(r)}\n`;
         }
-        buf.push(line);
-        size += line.length;
+        add(line);
       },
       {
         mode: o.mode,
@@ -125,7 +158,7 @@ export async function writeFlows(inputs: readonly CaptureInput[], out: { path: s
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         afterChunk: async () => {
-          if (size >= 1 << 20) await flush();
+          if (readyBytes > 0) await flush();
         },
       },
     );

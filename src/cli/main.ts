@@ -2,17 +2,27 @@
 import { Command, CommanderError } from 'commander';
 import { nadirError } from '../errors.js';
 import { NADIR_VERSION } from '../version.js';
-import { registerEda } from './commands/eda.js';
-import { registerEvaluate } from './commands/evaluate.js';
-import { registerFlows } from './commands/flows.js';
-import { registerMonitor } from './commands/monitor.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerPredict } from './commands/predict.js';
-import { registerServe } from './commands/serve.js';
-import { registerTrain } from './commands/train.js';
 import { fail } from './output.js';
 
 const pkg = { version: NADIR_VERSION };
+
+/**
+ * The commands, in help order, each with the module that defines it. A command's module (and what
+ * it imports: DuckDB, Fastify, the learners, the report renderers…) is loaded only when needed:
+ * `nadir flows …` loads the flows command alone; help, version and anything that is not a
+ * command name load them all.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<(program: Command) => void>])[] = [
+  ['inspect', async () => (await import('./commands/inspect.js')).registerInspect],
+  ['eda', async () => (await import('./commands/eda.js')).registerEda],
+  ['train', async () => (await import('./commands/train.js')).registerTrain],
+  ['evaluate', async () => (await import('./commands/evaluate.js')).registerEvaluate],
+  ['predict', async () => (await import('./commands/predict.js')).registerPredict],
+  ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['flows', async () => (await import('./commands/flows.js')).registerFlows],
+  ['monitor', async () => (await import('./commands/monitor.js')).registerMonitor],
+];
+const COMMAND_NAMES = COMMANDS.map(([name]) => name);
 
 /**
  * The CLI. Usage errors (unknown command or option, missing option or value, stray argument)
@@ -20,7 +30,10 @@ const pkg = { version: NADIR_VERSION };
  * turns them into one line `nadir: <message> (see nadir <cmd> --help)` and exit code 2,
  * printed by fail() like every other error. --help and --version exit 0.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const first = argv[2];
+  const needed = COMMANDS.filter(([name]) => first === undefined || !COMMAND_NAMES.includes(first) || name === first);
+  const registers = await Promise.all(needed.map(([, load]) => load()));
   const program = new Command();
   program
     .name('nadir')
@@ -28,15 +41,8 @@ export function buildProgram(): Command {
     .version(pkg.version)
     // commander prints nothing itself for errors; the exit hooks below build the one line
     .configureOutput({ outputError: () => {} });
-  registerInspect(program);
-  registerEda(program);
-  registerTrain(program);
-  registerEvaluate(program);
-  registerPredict(program);
-  registerServe(program);
-  registerFlows(program);
-  registerMonitor(program);
-  const names = program.commands.map((c) => c.name());
+  for (const register of registers) register(program);
+  const names = COMMAND_NAMES;
   program.exitOverride(usageExit(program, names));
   for (const c of program.commands) c.configureOutput({ outputError: () => {} }).exitOverride(usageExit(c, names));
   return program;
@@ -87,11 +93,11 @@ export function usageMessage(err: CommanderError, cmd: Command, commands: readon
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram();
-  // `nadir help <name>`: commander would print the general help and exit 1 for an unknown name
-  const names = program.commands.map((c) => c.name());
   const [first, second] = argv.slice(2);
+  const names = COMMAND_NAMES;
   try {
+    const program = await buildProgram(argv);
+    // `nadir help <name>`: commander would print the general help and exit 1 for an unknown name
     if (first === 'help' && second !== undefined && !second.startsWith('-') && !names.includes(second)) {
       throw nadirError('NADIR_ERR_BAD_INPUT', `unknown command '${second}' (commands: ${names.join(', ')})`);
     }

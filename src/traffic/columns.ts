@@ -42,7 +42,31 @@ export function cicTimestamp(micros: number): string {
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-/** A flow's values in FLOW_COLUMNS order. */
+type Stat = { n: number; sum: number; max: number; min: number; mean: number; std: number };
+
+/** max, min, mean, std of a stat (zeros when `ok` is false). */
+function pushStat(v: (number | string)[], s: Stat, ok: boolean): void {
+  if (ok) v.push(s.max, s.min, s.mean, s.std);
+  else v.push(0, 0, 0, 0);
+}
+
+/** total, mean, std, max, min of inter-arrival times (zeros when `ok` is false). */
+function pushIat(v: (number | string)[], s: Stat, ok: boolean): void {
+  if (ok) v.push(s.sum, s.mean, s.std, s.max, s.min);
+  else v.push(0, 0, 0, 0, 0);
+}
+
+/** mean, std, max, min (zeros for no values). */
+function pushPeriods(v: (number | string)[], s: Stat): void {
+  if (s.n > 0) v.push(s.mean, s.std, s.max, s.min);
+  else v.push(0, 0, 0, 0);
+}
+
+/**
+ * A flow's values in FLOW_COLUMNS order. Written as a run of pushes (no spread arrays): it is
+ * called once per flow by every writer, and the CSV bytes are checked against fixed hashes in
+ * app/flows-csv.test.ts.
+ */
 export function flowValues(f: Flow, mode: FlowMode): (number | string)[] {
   const cic = mode === 'cic2017';
   const dur = f.duration;
@@ -53,48 +77,47 @@ export function flowValues(f: Flow, mode: FlowMode): (number | string)[] {
   const al = f.allLen;
   const fwdN = fl.n;
   const bwdN = bl.n;
-  const st = (s: { n: number; max: number; min: number; mean: number; std: number }, ok: boolean): number[] => (ok ? [s.max, s.min, s.mean, s.std] : [0, 0, 0, 0]);
-  const iat = (s: { sum: number; mean: number; std: number; max: number; min: number }, ok: boolean): number[] => (ok ? [s.sum, s.mean, s.std, s.max, s.min] : [0, 0, 0, 0, 0]);
-  const flagOrder = cic ? CIC_FLAG_ORDER : HEADER_FLAG_ORDER;
-  const flags = flagOrder.map((i) => f.flags[i]!);
   const bytes = fl.sum + bl.sum;
+  const v: (number | string)[] = [f.id, f.srcIp, f.srcPort, f.dstIp, f.dstPort, f.protocol, cicTimestamp(f.startMicros), dur, fwdN, bwdN, fl.sum, bl.sum];
+  pushStat(v, fl, fwdN > 0);
+  pushStat(v, bl, bwdN > 0);
+  v.push(bytes / secs, n / secs);
+  pushPeriods(v, f.flowIat);
+  pushIat(v, f.fwdIat, fwdN > 1);
+  pushIat(v, f.bwdIat, bwdN > 1);
+  v.push(f.fPsh, f.bPsh, f.fUrg, f.bUrg, f.fwdHeaderBytes, f.bwdHeaderBytes);
+  v.push(dur > 0 ? fwdN / secs : 0, dur > 0 ? bwdN / secs : 0);
+  v.push(al.min, al.max, al.mean, al.std, al.variance);
+  const flagOrder = cic ? CIC_FLAG_ORDER : HEADER_FLAG_ORDER;
+  for (let i = 0; i < 8; i++) v.push(f.flags[flagOrder[i]!]!);
+  v.push(fwdN > 0 ? (cic ? Math.trunc(bwdN / fwdN) : bwdN / fwdN) : 0);
+  v.push(n > 0 ? al.sum / n : 0);
+  v.push(fwdN ? fl.sum / fwdN : 0, bwdN ? bl.sum / bwdN : 0);
+  v.push(f.fwdHeaderBytes);
   // bulk: CICFlowMeter's comparison of byte-array references made every packet "backward" and
   // its dump wrote zeros; CIC-IDS2017's six bulk columns are all 0
-  const fb = f.fBulk;
-  const bb = f.bBulk;
-  const bulk = cic
-    ? [0, 0, 0, 0, 0, 0]
-    : [
-        fb.states ? Math.trunc(fb.size / fb.states) : 0,
-        fb.states ? Math.trunc(fb.packets / fb.states) : 0,
-        fb.duration ? Math.trunc(fb.size / (fb.duration / 1e6)) : 0,
-        bb.states ? Math.trunc(bb.size / bb.states) : 0,
-        bb.states ? Math.trunc(bb.packets / bb.states) : 0,
-        bb.duration ? Math.trunc(bb.size / (bb.duration / 1e6)) : 0,
-      ];
-  const sf = cic ? 1 : f.subflows;
-  const subflow = cic ? [fwdN, fl.sum, bwdN, bl.sum] : [fwdN / sf, fl.sum / sf, bwdN / sf, bl.sum / sf];
-  return [
-    f.id, f.srcIp, f.srcPort, f.dstIp, f.dstPort, f.protocol, cicTimestamp(f.startMicros),
-    dur, fwdN, bwdN, fl.sum, bl.sum,
-    ...st(fl, fwdN > 0), ...st(bl, bwdN > 0),
-    bytes / secs, n / secs,
-    ...(f.flowIat.n > 0 ? [f.flowIat.mean, f.flowIat.std, f.flowIat.max, f.flowIat.min] : [0, 0, 0, 0]),
-    ...iat(f.fwdIat, fwdN > 1), ...iat(f.bwdIat, bwdN > 1),
-    f.fPsh, f.bPsh, f.fUrg, f.bUrg, f.fwdHeaderBytes, f.bwdHeaderBytes,
-    dur > 0 ? fwdN / secs : 0, dur > 0 ? bwdN / secs : 0,
-    al.min, al.max, al.mean, al.std, al.variance,
-    ...flags,
-    fwdN > 0 ? (cic ? Math.trunc(bwdN / fwdN) : bwdN / fwdN) : 0,
-    n > 0 ? al.sum / n : 0,
-    fwdN ? fl.sum / fwdN : 0, bwdN ? bl.sum / bwdN : 0,
-    f.fwdHeaderBytes,
-    ...bulk,
-    ...subflow,
-    f.initWinFwd, f.initWinBwd, f.actDataFwd, f.minSegFwd,
-    ...(f.active.n > 0 ? [f.active.mean, f.active.std, f.active.max, f.active.min] : [0, 0, 0, 0]),
-    ...(f.idle.n > 0 ? [f.idle.mean, f.idle.std, f.idle.max, f.idle.min] : [0, 0, 0, 0]),
-  ];
+  if (cic) v.push(0, 0, 0, 0, 0, 0);
+  else {
+    const fb = f.fBulk;
+    const bb = f.bBulk;
+    v.push(
+      fb.states ? Math.trunc(fb.size / fb.states) : 0,
+      fb.states ? Math.trunc(fb.packets / fb.states) : 0,
+      fb.duration ? Math.trunc(fb.size / (fb.duration / 1e6)) : 0,
+      bb.states ? Math.trunc(bb.size / bb.states) : 0,
+      bb.states ? Math.trunc(bb.packets / bb.states) : 0,
+      bb.duration ? Math.trunc(bb.size / (bb.duration / 1e6)) : 0,
+    );
+  }
+  if (cic) v.push(fwdN, fl.sum, bwdN, bl.sum);
+  else {
+    const sf = f.subflows;
+    v.push(fwdN / sf, fl.sum / sf, bwdN / sf, bl.sum / sf);
+  }
+  v.push(f.initWinFwd, f.initWinBwd, f.actDataFwd, f.minSegFwd);
+  pushPeriods(v, f.active);
+  pushPeriods(v, f.idle);
+  return v;
 }
 
 /** A flow as a record keyed by column name (JSON Lines, scoring); NaN and ±Infinity become null. */
@@ -111,14 +134,13 @@ export function flowRecord(f: Flow, mode: FlowMode): Record<string, number | str
 /** One CSV line of a flow (and its label): numbers as JavaScript prints them, NaN and Infinity as CICFlowMeter wrote them. */
 export function flowCsvLine(f: Flow, mode: FlowMode, label?: string): string {
   const v = flowValues(f, mode);
-  let s = '';
+  // join writes numbers as String() does, into one flat string
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
-    if (i > 0) s += ',';
-    s += typeof x === 'number' ? String(x) : csvText(x);
+    if (typeof x === 'string') v[i] = csvText(x);
   }
-  if (label !== undefined) s += `,${csvText(label)}`;
-  return s;
+  if (label !== undefined) v.push(csvText(label));
+  return v.join(',');
 }
 
 function csvText(s: string): string {
