@@ -6,6 +6,7 @@
  * tokens, nulls, categories never seen) — and refuses (SLOW) every record the general path would
  * refuse or has to explain.
  */
+import { tableRecords } from '../data/table-records.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -22,19 +23,7 @@ function nslKdd(): Promise<{ train: Dataset; test: Dataset }> {
 }
 
 /** A loaded table as JSON records, the way a client sends them. */
-function records(d: Dataset): Array<Record<string, unknown>> {
-  const cols = d.features.columns;
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < d.features.nRows; i++) {
-    const r: Record<string, unknown> = {};
-    for (const c of cols) {
-      if (c.kind === 'numeric') r[c.name] = Number.isNaN(c.values[i]!) ? null : c.values[i]!;
-      else r[c.name] = c.codes[i]! < 0 ? null : c.dictionary[c.codes[i]!]!;
-    }
-    out.push(r);
-  }
-  return out;
-}
+const records = (d: Dataset): Array<Record<string, unknown>> => tableRecords(d.features);
 
 /** The general path's rows: typed table, then the pipeline. */
 function reference(p: Pipeline, recs: readonly unknown[]): Float32Array {
