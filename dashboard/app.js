@@ -106,6 +106,7 @@ function decisionText(card) {
   if (card.task !== 'binary') return `The predicted class is the one with the highest probability among ${card.classes.length} classes.`;
   const positive = card.classes[1] ?? 'attack';
   const t = fmt.num(card.threshold);
+  if (d.parts) return `A record is labelled Attack when either part fires: the supervised P(attack) reaches its threshold, or the anomaly distance reaches its threshold while P(attack) is at or above the gate; Normal otherwise. (The card's threshold, ${t}, applies to the combined score, which reaches it exactly when either part fires.)`;
   const score = d.score === 'anomaly' || card.learner.score === 'anomaly' ? 'anomaly score' : `probability of ${positive}`;
   let how = '';
   if (d.method === 'max-fpr') how = ` It was chosen on the out-of-fold scores so that at most ${fmt.pct(d.maxFpr, 1)} of normal traffic is flagged (there: false-positive rate ${fmt.pct(d.oofFpr)}, detection rate ${fmt.pct(d.oofTpr)}).`;
@@ -135,7 +136,7 @@ function hybridParts(card) {
   return h(
     'div',
     { id: 'hybrid-parts' },
-    h('p', {}, 'This is a hybrid model: a supervised classifier for known attacks and an anomaly profile of normal traffic for unknown ones. A record is labelled Attack when either part fires.'),
+    h('p', {}, 'This is a hybrid model: a supervised classifier for known attacks and an anomaly profile of normal traffic for unknown ones, each with its threshold:'),
     h('table', { class: 'parts' }, h('thead', {}, h('tr', {}, ['part', 'value', 'meaning'].map((c) => h('th', {}, c)))), h('tbody', {}, rows.map(([k, v, m]) => h('tr', {}, h('th', {}, k), h('td', { class: 'num' }, v), h('td', {}, m))))),
   );
 }

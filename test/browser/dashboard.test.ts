@@ -239,6 +239,7 @@ test('dashboard: a hybrid model card shows both thresholds, the anomaly budget a
     assert.match(table, /probability of attack is at or above this/);
     assert.match(table, /distance to the nearest normal training row/);
     assert.match(table, /supervised part vetoes it/);
+    assert.match((await page.textContent('#decision')) ?? '', /labelled Attack when either part fires/);
     assert.match(table, new RegExp(`of ${parts.anomaly.normalRows.toLocaleString('en-US')} normal rows`));
     // NSL-KDD has no identifier columns: no ignored-columns section
     assert.equal(await page.locator('#ignored').count(), 0);
