@@ -106,11 +106,51 @@ function decisionText(card) {
   if (card.task !== 'binary') return `The predicted class is the one with the highest probability among ${card.classes.length} classes.`;
   const positive = card.classes[1] ?? 'attack';
   const t = fmt.num(card.threshold);
+  if (d.parts) return `A record is labelled Attack when either part fires: the supervised P(attack) reaches its threshold, or the anomaly distance reaches its threshold while P(attack) is at or above the gate; Normal otherwise. (The card's threshold, ${t}, applies to the combined score, which reaches it exactly when either part fires.)`;
   const score = d.score === 'anomaly' || card.learner.score === 'anomaly' ? 'anomaly score' : `probability of ${positive}`;
   let how = '';
   if (d.method === 'max-fpr') how = ` It was chosen on the out-of-fold scores so that at most ${fmt.pct(d.maxFpr, 1)} of normal traffic is flagged (there: false-positive rate ${fmt.pct(d.oofFpr)}, detection rate ${fmt.pct(d.oofTpr)}).`;
   else if (d.method) how = ` Chosen by: ${d.method}.`;
   return `A record is labelled Attack when its ${score} is ≥ ${t}, Normal otherwise.${how} A lower threshold catches more attacks and raises more false alarms.`;
+}
+
+/**
+ * A hybrid model (decision.parts): its two thresholds and the gate, each with what it means. The
+ * combined threshold on the card is reached exactly when either part fires.
+ */
+function hybridParts(card) {
+  const parts = card.decision?.parts;
+  if (!parts) return null;
+  const a = parts.anomaly;
+  const gate = a.gate ?? 0;
+  const value = (field, x) => h('span', { 'data-field': field, 'data-value': String(x) }, fmt.num(x));
+  const rows = [
+    ['supervised: P(attack) threshold', value('supervised-threshold', parts.supervised.threshold), 'A record is flagged as a known attack when the supervised model’s probability of attack is at or above this.'],
+    [
+      'anomaly: distance threshold',
+      value('anomaly-threshold', a.threshold),
+      h('span', {}, 'A record is flagged as an anomaly when its distance to the nearest normal training row is at or above this; chosen so that at most ', h('span', { 'data-field': 'anomaly-budget', 'data-value': String(a.maxFpr) }, fmt.pct(a.maxFpr, 1)), ' of normal training rows reach it out of fold (there: ', h('span', { 'data-field': 'anomaly-oof-fpr', 'data-value': String(a.oofFpr) }, fmt.pct(a.oofFpr)), ' of ', fmt.int(a.normalRows), ' normal rows).'),
+    ],
+    ['gate: P(attack) for an anomaly alarm', value('gate', gate), gate > 0 ? 'An anomaly alarm stands only when the supervised P(attack) is at or above this; below it the supervised part vetoes it.' : 'No gate: every anomaly alarm stands (a model written before the gate existed).'],
+  ];
+  return h(
+    'div',
+    { id: 'hybrid-parts' },
+    h('p', {}, 'This is a hybrid model: a supervised classifier for known attacks and an anomaly profile of normal traffic for unknown ones, each with its threshold:'),
+    h('table', { class: 'parts' }, h('thead', {}, h('tr', {}, ['part', 'value', 'meaning'].map((c) => h('th', {}, c)))), h('tbody', {}, rows.map(([k, v, m]) => h('tr', {}, h('th', {}, k), h('td', { class: 'num' }, v), h('td', {}, m))))),
+  );
+}
+
+/** Identifier columns (addresses, time, flow id) the model does not learn from: passed through to alerts. */
+function ignoredColumns(card) {
+  if (!card.ignored?.length) return null;
+  return h(
+    'div',
+    { id: 'ignored' },
+    h('h2', {}, 'Ignored identifier columns'),
+    h('p', { class: 'muted' }, 'Passed through, not inputs: each record’s values of these columns come back with its prediction so an alert says which flow it is about.'),
+    h('ul', {}, card.ignored.map((c) => h('li', { 'data-column': c.name }, h('code', {}, c.name), c.role ? ` — ${c.role}` : ''))),
+  );
 }
 
 function provenance(card) {
@@ -153,6 +193,8 @@ async function modelsPage(id) {
     ),
     h('h2', {}, 'Decision'),
     h('p', { id: 'decision' }, decisionText(card)),
+    hybridParts(card),
+    ignoredColumns(card),
     h('h2', {}, 'Metrics: cross-validation vs hold-out'),
     metricsTable(card),
     h('h2', {}, 'Confusion matrices'),

@@ -4,7 +4,9 @@
  * server, the Models page shows the model card (classes, metrics, charts), the Predict page scores
  * the attack example as Attack with an explanation chart, and a CSV upload (the first 30 KDDTest+
  * records, headerless NSL-KDD, plain and gzip'd) shows 30 rows whose attacks-only filter matches the
- * API, 600 records render 500 rows and count the rest; a bad file shows the API's error. A screenshot of each page goes to a temp
+ * API, 600 records render 500 rows and count the rest; a bad file shows the API's error. A tiny hybrid trained
+ * in the test shows its parts' thresholds and gate as the model holds them; a model that ignored identifier
+ * columns lists them. A screenshot of each page goes to a temp
  * dir (NADIR_KEEP_SCREENSHOTS=<dir> keeps them).
  */
 import { test } from 'node:test';
@@ -198,5 +200,73 @@ test('dashboard: the model card draws the ROC and precision–recall curves the 
     await opened.close();
     await app.close();
     if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('dashboard: a hybrid model card shows both thresholds, the anomaly budget and its out-of-fold rate, and the gate; a model with identifier columns lists them', { timeout: 180_000 }, async () => {
+  // a tiny hybrid trained now on the first 1,500 rows of KDDTrain+_20Percent
+  const dir = await mkdtemp(join(tmpdir(), 'nadir-dashboard-hybrid-'));
+  const rows = gunzipSync(await readFile(`${DATA}KDDTrain+_20Percent.txt.gz`)).toString('utf8').split('\n').slice(0, 1500);
+  const data = join(dir, 'train-1500.csv');
+  await writeFile(data, `${rows.join('\n')}\n`);
+  const trained = await train({ data, model: 'hybrid', cv: 2, seed: 1, permutationRepeats: 0, learner: { nEstimators: 8, maxDepth: 3, nThreads: 1 } });
+  const decision = trained.body.decision;
+  assert.ok(decision.kind === 'threshold' && decision.parts, 'the hybrid stores its parts');
+  const parts = decision.parts;
+  // a model that ignored identifier columns (the CICFlowMeter fixture: flow id, addresses, time)
+  const cic = await train({ data: 'test/fixtures/cicflowmeter/test.pcap_CIC.csv', model: 'iforest', cv: 0, permutationRepeats: 0, learner: { nEstimators: 10 } });
+  const ignored = cic.body.schema.ignored ?? [];
+  assert.ok(ignored.length > 0);
+  const app = await createServer({ models: [{ id: 'hybrid', detector: trained.detector }, { id: 'gbdt-binary', detector: await fixtureDetector('gbdt-binary') }, { id: 'cic', detector: cic.detector }] });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const opened = await openUrl(`${address}/#/models/hybrid`);
+  const { page, errors } = opened;
+  try {
+    await page.waitForSelector('main[data-ready="models"]');
+    await page.waitForSelector('#hybrid-parts');
+    const shown = async (field: string): Promise<{ text: string; value: number }> => {
+      const el = page.locator(`#hybrid-parts [data-field="${field}"]`);
+      return { text: ((await el.textContent()) ?? '').trim(), value: Number(await el.getAttribute('data-value')) };
+    };
+    const expected: Array<[string, number, string]> = [
+      ['supervised-threshold', parts.supervised.threshold, parts.supervised.threshold.toFixed(4)],
+      ['anomaly-threshold', parts.anomaly.threshold, parts.anomaly.threshold.toFixed(4)],
+      ['gate', parts.anomaly.gate ?? 0, (parts.anomaly.gate ?? 0).toFixed(4)],
+      ['anomaly-budget', parts.anomaly.maxFpr, `${(100 * parts.anomaly.maxFpr).toFixed(1)}%`],
+      ['anomaly-oof-fpr', parts.anomaly.oofFpr, `${(100 * parts.anomaly.oofFpr).toFixed(2)}%`],
+    ];
+    for (const [field, value, text] of expected) {
+      const s = await shown(field);
+      assert.equal(s.value, value, `${field}: the exact value`);
+      assert.equal(s.text, text, `${field}: as shown`);
+    }
+    assert.ok((parts.anomaly.gate ?? 0) > 0, 'the default gate is set');
+    const table = (await page.textContent('#hybrid-parts')) ?? '';
+    assert.match(table, /probability of attack is at or above this/);
+    assert.match(table, /distance to the nearest normal training row/);
+    assert.match(table, /supervised part vetoes it/);
+    assert.match((await page.textContent('#decision')) ?? '', /labelled Attack when either part fires/);
+    assert.match(table, new RegExp(`of ${parts.anomaly.normalRows.toLocaleString('en-US')} normal rows`));
+    // NSL-KDD has no identifier columns: no ignored-columns section
+    assert.equal(await page.locator('#ignored').count(), 0);
+    await page.screenshot({ path: join(dir, 'models-hybrid.png'), fullPage: true });
+
+    // a model that is not a hybrid has no parts table
+    await page.click('a[href="#/models/gbdt-binary"]');
+    await page.waitForSelector('#decision >> text=0.4089');
+    assert.equal(await page.locator('#hybrid-parts').count(), 0);
+
+    // the identifier columns a model ignored: listed as passed through, not inputs
+    await page.click('a[href="#/models/cic"]');
+    await page.waitForSelector('#ignored');
+    assert.match((await page.textContent('#ignored')) ?? '', /Passed through, not inputs/);
+    const listed = await page.locator('#ignored li').evaluateAll((els) => els.map((e) => [e.getAttribute('data-column'), e.textContent]));
+    assert.deepEqual(listed, ignored.map((c) => [c.name, `${c.name} — ${c.role}`]));
+    assert.equal(await page.locator('#hybrid-parts').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await opened.close();
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
