@@ -30,3 +30,15 @@ export function createProgress(enabled = process.stderr.isTTY === true): Progres
     },
   };
 }
+
+/** A use case's onProgress(stage, done, total) drawn on one bar, restarted at each new stage. */
+export function stagesOn(bar: Progress): (stage: string, done: number, total: number) => void {
+  let stage = '';
+  return (s, done, total) => {
+    if (s !== stage) {
+      stage = s;
+      bar.start(s, total);
+    }
+    bar.update(done, total);
+  };
+}

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { loadDataset, type Dataset } from '../data/index.js';
+import { tableRecords } from '../data/table-records.js';
 import { NSL_KDD_TEST, NSL_KDD_TRAIN } from './testdata/nsl-kdd.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
 import { jsonRecordsReader, type JsonRecordsReader } from './json-records.js';
@@ -21,19 +22,7 @@ function nslKdd(): Promise<{ train: Dataset; test: Dataset }> {
   return data;
 }
 
-function records(d: Dataset, n = d.features.nRows): Array<Record<string, unknown>> {
-  const cols = d.features.columns;
-  const out: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < n; i++) {
-    const r: Record<string, unknown> = {};
-    for (const c of cols) {
-      if (c.kind === 'numeric') r[c.name] = Number.isNaN(c.values[i]!) ? null : c.values[i]!;
-      else r[c.name] = c.codes[i]! < 0 ? null : c.dictionary[c.codes[i]!]!;
-    }
-    out.push(r);
-  }
-  return out;
-}
+const records = (d: Dataset, n = d.features.nRows): Array<Record<string, unknown>> => tableRecords(d.features, n);
 
 interface Setup {
   enc: RecordEncoder;

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { formatP, formatNumber } from '../../util/format.js';
 import { loadOptionsFrom, withDataOptions } from '../data-options.js';
 import { checkOutputs, fmtInt, table } from '../output.js';
-import { createProgress } from '../progress.js';
+import { createProgress, stagesOn } from '../progress.js';
 import { warningText, withFlagNames } from '../flags.js';
 import { typedValue } from '../option-values.js';
 
@@ -43,18 +43,10 @@ Examples:
       const bar = createProgress(tty);
       const logger = new CollectingLogger();
       const t0 = performance.now();
-
-      let stage = '';
       const result = await eda(String(o.data), {
         load: { ...loadOptionsFrom(o), logger },
         ...choices,
-        onProgress: (s, done, total) => {
-          if (s !== stage) {
-            stage = s;
-            bar.start(s, total);
-          }
-          bar.update(done, total);
-        },
+        onProgress: stagesOn(bar),
       });
       const tAnalyse = performance.now();
       bar.start('charts', 1);

@@ -11,7 +11,7 @@ import { balancedAccuracy, contract, f4, hybridJson, hybridLines, hybridThreshol
 import { warningText, withFlagNames } from '../flags.js';
 import { nadirError } from '../../errors.js';
 import { unknownAttacks } from '../../app/unknown-attacks.js';
-import { createProgress } from '../progress.js';
+import { createProgress, stagesOn } from '../progress.js';
 import { thresholdInfoOf, thresholdOf } from '../../model/decision.js';
 import { basename } from 'node:path';
 
@@ -74,7 +74,6 @@ async function unknownCommand(o: Record<string, unknown>): Promise<void> {
   const seed = Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0) throw nadirError('NADIR_ERR_BAD_OPTION', '--seed', `expected a whole number ≥ 0, got '${String(o.seed)}'`);
   const bar = createProgress(!o.json && process.stderr.isTTY === true);
-  let stage = '';
   const logger = new CollectingLogger();
   const r = await unknownAttacks({
     data: String(o.data),
@@ -84,13 +83,7 @@ async function unknownCommand(o: Record<string, unknown>): Promise<void> {
     ...(dropListFrom(o) ? { drop: dropListFrom(o)! } : {}),
     load: loadOptionsFrom(o),
     logger,
-    onProgress: (s, done, total) => {
-      if (s !== stage) {
-        stage = s;
-        bar.start(s, total);
-      }
-      bar.update(done, total);
-    },
+    onProgress: stagesOn(bar),
   }).catch(withFlagNames);
   bar.stop();
   if (o.json) return printJson({ ...r, warnings: logger.warnings.map(warningText) });

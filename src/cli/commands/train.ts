@@ -12,7 +12,7 @@ import { dropListFrom, loadOptionsFrom, withDataOptions, withDropOption } from '
 import { flagOf, keyOf, LEARNER_FLAGS, warningText, withFlagNames } from '../flags.js';
 import { typedValue } from '../option-values.js';
 import { checkOutputs, printJson, table } from '../output.js';
-import { createProgress } from '../progress.js';
+import { createProgress, stagesOn } from '../progress.js';
 import { writeTrainingReport } from '../../reports/training-report.js';
 import { balancedAccuracy, cvJson, f4, hybridLines, hybridThresholdLine, importanceLine, scoreJson, testJson, thresholdLine } from '../summary.js';
 import { scoreKind } from '../../reports/report-common.js';
@@ -84,7 +84,6 @@ Examples:
       );
       const logger = new CollectingLogger();
       const bar = createProgress(!o.json && process.stderr.isTTY === true);
-      let stage = '';
       const started = performance.now();
       const result = await train({
         data: String(o.data),
@@ -94,13 +93,7 @@ Examples:
         ...(drop ? { drop } : {}),
         command: ['nadir', ...process.argv.slice(2)].join(' '),
         logger,
-        onProgress: (s, done, total) => {
-          if (s !== stage) {
-            stage = s;
-            bar.start(s, total);
-          }
-          bar.update(done, total);
-        },
+        onProgress: stagesOn(bar),
       }).catch(withFlagNames);
       bar.stop();
       await saveModelFile(out, result.body);
