@@ -1,4 +1,5 @@
 import { nadirError } from '../errors.js';
+import { textLines } from './text-lines.js';
 import { ColumnBuilder } from './column-builder.js';
 import type { RawColumns } from './csv.js';
 import type { IdentifierRole } from './roles.js';
@@ -20,7 +21,6 @@ import type { IdentifierRole } from './roles.js';
 export async function readEve(chunks: AsyncIterable<Buffer>, path: string): Promise<RawColumns> {
   const flows: Array<{ line: number; id: string | null; fields: Map<string, unknown> }> = [];
   const alerts = new Map<string, string>();
-  let carry = '';
   let lineNo = 0;
   const line = (raw: string): void => {
     lineNo++;
@@ -56,18 +56,7 @@ export async function readEve(chunks: AsyncIterable<Buffer>, path: string): Prom
     }
     flows.push({ line: lineNo, id, fields });
   };
-  for await (const chunk of chunks) {
-    const text = carry + chunk.toString('utf8');
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      line(text.slice(start, nl));
-      start = nl + 1;
-    }
-    carry = text.slice(start);
-  }
-  if (carry !== '') line(carry);
+  for await (const l of textLines(chunks)) line(l);
   if (flows.length === 0) throw nadirError('NADIR_ERR_BAD_FORMAT', path, `no flow events (event_type "flow") among ${lineNo} line${lineNo === 1 ? '' : 's'}: enable the flow log in suricata.yaml (outputs → eve-log → types → flow)`);
 
   // columns in first-seen order; a field absent from a flow is a missing value

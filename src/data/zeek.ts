@@ -1,4 +1,5 @@
 import { nadirError } from '../errors.js';
+import { textLines } from './text-lines.js';
 import { ColumnBuilder, parseCell } from './column-builder.js';
 import type { RawColumns } from './csv.js';
 
@@ -16,19 +17,7 @@ import type { RawColumns } from './csv.js';
  */
 export async function readZeek(chunks: AsyncIterable<Buffer>, path: string, opts: { keepSkipped?: boolean } = {}): Promise<RawColumns> {
   const r = new ZeekReader(path, opts.keepSkipped ?? false);
-  let carry = '';
-  for await (const chunk of chunks) {
-    const text = carry + chunk.toString('utf8');
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      r.line(text.slice(start, nl));
-      start = nl + 1;
-    }
-    carry = text.slice(start);
-  }
-  if (carry !== '') r.line(carry);
+  for await (const l of textLines(chunks)) r.line(l);
   return r.finish();
 }
 
