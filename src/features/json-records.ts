@@ -22,6 +22,7 @@
  * mantissa of at most 15 digits times or over an exact power of ten ≤ 10^22: one correctly
  * rounded operation), else Number() of the token, which rounds the way JSON.parse does.
  */
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, literal, LOWER_N, NINE, NULL, NUM, plainEnd, QUOTE, RBRACE, RBRACKET, readNumber, skipScalar, skipWs, ZERO } from './json-bytes.js';
 import { resolveNumber, resolveString, unseenSpelling, type CategoryResolver, type EncoderField, type RecordEncoder } from './record-encoder.js';
 
 /** Records read from a JSON body: their feature rows, and the values never seen in training (for warnings). */
@@ -38,164 +39,7 @@ export class JsonRecords {
 }
 
 const EMPTY_VIEW: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_N = 0x6e;
-const LOWER_T = 0x74;
-const LOWER_F = 0x66;
-
-/** 10^0 … 10^22: the powers of ten a double holds exactly. */
-const POW10 = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-
 const RECORDS = Uint8Array.from(Buffer.from('"records"', 'latin1'));
-
-/** The value of the last number read (readNumber). */
-const NUM = new Float64Array(1);
-
-function skipWs(b: Uint8Array, i: number, len: number): number {
-  while (i < len) {
-    const c = b[i]!;
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
-  return i;
-}
-
-/**
- * The number token at i in JSON's grammar, read as JSON.parse reads it, into NUM[0]; the index
- * after it, or -1 (not JSON's grammar, or not finite).
- */
-function readNumber(b: Buffer, i: number, len: number): number {
-  const start = i;
-  let neg = false;
-  if (i < len && b[i] === MINUS) {
-    neg = true;
-    i++;
-  }
-  if (i >= len) return -1;
-  let c = b[i]!;
-  let m = 0;
-  let digits = 0;
-  if (c === ZERO) {
-    i++;
-    if (i < len && b[i]! >= ZERO && b[i]! <= NINE) return -1; // no leading zeros in JSON
-  } else if (c > ZERO && c <= NINE) {
-    do {
-      m = m * 10 + (c - ZERO);
-      digits++;
-      i++;
-    } while (i < len && (c = b[i]!) >= ZERO && c <= NINE);
-  } else return -1;
-  let exp = 0;
-  if (i < len && b[i] === DOT) {
-    i++;
-    if (!(i < len && (c = b[i]!) >= ZERO && c <= NINE)) return -1;
-    do {
-      m = m * 10 + (c - ZERO);
-      digits++;
-      exp--;
-      i++;
-    } while (i < len && (c = b[i]!) >= ZERO && c <= NINE);
-  }
-  let exact = digits <= 15;
-  if (i < len && (b[i] === 0x65 || b[i] === 0x45)) {
-    i++;
-    let eneg = false;
-    if (i < len && (b[i] === PLUS || b[i] === MINUS)) {
-      eneg = b[i] === MINUS;
-      i++;
-    }
-    if (!(i < len && (c = b[i]!) >= ZERO && c <= NINE)) return -1;
-    let e = 0;
-    let eDigits = 0;
-    do {
-      e = e * 10 + (c - ZERO);
-      eDigits++;
-      i++;
-    } while (i < len && (c = b[i]!) >= ZERO && c <= NINE);
-    if (eDigits > 4) exact = false;
-    exp += eneg ? -e : e;
-  }
-  let v: number;
-  // ≤ 15 digits: m < 10^15 < 2^53 is exact, and so is 10^|exp| for |exp| ≤ 22: one correctly rounded operation
-  if (exact && exp >= -22 && exp <= 22) v = exp >= 0 ? m * POW10[exp]! : m / POW10[-exp]!;
-  else v = Number(b.toString('latin1', neg ? start + 1 : start, i));
-  if (v - v !== 0) return -1; // ±Infinity (1e400): the general path refuses it
-  NUM[0] = neg ? -v : v;
-  return i;
-}
-
-/** At i: the first byte after the opening quote. The index of the closing quote of a string of printable ASCII without escapes, or -1. */
-function plainEnd(b: Uint8Array, i: number, len: number): number {
-  while (i < len) {
-    const c = b[i]!;
-    if (c === QUOTE) return i;
-    if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
-    i++;
-  }
-  return -1;
-}
-
-/** At i: the first byte after the opening quote of any valid JSON string (escapes, UTF-8). The index after its closing quote, or -1. */
-function skipString(b: Uint8Array, i: number, len: number): number {
-  while (i < len) {
-    const c = b[i]!;
-    if (c === QUOTE) return i + 1;
-    if (c < 0x20) return -1;
-    if (c === BACKSLASH) {
-      if (i + 1 >= len) return -1;
-      const e = b[i + 1]!;
-      if (e === 0x75) {
-        if (i + 5 >= len) return -1;
-        for (let k = 2; k < 6; k++) if (!isHex(b[i + k]!)) return -1;
-        i += 6;
-        continue;
-      }
-      if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== LOWER_F && e !== LOWER_N && e !== 0x72 && e !== LOWER_T) return -1;
-      i += 2;
-      continue;
-    }
-    i++;
-  }
-  return -1;
-}
-
-function isHex(c: number): boolean {
-  return (c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-/** The literal `word` (true, false, null) at i: the index after it, or -1. */
-function literal(b: Uint8Array, i: number, len: number, word: Uint8Array): number {
-  if (i + word.length > len) return -1;
-  for (let k = 0; k < word.length; k++) if (b[i + k] !== word[k]) return -1;
-  return i + word.length;
-}
-const TRUE = Uint8Array.from(Buffer.from('true'));
-const FALSE = Uint8Array.from(Buffer.from('false'));
-const NULL = Uint8Array.from(Buffer.from('null'));
-
-/** At i: a value of a key that is not an input — a string, number, true, false or null; the index after it, or -1. */
-function skipScalar(b: Buffer, i: number, len: number): number {
-  if (i >= len) return -1;
-  const c = b[i]!;
-  if (c === QUOTE) return skipString(b, i + 1, len);
-  if (c === MINUS || (c >= ZERO && c <= NINE)) return readNumber(b, i, len);
-  if (c === LOWER_T) return literal(b, i, len, TRUE);
-  if (c === LOWER_F) return literal(b, i, len, FALSE);
-  if (c === LOWER_N) return literal(b, i, len, NULL);
-  return -1;
-}
 
 /** A reader for one encoder (jsonRecordsReader). */
 export interface JsonRecordsReader {
@@ -589,7 +433,7 @@ function hashBytes(bytes: Uint8Array): number {
  * before any request: each category as written in training), printable ASCII only, by hash; a
  * hash shared by two spellings keeps the first (the other is found by the resolver).
  */
-function categoryBytes(r: CategoryResolver): Map<number, { bytes: Uint8Array; index: number }> {
+export function categoryBytes(r: CategoryResolver): Map<number, { bytes: Uint8Array; index: number }> {
   const out = new Map<number, { bytes: Uint8Array; index: number }>();
   for (const [text, index] of r.cache) {
     if (index < 0 || index >= r.unseen || !/^[\x20-\x7e]*$/.test(text) || text.includes('"') || text.includes('\\')) continue;

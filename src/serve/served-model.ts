@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { parseCell } from '../data/index.js';
 import { nadirError } from '../errors.js';
 import { jsonRecordsReader, type JsonRecordsReader } from '../features/json-records.js';
+import { jsonTensorsReader, type JsonTensorsReader } from '../features/json-tensors.js';
 import { recordEncoder, type RecordEncoder } from '../features/record-encoder.js';
 import type { Detector } from '../model/detector.js';
 import { thresholdOf } from '../model/decision.js';
@@ -37,6 +38,8 @@ export class ServedModel {
   readonly encoder: RecordEncoder | null;
   /** JSON request bodies straight to feature rows (the predict routes' first try), or null. */
   readonly jsonReader: JsonRecordsReader | null;
+  /** v2 infer request bodies (one tensor per input) straight to feature rows (that route's first try), or null. */
+  readonly tensorReader: JsonTensorsReader | null;
   readonly threshold: number | null;
   readonly card: Record<string, unknown>;
   readonly summary: Record<string, unknown>;
@@ -60,6 +63,7 @@ export class ServedModel {
     // through (schema.ignored) needs the records themselves, so it takes the general path
     this.encoder = d.body.schema.ignored?.length ? null : recordEncoder(d.pipeline);
     this.jsonReader = this.encoder ? jsonRecordsReader(this.encoder, limits.batchRecords) : null;
+    this.tensorReader = this.encoder ? jsonTensorsReader(this.encoder, limits.batchRecords) : null;
     this.threshold = d.isBinary ? thresholdOf(d.body) ?? d.threshold : null;
     const spec = d.spec;
     const base = `/api/v1/models/${this.id}`;
