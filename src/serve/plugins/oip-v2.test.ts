@@ -77,3 +77,22 @@ test('infer errors name the tensor or the row and field', async () => {
     assert.match(r.json().error.message, message);
   }
 });
+
+test('infer: a request the tensor reader takes (features/json-tensors) is answered byte for byte as the general path answers it', async () => {
+  // an outputs filter naming all three outputs sends the same request through the general path
+  const all = [{ name: 'label' }, { name: 'class' }, { name: 'probability' }];
+  for (const [n, id] of [[1, undefined], [100, 'batch-1'], [records.length, 'all']] as const) {
+    const inputs = tensors(records.slice(0, n));
+    assert.ok(app.nadir.models.get('gbdt-binary')!.tensorReader!.read(Buffer.from(JSON.stringify({ ...(id ? { id } : {}), inputs }))), 'the reader takes it');
+    const fast = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { ...(id ? { id } : {}), inputs } });
+    const general = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { ...(id ? { id } : {}), inputs, outputs: all } });
+    assert.equal(fast.statusCode, 200, fast.body);
+    assert.equal(fast.headers['content-type'], general.headers['content-type']);
+    assert.equal(fast.body, general.body, `${n} rows`);
+  }
+  // a string the reader leaves alone (an escape) goes the general path, and is still answered
+  const inputs = tensors(records.slice(0, 2)).map((t) => (t.name === 'service' ? { ...t, data: ['ht\ntp', 'http'] } : t));
+  const r = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { id: 'q"1', inputs } });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal(r.json().id, 'q"1');
+});
