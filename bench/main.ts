@@ -2,7 +2,8 @@
  * `npm run bench [-- <suite>…] [--quick] [--reps N] [--only gbdt,rf,…] [--md]`
  *   suites: load, learners, scaling, eda, serve, identifiers, flows (default: all); generate (only fill the data cache);
  *   hybrid-select (not in the default run): the hybrid detector's profile selection (bench/hybrid-select.ts);
- *   hybrid-gate (not in the default run): its round 2, budget × gate (bench/hybrid-gate.ts).
+ *   hybrid-gate (not in the default run): its round 2, budget × gate (bench/hybrid-gate.ts);
+ *   hybrid-round3 (not in the default run): its round 3, profile × budget × gate (bench/hybrid-round3.ts).
  * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s) → serve-soak-<date>.json.
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
@@ -23,14 +24,15 @@ import { runScaling } from './scaling.js';
 import { runServe, SOAK_SECONDS } from './serve.js';
 import { runIdentifiers } from './identifiers.js';
 import { runHybridGate } from './hybrid-gate.js';
+import { runHybridRound3 } from './hybrid-round3.js';
 import { runHybridSelect } from './hybrid-select.js';
 import { runFlows } from './flows.js';
 
-const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe, identifiers: runIdentifiers, flows: runFlows, 'hybrid-select': runHybridSelect, 'hybrid-gate': runHybridGate };
+const SUITES: Record<string, Suite> = { load: runLoad, learners: runLearners, scaling: runScaling, eda: runEda, serve: runServe, identifiers: runIdentifiers, flows: runFlows, 'hybrid-select': runHybridSelect, 'hybrid-gate': runHybridGate, 'hybrid-round3': runHybridRound3 };
 
 function usage(msg?: string): never {
   if (msg) console.error(`bench: ${msg}`);
-  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|identifiers|flows|hybrid-select|hybrid-gate|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
+  console.error('usage: npm run bench [-- load|learners|scaling|eda|serve|identifiers|flows|hybrid-select|hybrid-gate|hybrid-round3|generate …] [--quick] [--reps N] [--only gbdt,rf,…] [--md] [--soak [SECONDS]]');
   process.exit(msg ? 2 : 0);
 }
 
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const chosen = names.length > 0 ? names : Object.keys(SUITES).filter((n) => n !== 'hybrid-select' && n !== 'hybrid-gate');
+  const chosen = names.length > 0 ? names : Object.keys(SUITES).filter((n) => !n.startsWith('hybrid-'));
   if (soak !== null && (chosen.length !== 1 || chosen[0] !== 'serve')) usage('--soak belongs to the serve suite alone: npm run bench -- serve --soak [SECONDS]');
   for (const n of chosen) if (!SUITES[n]) usage(`unknown suite '${n}' (choose from ${Object.keys(SUITES).join(', ')}, generate)`);
 

@@ -127,9 +127,9 @@ function hybridParts(card) {
   const rows = [
     ['supervised: P(attack) threshold', value('supervised-threshold', parts.supervised.threshold), 'A record is flagged as a known attack when the supervised model’s probability of attack is at or above this.'],
     [
-      'anomaly: distance threshold',
+      a.profileScale === 'local' ? 'anomaly: local-scale distance threshold' : 'anomaly: distance threshold',
       value('anomaly-threshold', a.threshold),
-      h('span', {}, 'A record is flagged as an anomaly when its distance to the nearest normal training row is at or above this; chosen so that at most ', h('span', { 'data-field': 'anomaly-budget', 'data-value': String(a.maxFpr) }, fmt.pct(a.maxFpr, 1)), ' of normal training rows reach it out of fold (there: ', h('span', { 'data-field': 'anomaly-oof-fpr', 'data-value': String(a.oofFpr) }, fmt.pct(a.oofFpr)), ' of ', fmt.int(a.normalRows), ' normal rows).'),
+      h('span', {}, a.profileScale === 'local' ? 'A record is flagged as an anomaly when its distance to the nearest normal training row, divided by the spacing of normal rows around that row, is at or above this; chosen so that at most ' : 'A record is flagged as an anomaly when its distance to the nearest normal training row is at or above this; chosen so that at most ', h('span', { 'data-field': 'anomaly-budget', 'data-value': String(a.maxFpr) }, fmt.pct(a.maxFpr, 1)), ' of normal training rows reach it out of fold (there: ', h('span', { 'data-field': 'anomaly-oof-fpr', 'data-value': String(a.oofFpr) }, fmt.pct(a.oofFpr)), ' of ', fmt.int(a.normalRows), ' normal rows).'),
     ],
     ['gate: P(attack) for an anomaly alarm', value('gate', gate), gate > 0 ? 'An anomaly alarm stands only when the supervised P(attack) is at or above this; below it the supervised part vetoes it.' : 'No gate: every anomaly alarm stands (a model written before the gate existed).'],
   ];

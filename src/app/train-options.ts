@@ -39,7 +39,7 @@ export const TRAIN_PARAMS = {
     min: 0,
     max: 1,
     default: 0.01,
-    help: "target false-positive rate of threshold 'auto'; hybrid: of its anomaly part on normal training rows (default 0.05)",
+    help: "target false-positive rate of threshold 'auto'; hybrid: of its anomaly part on normal training rows (default 0.02)",
   },
   permutationRepeats: { name: 'permutationRepeats', type: 'integer', min: 0, default: 3, help: 'permutation-importance repeats (0 = skip)' },
   permutationRows: { name: 'permutationRows', type: 'integer', min: 1, default: 5000, help: 'rows sampled for permutation importance' },
@@ -58,7 +58,7 @@ export interface TrainChoices {
   learner?: Record<string, unknown>;
   /** Binary task: a fixed threshold, 'auto' (maxFpr on out-of-fold scores) or 'f1'. Default: 0.5 for a probability, 'auto' for an anomaly score. */
   threshold?: ThresholdRule;
-  /** With threshold 'auto': target false-positive rate on normal training rows (default 0.01); the hybrid's anomaly budget (default 0.05). */
+  /** With threshold 'auto': target false-positive rate on normal training rows (default 0.01); the hybrid's anomaly budget (default 0.02). */
   maxFpr?: number;
   permutationRepeats?: number;
   permutationRows?: number;
@@ -99,7 +99,7 @@ export function resolveTrainOptions(o: TrainChoices): ResolvedTrain {
   const cv = checkOr(P.cv, o.cv) as number;
   const seed = checkOr(P.seed, o.seed) as number;
   const threads = o.threads === undefined ? undefined : (checkParam(P.threads, o.threads) as number);
-  // the hybrid's budget is its anomaly part's (its own option maxFpr, default 0.05: see learners/hybrid.ts)
+  // the hybrid's budget is its anomaly part's (its own option maxFpr, default 0.02: see learners/hybrid.ts)
   const hybrid = model === 'hybrid';
   const maxFpr = hybrid && o.maxFpr === undefined ? (paramDefault(findParam(spec, 'maxFpr')!) as number) : (checkOr(P.maxFpr, o.maxFpr) as number);
   const permutationRepeats = checkOr(P.permutationRepeats, o.permutationRepeats) as number;

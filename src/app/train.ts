@@ -188,7 +188,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const t = final.learner.thresholds;
     body.decision.parts = {
       supervised: { threshold: t.supervised },
-      anomaly: { threshold: t.anomaly, method: 'max-fpr-oof-normal', maxFpr: t.maxFpr, oofFpr: t.oofFpr, normalRows: t.normalRows, gate: t.gate },
+      anomaly: { threshold: t.anomaly, method: 'max-fpr-oof-normal', maxFpr: t.maxFpr, oofFpr: t.oofFpr, normalRows: t.normalRows, gate: t.gate, profileScale: t.profileScale },
     };
   }
   const detector = Detector.fromBody(body);

@@ -34,6 +34,7 @@ export const LEARNER_FLAGS: ReadonlyArray<{ option: string; value: string; label
   { option: 'supervised', value: '<learner>' },
   { option: 'neighbors', value: '<k>' },
   { option: 'gate', value: '<p>' },
+  { option: 'profileScale', value: '<none|local>' },
 ];
 
 /** `maxFpr` → `--max-fpr`, `learningRate` → `--lr`; a name already spelled as a flag stays. */

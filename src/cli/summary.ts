@@ -10,6 +10,7 @@ import type { ModelBody } from '../model/types.js';
 import { carriedImportance } from '../reports/training-report-charts.js';
 import { CV_THRESHOLD_NOTE, thresholdChosenOnCvScores, type ScoreKind } from '../reports/report-common.js';
 import { formatFixed } from '../util/format.js';
+import { flagOf } from './flags.js';
 
 /** A metric in the CLI's text tables: four decimals, '—' when there is none. */
 export function f4(x: number | null | undefined): string {
@@ -106,7 +107,12 @@ export function hybridThresholdLine(body: Pick<ModelBody, 'decision'>): string {
   const parts = body.decision.kind === 'threshold' ? body.decision.parts : undefined;
   if (!parts) return '';
   const a = parts.anomaly;
-  return `hybrid: known-attack when the supervised P(attack) ≥ ${parts.supervised.threshold.toFixed(4)}; anomaly when the distance to normal traffic ≥ ${a.threshold.toFixed(4)} and the supervised P(attack) ≥ ${a.gate ?? 0} (the gate; the distance alone flags ${f4(a.oofFpr)} of ${a.normalRows.toLocaleString('en-US')} normal training rows out-of-fold; budget ${a.maxFpr})`;
+  return `hybrid: known-attack when the supervised P(attack) ≥ ${parts.supervised.threshold.toFixed(4)}; anomaly when the ${anomalyScoreName(a.profileScale)} ≥ ${a.threshold.toFixed(4)} and the supervised P(attack) ≥ ${a.gate ?? 0} (the gate; the ${a.profileScale === 'local' ? 'score' : 'distance'} alone flags ${f4(a.oofFpr)} of ${a.normalRows.toLocaleString('en-US')} normal training rows out-of-fold; budget ${a.maxFpr})`;
+}
+
+/** What the anomaly part's score is, in words. */
+export function anomalyScoreName(scale: 'none' | 'local' | undefined): string {
+  return scale === 'local' ? `distance to normal traffic over its local spacing (${flagOf('profileScale')} local)` : 'distance to normal traffic';
 }
 
 /** The `score` entry of a binary model's JSON: what the threshold is applied to. */

@@ -4,7 +4,7 @@ import { matrix, type Matrix } from '../features/types.js';
 import { takeMatrixRows } from '../features/take-rows.js';
 import { Random } from '../util/random.js';
 import { decodeTyped, encodeTyped } from '../util/typed-json.js';
-import { FIRED_ANOMALY, FIRED_KNOWN, HybridDetector } from './hybrid.js';
+import { FIRED_ANOMALY, FIRED_KNOWN, HybridDetector, outOfFoldNormalScores } from './hybrid.js';
 import { thresholdAtFpr } from './profile/calibrate.js';
 import { KnnProfile } from './profile/knn-profile.js';
 
@@ -132,4 +132,39 @@ test('refuses options that do not apply to the supervised part, and a supervised
   const { X, y } = data();
   await assert.rejects(new HybridDetector({ supervised: 'logreg', nEstimators: 5 }).fit(X, y), /nEstimators.*does not apply/);
   await assert.rejects(new HybridDetector({ supervised: 'svm' as never }).fit(X, y), /supervised/);
+});
+
+test('profileScale local: the profile scores the distance over the local spacing; save → JSON text → load identical; a version 2 file loads as none', async () => {
+  const { X, y } = data();
+  const plain = await new HybridDetector({ nEstimators: 10, nThreads: 1, profileScale: 'none' }).fit(X, y);
+  const local = await new HybridDetector({ nEstimators: 10, nThreads: 1, profileScale: 'local' }).fit(X, y);
+  assert.equal(local.thresholds.profileScale, 'local');
+  assert.equal(plain.thresholds.profileScale, 'none');
+  // the same nearest row, divided by its local spacing: the scores differ, the supervised part does not
+  const far = matrix(Float32Array.from([5000, 0, 5, 0, 11, 0]), 3, ['a', 'b']);
+  const pl = plain.parts(far);
+  const lo = local.parts(far);
+  assert.deepEqual(lo.probability, pl.probability);
+  assert.notDeepEqual(lo.anomaly, pl.anomaly);
+  assert.ok(lo.fired[0]! & FIRED_ANOMALY, 'far from every normal row: still an anomaly');
+  // its threshold is calibrated on the local scores, out-of-fold, as the plain one is on distances
+  const normal = [...y.keys()].filter((i) => y[i] === 0);
+  const oof = outOfFoldNormalScores(X, normal, { calibrationFolds: 5, neighbors: 1, seed: 0, profileScale: 'local' });
+  assert.equal(local.thresholds.anomaly, thresholdAtFpr(oof, local.thresholds.maxFpr).threshold);
+  const restored = HybridDetector.fromJSON(decodeTyped(JSON.parse(JSON.stringify(encodeTyped(local.toJSON())))));
+  assert.deepEqual(restored.predictProba(X), local.predictProba(X));
+  assert.deepEqual(restored.parts(X), local.parts(X));
+  assert.deepEqual(restored.anomalyContributions(X), local.anomalyContributions(X));
+  assert.deepEqual(restored.thresholds, local.thresholds);
+  // a version 2 file (before the scale existed): no profileScale in its options, no scale in its profile
+  const v2 = plain.toJSON() as unknown as { version: number; options: Record<string, unknown>; fitted: { profile: Record<string, unknown> } };
+  v2.version = 2;
+  delete v2.options.profileScale;
+  delete v2.fitted.profile.scale;
+  const old = HybridDetector.fromJSON(decodeTyped(JSON.parse(JSON.stringify(encodeTyped(v2)))));
+  assert.equal(old.thresholds.profileScale, 'none');
+  assert.deepEqual(old.parts(X), plain.parts(X));
+  // options and profile disagreeing is a damaged file
+  const bad = local.toJSON() as { options: Record<string, unknown> };
+  assert.throws(() => HybridDetector.fromJSON({ ...bad, options: { ...bad.options, profileScale: 'none' } }), /profile scale 'local', options say profileScale = 'none'/);
 });

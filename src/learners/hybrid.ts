@@ -17,8 +17,11 @@
  * threshold (a / (a + T) ≥ 0.5 ⇔ a ≥ T), kept below 0.5 when the gate vetoes the alarm. `parts`
  * gives both scores and which part fired.
  * Which profile and which k were chosen by cross-validation on the training file alone:
- * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md); the budget and the
- * gate by its pre-registered round 2, `npm run bench -- hybrid-gate` (bench/hybrid-gate.ts).
+ * `npm run bench -- hybrid-select` (bench/hybrid-select.ts; docs/hybrid.md); the gate by its
+ * pre-registered round 2 (bench/hybrid-gate.ts); the profile's scale (none: the plain distance),
+ * the budget (0.02) and the gate (0.01) by its pre-registered round 3, `npm run bench --
+ * hybrid-round3` (bench/hybrid-round3.ts), which added the no-harm rule (CV accuracy within 0.002
+ * of gbdt's) to round 2's CV ≥ 0.995.
  */
 import { nadirError } from '../errors.js';
 import type { Matrix } from '../features/types.js';
@@ -26,7 +29,7 @@ import { takeMatrixRows } from '../features/take-rows.js';
 import { Random } from '../util/random.js';
 import { ClassifierEstimator } from './estimator.js';
 import { thresholdAtFpr } from './profile/calibrate.js';
-import { KnnProfile, type KnnProfileJSON } from './profile/knn-profile.js';
+import { KnnProfile, PROFILE_SCALES, type KnnProfileJSON, type ProfileScale } from './profile/knn-profile.js';
 import { GBDT_SPEC, GradientBoostingClassifier } from './gbdt.js';
 import { LOGREG_SPEC, LogisticRegression } from './logistic-regression.js';
 import { RandomForestClassifier, RF_SPEC } from './random-forest.js';
@@ -35,11 +38,16 @@ import type { Classifier, FitOptions, SerializedModel } from './types.js';
 import { checkFitInput, checkPredictInput, readNumber, readSaved } from './validate.js';
 
 const TYPE = 'hybrid';
-/** The default budget and gate: chosen by bench/hybrid-gate.ts (docs/hybrid.md, round 2). */
-const DEFAULT_MAX_FPR = 0.05;
+/** The default profile scale, budget and gate: chosen by bench/hybrid-round3.ts (docs/hybrid.md, round 3). */
+const DEFAULT_PROFILE_SCALE: ProfileScale = 'none';
+const DEFAULT_MAX_FPR = 0.02;
 const DEFAULT_GATE = 0.01;
-/** 2: the gate and the budget are stored (`fitted.gate`, `fitted.maxFpr`); version 1 files load with gate 0, budget 0.05. */
-const VERSION = 2;
+/**
+ * 3: the profile's scale is an option (`profileScale`, stored in the profile too); version 2 files
+ * (before it existed) load with profileScale 'none'. 2: the gate and the budget are stored
+ * (`fitted.gate`, `fitted.maxFpr`); version 1 files load with gate 0, budget 0.05.
+ */
+const VERSION = 3;
 const WHO = 'HybridDetector';
 /** Supervised learners the hybrid can use. */
 export const HYBRID_SUPERVISED = ['gbdt', 'rf', 'logreg'] as const;
@@ -60,7 +68,9 @@ export interface HybridOptions {
   supervised?: (typeof HYBRID_SUPERVISED)[number];
   /** k of the k-nearest-neighbour profile (default 1: chosen by bench/hybrid-select.ts). */
   neighbors?: number;
-  /** Largest share of normal training rows (out-of-fold) the anomaly part may flag (default 0.05). */
+  /** 'none': the distance to normal traffic; 'local': that distance over the local spacing of normal traffic at the nearest normal row. */
+  profileScale?: ProfileScale;
+  /** Largest share of normal training rows (out-of-fold) the anomaly part may flag (default 0.02: round 3). */
   maxFpr?: number;
   /** The supervised part's veto: an anomaly alarm stands only when P(attack) ≥ gate (0: never vetoed). */
   gate?: number;
@@ -92,6 +102,13 @@ export const HYBRID_SPEC: LearnerSpec = {
   params: [
     { name: 'supervised', type: 'word', words: HYBRID_SUPERVISED, default: 'gbdt', help: 'the supervised part' },
     { name: 'neighbors', type: 'integer', min: 1, max: 100, default: 1, help: 'k of the profile: the mean distance to the k nearest normal training rows' },
+    {
+      name: 'profileScale',
+      type: 'word',
+      words: PROFILE_SCALES,
+      default: DEFAULT_PROFILE_SCALE,
+      help: "the profile's score: none = the distance to the nearest normal training row; local = that distance over the spacing of normal rows around that row (far for its region)",
+    },
     { name: 'maxFpr', type: 'number', gt: 0, max: 0.5, default: DEFAULT_MAX_FPR, help: 'largest share of normal training rows (out-of-fold) the anomaly part may flag' },
     { name: 'gate', type: 'number', min: 0, max: 0.5, default: DEFAULT_GATE, help: "the supervised part's veto: an anomaly alarm stands only when its P(attack) ≥ gate (0: never vetoed)" },
     { name: 'calibrationFolds', type: 'integer', min: 2, max: 20, default: 5, help: 'folds of normal training rows for the out-of-fold anomaly threshold' },
@@ -108,6 +125,7 @@ export const HYBRID_SPEC: LearnerSpec = {
 interface Resolved {
   supervised: (typeof HYBRID_SUPERVISED)[number];
   neighbors: number;
+  profileScale: ProfileScale;
   maxFpr: number;
   gate: number;
   calibrationFolds: number;
@@ -128,7 +146,7 @@ function resolve(o: HybridOptions): Resolved {
   }
   if (findParam(spec, 'seed')) inner.seed = p.seed;
   if (p.nThreads !== undefined && findParam(spec, 'nThreads')) inner.nThreads = p.nThreads;
-  return { supervised, neighbors: p.neighbors as number, maxFpr: p.maxFpr as number, gate: p.gate as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
+  return { supervised, neighbors: p.neighbors as number, profileScale: p.profileScale as ProfileScale, maxFpr: p.maxFpr as number, gate: p.gate as number, calibrationFolds: p.calibrationFolds as number, seed: p.seed as number, inner };
 }
 
 /** Which part fired, per row: bit 0 the supervised part (known attack), bit 1 the anomaly part. */
@@ -138,7 +156,7 @@ export const FIRED_ANOMALY = 2;
 export interface HybridParts {
   /** The supervised part's P(attack). */
   probability: Float64Array;
-  /** The profile's anomaly score (mean distance to the k nearest normal training rows). */
+  /** The profile's anomaly score (mean distance to the k nearest normal training rows; over their local spacing with profileScale 'local'). */
   anomaly: Float64Array;
   /** FIRED_KNOWN | FIRED_ANOMALY bits per row. */
   fired: Uint8Array;
@@ -149,6 +167,8 @@ export interface HybridThresholds {
   supervised: number;
   /** On the profile's anomaly score; chosen on out-of-fold normal training rows. */
   anomaly: number;
+  /** The profile's score: 'none' the distance, 'local' the distance over the local spacing. */
+  profileScale: ProfileScale;
   maxFpr: number;
   /** The supervised part's veto: the anomaly part fires only when P(attack) ≥ gate. */
   gate: number;
@@ -191,7 +211,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     const supervised = SUPERVISED[o.supervised].create(o.inner);
     await supervised.fit(X, y, { classes, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     const { threshold, fpr } = calibrate(X, normal, o);
-    const profile = new KnnProfile(o.neighbors);
+    const profile = new KnnProfile(o.neighbors, {}, o.profileScale);
     profile.fit(takeMatrixRows(X, Uint32Array.from(normal)), o.seed);
     this.fitted = { classes, nFeatures: X.nCols, supervised, profile, anomalyThreshold: threshold, maxFpr: o.maxFpr, gate: o.gate, oofFpr: fpr, normalRows: normal.length };
     return this;
@@ -230,7 +250,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
 
   get thresholds(): HybridThresholds {
     const f = this.state();
-    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, maxFpr: f.maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
+    return { supervised: SUPERVISED_THRESHOLD, anomaly: f.anomalyThreshold, profileScale: f.profile.scale, maxFpr: f.maxFpr, gate: f.gate, oofFpr: f.oofFpr, normalRows: f.normalRows };
   }
 
   /** The supervised part (TreeSHAP, importance). */
@@ -263,9 +283,13 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
   }
 
   static fromJSON(obj: unknown, source = 'model'): HybridDetector {
-    const { version, options, fitted: fd, classes, nFeatures, resolved } = readSaved(obj, { type: TYPE, version: VERSION, oldest: 1 }, source, resolve, (c) => {
+    const head = readSaved<HybridOptions, Resolved>(obj, { type: TYPE, version: VERSION, oldest: 1 }, source, resolve, (c) => {
       if (c.length !== 2) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, 'a hybrid detector has exactly 2 classes');
     });
+    const { version, fitted: fd, classes, nFeatures } = head;
+    // files written before the profile's scale existed (versions 1 and 2) scored the raw distance
+    const options: HybridOptions = version < 3 ? { ...head.options, profileScale: 'none' } : head.options;
+    const resolved = version < 3 ? { ...head.resolved, profileScale: 'none' as const } : head.resolved;
     const s = fd.supervised;
     if (s === null || typeof s !== 'object' || (s as { type?: unknown }).type !== resolved.supervised) {
       throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `fitted.supervised must be a saved '${resolved.supervised}' learner`);
@@ -274,6 +298,7 @@ export class HybridDetector extends ClassifierEstimator<HybridOptions, Fitted> i
     if (supervised.classes.length !== 2) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, "the hybrid's supervised part must have 2 classes");
     const profile = KnnProfile.fromJSON(fd.profile as KnnProfileJSON, nFeatures, source);
     if (profile.k !== resolved.neighbors) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `profile k = ${profile.k}, options say neighbors = ${resolved.neighbors}`);
+    if (profile.scale !== resolved.profileScale) throw nadirError('NADIR_ERR_MODEL_CORRUPT', source, `profile scale '${profile.scale}', options say profileScale = '${resolved.profileScale}'`);
     const anomalyThreshold = readNumber(fd, 'anomalyThreshold', { gt: 0 }, source);
     // version 1 files (before the gate existed) decide without it, at the budget that was the default then (0.05)
     const gate = version === 1 ? 0 : readNumber(fd, 'gate', { min: 0, max: 0.5 }, source);
@@ -302,7 +327,7 @@ function calibrate(X: Matrix, normal: readonly number[], o: Resolved): { thresho
  * held-out one. Exported for the selection benchmark
  * (bench/hybrid-gate.ts), which calibrates several budgets from one set of scores.
  */
-export function outOfFoldNormalScores(X: Matrix, normal: readonly number[], o: { calibrationFolds: number; neighbors: number; seed: number }): Float64Array {
+export function outOfFoldNormalScores(X: Matrix, normal: readonly number[], o: { calibrationFolds: number; neighbors: number; seed: number; profileScale?: ProfileScale }): Float64Array {
   const K = o.calibrationFolds;
   const order = new Random(o.seed ^ 0x5eed).shuffle(Uint32Array.from(normal));
   const oof = new Float64Array(order.length);
@@ -310,7 +335,7 @@ export function outOfFoldNormalScores(X: Matrix, normal: readonly number[], o: {
     const fit: number[] = [];
     const held: number[] = [];
     for (let i = 0; i < order.length; i++) (i % K === g ? held : fit).push(i);
-    const p = new KnnProfile(o.neighbors);
+    const p = new KnnProfile(o.neighbors, {}, o.profileScale ?? 'none');
     p.fit(takeMatrixRows(X, Uint32Array.from(fit, (i) => order[i]!)), o.seed + 1 + g);
     const s = p.score(takeMatrixRows(X, Uint32Array.from(held, (i) => order[i]!)));
     held.forEach((i, j) => (oof[i] = s[j]!));

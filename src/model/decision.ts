@@ -31,9 +31,11 @@ export interface HybridDecisionParts {
   /**
    * On the profile's anomaly score: at most maxFpr of the normal training rows' out-of-fold scores
    * reach it (oofFpr). `gate`: the alarm stands only when the supervised P(attack) ≥ gate (absent in
-   * models written before the gate existed: 0, never vetoed).
+   * models written before the gate existed: 0, never vetoed). `profileScale`: the score is the
+   * distance to the nearest normal training row ('none'; absent in models written before round 3)
+   * or that distance over the local spacing of normal rows there ('local').
    */
-  anomaly: { threshold: number; method: 'max-fpr-oof-normal'; maxFpr: number; oofFpr: number; normalRows: number; gate?: number };
+  anomaly: { threshold: number; method: 'max-fpr-oof-normal'; maxFpr: number; oofFpr: number; normalRows: number; gate?: number; profileScale?: 'none' | 'local' };
 }
 
 export interface ThresholdDecision extends ThresholdInfo {

@@ -48,7 +48,7 @@ export async function hybridSection(body: Pick<ModelBody, 'decision' | 'classes'
   const thresholds = renderKeyValue(
     [
       ['known-attack: supervised P(attack) ≥', parts.supervised.threshold.toFixed(4)],
-      ['anomaly: distance to the nearest normal training row ≥', a.threshold.toFixed(4)],
+      [a.profileScale === 'local' ? 'anomaly: distance to the nearest normal training row over its local spacing (profile scale local) ≥' : 'anomaly: distance to the nearest normal training row ≥', a.threshold.toFixed(4)],
       ["anomaly gate: the alarm stands only when the supervised P(attack) ≥", String(a.gate ?? 0)],
       ['anomaly budget (--max-fpr) on normal training rows', pct(a.maxFpr)],
       ['normal training rows flagged by it, out-of-fold', html`${pct(a.oofFpr)} of ${formatInt(a.normalRows)}`],

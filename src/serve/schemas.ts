@@ -101,7 +101,7 @@ const predictionProperties = {
   },
   part: { type: 'string', enum: ['known-attack', 'anomaly', 'both', 'none'], description: 'hybrid models: which part fired' },
   supervisedProbability: { type: 'number', description: "hybrid models: the supervised part's P(attack)" },
-  anomalyScore: { type: 'number', description: "hybrid models: distance to the nearest normal training row (anomalous at the anomaly threshold and above, unless the supervised part's P(attack) is below the gate: the model card's decision.parts.anomaly)" },
+  anomalyScore: { type: 'number', description: "hybrid models: distance to the nearest normal training row (divided by the local spacing of normal rows there when the card's decision.parts.anomaly.profileScale is 'local'; anomalous at the anomaly threshold and above, unless the supervised part's P(attack) is below the gate: the model card's decision.parts.anomaly)" },
   anomalyExplanation: { ...explanationSchema, description: "hybrid models with explain=true: the input fields' shares of the anomaly score (they sum to it)" },
   warnings: { type: 'array', items: warningSchema, description: 'e.g. unseen-category: a categorical value never seen in training, scored as the unseen category' },
 } as const;

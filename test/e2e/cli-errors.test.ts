@@ -63,9 +63,9 @@ test('train --help says what happens without --threshold and the defaults per mo
   assert.equal(r.code, 0);
   assert.match(r.stdout, /not given\s+gbdt, rf, logreg: 0\.5 — Attack when P\(attack\) ≥ 0\.5\./);
   assert.match(r.stdout, /iforest: auto \(its anomaly score is not a probability\); with --cv 0\s+there are no out-of-fold scores, so it is chosen the same way on the\s+training rows' own scores/);
-  assert.match(r.stdout, /--trees <n>\s+trees \/ boosting rounds \(default: gbdt 200, rf 100,\s+iforest 100, hybrid its part’s\)/);
+  assert.match(r.stdout, /--trees <n>\s+trees \/ boosting rounds \(default: gbdt 200, rf\s+100,\s+iforest 100, hybrid its part’s\)/);
   // generated from the learner specs; the isolation forest takes --max-features (its fraction of features per tree); the hybrid hands them to its supervised part
-  assert.match(r.stdout, /\n {2}gbdt {5}200 {9}6 \(max 64\) {11}0\.1\n {2}rf {7}100 {9}unlimited {24}sqrt\n {2}logreg {64}1\n {2}iforest {2}100 {42}1\n {2}hybrid {3}its part’s {2}its part’s \(max 64\) {2}its part’s {2}its part’s {6}its part’s {2}gbdt {10}1 \(max 100\) {2}0\.01\n/);
+  assert.match(r.stdout, /\n {2}gbdt {5}200 {9}6 \(max 64\) {11}0\.1\n {2}rf {7}100 {9}unlimited {24}sqrt\n {2}logreg {64}1\n {2}iforest {2}100 {42}1\n {2}hybrid {3}its part’s {2}its part’s \(max 64\) {2}its part’s {2}its part’s {6}its part’s {2}gbdt {10}1 \(max 100\) {2}0\.01 {12}none\n/);
 });
 
 describe('output paths are checked before any work', () => {

@@ -63,3 +63,16 @@ test('evaluate --json carries both thresholds and the counts by part; --unknown 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^nadir: .*--model.*does not go with --unknown/);
 });
+
+test('--profile-scale local reaches the model and is shown with the thresholds; a value it does not know names the flag', async () => {
+  const r = await nadir('train', '--data', TRAIN, '--model', 'hybrid', '--cv', '2', '--trees', '10', '--profile-scale', 'local', '--permutation-repeats', '0', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { thresholds: { anomaly: { profileScale: string } } };
+  assert.equal(doc.thresholds.anomaly.profileScale, 'local');
+  const text = await nadir('train', '--data', TRAIN, '--model', 'hybrid', '--cv', '0', '--trees', '5', '--profile-scale', 'local', '--permutation-repeats', '0');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout + text.stderr, /over\s+its\s+local\s+spacing\s+\(--profile-scale\s+local\)/);
+  const bad = await nadir('train', '--data', TRAIN, '--model', 'hybrid', '--profile-scale', 'global');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^nadir: .*--profile-scale/);
+});

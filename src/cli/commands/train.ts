@@ -39,7 +39,7 @@ export function registerTrain(program: Command): void {
     .option('-o, --out <file>', 'where to write the model', 'model.nadir')
     .option('--report <file>', 'write an HTML training report')
     .option('--threshold <t>', "binary target: decision threshold on P(attack) — a number from 0 to 1, 'auto' or 'f1' (default: 0.5; iforest: auto — see below)")
-    .option('--max-fpr <rate>', `target false-positive rate of --threshold auto (and of the isolation forest's default threshold; default ${TRAIN_PARAMS.maxFpr.default}); hybrid: the share of normal training rows its anomaly part may flag, out-of-fold (default 0.05)`);
+    .option('--max-fpr <rate>', `target false-positive rate of --threshold auto (and of the isolation forest's default threshold; default ${TRAIN_PARAMS.maxFpr.default}); hybrid: the share of normal training rows its anomaly part may flag, out-of-fold (default 0.02)`);
   for (const f of LEARNER_FLAGS) cmd.option(`${flagOf(f.option)} ${f.value}`, `${f.label ?? learnerHelp(f.option)} (default: ${learnerDefaults(f.option)})`);
   cmd
     .option('--seed <n>', TRAIN_PARAMS.seed.help, String(TRAIN_PARAMS.seed.default))

@@ -110,9 +110,10 @@ export class VpTree {
   /**
    * The distances of the k nearest indexed rows to the query row `q[off .. off + dim)`, ascending,
    * written to `out` (length ≥ k; fewer rows than k: the rest stay Infinity). `skip`: an indexed row
-   * to leave out (leave-one-out), or −1. Returns the number of distance computations (cost).
+   * to leave out (leave-one-out), or −1. `positive`: only rows at distance > 0 count (the query's
+   * exact duplicates, itself included, are skipped). Returns the number of distance computations (cost).
    */
-  knn(q: Float32Array, off: number, k: number, out: Float64Array, skip = -1, idx?: Int32Array): number {
+  knn(q: Float32Array, off: number, k: number, out: Float64Array, skip = -1, idx?: Int32Array, positive = false): number {
     out.fill(Infinity, 0, k);
     idx?.fill(-1, 0, k);
     if (this.t.order.length === 0) return 0;
@@ -122,7 +123,7 @@ export class VpTree {
     let evals = 0;
     // out[0..k) is kept sorted ascending: insertion is O(k), k is small
     const offer = (d: number, r: number): void => {
-      if (d >= out[k - 1]!) return;
+      if (d >= out[k - 1]! || (positive && !(d > 0))) return;
       let i = k - 1;
       while (i > 0 && out[i - 1]! > d) {
         out[i] = out[i - 1]!;
