@@ -166,10 +166,10 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string,
   }
 }
 
-async function post(url: string, body: string): Promise<unknown> {
-  const r = await fetch(`${url}/api/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+async function post(url: string, body: string, path = '/api/v1/predict'): Promise<unknown> {
+  const r = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await r.text();
-  if (!r.ok) throw new Error(`POST /api/v1/predict: HTTP ${r.status}: ${text.slice(0, 500)}`);
+  if (!r.ok) throw new Error(`POST ${path}: HTTP ${r.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as unknown;
 }
 
@@ -248,6 +248,8 @@ interface ServerSpec {
   cmd: string;
   args: (port: number) => string[];
   env: NodeJS.ProcessEnv;
+  /** Its Open Inference Protocol v2 infer route (the same batch as one tensor per column). */
+  inferPath: string;
 }
 
 interface ServerResult {
@@ -258,17 +260,29 @@ interface ServerResult {
   check: { single: string; batchAgreesWithTruth: number; batchAgreesWithNadir: number | null } | null;
   single: WrkResult | null;
   batch: WrkResult | null;
+  /** The same 100 records as v2 tensors (one per input column) to the infer route. */
+  tensors: WrkResult | null;
   /** nadir only: one record per request with ?explain=true. */
   explain: WrkResult | null;
   rssMB: { ready: number | null; afterSingle: number | null; afterBatch: number | null };
   /** 1-minute load average before and after each case (the machine is shared). */
-  load: { single: [number, number] | null; batch: [number, number] | null };
+  load: { single: [number, number] | null; batch: [number, number] | null; tensors: [number, number] | null };
   error?: string;
 }
 
 interface Answer {
   label?: string;
   predictions?: Array<{ label?: string }>;
+  outputs?: Array<{ name: string; data: unknown[] }>;
+}
+
+/**
+ * An Open Inference Protocol v2 infer request for `records`: one tensor per input column, shape
+ * [n], FP64 for numbers and BYTES for text (the layout KServe clients send).
+ */
+function inferBody(records: readonly Rec[]): string {
+  const inputs = COLUMNS.map((name) => ({ name, shape: [records.length], datatype: TEXT.has(name) ? 'BYTES' : 'FP64', data: records.map((r) => r[name]) }));
+  return JSON.stringify({ inputs });
 }
 
 /** nadir's served model: gbdt 200×d6 trained through the library on KDDTrain+_20Percent, saved under `dir`. */
@@ -361,6 +375,8 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   const expected = predictionRecords(trained.detector, await predict(trained.detector, { records })).map((p) => p.label);
   const singleScript = wrkScript(join(dir, 'single.lua'), singleBody);
   const batchScript = wrkScript(join(dir, 'batch.lua'), batchBody);
+  const tensorBody = inferBody(records);
+  const tensorScript = wrkScript(join(dir, 'tensors.lua'), tensorBody);
 
   // ---- explaining one record, in-process: before / after the explainer cache ----
   const explainRecords = testRecords(quick ? 300 : 2000).records;
@@ -377,13 +393,13 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   const py = opts.peer?.python ?? null;
   const workers = defaultWorkers();
   const servers: ServerSpec[] = [
-    { name: 'nadir', stack: `nadir serve (Fastify, ${workers} worker${workers === 1 ? '' : 's'}: its default, one per core)`, model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p), env: process.env },
-    { name: 'nadir-1', stack: 'nadir serve --workers 1 (Fastify, one process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p, 1), env: process.env },
+    { name: 'nadir', stack: `nadir serve (Fastify, ${workers} worker${workers === 1 ? '' : 's'}: its default, one per core)`, model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p), env: process.env, inferPath: '/v2/models/serve-gbdt/infer' },
+    { name: 'nadir-1', stack: 'nadir serve --workers 1 (Fastify, one process)', model: 'gbdt 200×d6', cmd: process.execPath, args: (p) => nadirServeArgs(modelPath, p, 1), env: process.env, inferPath: '/v2/models/serve-gbdt/infer' },
   ];
   if (py && tools.web) {
     servers.push(
-      { name: 'Flask', stack: `Flask ${tools.web.flask} (threaded dev server) + scikit-learn ${opts.peer!.versions.sklearn}`, model: 'RandomForest 100', cmd: py, args: (p) => [join(PEERS_DIR, 'flask_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv() },
-      { name: 'FastAPI', stack: `FastAPI ${tools.web.fastapi} + uvicorn ${tools.web.uvicorn} (1 worker) + XGBoost ${opts.peer!.versions.xgboost}`, model: 'XGBoost hist 200×d6', cmd: py, args: (p) => [join(PEERS_DIR, 'fastapi_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv() },
+      { name: 'Flask', stack: `Flask ${tools.web.flask} (threaded dev server) + scikit-learn ${opts.peer!.versions.sklearn}`, model: 'RandomForest 100', cmd: py, args: (p) => [join(PEERS_DIR, 'flask_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv(), inferPath: '/v2/models/rf/infer' },
+      { name: 'FastAPI', stack: `FastAPI ${tools.web.fastapi} + uvicorn ${tools.web.uvicorn} (1 worker) + XGBoost ${opts.peer!.versions.xgboost}`, model: 'XGBoost hist 200×d6', cmd: py, args: (p) => [join(PEERS_DIR, 'fastapi_peer.py'), '--train', NSL_KDD.train, '--port', String(p)], env: peerEnv(), inferPath: '/v2/models/xgb/infer' },
     );
   } else log('bench serve: no Python peers (Flask/FastAPI/uvicorn or scikit-learn/XGBoost missing): only nadir is measured.');
   const only = opts.only?.map((x) => x.toLowerCase()) ?? null;
@@ -397,7 +413,7 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
 
   const results: ServerResult[] = [];
   for (const s of servers) {
-    const res: ServerResult = { name: s.name, stack: s.stack, model: s.model, startSeconds: null, check: null, single: null, batch: null, explain: null, rssMB: { ready: null, afterSingle: null, afterBatch: null }, load: { single: null, batch: null } };
+    const res: ServerResult = { name: s.name, stack: s.stack, model: s.model, startSeconds: null, check: null, single: null, batch: null, tensors: null, explain: null, rssMB: { ready: null, afterSingle: null, afterBatch: null }, load: { single: null, batch: null, tensors: null } };
     results.push(res);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -420,6 +436,9 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       const agree = (ref: string[]): number => labels.filter((l, i) => l === ref[i]).length / BATCH;
       res.check = { single: one.label, batchAgreesWithTruth: agree(truth), batchAgreesWithNadir: agree(expected) };
       if (s.name.startsWith('nadir') && res.check.batchAgreesWithNadir !== 1) throw new Error('nadir serve and the library disagree on the batch labels');
+      const inferred = (await post(url, tensorBody, s.inferPath)) as Answer;
+      const tensorLabels = inferred.outputs?.find((o) => o.name === 'label')?.data ?? [];
+      if (tensorLabels.length !== BATCH || tensorLabels.some((l, i) => l !== labels[i])) throw new Error(`the v2 infer answer's labels differ from the batch's: ${JSON.stringify(inferred).slice(0, 300)}`);
       log(`${s.name}: answers checked (single: ${one.label}; batch: ${(agree(truth) * 100).toFixed(0)}% = true label, ${(agree(expected) * 100).toFixed(0)}% = nadir)`);
       // ---- timing ----
       const target = `${url}/api/v1/predict`;
@@ -435,6 +454,12 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       res.load.batch = [l1, load1()];
       res.rssMB.afterBatch = rssMBOf(child.pid);
       log(`${s.name}: batch ${res.batch.requestsPerSecond.toFixed(0)} req/s = ${(res.batch.requestsPerSecond * BATCH).toFixed(0)} records/s (load ${res.load.batch.join(' → ')})`);
+      const inferTarget = `${url}${s.inferPath}`;
+      await runWrk(['-t1', `-c${batchConns}`, `-d${warm}s`, '-s', tensorScript, inferTarget]);
+      const l2 = load1();
+      res.tensors = await runWrk(['-t1', `-c${batchConns}`, `-d${duration}s`, '--latency', '-s', tensorScript, inferTarget]);
+      res.load.tensors = [l2, load1()];
+      log(`${s.name}: v2 tensors ${res.tensors.requestsPerSecond.toFixed(0)} req/s = ${(res.tensors.requestsPerSecond * BATCH).toFixed(0)} records/s (load ${res.load.tensors.join(' → ')})`);
       if (s.name === 'nadir') {
         const explained = `${target}?explain=true`;
         await runWrk(['-t1', `-c${singleConns}`, `-d${warm}s`, '-s', explainScript, explained]);
@@ -486,6 +511,21 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       ]),
     },
     {
+      title: `The same ${BATCH} records as v2 tensors (wrk -t1 -c${batchConns} -d${duration}s, POST /v2/models/<id>/infer, one tensor per input column)`,
+      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer', 'load (1 min) before → after'],
+      rows: results.map((r) => [
+        r.name,
+        r.tensors ? fmtInt(Math.round(r.tensors.requestsPerSecond)) : r.error ? 'error' : '—',
+        fmtRate(r.tensors ? r.tensors.requestsPerSecond * BATCH : null),
+        fmtSeconds(r.tensors?.p50),
+        fmtSeconds(r.tensors?.p99),
+        failures(r.tensors),
+        r === nadir ? '—' : fmtRatio(ratio(nadir.tensors?.requestsPerSecond, r.tensors?.requestsPerSecond)),
+        loads(r.load.tensors),
+      ]),
+      notes: [`Body: ${Buffer.byteLength(tensorBody).toLocaleString('en-US')} bytes, against ${Buffer.byteLength(batchBody).toLocaleString('en-US')} for the records. The peers' route builds its DataFrame from the columns (bench/peers/serve_model.py).`],
+    },
+    {
       title: `Explaining one record (?explain=true, top 5 contributions; ${explain.records} KDDTest+ records one at a time, in-process)`,
       header: ['TreeSHAP', 'first record', 'mean', 'p50', 'p99', 'HTTP: requests/s', 'HTTP: p50', 'HTTP: p99'],
       rows: [
@@ -529,6 +569,7 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   for (const r of results) {
     if (r.single) r.single.raw = r.single.raw.trim();
     if (r.batch) r.batch.raw = r.batch.raw.trim();
+    if (r.tensors) r.tensors.raw = r.tensors.raw.trim();
     if (r.explain) r.explain.raw = r.explain.raw.trim();
   }
   if (results.some((r) => r.error && r === nadir)) throw new Error(`nadir serve: ${nadir.error}`);
@@ -543,7 +584,7 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
       connections: { single: singleConns, batch: batchConns },
       batchRecords: BATCH,
       singleRecord: single,
-      bodyBytes: { single: Buffer.byteLength(singleBody), batch: Buffer.byteLength(batchBody) },
+      bodyBytes: { single: Buffer.byteLength(singleBody), batch: Buffer.byteLength(batchBody), tensors: Buffer.byteLength(tensorBody) },
       nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
       nadirWorkers: workers,
       explain,

@@ -4,7 +4,8 @@
 fastapi_peer.py --train KDDTrain+_20Percent.txt.gz --port N
 
 Trains an XGBClassifier (200 rounds, depth 6, lr 0.1, hist, 256 bins) at start (serve_model.py),
-then serves POST /api/v1/predict (one JSON record, or { "records": [...] }) and GET /healthz on
+then serves POST /api/v1/predict (one JSON record, or { "records": [...] }),
+POST /v2/models/xgb/infer (the same records as v2 tensors, one per column) and GET /healthz on
 127.0.0.1 with one uvicorn worker, access log off. The handler is async and scores inline (no
 thread-pool hop). Run with OMP_WAIT_POLICY=PASSIVE (the bench sets it).
 """
@@ -27,6 +28,11 @@ app = FastAPI()
 @app.post('/api/v1/predict')
 async def predict(request: Request):
     return serve_model.answer(model, await request.json())
+
+
+@app.post('/v2/models/xgb/infer')
+async def infer(request: Request):
+    return serve_model.infer(model, 'xgb', await request.json())
 
 
 @app.get('/healthz')

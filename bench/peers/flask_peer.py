@@ -4,7 +4,8 @@
 flask_peer.py --train KDDTrain+_20Percent.txt.gz --port N
 
 Trains a RandomForestClassifier(n_estimators=100) at start (serve_model.py), then serves
-POST /api/v1/predict (one JSON record, or { "records": [...] }) and GET /healthz on 127.0.0.1
+POST /api/v1/predict (one JSON record, or { "records": [...] }),
+POST /v2/models/rf/infer (the same records as v2 tensors, one per column) and GET /healthz on 127.0.0.1
 with Flask's own threaded server (app.run), as a minimal Flask app does.
 Run with OMP_WAIT_POLICY=PASSIVE (the bench sets it).
 """
@@ -28,6 +29,11 @@ logging.getLogger('werkzeug').setLevel(logging.ERROR)
 @app.post('/api/v1/predict')
 def predict():
     return jsonify(serve_model.answer(model, request.get_json()))
+
+
+@app.post('/v2/models/rf/infer')
+def infer():
+    return jsonify(serve_model.infer(model, 'rf', request.get_json()))
 
 
 @app.get('/healthz')

@@ -5,7 +5,8 @@ fit(kind, train): trains on KDDTrain+_20Percent with the settings of `npm run be
 XGBClassifier(200 rounds, depth 6, lr 0.1, hist, 256 bins); one-hot of protocol_type/service/flag
 fitted on the training file (nslkdd.Encoder). score(records) is what a request runs: the JSON
 records into a DataFrame, encoded, predict_proba, label Attack when P(attack) >= 0.5 (the
-threshold nadir's model is trained with in the bench).
+threshold nadir's model is trained with in the bench); infer(...) the same for an Open Inference
+Protocol v2 request, the DataFrame built from its columns.
 """
 import os
 import sys
@@ -39,8 +40,22 @@ class Model:
 
     def score(self, records):
         df = pd.DataFrame.from_records(records, columns=INPUTS)
+        return self.score_frame(df)
+
+    def score_frame(self, df):
         p = self.model.predict_proba(self.encoder.transform(df))[:, 1]
         return [{'label': 'Attack' if q >= THRESHOLD else 'Normal', 'probability': float(q)} for q in p]
+
+
+def infer(model, name, body):
+    """An Open Inference Protocol v2 infer request (one tensor per input column) -> label and probability tensors."""
+    columns = {t['name']: t['data'] for t in body['inputs']}
+    preds = model.score_frame(pd.DataFrame({c: columns[c] for c in INPUTS}))
+    n = len(preds)
+    return {'model_name': name, 'outputs': [
+        {'name': 'label', 'datatype': 'BYTES', 'shape': [n], 'data': [p['label'] for p in preds]},
+        {'name': 'probability', 'datatype': 'FP64', 'shape': [n], 'data': [p['probability'] for p in preds]},
+    ]}
 
 
 def answer(model, body):
