@@ -96,3 +96,23 @@ test('infer: a request the tensor reader takes (features/json-tensors) is answer
   assert.equal(r.statusCode, 200, r.body);
   assert.equal(r.json().id, 'q"1');
 });
+
+test('infer: a request refused for its outputs filter is not counted (no observer, so no metrics or live-feed events); one answered is, once', async () => {
+  const seen: Array<[string, number]> = [];
+  const observer = (m: { id: string }, b: { size: number }): void => void seen.push([m.id, b.size]);
+  app.nadir.observers.push(observer);
+  try {
+    const inputs = tensors(records.slice(0, 3));
+    const bad = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { inputs, outputs: [{ name: 'label' }, { name: 'score' }] } });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.json().error.message, /unknown output "score"/);
+    assert.deepEqual(seen, [], 'the 400 was counted as 3 predictions');
+    const ok = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { inputs, outputs: [{ name: 'label' }] } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const fast = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { inputs } });
+    assert.equal(fast.statusCode, 200, fast.body);
+    assert.deepEqual(seen, [['gbdt-binary', 3], ['gbdt-binary', 3]]);
+  } finally {
+    app.nadir.observers.splice(app.nadir.observers.indexOf(observer), 1);
+  }
+});

@@ -97,7 +97,6 @@ export const oipV2Plugin: FastifyPluginAsync = async (app) => {
       classes.push(r.class);
       probability.push(r.probability);
     }
-    if (notify) notifyObservers(app.nadir.observers, model, observedBatch(scored as ScoredRecord[]));
     const n = scored.length;
     let outputs = [
       { name: 'label', datatype: 'BYTES', shape: [n], data: labels },
@@ -110,6 +109,8 @@ export const oipV2Plugin: FastifyPluginAsync = async (app) => {
       if (unknown !== undefined) throw invalidError('request body', { field: 'outputs', message: `unknown output ${JSON.stringify(unknown)} (outputs: label, class, probability)`, status: 400 });
       outputs = outputs.filter((o) => wanted.has(o.name));
     }
+    // only a request answered 200 is counted (metrics, live feed)
+    if (notify) notifyObservers(app.nadir.observers, model, observedBatch(scored as ScoredRecord[]));
     return { model_name: model.id, ...(body.id !== undefined ? { id: body.id } : {}), outputs };
   }
 };
