@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { predictData } from '../../app/predict.js';
 import { predictionRecords } from '../../app/prediction-records.js';
 import { fixtureDetector, fixtureServer, recordsOf, RECORDS_FILE } from '../testdata/fixtures.js';
@@ -114,5 +115,92 @@ test('infer: a request refused for its outputs filter is not counted (no observe
     assert.deepEqual(seen, [['gbdt-binary', 3], ['gbdt-binary', 3]]);
   } finally {
     app.nadir.observers.splice(app.nadir.observers.indexOf(observer), 1);
+  }
+});
+
+/**
+ * JSON tokens of one cell: mostly of the field's kind (numbers in many spellings; for a categorical
+ * field also strings that read as categories, numbers or missing values), null, and now and then
+ * anything, values no input takes included.
+ */
+function cellToken(categories: readonly string[] | null): fc.Arbitrary<string> {
+  const numbers = fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -5, max: 300 }).map(String) },
+    { weight: 2, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => JSON.stringify(v)) },
+    { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: -30, max: 30 })).map(([m, e]) => `${m / 100}e${e}`) },
+    { weight: 1, arbitrary: fc.constantFrom('-0', '0.0', '1E2', '1e-400', '9007199254740993', '123456789012345678901', '4.9e-324') },
+  );
+  const strings = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...(categories ?? []), 'x').map((c) => JSON.stringify(c)) },
+    { weight: 2, arbitrary: fc.constantFrom('', 'NA', 'n/a', '?', 'null', 'NaN', ' ', ' 3 ', '3', '3.0', 'inf', '1e400', ' HTTP ', 'never-seen', 'ht\\tp', '\u00e9', 'a"b').map((s) => JSON.stringify(s)) },
+  );
+  const odd = fc.constantFrom('1e400', '01', '.5', '+1', '1.', 'true', 'false', '[1]', '{}', '"x"');
+  return fc.oneof({ weight: 6, arbitrary: categories ? fc.oneof(strings, numbers) : numbers }, { weight: 2, arbitrary: fc.constant('null') }, { weight: 1, arbitrary: fc.oneof(strings, odd) });
+}
+
+/** Mostly nothing, now and then one of `values`. */
+const rarely = <T>(...values: T[]): fc.Arbitrary<T | undefined> => fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...values) });
+
+test('infer: random requests answered byte for byte, with the same observed batches, whether the tensor reader takes them or the general path does (the same bytes after a BOM, which only JSON.parse skips)', async () => {
+  // rows over the limit (413) included: a server of its own with a small one; logreg-binary has log-scaled inputs
+  const small = await fixtureServer(['gbdt-binary', 'logreg-binary'], { limits: { batchRecords: 4 } });
+  try {
+    const seen: string[] = [];
+    small.nadir.observers.push((m, b) => void seen.push(`${m.id} ${b.size} ${JSON.stringify([...b.labelCounts])}`));
+    for (const id of ['gbdt-binary', 'logreg-binary']) {
+      const model = small.nadir.models.get(id)!;
+      const fields = model.inputs;
+      const tokens = fields.map((f) => cellToken(f.kind === 'categorical' ? (f.categories ?? []) : null));
+      let taken = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 0, max: records.length - 5 }),
+          fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 8 }),
+          fc.nat(),
+          rarely('FP64', 'INT32', 'UINT64', 'BOOL', 'BYTES', 'fp64'),
+          fc.oneof(rarely('""', '"a\\"b"', '7', 'null'), fc.constant('"r-1"')),
+          fc.nat(),
+          fc.oneof(fc.constantFrom('[n]', '[n, 1]', '[n.0]', '[ne0, 1.0]'), rarely('[n, 0]', '[n, 1, 1]', '[]', '[-n]', '[n+1]')),
+          rarely('{"name":"x","datatype":"FP64","shape":[1],"data":[1]}', '{"name":"x","shape":[7, 9],"datatype":"odd","data":["\\u00e9",true,null,-1.5e-300]}', '{"name":"x","datatype":"FP64","shape":[1],"data":[[1]]}', '{"name":"duration","datatype":"FP64","shape":[1],"data":[1]}'),
+          fc.boolean(),
+          fc.constantFrom('', '', ' ', '\n  ', '\t'),
+          fc.nat(),
+          async (n, start, edits, typeAt, type, rid, shapeAt, shape, extra, reverse, w, seed) => {
+            const cols = fields.map((f) => records.slice(start, start + n).map((r) => JSON.stringify(r[f.name] ?? null)));
+            for (const [c, r, s] of edits) {
+              const k = c % fields.length;
+              cols[k]![r % n] = fc.sample(tokens[k]!, { numRuns: 1, seed: s ^ seed })[0]!;
+            }
+            const datatypes: string[] = fields.map((f) => (f.kind === 'numeric' ? 'FP64' : 'BYTES'));
+            if (type !== undefined) datatypes[typeAt % fields.length] = type;
+            let parts = fields.map((f, k) => {
+              const sh = shape !== undefined && shapeAt % fields.length === k ? shape.replace('n+1', String(n + 1)).replace('n', String(n)) : `[${n}]`;
+              return `{${w}"name":${w}"${f.name}",${w}"datatype":"${datatypes[k]}",${w}"shape":${w}${sh},${w}"data":${w}[${cols[k]!.join(`,${w}`)}]${w}}`;
+            });
+            if (reverse) parts = parts.reverse();
+            if (extra) parts.push(extra);
+            const text = `{${rid !== undefined ? `"id":${rid},${w}` : ''}"inputs":[${parts.join(`,${w}`)}]}${w}`;
+            const url = `/v2/models/${id}/infer`;
+            const headers = { 'content-type': 'application/json' };
+            if (model.tensorReader!.read(Buffer.from(text))) taken++;
+            assert.equal(model.tensorReader!.read(Buffer.from(`\ufeff${text}`)), null);
+            seen.length = 0;
+            const a = await small.inject({ method: 'POST', url, headers, payload: text });
+            const b = await small.inject({ method: 'POST', url, headers, payload: `\ufeff${text}` });
+            const what = `${text.slice(0, 300)}\nreader: ${a.statusCode} ${a.body.slice(0, 200)}\ngeneral: ${b.statusCode} ${b.body.slice(0, 200)}`;
+            assert.equal(a.statusCode, b.statusCode, what);
+            assert.equal(a.body, b.body, what);
+            assert.equal(a.headers['content-type'], b.headers['content-type'], what);
+            assert.equal(seen.length, a.statusCode === 200 ? 2 : 0, what);
+            assert.equal(seen[0], seen[1], what);
+          },
+        ),
+        { numRuns: 250 },
+      );
+      assert.ok(taken > 50, `${id}: the reader takes many of the random requests (${taken} of 250)`);
+    }
+  } finally {
+    await small.close();
   }
 });
