@@ -98,6 +98,23 @@ test('infer: a request the tensor reader takes (features/json-tensors) is answer
   assert.equal(r.json().id, 'q"1');
 });
 
+test('infer: nested data is one [value] per row — ragged rows are refused, not flattened into other rows', async () => {
+  const t = tensors(records.slice(0, 3), true);
+  const src = (data: unknown[], shape = [3, 1]): Json[] => t.map((x) => (x.name === 'src_bytes' ? { ...x, shape, data } : x));
+  const ragged: Array<[unknown[], number]> = [[[[1, 2], [3]], 0], [[[1], 2, [3]], 1], [[[1], [], [2, 3]], 1], [[[1], [2], [3, 4]], 2]];
+  for (const [data, at] of ragged) {
+    const r = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { inputs: src(data) } });
+    assert.equal(r.statusCode, 400, `${JSON.stringify(data)}: ${r.body}`);
+    assert.equal(r.json().error.field, 'src_bytes');
+    assert.match(r.json().error.message, new RegExp(`^request body: input tensor 'src_bytes' has nested data whose item ${at} is not one value in brackets`));
+  }
+  // one value per row, with either shape, as before
+  for (const shape of [[3, 1], [3]]) {
+    const r = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload: { inputs: src([[1], [2], [3]], shape) } });
+    assert.equal(r.statusCode, 200, r.body);
+  }
+});
+
 test('infer: a request refused for its outputs filter is not counted (no observer, so no metrics or live-feed events); one answered is, once', async () => {
   const seen: Array<[string, number]> = [];
   const observer = (m: { id: string }, b: { size: number }): void => void seen.push([m.id, b.size]);
