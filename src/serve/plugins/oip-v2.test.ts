@@ -98,6 +98,49 @@ test('infer: a request the tensor reader takes (features/json-tensors) is answer
   assert.equal(r.json().id, 'q"1');
 });
 
+test('infer: edge cases answered byte for byte whether the tensor reader takes them or the general path does (the same bytes after a BOM)', async () => {
+  const model = app.nadir.models.get('gbdt-binary')!;
+  const t = tensors(records.slice(0, 3));
+  const edit = (name: string, over: Json): Json[] => t.map((x) => (x.name === name ? { ...x, ...over } : x));
+  const J = (inputs: Json[], top: Json = {}): string => JSON.stringify({ ...top, inputs });
+  const flat = J(t);
+  const src = /"name":"src_bytes","shape":\[3\],"datatype":"FP64","data":\[[^\]]*\]/;
+  const cases: Array<[string, string, boolean]> = [
+    ['plain', flat, true],
+    ['empty id', J(t, { id: '' }), true],
+    ['id with / < > &', J(t, { id: 'a/b<c>&' }), true],
+    ['categories that read as missing or padded', J(edit('service', { data: ['NA', '', ' http '] })), true],
+    ['numbers as categories', J(edit('service', { data: [1, -0, 100] })), true],
+    ['strings that read as ±Infinity as categories', J(edit('service', { data: ['inf', '-Infinity', '1e400'] })), true],
+    ['only missing tokens but one padded number', J(edit('service', { data: [' 3 ', ' 3 ', ' 3 '] }).map((x) => (x.name === 'service' ? x : { ...x, data: x.datatype === 'BYTES' ? ['n/a', '?', ''] : [null, null, null] }))), true],
+    ['every value missing', J(t.map((x) => ({ ...x, data: x.datatype === 'BYTES' ? ['NA', null, ''] : [null, null, null] }))), false],
+    ['shape values 3.0 and 3e0, 1.0', flat.replace('"shape":[3]', '"shape":[3.0]').replace('"shape":[3]', '"shape":[3e0, 1.0]'), true],
+    ['shape [3, -0]', flat.replace('"shape":[3]', '"shape":[3,-0]'), false],
+    ['numbers 1E2, 0.0, -0', flat.replace(src, '"name":"src_bytes","shape":[3],"datatype":"FP64","data":[1E2,0.0,-0]'), true],
+    ['numbers past 2^53, subnormal, least normal', flat.replace(src, '"name":"src_bytes","shape":[3],"datatype":"FP64","data":[9007199254740993,4.9e-324,2.2250738585072014e-308]'), true],
+    ['an extra tensor, empty', J([...t, { name: 'x', shape: [0], datatype: 'FP64', data: [] }]), true],
+    ['an extra tensor of odd values', J([...t, { name: 'x', shape: [7, 9], datatype: 'odd', data: ['\u00e9\u2028', true, null, -1.5e-300] }]), true],
+    ['__proto__ at the top', flat.replace('{"inputs"', '{"__proto__":{},"inputs"'), false],
+    ['INT8 out of its range', J(edit('land', { datatype: 'INT8', data: [300, -5, 1.5] })), true],
+    ['BOOL', J(edit('land', { datatype: 'BOOL', data: [true, false, 1] })), false],
+  ];
+  // the schema's limit on tensors: 4,096 (inputs and others), one more is a 400
+  for (const total of [4096, 4097]) {
+    const extra = Array.from({ length: total - t.length }, (_, i) => ({ name: `x${i}`, shape: [0], datatype: 'FP64', data: [] }));
+    cases.push([`${total} tensors`, J([...t, ...extra]), total === 4096]);
+  }
+  const headers = { 'content-type': 'application/json' };
+  for (const [what, text, taken] of cases) {
+    if (what !== 'plain') assert.notEqual(text, flat, `${what}: the edit applies`);
+    assert.equal(model.tensorReader!.read(Buffer.from(text)) !== null, taken, `${what}: taken by the reader`);
+    const a = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', headers, payload: text });
+    const b = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', headers, payload: `\ufeff${text}` });
+    assert.equal(a.statusCode, b.statusCode, what);
+    assert.equal(a.body, b.body, what);
+    if (taken) assert.equal(a.statusCode, 200, `${what}: ${a.body}`);
+  }
+});
+
 test('infer: nested data is one [value] per row — ragged rows are refused, not flattened into other rows', async () => {
   const t = tensors(records.slice(0, 3), true);
   const src = (data: unknown[], shape = [3, 1]): Json[] => t.map((x) => (x.name === 'src_bytes' ? { ...x, shape, data } : x));
