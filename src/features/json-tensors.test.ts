@@ -182,7 +182,8 @@ test('what it leaves to the general path: bad JSON, bad shapes, missing or repea
 test('fuzz: random mutations of valid bodies are refused or read exactly as the general path reads them', async () => {
   const s = await setup(50);
   const texts = [1, 3, 7].map((n) => JSON.stringify(request(s, s.base.slice(n, 2 * n), { id: 'r' })));
-  const pieces = [',', ':', '[', ']', '{', '}', '"', 'null', '0', '-', '1e5', ' ', '\\', '"name"', '"data"', '"shape"', '"id"', '"inputs"', '[1]', '"BYTES"', '"FP64"', '"http"', '\u00e9'];
+  const pieces = [',', ':', '[', ']', '{', '}', '"', 'null', '0', '-', '1e5', ' ', '\\', '"name"', '"data"', '"shape"', '"id"', '"inputs"', '[1]', '"BYTES"', '"FP64"', '"http"', '\u00e9',
+    '"NA"', '" 3 "', '""', '-0', '1.0', '2', '6', '1e400', '[[1]]', 'true', '\t', '"x"', '"duration"', '"service"', '"__proto__"', '"parameters":{},', '"outputs"', '{"name":"x","shape":[1],"datatype":"FP64","data":[1]},'];
   let taken = 0;
   fc.assert(
     fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat(), fc.constantFrom(...pieces), fc.integer({ min: 0, max: 3 }), (w, a, len, piece, op) => {
