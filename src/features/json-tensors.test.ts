@@ -173,7 +173,15 @@ test('what it leaves to the general path: bad JSON, bad shapes, missing or repea
     text.replace('"data":[', '"data":[01,'),
     text.replace(/"duration","shape":\[3\],"datatype":"FP64","data":\[[^\]]*\]/, '"duration","shape":[3],"datatype":"FP64","data":[1e400,0,0]'),
     JSON.stringify({ inputs: inputs.map((t) => ({ ...t, data: (t.data as unknown[]).map(() => null) })) }),
+    // a key twice at any level (JSON.parse keeps the last: the general path reads those)
+    `{"inputs":${JSON.stringify(inputs)},"inputs":${JSON.stringify(inputs)}}`,
+    `{"id":"a","id":"b","inputs":${JSON.stringify(inputs)}}`,
+    text.replace('{"name":"duration"', '{"name":"duration","name":"duration"'),
+    text.replace('"shape":[3]', '"shape":[3],"shape":[3]'),
+    text.replace('"data":[', '"data":[0,0,0],"data":['),
+    text.replace('"datatype":"FP64"', '"datatype":"BYTES","datatype":"FP64"'),
   ];
+  refused.forEach((b, i) => assert.notEqual(b, text, `case ${i} edits the request`));
   refused.forEach((b, i) => assert.equal(s.reader.read(Buffer.from(b)), null, `case ${i} refused: ${b.slice(0, 100)}`));
   // whatever it refused, the reader keeps working
   assert.ok(check(s, text));
