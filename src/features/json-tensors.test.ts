@@ -173,7 +173,15 @@ test('what it leaves to the general path: bad JSON, bad shapes, missing or repea
     text.replace('"data":[', '"data":[01,'),
     text.replace(/"duration","shape":\[3\],"datatype":"FP64","data":\[[^\]]*\]/, '"duration","shape":[3],"datatype":"FP64","data":[1e400,0,0]'),
     JSON.stringify({ inputs: inputs.map((t) => ({ ...t, data: (t.data as unknown[]).map(() => null) })) }),
+    // a key twice at any level (JSON.parse keeps the last: the general path reads those)
+    `{"inputs":${JSON.stringify(inputs)},"inputs":${JSON.stringify(inputs)}}`,
+    `{"id":"a","id":"b","inputs":${JSON.stringify(inputs)}}`,
+    text.replace('{"name":"duration"', '{"name":"duration","name":"duration"'),
+    text.replace('"shape":[3]', '"shape":[3],"shape":[3]'),
+    text.replace('"data":[', '"data":[0,0,0],"data":['),
+    text.replace('"datatype":"FP64"', '"datatype":"BYTES","datatype":"FP64"'),
   ];
+  refused.forEach((b, i) => assert.notEqual(b, text, `case ${i} edits the request`));
   refused.forEach((b, i) => assert.equal(s.reader.read(Buffer.from(b)), null, `case ${i} refused: ${b.slice(0, 100)}`));
   // whatever it refused, the reader keeps working
   assert.ok(check(s, text));
@@ -182,7 +190,8 @@ test('what it leaves to the general path: bad JSON, bad shapes, missing or repea
 test('fuzz: random mutations of valid bodies are refused or read exactly as the general path reads them', async () => {
   const s = await setup(50);
   const texts = [1, 3, 7].map((n) => JSON.stringify(request(s, s.base.slice(n, 2 * n), { id: 'r' })));
-  const pieces = [',', ':', '[', ']', '{', '}', '"', 'null', '0', '-', '1e5', ' ', '\\', '"name"', '"data"', '"shape"', '"id"', '"inputs"', '[1]', '"BYTES"', '"FP64"', '"http"', '\u00e9'];
+  const pieces = [',', ':', '[', ']', '{', '}', '"', 'null', '0', '-', '1e5', ' ', '\\', '"name"', '"data"', '"shape"', '"id"', '"inputs"', '[1]', '"BYTES"', '"FP64"', '"http"', '\u00e9',
+    '"NA"', '" 3 "', '""', '-0', '1.0', '2', '6', '1e400', '[[1]]', 'true', '\t', '"x"', '"duration"', '"service"', '"__proto__"', '"parameters":{},', '"outputs"', '{"name":"x","shape":[1],"datatype":"FP64","data":[1]},'];
   let taken = 0;
   fc.assert(
     fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat(), fc.constantFrom(...pieces), fc.integer({ min: 0, max: 3 }), (w, a, len, piece, op) => {
@@ -195,4 +204,75 @@ test('fuzz: random mutations of valid bodies are refused or read exactly as the 
     { numRuns: 5000 },
   );
   assert.ok(taken > 0, 'some mutations are still valid requests');
+});
+
+/**
+ * JSON tokens for cells: numbers in many spellings, strings that read as categories, numbers or
+ * missing values, null; `valid` the ones a column of that kind takes, `any` with every kind mixed
+ * and values no input takes.
+ */
+function cellTokens(categories: readonly string[]): { numeric: fc.Arbitrary<string>; categorical: fc.Arbitrary<string>; any: fc.Arbitrary<string> } {
+  const spelled = fc.tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: -30, max: 30 }), fc.constantFrom('e', 'E', 'e+', 'e-0', '')).map(([m, point, e, sep]) => {
+    const digits = String(m);
+    const at = Math.max(1, digits.length - point);
+    const mantissa = `${digits.slice(0, at)}${at < digits.length ? `.${digits.slice(at)}` : ''}`;
+    return sep === '' ? mantissa : sep === 'e-0' ? `${mantissa}e-0${Math.abs(e)}` : `${mantissa}${sep}${sep === 'e+' ? Math.abs(e) : e}`;
+  });
+  const numbers = fc.oneof(
+    fc.integer({ min: 0, max: 300 }).map(String),
+    fc.integer({ min: -(2 ** 31), max: 2 ** 31 }).map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => JSON.stringify(v)),
+    spelled,
+    spelled.map((t) => `-${t}`),
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
+    fc.constantFrom('-0', '0.0', '-0.0', '0e0', '1E2', '1e-400', '2.2250738585072014e-308', '4.9e-324', '9007199254740993', '0.30000000000000004441', '1.7976931348623157e308'),
+  );
+  const strings = fc.oneof(
+    fc.constantFrom(...categories, 'x').map((c) => JSON.stringify(c)),
+    fc.constantFrom('', 'NA', 'na', 'N/A', '?', 'null', 'None', 'NaN', ' ', ' 3 ', '3', '3.0', '-0', '1e2', 'inf', '-Infinity', '1e400', '+1', '.5').map((s) => JSON.stringify(s)),
+    fc.constantFrom(...categories, 'x').map((c) => JSON.stringify(` ${c.toUpperCase()} `)),
+    fc.string({ maxLength: 5 }).map((s) => JSON.stringify(s)),
+  );
+  const refused = fc.constantFrom('true', 'false', '[1]', '{}', '"a\\u0062"', '"\u00e9"', '1e400', '-1e999', '01', '.5', '+1', 'NaN', '1.', '-', '1e', '"a');
+  const nul = fc.constant('null');
+  return {
+    numeric: fc.oneof({ weight: 5, arbitrary: numbers }, { weight: 1, arbitrary: nul }),
+    categorical: fc.oneof({ weight: 3, arbitrary: strings }, { weight: 1, arbitrary: numbers }, { weight: 1, arbitrary: nul }),
+    any: fc.oneof({ weight: 3, arbitrary: numbers }, { weight: 3, arbitrary: strings }, { weight: 2, arbitrary: nul }, { weight: 2, arbitrary: refused }),
+  };
+}
+
+test('fuzz: random values of random kinds in every column (numbers in any spelling, category-like and missing strings, nulls), log-scaled and ordinal pipelines too', async () => {
+  const { train } = await nslKdd();
+  const ws = fc.constantFrom('', '', '', ' ', '\n  ', '\t', '\r\n');
+  for (const options of [{}, { encoding: 'ordinal', scale: true, log1p: 'auto' }] as const) {
+    const enc = recordEncoder(new Pipeline(options).fit(train.features))!;
+    assert.ok(enc.fields.some((f) => f.kind === 'categorical') && enc.fields.some((f) => f.kind === 'numeric' && (options.log1p ? f.log : true)));
+    const s: Setup = { enc, reader: jsonTensorsReader(enc, 4), base: [], names: enc.fields.map((f) => f.name), max: 4 };
+    const categories = enc.fields.flatMap((f) => (f.kind === 'categorical' ? [...f.resolver.index.keys()] : []));
+    const tokens = cellTokens(categories);
+    const columns = fc.tuple(...enc.fields.map((f) => fc.array(f.kind === 'numeric' ? tokens.numeric : tokens.categorical, { minLength: 5, maxLength: 5 })));
+    let taken = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        columns,
+        fc.array(fc.tuple(fc.nat(), fc.nat(), tokens.any), { maxLength: 3 }),
+        fc.constantFrom('[n]', '[n, 1]', '[n.0]', '[ne0, 1.0]'),
+        fc.boolean(),
+        ws,
+        (n, cols, edits, shape, numericTypes, w) => {
+          const data = cols.map((c) => c.slice(0, n));
+          for (const [c, r, token] of edits) data[c % data.length]![r % n] = token;
+          const tensors = enc.fields.map((f, k) => {
+            const datatype = f.kind === 'categorical' ? 'BYTES' : numericTypes ? ['FP64', 'INT64', 'FP32', 'UINT8'][k % 4] : 'FP64';
+            return `{${w}"name":${w}"${f.name}",${w}"datatype":${w}"${datatype}",${w}"shape":${w}${shape.replace('n', String(n))},${w}"data":${w}[${w}${data[k]!.join(`${w},${w}`)}${w}]${w}}`;
+          });
+          if (check(s, `{${w}"inputs":${w}[${tensors.join(`,${w}`)}]${w}}`)) taken++;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    assert.ok(taken > 100, `most random bodies are valid requests (${taken} of 300)`);
+  }
 });

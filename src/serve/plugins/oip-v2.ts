@@ -97,7 +97,6 @@ export const oipV2Plugin: FastifyPluginAsync = async (app) => {
       classes.push(r.class);
       probability.push(r.probability);
     }
-    if (notify) notifyObservers(app.nadir.observers, model, observedBatch(scored as ScoredRecord[]));
     const n = scored.length;
     let outputs = [
       { name: 'label', datatype: 'BYTES', shape: [n], data: labels },
@@ -110,6 +109,8 @@ export const oipV2Plugin: FastifyPluginAsync = async (app) => {
       if (unknown !== undefined) throw invalidError('request body', { field: 'outputs', message: `unknown output ${JSON.stringify(unknown)} (outputs: label, class, probability)`, status: 400 });
       outputs = outputs.filter((o) => wanted.has(o.name));
     }
+    // only a request answered 200 is counted (metrics, live feed)
+    if (notify) notifyObservers(app.nadir.observers, model, observedBatch(scored as ScoredRecord[]));
     return { model_name: model.id, ...(body.id !== undefined ? { id: body.id } : {}), outputs };
   }
 };
@@ -179,7 +180,13 @@ function tensorsToRecords(model: ServedModel, inputs: readonly Tensor[], maxRows
       throw bad(f.name, `input tensor '${f.name}' is missing: one tensor per input column (${names.slice(0, 6).join(', ')}${names.length > 6 ? `, … ${names.length} in all` : ''})`);
     }
     if (!(t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1))) throw bad(f.name, `input tensor '${f.name}' must have shape [n] or [n, 1], got [${t.shape.join(', ')}]`);
-    const data = t.data.length > 0 && Array.isArray(t.data[0]) ? (t.data as unknown[][]).flat() : t.data;
+    let data = t.data;
+    if (data.length > 0 && Array.isArray(data[0])) {
+      // nested: one [value] per row, no more, no less (flattening ragged rows would shift values between rows)
+      const k = data.findIndex((x) => !Array.isArray(x) || x.length !== 1);
+      if (k >= 0) throw bad(f.name, `input tensor '${f.name}' has nested data whose item ${k} is not one value in brackets: send [v, …] or [[v], …]`);
+      data = (data as unknown[][]).map((x) => x[0]);
+    }
     if (data.length !== t.shape[0]) throw bad(f.name, `input tensor '${f.name}' has shape [${t.shape.join(', ')}] but ${data.length} values`);
     if (n === -1) n = data.length;
     else if (data.length !== n) throw bad(f.name, `input tensor '${f.name}' has ${data.length} rows, the others ${n}`);
