@@ -89,7 +89,10 @@ export function workerLink(index: number): ClusterLink & { listening(url: string
   const pendingMetrics = new Map<number, { resolve: (s: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   let nextId = 0;
   let lastClients = 0;
+  // a shutdown asked for before the worker registered its handler (still loading) is kept for it
+  let shutdownAsked = false;
   const shutdown = (): void => {
+    shutdownAsked = true;
     for (const fn of shutdownHandlers.splice(0)) fn();
   };
   process.on('message', (m: unknown) => {
@@ -140,7 +143,10 @@ export function workerLink(index: number): ClusterLink & { listening(url: string
     },
     listening: (url) => send({ nadir: 'listening', url }),
     failed: (message, exitCode) => new Promise<void>((resolve) => send({ nadir: 'failed', message, exitCode }, resolve)),
-    onShutdown: (fn) => shutdownHandlers.push(fn),
+    onShutdown: (fn) => {
+      if (shutdownAsked) fn();
+      else shutdownHandlers.push(fn);
+    },
   };
 }
 

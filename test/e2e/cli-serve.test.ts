@@ -112,7 +112,7 @@ test('start-up errors are one line and exit 2: no model to serve, a port in use,
   assert.equal(busy.code, 2);
   assert.equal(busy.stderr, `nadir: cannot listen on 127.0.0.1:${port}: the port is in use (pick another with --port)\n`);
   first.child.kill('SIGINT');
-  assert.equal((await first.exit).code, 0);
+  assert.equal((await first.exit).code, 0, first.stderr());
 
   const bad = await nadir('serve', '--model', MODEL, '--rate-limit', 'lots');
   assert.equal(bad.code, 2);

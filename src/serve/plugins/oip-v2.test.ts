@@ -71,6 +71,8 @@ test('infer errors name the tensor or the row and field', async () => {
     [{ inputs: t.map((x) => (x.name === 'src_bytes' ? { ...x, data: [1, 'NaN', 3] } : x)) }, /^row 1: field 'src_bytes' must be a number or null/],
     [{ inputs: t, outputs: [{ name: 'score' }] }, /unknown output "score"/],
     [{ inputs: 'x' }, /request body: field 'inputs' must be an array/],
+    [{ inputs: t.map((x) => (x.name === 'service' ? { ...x, data: [true, 'http', 'http'] } : x)) }, /^row 0: field 'service'/],
+    [{ inputs: t.map((x) => (x.name === 'src_bytes' ? { ...x, data: [true, 1, 2] } : x)) }, /^row 0: field 'src_bytes'/],
   ];
   for (const [payload, message] of cases) {
     const r = await app.inject({ method: 'POST', url: '/v2/models/gbdt-binary/infer', payload });

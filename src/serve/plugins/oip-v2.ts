@@ -172,7 +172,7 @@ function tensorsToRecords(model: ServedModel, inputs: readonly Tensor[], maxRows
     byName.set(t.name, t);
   }
   let n = -1;
-  const columns: Array<{ name: string; data: unknown[] }> = [];
+  const columns: Array<{ name: string; data: unknown[]; bool: boolean }> = [];
   for (const f of model.inputs) {
     const t = byName.get(f.name);
     if (!t) {
@@ -192,7 +192,7 @@ function tensorsToRecords(model: ServedModel, inputs: readonly Tensor[], maxRows
     else if (data.length !== n) throw bad(f.name, `input tensor '${f.name}' has ${data.length} rows, the others ${n}`);
     const want = f.kind === 'numeric' ? 'a numeric datatype (FP64, FP32, INT64, …)' : 'BYTES';
     if (f.kind === 'numeric' ? !NUMERIC_TYPES.has(t.datatype) : t.datatype !== 'BYTES') throw bad(f.name, `input tensor '${f.name}' must have ${want}, got ${t.datatype}`);
-    columns.push({ name: f.name, data });
+    columns.push({ name: f.name, data, bool: t.datatype === 'BOOL' });
   }
   if (n === 0) throw bad('inputs', 'the input tensors hold no rows');
   if (n > maxRows) throw nadirError('NADIR_ERR_TOO_LARGE', `a request holds at most ${maxRows} rows, this one has ${n}`);
@@ -201,7 +201,8 @@ function tensorsToRecords(model: ServedModel, inputs: readonly Tensor[], maxRows
     const rec: Record<string, unknown> = {};
     for (const c of columns) {
       const v = c.data[i];
-      rec[c.name] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      // a BOOL tensor's true/false are 1/0; a boolean in any other tensor is left for the record check to refuse
+      rec[c.name] = c.bool && typeof v === 'boolean' ? (v ? 1 : 0) : v;
     }
     records.push(rec);
   }
