@@ -4,7 +4,7 @@
  *   hybrid-select (not in the default run): the hybrid detector's profile selection (bench/hybrid-select.ts);
  *   hybrid-gate (not in the default run): its round 2, budget × gate (bench/hybrid-gate.ts);
  *   hybrid-round3 (not in the default run): its round 3, profile × budget × gate (bench/hybrid-round3.ts).
- * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s) → serve-soak-<date>.json.
+ * `npm run bench -- serve --soak [SECONDS]`: only nadir serve's soak (default 60 s per phase: single records, then v2 tensor batches) → serve-soak-<date>.json.
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
  */

@@ -623,11 +623,25 @@ export function soakGrowth(before: number | null, middle: number | null, after: 
   return { growthMB, growthPct, secondHalfMB: middle === null ? null : after - middle, flat: growthPct <= FLAT_PCT };
 }
 
+/** One soak phase: a load on one route for the soak's length, with the server's RSS around it. */
+interface SoakPhase {
+  name: string;
+  route: string;
+  connections: number;
+  bodyBytes: number;
+  wrk: WrkResult;
+  failed: number;
+  rss: SoakRss;
+  loadavg1: { start: number; end: number };
+}
+
 /**
- * `npm run bench -- serve --soak [SECONDS]`: nadir only, single-record requests at the main run's
- * concurrency (wrk -t1 -c32) for SECONDS after a warm-up; requests/s, p50/p99, failed requests
- * (non-2xx + socket errors, from wrk's summary), the server's RSS (/proc/<pid>/status VmRSS)
- * after the warm-up, at the middle, every few seconds and at the end, and whether it is flat.
+ * `npm run bench -- serve --soak [SECONDS]`: nadir only (its default workers), two phases on one
+ * server, each SECONDS after a warm-up: single-record requests at the main run's concurrency
+ * (wrk -t1 -c32), then 100-record batches as v2 tensors (the batch peak, wrk -t1 -c8). Per phase:
+ * requests/s, p50/p99, failed requests (non-2xx + socket errors, from wrk's summary), the server's
+ * RSS (/proc/<pid>/status VmRSS) after the warm-up, at the middle, every few seconds and at the
+ * end, and whether it is flat; the answers are checked before and after.
  */
 async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteReport> {
   const { log, quick } = opts;
@@ -636,14 +650,27 @@ async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteRe
   const dir = join(CACHE_DIR, 'serve');
   mkdirSync(dir, { recursive: true });
   const { modelPath, trained } = await trainServeModel(dir, log);
-  const { records } = testRecords(1);
-  const single = records[0]!;
-  const singleBody = JSON.stringify(single);
-  const expected = predictionRecords(trained.detector, await predict(trained.detector, { records })).map((p) => p.label)[0];
-  const script = wrkScript(join(dir, 'single.lua'), singleBody);
+  const { records } = testRecords(BATCH);
+  const singleBody = JSON.stringify(records[0]!);
+  const tensorBody = inferBody(records);
+  const expected = predictionRecords(trained.detector, await predict(trained.detector, { records })).map((p) => p.label);
   const warm = quick ? 1 : 5;
-  const conns = SINGLE_CONNS;
   const step = Math.max(1, Math.min(5, Math.round(soakSeconds / 12)));
+  const inferPath = '/v2/models/serve-gbdt/infer';
+  const checks: Record<string, () => Promise<void>> = {
+    single: async () => {
+      const label = ((await post(url, singleBody)) as Answer).label;
+      if (label !== expected[0]) throw new Error(`the single record answered ${label}; expected ${expected[0]}`);
+    },
+    tensors: async () => {
+      const labels = ((await post(url, tensorBody, inferPath)) as Answer).outputs?.find((o) => o.name === 'label')?.data ?? [];
+      if (labels.length !== BATCH || labels.some((l, i) => l !== expected[i])) throw new Error('the v2 tensors were answered with other labels than the library gives');
+    },
+  };
+  const plan = [
+    { name: 'single', title: 'one KDDTest+ record per request', route: '/api/v1/predict', connections: SINGLE_CONNS, body: singleBody, script: wrkScript(join(dir, 'single.lua'), singleBody) },
+    { name: 'tensors', title: `${BATCH}-record batches as v2 tensors`, route: inferPath, connections: 8, body: tensorBody, script: wrkScript(join(dir, 'tensors.lua'), tensorBody) },
+  ];
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -654,71 +681,74 @@ async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteRe
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     err = (err + d).slice(-20_000);
   });
-  const rss: SoakRss = { before: null, middle: null, after: null, peak: null, series: [], growthMB: null, growthPct: null, secondHalfMB: null, flat: null };
   let ready: number | null = null;
   let readyRss: number | null = null;
-  let result: WrkResult | null = null;
-  let answeredAfter: string | null = null;
-  let loadStart: number | null = null;
-  let loadEnd: number | null = null;
+  const phases: SoakPhase[] = [];
   const timers: NodeJS.Timeout[] = [];
   try {
     ready = await waitReady(url, child, () => err, 60_000);
     readyRss = rssMBOf(child.pid);
-    const one = (await post(url, singleBody)) as Answer;
-    if (one.label !== expected) throw new Error(`single record answered ${JSON.stringify(one).slice(0, 300)}; expected label ${expected}`);
-    const target = `${url}/api/v1/predict`;
-    await runWrk(['-t1', `-c${conns}`, `-d${warm}s`, '-s', script, target]);
-    rss.before = rssMBOf(child.pid);
-    loadStart = Number(loadavg()[0]!.toFixed(2));
-    log(`nadir soak: warmed up ${warm} s, RSS ${rss.before?.toFixed(1)} MB, load ${loadStart}; soaking ${soakSeconds} s at -c${conns} …`);
-    const t0 = performance.now();
-    const sample = (): void => {
-      const mb = rssMBOf(child.pid);
-      if (mb !== null) rss.series.push({ t: Number(((performance.now() - t0) / 1000).toFixed(1)), mb: Number(mb.toFixed(1)) });
-    };
-    timers.push(setInterval(sample, step * 1000));
-    timers.push(setTimeout(() => (rss.middle = rssMBOf(child.pid)), (soakSeconds * 1000) / 2));
-    result = await runWrk(['-t1', `-c${conns}`, `-d${soakSeconds}s`, '--latency', '--timeout', '2s', '-s', script, target]);
-    for (const t of timers) clearTimeout(t);
-    rss.after = rssMBOf(child.pid);
-    rss.peak = hwmMBOf(child.pid);
-    loadEnd = Number(loadavg()[0]!.toFixed(2));
-    Object.assign(rss, soakGrowth(rss.before, rss.middle, rss.after));
-    answeredAfter = ((await post(url, singleBody)) as Answer).label ?? null;
-    if (answeredAfter !== expected) throw new Error(`after the soak the single record answered ${answeredAfter}; expected ${expected}`);
-    log(`nadir soak: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(result.p50)}, p99 ${fmtSeconds(result.p99)}, failed ${result.non2xx + result.socketErrors}; RSS ${rss.before?.toFixed(1)} → ${rss.middle?.toFixed(1)} → ${rss.after?.toFixed(1)} MB`);
+    for (const ph of plan) {
+      await checks[ph.name]!();
+      const target = `${url}${ph.route}`;
+      await runWrk(['-t1', `-c${ph.connections}`, `-d${warm}s`, '-s', ph.script, target]);
+      const rss: SoakRss = { before: rssMBOf(child.pid), middle: null, after: null, peak: null, series: [], growthMB: null, growthPct: null, secondHalfMB: null, flat: null };
+      const loadStart = load1();
+      log(`nadir soak (${ph.name}): warmed up ${warm} s, RSS ${rss.before?.toFixed(1)} MB, load ${loadStart}; soaking ${soakSeconds} s at -c${ph.connections} …`);
+      const t0 = performance.now();
+      timers.push(
+        setInterval(() => {
+          const mb = rssMBOf(child.pid);
+          if (mb !== null) rss.series.push({ t: Number(((performance.now() - t0) / 1000).toFixed(1)), mb: Number(mb.toFixed(1)) });
+        }, step * 1000),
+      );
+      timers.push(setTimeout(() => (rss.middle = rssMBOf(child.pid)), (soakSeconds * 1000) / 2));
+      const result = await runWrk(['-t1', `-c${ph.connections}`, `-d${soakSeconds}s`, '--latency', '--timeout', '2s', '-s', ph.script, target]);
+      for (const t of timers.splice(0)) clearTimeout(t);
+      rss.after = rssMBOf(child.pid);
+      rss.peak = hwmMBOf(child.pid);
+      Object.assign(rss, soakGrowth(rss.before, rss.middle, rss.after));
+      await checks[ph.name]!();
+      result.raw = result.raw.trim();
+      const failed = result.non2xx + result.socketErrors;
+      phases.push({ name: ph.name, route: ph.route, connections: ph.connections, bodyBytes: Buffer.byteLength(ph.body), wrk: result, failed, rss, loadavg1: { start: loadStart, end: load1() } });
+      log(`nadir soak (${ph.name}): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${fmtSeconds(result.p50)}, p99 ${fmtSeconds(result.p99)}, failed ${failed}; RSS ${rss.before?.toFixed(1)} → ${rss.middle?.toFixed(1)} → ${rss.after?.toFixed(1)} MB`);
+    }
   } finally {
     for (const t of timers) clearTimeout(t);
     await stop(child);
   }
-  result.raw = result.raw.trim();
-  const failed = result.non2xx + result.socketErrors;
   const mb = (x: number | null): string => (x === null ? '—' : `${x.toFixed(1)} MB`);
   const sign = (x: number): string => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(1);
   const tables: ResultTable[] = [
     {
-      title: `Soak: nadir (${defaultWorkers()} workers), one KDDTest+ record per request (wrk -t1 -c${conns} -d${soakSeconds}s after a ${warm} s warm-up)`,
-      header: ['requests', 'requests/s', 'p50', 'p90', 'p99', 'failed', 'non-2xx', 'socket errors'],
-      rows: [[fmtInt(result.requests), fmtInt(Math.round(result.requestsPerSecond)), fmtSeconds(result.p50), fmtSeconds(result.p90), fmtSeconds(result.p99), fmtInt(failed), fmtInt(result.non2xx), fmtInt(result.socketErrors)]],
-      notes: ['failed = non-2xx answers + socket errors (connect, read, write, timeout at 2 s) from wrk\'s summary.'],
+      title: `Soak: nadir (${defaultWorkers()} workers), each phase wrk -t1 -d${soakSeconds}s after a ${warm} s warm-up, one server through both`,
+      header: ['phase', 'route', 'connections', 'requests', 'requests/s', 'records/s', 'p50', 'p90', 'p99', 'failed', 'non-2xx', 'socket errors'],
+      rows: phases.map((ph) => {
+        const w = ph.wrk;
+        const perRequest = ph.name === 'tensors' ? BATCH : 1;
+        return [plan.find((x) => x.name === ph.name)!.title, `POST ${ph.route}`, String(ph.connections), fmtInt(w.requests), fmtInt(Math.round(w.requestsPerSecond)), fmtRate(w.requestsPerSecond * perRequest), fmtSeconds(w.p50), fmtSeconds(w.p90), fmtSeconds(w.p99), fmtInt(ph.failed), fmtInt(w.non2xx), fmtInt(w.socketErrors)];
+      }),
+      notes: ["failed = non-2xx answers + socket errors (connect, read, write, timeout at 2 s) from wrk's summary. The answers are checked before and after each phase."],
     },
     {
       title: 'Soak: server RSS (/proc/<pid>/status VmRSS, summed over the primary and its workers)',
-      header: ['ready', 'before (after warm-up)', 'middle', 'after', 'peak (VmHWM)', 'growth before → after', 'second half', 'flat'],
-      rows: [[
+      header: ['phase', 'ready', 'before (after warm-up)', 'middle', 'after', 'peak (VmHWM)', 'growth before → after', 'second half', 'flat', 'load (1 min) start → end'],
+      rows: phases.map((ph) => [
+        ph.name,
         mb(readyRss),
-        mb(rss.before),
-        mb(rss.middle),
-        mb(rss.after),
-        mb(rss.peak),
-        rss.growthMB === null ? '—' : `${sign(rss.growthMB)} MB (${sign(rss.growthPct!)}%)`,
-        rss.secondHalfMB === null ? '—' : `${sign(rss.secondHalfMB)} MB`,
-        rss.flat === null ? '—' : rss.flat ? 'yes' : 'no',
-      ]],
+        mb(ph.rss.before),
+        mb(ph.rss.middle),
+        mb(ph.rss.after),
+        mb(ph.rss.peak),
+        ph.rss.growthMB === null ? '—' : `${sign(ph.rss.growthMB)} MB (${sign(ph.rss.growthPct!)}%)`,
+        ph.rss.secondHalfMB === null ? '—' : `${sign(ph.rss.secondHalfMB)} MB`,
+        ph.rss.flat === null ? '—' : ph.rss.flat ? 'yes' : 'no',
+        `${ph.loadavg1.start} → ${ph.loadavg1.end}`,
+      ]),
       notes: [
-        `flat = growth before → after ≤ ${FLAT_PCT}%. Samples every ${step} s: ${rss.series.map((s) => s.mb.toFixed(0)).join(', ')} MB.`,
-        `Load generator ${tools.wrk} on the same ${availableParallelism()}-core machine; 1-minute load average ${loadStart} at the soak's start, ${loadEnd} at its end (shared machine).`,
+        `flat = growth before → after ≤ ${FLAT_PCT}%. Samples every ${step} s — ${phases.map((ph) => `${ph.name}: ${ph.rss.series.map((x) => x.mb.toFixed(0)).join(', ')} MB`).join('; ')}.`,
+        `Load generator ${tools.wrk} on the same ${availableParallelism()}-core machine (shared: the 1-minute load is in the table).`,
       ],
     },
   ];
@@ -730,17 +760,11 @@ async function runSoak(opts: SuiteOptions, soakSeconds: number): Promise<SuiteRe
       soakSeconds,
       workers: defaultWorkers(),
       warmupSeconds: warm,
-      connections: conns,
-      singleRecord: single,
-      bodyBytes: Buffer.byteLength(singleBody),
       nadirModel: { file: modelPath, trainSeconds: trained.timings, threshold: 0.5 },
       readySeconds: ready,
-      expectedLabel: expected,
-      answeredAfterSoak: answeredAfter,
-      loadavg1: { soakStart: loadStart, soakEnd: loadEnd },
-      wrk: result,
-      failed,
-      rssMB: { ready: readyRss, ...rss, flatThresholdPct: FLAT_PCT },
+      readyRssMB: readyRss,
+      flatThresholdPct: FLAT_PCT,
+      phases,
     },
   };
 }
