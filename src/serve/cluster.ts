@@ -190,6 +190,16 @@ export function runPrimary(o: PrimaryOptions): Primary {
   let allExited: (() => void) | null = null;
   let exitStatus = 0;
 
+  /**
+   * A message to a worker. A worker may be exiting while the primary still writes to it (another
+   * worker's exit updates the feed while all stop): its channel is closed or closing, and the
+   * write fails (EPIPE). That failure is the worker's exit, which its 'exit' handler deals with;
+   * with a callback, Node hands it there instead of raising it as an 'error' nobody listens to.
+   */
+  const tell = (w: Worker, msg: ToWorker): void => {
+    if (w.isConnected()) w.send(msg, undefined, undefined, () => {});
+  };
+
   const updateFeed = (): void => {
     let total = 0;
     for (const n of feedClients.values()) total += n;
@@ -197,7 +207,7 @@ export function runPrimary(o: PrimaryOptions): Primary {
       const elsewhere = total - (feedClients.get(w) ?? 0) > 0;
       if (toldElsewhere.get(w) === elsewhere) continue;
       toldElsewhere.set(w, elsewhere);
-      if (w.isConnected()) w.send({ nadir: 'feed-elsewhere', listening: elsewhere } satisfies ToWorker);
+      tell(w, { nadir: 'feed-elsewhere', listening: elsewhere });
     }
   };
 
@@ -232,12 +242,12 @@ export function runPrimary(o: PrimaryOptions): Primary {
           updateFeed();
           break;
         case 'events':
-          for (const [other, n] of feedClients) if (other !== w && n > 0 && other.isConnected()) other.send(msg satisfies ToWorker);
+          for (const [other, n] of feedClients) if (other !== w && n > 0) tell(other, msg);
           break;
         case 'metrics':
           aggregator.clusterMetrics().then(
-            (text) => w.isConnected() && w.send({ nadir: 'metrics', id: msg.id, text } satisfies ToWorker),
-            (e: unknown) => w.isConnected() && w.send({ nadir: 'metrics', id: msg.id, error: (e as Error).message } satisfies ToWorker),
+            (text) => tell(w, { nadir: 'metrics', id: msg.id, text }),
+            (e: unknown) => tell(w, { nadir: 'metrics', id: msg.id, error: (e as Error).message }),
           );
           break;
       }
@@ -265,7 +275,7 @@ export function runPrimary(o: PrimaryOptions): Primary {
         o.log(`nadir: workers died ${restarts.length} times within ${RESTART_WINDOW_MS / 1000} s: stopping`);
         exitStatus = 1;
         stopping = true;
-        for (const other of byIndex.values()) other.send({ nadir: 'shutdown' } satisfies ToWorker);
+        for (const other of byIndex.values()) tell(other, { nadir: 'shutdown' });
         if (byIndex.size === 0) allExited?.();
         return;
       }
@@ -283,7 +293,7 @@ export function runPrimary(o: PrimaryOptions): Primary {
         allExited = () => resolve(exitStatus);
         if (byIndex.size === 0) return allExited();
         // a worker still starting has no channel yet: SIGTERM makes it drain the same way
-        for (const w of byIndex.values()) if (w.isConnected()) w.send({ nadir: 'shutdown' } satisfies ToWorker);
+        for (const w of byIndex.values()) if (w.isConnected()) tell(w, { nadir: 'shutdown' });
         else w.process.kill('SIGTERM');
       });
     },
