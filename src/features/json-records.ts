@@ -360,43 +360,10 @@ class Reader implements JsonRecordsReader {
   private category(b: Buffer, i: number, len: number, k: number, off: number, n: number): number {
     const f = this.fields[k] as Extract<EncoderField, { kind: 'categorical' }>;
     const r = f.resolver;
-    const c = b[i]!;
-    let cat: number;
-    let raw: string | number | null;
-    if (c === QUOTE) {
-      // a training category spelled as in training: found by the hash of its bytes, no string made
-      let h = 0;
-      let e = i + 1;
-      for (; e < len; e++) {
-        const x = b[e]!;
-        if (x === QUOTE) break;
-        if (x < 0x20 || x > 0x7e || x === BACKSLASH) return -1;
-        h = (Math.imul(h, 31) + x) | 0;
-      }
-      if (e >= len) return -1;
-      const known = this.categories[k]!.get(h);
-      let same = known !== undefined && known.bytes.length === e - i - 1;
-      for (let j = 0; same && j < known!.bytes.length; j++) if (b[i + 1 + j] !== known!.bytes[j]) same = false;
-      if (same) {
-        raw = null;
-        cat = known!.index;
-      } else {
-        const text = b.toString('latin1', i + 1, e);
-        raw = text;
-        cat = r.cache.get(text) ?? resolveString(r, text);
-      }
-      i = e + 1;
-    } else if (c === LOWER_N) {
-      i = literal(b, i, len, NULL);
-      if (i < 0) return -1;
-      raw = null;
-      cat = -1;
-    } else {
-      i = readNumber(b, i, len);
-      if (i < 0) return -1;
-      raw = NUM[0]!;
-      cat = resolveNumber(r, raw);
-    }
+    i = readCategory(b, i, len, this.categories[k]!, r);
+    if (i < 0) return -1;
+    let cat = CAT.index;
+    const raw = CAT.raw;
     const missing = cat < 0;
     if (missing) cat = r.fill;
     else if (cat === r.unseen) this.addUnseen(n, k, unseenSpelling(r, raw)!);
@@ -420,6 +387,52 @@ const EMPTY_ROWS = new Float32Array(0);
 /** Scratch floats kept between bodies (4 MB); a larger body's are dropped after it. */
 const SCRATCH_KEEP = 1 << 20;
 
+
+/** What readCategory read last: the category index (≥ 0, the unseen bucket, or -1: missing) and, unless it is a training spelling, the raw value (for warnings). */
+export const CAT: { index: number; raw: string | number | null } = { index: -1, raw: null };
+
+/**
+ * At i: a categorical value — a string of printable ASCII without escapes, a number or null —
+ * resolved as the record encoder resolves it (`r`), a training category spelled as in training
+ * found by the hash of its bytes (`known`, see categoryBytes) without making a string; into CAT.
+ * The index after the value, or -1.
+ */
+export function readCategory(b: Buffer, i: number, len: number, known: Map<number, { bytes: Uint8Array; index: number }>, r: CategoryResolver): number {
+  const c = b[i]!;
+  if (c === QUOTE) {
+    let h = 0;
+    let e = i + 1;
+    for (; e < len; e++) {
+      const x = b[e]!;
+      if (x === QUOTE) break;
+      if (x < 0x20 || x > 0x7e || x === BACKSLASH) return -1;
+      h = (Math.imul(h, 31) + x) | 0;
+    }
+    if (e >= len) return -1;
+    const k = known.get(h);
+    let same = k !== undefined && k.bytes.length === e - i - 1;
+    for (let j = 0; same && j < k!.bytes.length; j++) if (b[i + 1 + j] !== k!.bytes[j]) same = false;
+    if (same) {
+      CAT.raw = null;
+      CAT.index = k!.index;
+    } else {
+      const text = b.toString('latin1', i + 1, e);
+      CAT.raw = text;
+      CAT.index = r.cache.get(text) ?? resolveString(r, text);
+    }
+    return e + 1;
+  }
+  if (c === LOWER_N) {
+    CAT.raw = null;
+    CAT.index = -1;
+    return literal(b, i, len, NULL);
+  }
+  i = readNumber(b, i, len);
+  if (i < 0) return -1;
+  CAT.raw = NUM[0]!;
+  CAT.index = resolveNumber(r, CAT.raw);
+  return i;
+}
 
 /** The hash the reader computes over a string's bytes. */
 function hashBytes(bytes: Uint8Array): number {

@@ -20,9 +20,9 @@
  * Numbers are read as JSON.parse reads them (json-bytes), and every value is encoded with the
  * record encoder's arithmetic, so the rows are the ones the general path builds, bit for bit.
  */
-import { categoryBytes, JsonRecords } from './json-records.js';
-import { COLON, COMMA, LBRACE, LBRACKET, literal, LOWER_N, NULL, NUM, plainEnd, QUOTE, RBRACE, RBRACKET, readNumber, skipScalar, skipWs, ZERO, NINE, MINUS, BACKSLASH } from './json-bytes.js';
-import { resolveNumber, resolveString, type EncoderField, type RecordEncoder } from './record-encoder.js';
+import { CAT, categoryBytes, JsonRecords, readCategory } from './json-records.js';
+import { COLON, COMMA, LBRACE, LBRACKET, literal, LOWER_N, NULL, NUM, plainEnd, QUOTE, RBRACE, RBRACKET, readNumber, skipScalar, skipWs, ZERO, NINE, MINUS } from './json-bytes.js';
+import type { EncoderField, RecordEncoder } from './record-encoder.js';
 
 /** Feature rows read from a v2 infer request, and the request's id (echoed in the answer). */
 export class JsonTensorRows extends JsonRecords {
@@ -303,36 +303,9 @@ class TensorReader implements JsonTensorsReader {
         }
       } else {
         const res = f.resolver;
-        let cat: number;
-        if (c === QUOTE) {
-          let h = 0;
-          let e = i + 1;
-          for (; e < len; e++) {
-            const x = b[e]!;
-            if (x === QUOTE) break;
-            if (x < 0x20 || x > 0x7e || x === BACKSLASH) return -1;
-            h = (Math.imul(h, 31) + x) | 0;
-          }
-          if (e >= len) return -1;
-          const known = this.categories[this.field]!.get(h);
-          let same = known !== undefined && known.bytes.length === e - i - 1;
-          for (let j = 0; same && j < known!.bytes.length; j++) if (b[i + 1 + j] !== known!.bytes[j]) same = false;
-          if (same) cat = known!.index;
-          else {
-            const text = b.toString('latin1', i + 1, e);
-            cat = res.cache.get(text) ?? resolveString(res, text);
-          }
-          i = e + 1;
-        } else if (c === LOWER_N) {
-          i = literal(b, i, len, NULL);
-          if (i < 0) return -1;
-          cat = -1;
-        } else {
-          if (c !== MINUS && (c < ZERO || c > NINE)) return -1;
-          i = readNumber(b, i, len);
-          if (i < 0) return -1;
-          cat = resolveNumber(res, NUM[0]!);
-        }
+        i = readCategory(b, i, len, this.categories[this.field]!, res);
+        if (i < 0) return -1;
+        let cat = CAT.index;
         if (cat < 0) cat = res.fill;
         else any[r] = 1;
         if (f.onehot) data[off + cat] = 1;
