@@ -478,6 +478,21 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
   const failures = (w: WrkResult | null): string => (w ? fmtInt(w.non2xx + w.socketErrors) : '—');
   const loads = (l: [number, number] | null): string => (l ? `${l[0]} → ${l[1]}` : '—');
   const us = (x: number): string => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(0)} µs`);
+  const BATCH_HEADER = ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer', 'load (1 min) before → after'];
+  /** A server's row for one of the 100-record cases (records or v2 tensors). */
+  const batchRow = (r: ServerResult, k: 'batch' | 'tensors'): string[] => {
+    const w = r[k];
+    return [
+      r.name,
+      w ? fmtInt(Math.round(w.requestsPerSecond)) : r.error ? 'error' : '—',
+      fmtRate(w ? w.requestsPerSecond * BATCH : null),
+      fmtSeconds(w?.p50),
+      fmtSeconds(w?.p99),
+      failures(w),
+      r === nadir ? '—' : fmtRatio(ratio(nadir[k]?.requestsPerSecond, w?.requestsPerSecond)),
+      loads(r.load[k]),
+    ];
+  };
   const tables: ResultTable[] = [
     {
       title: `Single record per request (wrk -t1 -c${singleConns} -d${duration}s, one KDDTest+ record as JSON)`,
@@ -498,31 +513,13 @@ export async function runServe(opts: SuiteOptions): Promise<SuiteReport> {
     },
     {
       title: `${BATCH}-record batches (wrk -t1 -c${batchConns} -d${duration}s, { "records": [first ${BATCH} KDDTest+ rows] })`,
-      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer', 'load (1 min) before → after'],
-      rows: results.map((r) => [
-        r.name,
-        r.batch ? fmtInt(Math.round(r.batch.requestsPerSecond)) : r.error ? 'error' : '—',
-        fmtRate(r.batch ? r.batch.requestsPerSecond * BATCH : null),
-        fmtSeconds(r.batch?.p50),
-        fmtSeconds(r.batch?.p99),
-        failures(r.batch),
-        r === nadir ? '—' : fmtRatio(ratio(nadir.batch?.requestsPerSecond, r.batch?.requestsPerSecond)),
-        loads(r.load.batch),
-      ]),
+      header: BATCH_HEADER,
+      rows: results.map((r) => batchRow(r, 'batch')),
     },
     {
       title: `The same ${BATCH} records as v2 tensors (wrk -t1 -c${batchConns} -d${duration}s, POST /v2/models/<id>/infer, one tensor per input column)`,
-      header: ['server', 'requests/s', 'records/s', 'p50', 'p99', 'failed', 'records/s ratio nadir/peer', 'load (1 min) before → after'],
-      rows: results.map((r) => [
-        r.name,
-        r.tensors ? fmtInt(Math.round(r.tensors.requestsPerSecond)) : r.error ? 'error' : '—',
-        fmtRate(r.tensors ? r.tensors.requestsPerSecond * BATCH : null),
-        fmtSeconds(r.tensors?.p50),
-        fmtSeconds(r.tensors?.p99),
-        failures(r.tensors),
-        r === nadir ? '—' : fmtRatio(ratio(nadir.tensors?.requestsPerSecond, r.tensors?.requestsPerSecond)),
-        loads(r.load.tensors),
-      ]),
+      header: BATCH_HEADER,
+      rows: results.map((r) => batchRow(r, 'tensors')),
       notes: [`Body: ${Buffer.byteLength(tensorBody).toLocaleString('en-US')} bytes, against ${Buffer.byteLength(batchBody).toLocaleString('en-US')} for the records. The peers' route builds its DataFrame from the columns (bench/peers/serve_model.py).`],
     },
     {
