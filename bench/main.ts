@@ -8,7 +8,7 @@
  * Prints one table per measurement and writes the raw figures to bench/results/<suite>-<date>.json.
  * The Python peers (scikit-learn, XGBoost, pandas) run in the same invocation, side by side.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureGenerated } from './generate.js';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         for (const n of t.notes ?? []) console.log(`  ${n}`);
         if (md) console.log(`\n${renderMarkdown(t.header, t.rows)}`);
       }
-      const file = join(RESULTS_DIR, `${report.suite}-${day}${quick ? '-quick' : ''}.json`);
+      const file = resultsFile(`${report.suite}-${day}${quick ? '-quick' : ''}`);
       const doc = { suite: report.suite, machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), quick, reps: opts.reps, peer: peer?.versions ?? null, seconds: (performance.now() - t0) / 1000, loadavg1End: Number(loadavg()[0]!.toFixed(2)), tables: report.tables, data: report.data };
       writeFileSync(file, JSON.stringify(doc, null, 1) + '\n');
       console.log(`\n(${report.suite}: ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${relative(ROOT, file)})`);
@@ -105,6 +105,17 @@ async function main(): Promise<void> {
     }
   }
   if (failed) process.exitCode = 1;
+}
+
+/**
+ * Where a run's results go: `<name>.json`, or — when a run of the same suite and day is already
+ * there (docs cite those files) — `<name>-<HHMMSS>.json` beside it: a run never writes over another.
+ */
+function resultsFile(name: string): string {
+  const first = join(RESULTS_DIR, `${name}.json`);
+  if (!existsSync(first)) return first;
+  const t = new Date().toISOString().slice(11, 19).replace(/:/g, '');
+  return join(RESULTS_DIR, `${name}-${t}.json`);
 }
 
 await main();
