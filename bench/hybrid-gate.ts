@@ -17,24 +17,17 @@
  * from those arrays. Choice: among candidates with CV accuracy ≥ 0.995 the highest LOCO criterion,
  * ties → larger budget, then smaller gate; if none reaches 0.995, the highest CV accuracy.
  */
-import { availableParallelism } from 'node:os';
-import { loadDataset } from '../src/data/index.js';
 import { stratifiedKFold } from '../src/data/split.js';
-import { Pipeline, takeMatrixRows } from '../src/features/index.js';
+import { takeMatrixRows } from '../src/features/index.js';
 import { outOfFoldNormalScores } from '../src/learners/hybrid.js';
-import { createLearner } from '../src/learners/registry.js';
 import type { Classifier } from '../src/learners/types.js';
 import { thresholdAtFpr } from '../src/learners/profile/calibrate.js';
 import { KnnProfile } from '../src/learners/profile/knn-profile.js';
-import { Random } from '../src/util/random.js';
-import { NSL_KDD } from './lib/paths.js';
+import { CATEGORIES, fitGbdt, FOLDS, innerOutOfFold, locoData, locoTrainRows, pAttack } from './lib/nsl-loco.js';
 import type { ResultTable, SuiteOptions, SuiteReport } from './lib/suite.js';
 
-const THREADS = Math.min(2, availableParallelism());
-const FOLDS = 5;
 export const BUDGETS = [0.05, 0.02, 0.01] as const;
 export const GATES = [0, 1e-4, 1e-3, 1e-2, 0.05] as const;
-const CATEGORIES = ['DoS', 'Probe', 'R2L', 'U2R'] as const;
 const CV_TARGET = 0.995;
 
 /** Out-of-fold scores of one evaluation set: the supervised part's P(attack) and the 1-NN distance. */
@@ -66,57 +59,28 @@ export interface Candidate {
 
 export async function runHybridGate(opts: SuiteOptions): Promise<SuiteReport> {
   const log = opts.log;
-  const ds = await loadDataset(NSL_KDD.train);
-  const pipeline = new Pipeline({ encoding: 'onehot' }).fit(ds.features);
-  const X = pipeline.transform(ds.features);
-  const cat = ds.categories;
-  const catOf = (i: number): string => (cat.codes[i]! < 0 ? '' : cat.dictionary[cat.codes[i]!]!);
-  const normal: number[] = [];
-  const byCat: Record<string, number[]> = Object.fromEntries(CATEGORIES.map((c) => [c, []]));
-  for (let i = 0; i < X.nRows; i++) {
-    const c = catOf(i);
-    if (c === 'normal') normal.push(i);
-    else byCat[c]?.push(i);
-  }
+  const d = await locoData();
+  const { X, catOf, normal, byCat, shuffled, foldOf } = d;
   const folds = opts.quick ? 2 : FOLDS;
-  log(`hybrid-gate: ${X.nRows} rows, ${X.nCols} features; normal ${normal.length}; ${CATEGORIES.map((c) => `${c} ${byCat[c]!.length}`).join(', ')}; ${folds} folds`);
-  const gbdt = async (rows: Uint32Array, y: Int32Array): Promise<Classifier> => {
-    const m = createLearner('gbdt', { nThreads: THREADS, seed: 0 }) as Classifier;
-    await m.fit(takeMatrixRows(X, rows), y, { classes: ['normal', 'attack'] });
-    return m;
-  };
-  const pAttack = (m: Classifier, rows: readonly number[] | Uint32Array): Float64Array => {
-    const P = m.predictProba(takeMatrixRows(X, Uint32Array.from(rows)));
-    return Float64Array.from({ length: rows.length }, (_, i) => P[2 * i + 1]!);
-  };
+  log(`hybrid-gate: ${d.summary}; ${folds} folds`);
+  const gbdt = (rows: Uint32Array, y: Int32Array): Promise<Classifier> => fitGbdt(X, rows, y);
 
   // 1. LOCO, as round 1: the same normal folds (Random(0) shuffle), the same profile seeds.
-  const shuffled = new Random(0).shuffle(Uint32Array.from(normal));
-  const foldOf = new Int32Array(X.nRows).fill(-1);
-  shuffled.forEach((r, i) => (foldOf[r] = i % FOLDS));
   /** Per fold: the inner out-of-fold distances of the training normal rows, and per category the held-out normal fold and category, scored. */
   const loco: Array<{ oof: Float64Array; normal: Record<string, Scored>; held: Record<string, Scored> }> = [];
   for (let f = 0; f < folds; f++) {
     const trainNormal = shuffled.filter((r) => foldOf[r] !== f);
     const heldNormal = normal.filter((i) => foldOf[i] === f);
-    const oof = new Float64Array(trainNormal.length);
-    for (let g = 0; g < FOLDS; g++) {
-      const fitRows = trainNormal.filter((_, i) => i % FOLDS !== g);
-      const scoreIdx = [...trainNormal.keys()].filter((i) => i % FOLDS === g);
-      const p = new KnnProfile(1);
-      p.fit(takeMatrixRows(X, fitRows), 1 + g);
-      const s = p.score(takeMatrixRows(X, Uint32Array.from(scoreIdx, (i) => trainNormal[i]!)));
-      scoreIdx.forEach((i, k) => (oof[i] = s[k]!));
-    }
+    const oof = innerOutOfFold(X, trainNormal, () => new KnnProfile(1));
     const profile = new KnnProfile(1);
     profile.fit(takeMatrixRows(X, trainNormal), 0);
     const dNormal = profile.score(takeMatrixRows(X, Uint32Array.from(heldNormal)));
     const entry = { oof, normal: {} as Record<string, Scored>, held: {} as Record<string, Scored> };
     for (const c of CATEGORIES) {
-      const trainRows = Uint32Array.from([...Array(X.nRows).keys()].filter((i) => (foldOf[i]! >= 0 ? foldOf[i] !== f : catOf(i) !== c && catOf(i) !== '')));
+      const trainRows = locoTrainRows(d, f, c);
       const m = await gbdt(trainRows, Int32Array.from(trainRows, (i) => (catOf(i) === 'normal' ? 0 : 1)));
-      entry.normal[c] = { p: pAttack(m, heldNormal), d: dNormal };
-      entry.held[c] = { p: pAttack(m, byCat[c]!), d: profile.score(takeMatrixRows(X, Uint32Array.from(byCat[c]!))) };
+      entry.normal[c] = { p: pAttack(m, X, heldNormal), d: dNormal };
+      entry.held[c] = { p: pAttack(m, X, byCat[c]!), d: profile.score(takeMatrixRows(X, Uint32Array.from(byCat[c]!))) };
       log(`  LOCO fold ${f + 1}/${folds} without ${c}: done`);
     }
     loco.push(entry);
@@ -137,7 +101,7 @@ export async function runHybridGate(opts: SuiteOptions): Promise<SuiteReport> {
     const oof = outOfFoldNormalScores(Xtr, trNormal, { calibrationFolds: FOLDS, neighbors: 1, seed: 0 });
     const profile = new KnnProfile(1);
     profile.fit(takeMatrixRows(Xtr, Uint32Array.from(trNormal)), 0);
-    cv.push({ oof, test: { p: pAttack(m, fold.test), d: profile.score(takeMatrixRows(X, fold.test)) }, y: Int32Array.from(fold.test, (i) => y[i]!) });
+    cv.push({ oof, test: { p: pAttack(m, X, fold.test), d: profile.score(takeMatrixRows(X, fold.test)) }, y: Int32Array.from(fold.test, (i) => y[i]!) });
     log(`  CV fold ${k + 1}/${cvFolds.length}: done`);
   }
   const cvRows = cv.reduce((s, c) => s + c.y.length, 0);

@@ -19,25 +19,18 @@
  * ≥ gbdt's CV accuracy − 0.002, the highest LOCO criterion; ties (to 4 decimals) → P1 before P2,
  * the larger budget, the smaller gate; if none qualifies, the highest CV accuracy.
  */
-import { availableParallelism } from 'node:os';
-import { loadDataset } from '../src/data/index.js';
 import { stratifiedKFold } from '../src/data/split.js';
-import { Pipeline, takeMatrixRows } from '../src/features/index.js';
+import { takeMatrixRows } from '../src/features/index.js';
 import { outOfFoldNormalScores } from '../src/learners/hybrid.js';
-import { createLearner } from '../src/learners/registry.js';
 import type { Classifier } from '../src/learners/types.js';
 import { thresholdAtFpr } from '../src/learners/profile/calibrate.js';
 import { KnnProfile, type ProfileScale } from '../src/learners/profile/knn-profile.js';
-import { Random } from '../src/util/random.js';
-import { NSL_KDD } from './lib/paths.js';
+import { CATEGORIES, fitGbdt, FOLDS, innerOutOfFold, locoData, locoTrainRows, pAttack } from './lib/nsl-loco.js';
 import type { ResultTable, SuiteOptions, SuiteReport } from './lib/suite.js';
 
-const THREADS = Math.min(2, availableParallelism());
-const FOLDS = 5;
 export const PROFILES: readonly ProfileScale[] = ['none', 'local'];
 export const BUDGETS = [0.05, 0.02, 0.01, 0.005] as const;
 export const GATES = [0, 1e-4, 1e-3, 1e-2, 0.05] as const;
-const CATEGORIES = ['DoS', 'Probe', 'R2L', 'U2R'] as const;
 export const CV_TARGET = 0.995;
 /** The no-harm margin: the hybrid's CV accuracy at least gbdt's minus this. */
 export const NO_HARM = 0.002;
@@ -76,51 +69,19 @@ export interface Candidate {
 
 export async function runHybridRound3(opts: SuiteOptions): Promise<SuiteReport> {
   const log = opts.log;
-  const ds = await loadDataset(NSL_KDD.train);
-  const pipeline = new Pipeline({ encoding: 'onehot' }).fit(ds.features);
-  const X = pipeline.transform(ds.features);
-  const cat = ds.categories;
-  const catOf = (i: number): string => (cat.codes[i]! < 0 ? '' : cat.dictionary[cat.codes[i]!]!);
-  const normal: number[] = [];
-  const byCat: Record<string, number[]> = Object.fromEntries(CATEGORIES.map((c) => [c, []]));
-  for (let i = 0; i < X.nRows; i++) {
-    const c = catOf(i);
-    if (c === 'normal') normal.push(i);
-    else byCat[c]?.push(i);
-  }
+  const d = await locoData();
+  const { X, catOf, normal, byCat, shuffled, foldOf } = d;
   const folds = opts.quick ? 2 : FOLDS;
-  log(`hybrid-round3: ${X.nRows} rows, ${X.nCols} features; normal ${normal.length}; ${CATEGORIES.map((c) => `${c} ${byCat[c]!.length}`).join(', ')}; ${folds} folds`);
-  const gbdt = async (rows: Uint32Array, y: Int32Array): Promise<Classifier> => {
-    const m = createLearner('gbdt', { nThreads: THREADS, seed: 0 }) as Classifier;
-    await m.fit(takeMatrixRows(X, rows), y, { classes: ['normal', 'attack'] });
-    return m;
-  };
-  const pAttack = (m: Classifier, rows: readonly number[] | Uint32Array): Float64Array => {
-    const P = m.predictProba(takeMatrixRows(X, Uint32Array.from(rows)));
-    return Float64Array.from({ length: rows.length }, (_, i) => P[2 * i + 1]!);
-  };
+  log(`hybrid-round3: ${d.summary}; ${folds} folds`);
+  const gbdt = (rows: Uint32Array, y: Int32Array): Promise<Classifier> => fitGbdt(X, rows, y);
   const perScale = (f: (scale: ProfileScale) => Float64Array): Record<ProfileScale, Float64Array> => ({ none: f('none'), local: f('local') });
 
   // 1. LOCO, as rounds 1 and 2: the same normal folds (Random(0) shuffle), the same profile seeds.
-  const shuffled = new Random(0).shuffle(Uint32Array.from(normal));
-  const foldOf = new Int32Array(X.nRows).fill(-1);
-  shuffled.forEach((r, i) => (foldOf[r] = i % FOLDS));
   const loco: Array<{ oof: Record<ProfileScale, Float64Array>; normal: Record<string, Scored>; held: Record<string, Scored> }> = [];
   for (let f = 0; f < folds; f++) {
     const trainNormal = shuffled.filter((r) => foldOf[r] !== f);
     const heldNormal = normal.filter((i) => foldOf[i] === f);
-    const oof = perScale((scale) => {
-      const out = new Float64Array(trainNormal.length);
-      for (let g = 0; g < FOLDS; g++) {
-        const fitRows = trainNormal.filter((_, i) => i % FOLDS !== g);
-        const scoreIdx = [...trainNormal.keys()].filter((i) => i % FOLDS === g);
-        const p = new KnnProfile(1, {}, scale);
-        p.fit(takeMatrixRows(X, fitRows), 1 + g);
-        const s = p.score(takeMatrixRows(X, Uint32Array.from(scoreIdx, (i) => trainNormal[i]!)));
-        scoreIdx.forEach((i, k) => (out[i] = s[k]!));
-      }
-      return out;
-    });
+    const oof = perScale((scale) => innerOutOfFold(X, trainNormal, () => new KnnProfile(1, {}, scale)));
     const profiles = Object.fromEntries(PROFILES.map((scale) => {
       const p = new KnnProfile(1, {}, scale);
       p.fit(takeMatrixRows(X, trainNormal), 0);
@@ -130,11 +91,11 @@ export async function runHybridRound3(opts: SuiteOptions): Promise<SuiteReport> 
     const sNormal = perScale((scale) => profiles[scale].score(XheldNormal));
     const entry = { oof, normal: {} as Record<string, Scored>, held: {} as Record<string, Scored> };
     for (const c of CATEGORIES) {
-      const trainRows = Uint32Array.from([...Array(X.nRows).keys()].filter((i) => (foldOf[i]! >= 0 ? foldOf[i] !== f : catOf(i) !== c && catOf(i) !== '')));
+      const trainRows = locoTrainRows(d, f, c);
       const m = await gbdt(trainRows, Int32Array.from(trainRows, (i) => (catOf(i) === 'normal' ? 0 : 1)));
       const Xc = takeMatrixRows(X, Uint32Array.from(byCat[c]!));
-      entry.normal[c] = { p: pAttack(m, heldNormal), s: sNormal };
-      entry.held[c] = { p: pAttack(m, byCat[c]!), s: perScale((scale) => profiles[scale].score(Xc)) };
+      entry.normal[c] = { p: pAttack(m, X, heldNormal), s: sNormal };
+      entry.held[c] = { p: pAttack(m, X, byCat[c]!), s: perScale((scale) => profiles[scale].score(Xc)) };
       log(`  LOCO fold ${f + 1}/${folds} without ${c}: done`);
     }
     loco.push(entry);
@@ -160,7 +121,7 @@ export async function runHybridRound3(opts: SuiteOptions): Promise<SuiteReport> 
       p.fit(XtrNormal, 0);
       return p.score(Xte);
     });
-    cv.push({ oof, test: { p: pAttack(m, fold.test), s }, y: Int32Array.from(fold.test, (i) => y[i]!) });
+    cv.push({ oof, test: { p: pAttack(m, X, fold.test), s }, y: Int32Array.from(fold.test, (i) => y[i]!) });
     log(`  CV fold ${k + 1}/${cvFolds.length}: done`);
   }
   const cvRows = cv.reduce((s, c) => s + c.y.length, 0);

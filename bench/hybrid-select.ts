@@ -14,12 +14,8 @@
  *
  * Also the per-record scoring cost of each profile (batch, and one record at a time).
  */
-import { availableParallelism } from 'node:os';
-import { loadDataset } from '../src/data/index.js';
-import { Pipeline, takeMatrixRows } from '../src/features/index.js';
+import { takeMatrixRows } from '../src/features/index.js';
 import type { Matrix } from '../src/features/index.js';
-import { createLearner } from '../src/learners/registry.js';
-import type { Classifier } from '../src/learners/types.js';
 import { IsolationForest } from '../src/learners/isolation-forest.js';
 import { thresholdAtFpr } from '../src/learners/profile/calibrate.js';
 import { GmmProfile } from '../src/learners/profile/gmm-profile.js';
@@ -28,14 +24,10 @@ import { KnnProfile } from '../src/learners/profile/knn-profile.js';
 import { PcaProfile } from '../src/learners/profile/pca-profile.js';
 import { ProfileScaler } from '../src/learners/profile/scaler.js';
 import type { Profile } from '../src/learners/profile/types.js';
-import { Random } from '../src/util/random.js';
-import { NSL_KDD } from './lib/paths.js';
+import { CATEGORIES, fitGbdt, FOLDS, innerOutOfFold, locoData, locoTrainRows, pAttack } from './lib/nsl-loco.js';
 import type { ResultTable, SuiteOptions, SuiteReport } from './lib/suite.js';
 
-const THREADS = Math.min(2, availableParallelism());
-const FOLDS = 5;
 const BUDGET = 0.05;
-const CATEGORIES = ['DoS', 'Probe', 'R2L', 'U2R'] as const;
 
 /** The isolation forest as a profile: raw inputs, or the profile scaler's log1p view. */
 class IforestProfile implements Profile {
@@ -90,23 +82,9 @@ interface Row {
 
 export async function runHybridSelect(opts: SuiteOptions): Promise<SuiteReport> {
   const log = opts.log;
-  const ds = await loadDataset(NSL_KDD.train);
-  const pipeline = new Pipeline({ encoding: 'onehot' }).fit(ds.features);
-  const X = pipeline.transform(ds.features);
-  const cat = ds.categories;
-  const catOf = (i: number): string => (cat.codes[i]! < 0 ? '' : cat.dictionary[cat.codes[i]!]!);
-  const normal: number[] = [];
-  const byCat: Record<string, number[]> = Object.fromEntries(CATEGORIES.map((c) => [c, []]));
-  for (let i = 0; i < X.nRows; i++) {
-    const c = catOf(i);
-    if (c === 'normal') normal.push(i);
-    else byCat[c]?.push(i);
-  }
-  log(`hybrid-select: ${X.nRows} rows, ${X.nCols} features; normal ${normal.length}; ${CATEGORIES.map((c) => `${c} ${byCat[c]!.length}`).join(', ')}`);
-  const rng = new Random(0);
-  const shuffled = rng.shuffle(Uint32Array.from(normal));
-  const foldOf = new Int32Array(X.nRows).fill(-1);
-  shuffled.forEach((r, i) => (foldOf[r] = i % FOLDS));
+  const d = await locoData();
+  const { X, catOf, normal, byCat, shuffled, foldOf } = d;
+  log(`hybrid-select: ${d.summary}`);
   const names = opts.only ?? Object.keys(CANDIDATES);
   const folds = opts.quick ? 2 : FOLDS;
 
@@ -115,14 +93,9 @@ export async function runHybridSelect(opts: SuiteOptions): Promise<SuiteReport> 
   for (let f = 0; f < folds; f++) {
     sup.push({});
     for (const c of CATEGORIES) {
-      const trainRows = Uint32Array.from([...Array(X.nRows).keys()].filter((i) => (foldOf[i]! >= 0 ? foldOf[i] !== f : catOf(i) !== c && catOf(i) !== '')));
-      const y = Int32Array.from(trainRows, (i) => (catOf(i) === 'normal' ? 0 : 1));
-      const gbdt = createLearner('gbdt', { nThreads: THREADS, seed: 0 }) as Classifier;
-      await gbdt.fit(takeMatrixRows(X, trainRows), y, { classes: ['normal', 'attack'] });
-      const verdict = (rows: number[]): Uint8Array => {
-        const p = gbdt.predictProba(takeMatrixRows(X, Uint32Array.from(rows)));
-        return Uint8Array.from(rows, (_, i) => (p[2 * i + 1]! >= 0.5 ? 1 : 0));
-      };
+      const trainRows = locoTrainRows(d, f, c);
+      const gbdt = await fitGbdt(X, trainRows, Int32Array.from(trainRows, (i) => (catOf(i) === 'normal' ? 0 : 1)));
+      const verdict = (rows: number[]): Uint8Array => Uint8Array.from(pAttack(gbdt, X, rows), (p) => (p >= 0.5 ? 1 : 0));
       sup[f]![c] = { normal: verdict(normal.filter((i) => foldOf[i] === f)), held: verdict(byCat[c]!) };
       log(`  gbdt fold ${f + 1}/${folds} without ${c}: detects ${mean(sup[f]![c]!.held).toFixed(4)} of ${c}, FPR ${mean(sup[f]![c]!.normal).toFixed(4)}`);
     }
@@ -145,15 +118,7 @@ export async function runHybridSelect(opts: SuiteOptions): Promise<SuiteReport> 
       const trainNormal = shuffled.filter((r) => foldOf[r] !== f);
       const heldNormal = normal.filter((i) => foldOf[i] === f);
       // threshold: inner 5-fold out-of-fold scores of the normal training rows
-      const oof = new Float64Array(trainNormal.length);
-      for (let g = 0; g < FOLDS; g++) {
-        const fitRows = trainNormal.filter((_, i) => i % FOLDS !== g);
-        const scoreIdx = [...trainNormal.keys()].filter((i) => i % FOLDS === g);
-        const p = make();
-        p.fit(takeMatrixRows(X, fitRows), 1 + g);
-        const s = p.score(takeMatrixRows(X, Uint32Array.from(scoreIdx, (i) => trainNormal[i]!)));
-        scoreIdx.forEach((i, k) => (oof[i] = s[k]!));
-      }
+      const oof = innerOutOfFold(X, trainNormal, make);
       const { threshold, fpr } = thresholdAtFpr(oof, BUDGET);
       oofFpr += fpr / folds;
       const p = make();
